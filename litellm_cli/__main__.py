@@ -1,0 +1,5 @@
+import sys
+
+from litellm_cli.shell import main
+
+sys.exit(main())

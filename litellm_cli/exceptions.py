@@ -1,0 +1,219 @@
+"""Exceptions and the exit codes they map to.
+
+Every failure the CLI reports is a ``CLIError``: the shell prints
+``Error: <message>`` on one line and exits with ``exit_code``. The table of
+exit codes is documented in the README; keep the two in step.
+"""
+
+import ast
+import json
+
+EXIT_OK = 0
+EXIT_FAILURE = 1  # general failure, including "N of M failed"
+EXIT_USAGE = 2  # bad command line or bad input file
+EXIT_CONNECTION = 3  # cannot reach the proxy, timeout, TLS failure
+EXIT_AUTH = 4  # 401 / 403
+EXIT_NOT_FOUND = 5  # the named object does not exist
+EXIT_REJECTED = 6  # the proxy rejected the request (400, 409, 422, 429...)
+EXIT_SERVER = 7  # the proxy failed (5xx)
+EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_BROKEN_PIPE = 141  # stdout closed early (e.g. piped into head)
+
+
+class CLIError(Exception):
+    """An error that ends the command with a one-line message."""
+
+    exit_code = EXIT_FAILURE
+
+    def __init__(self, message, exit_code=None):
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def __str__(self):
+        return self.message
+
+
+class UsageError(CLIError):
+    """The command line or an input file is invalid."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConnectionFailure(CLIError):
+    """The proxy could not be reached or did not answer in time."""
+
+    exit_code = EXIT_CONNECTION
+
+
+class HttpError(CLIError):
+    """The proxy answered with an HTTP error status."""
+
+    exit_code = EXIT_REJECTED
+    http_status = None
+
+    def __init__(self, message, http_status=None, request_id=None, retry_after=None,
+                 method=None, url=None, body=None):
+        self.http_status = http_status or self.http_status
+        self.details = message
+        self.request_id = request_id
+        self.retry_after = retry_after
+        self.method = method
+        self.url = url
+        self.body = body
+        suffix = f" (HTTP {self.http_status})" if self.http_status else ""
+        super().__init__(f"{message}{suffix}")
+
+
+class BadRequest(HttpError):
+    http_status = 400
+
+
+class Unauthorized(HttpError):
+    http_status = 401
+    exit_code = EXIT_AUTH
+
+
+class Forbidden(HttpError):
+    http_status = 403
+    exit_code = EXIT_AUTH
+
+
+class NotFound(HttpError):
+    http_status = 404
+    exit_code = EXIT_NOT_FOUND
+
+
+class Conflict(HttpError):
+    http_status = 409
+
+
+class UnprocessableEntity(HttpError):
+    http_status = 422
+
+
+class TooManyRequests(HttpError):
+    http_status = 429
+
+
+class ServerError(HttpError):
+    http_status = 500
+    exit_code = EXIT_SERVER
+
+
+_BY_STATUS = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    422: UnprocessableEntity,
+    429: TooManyRequests,
+}
+
+
+def _unwrap(message):
+    """The proxy sometimes puts a stringified Python dict in ``message``."""
+    text = message.strip()
+    if text.startswith("{") and text.endswith("}"):
+        try:
+            inner = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return message
+        if isinstance(inner, dict):
+            for field in ("error", "message", "detail"):
+                if inner.get(field):
+                    return _unwrap(str(inner[field]))
+    return message
+
+
+def _from_detail(detail):
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, dict):
+        for field in ("error", "message", "msg"):
+            if detail.get(field):
+                value = detail[field]
+                return value if isinstance(value, str) else json.dumps(value)
+        return json.dumps(detail)
+    if isinstance(detail, list):
+        # FastAPI validation errors: [{"loc": [...], "msg": "...", ...}]
+        parts = []
+        for item in detail:
+            if isinstance(item, dict):
+                loc = ".".join(str(p) for p in item.get("loc", []) if p != "body")
+                msg = item.get("msg", json.dumps(item))
+                parts.append(f"{loc}: {msg}" if loc else msg)
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    return json.dumps(detail)
+
+
+def message_from_body(text, reason=""):
+    """Turn any of the proxy's three error body shapes into one readable line."""
+    message = None
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            message = error.get("message") or error.get("type")
+            if message is not None and not isinstance(message, str):
+                message = json.dumps(message)
+        elif isinstance(error, str):
+            message = error
+        if not message and "detail" in body:
+            message = _from_detail(body["detail"])
+        if not message and isinstance(body.get("message"), str):
+            message = body["message"]
+    elif body is not None and not isinstance(body, (dict, list)):
+        message = str(body)
+    if not message:
+        message = (text or "").strip() or reason or "no details given"
+    message = _unwrap(message)
+    # One line, and not a wall of HTML.
+    message = " ".join(message.split())
+    if len(message) > 500:
+        message = message[:497] + "..."
+    return message
+
+
+def _retry_after_seconds(value):
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+    import datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = datetime.datetime.now(when.tzinfo or datetime.timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def from_response(response, method=None, url=None):
+    """Build the typed exception for an HTTP error response."""
+    status = response.status_code
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = ServerError if status >= 500 else HttpError
+    text = response.text
+    return cls(
+        message_from_body(text, response.reason or ""),
+        http_status=status,
+        request_id=response.headers.get("x-litellm-call-id")
+        or response.headers.get("x-request-id"),
+        retry_after=_retry_after_seconds(response.headers.get("retry-after")),
+        method=method,
+        url=url,
+        body=text,
+    )
