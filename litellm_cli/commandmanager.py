@@ -94,14 +94,15 @@ class CommandManager:
         failures = []
         manager = stevedore.NamedExtensionManager(
             self.namespace, names=[ep.name],
-            on_load_failure_callback=lambda _m, _ep, err: failures.append(err))
+            on_load_failure_callback=lambda _m, _ep, err: failures.append(err),
+            on_missing_entrypoints_callback=lambda _names: None)
         for ext in manager:
             if ext.entry_point.value == ep.value:
                 return ext.plugin
-        reason = failures[0] if failures else "not found"
+        reason = f"{type(failures[0]).__name__}: {failures[0]}" if failures else "not found"
         raise exceptions.CLIError(
             f"command {name!r} could not be loaded from entry point "
-            f"{ep.name} = {ep.value}: {type(reason).__name__}: {reason}")
+            f"{ep.name} = {ep.value}: {reason}")
 
     def describe(self, name):
         """The first line of a command's help, or a one-line load warning."""

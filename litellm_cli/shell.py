@@ -81,7 +81,8 @@ def build_parser():
     return parser
 
 
-def print_top_help(parser, manager, out=sys.stdout):
+def print_top_help(parser, manager, out=None):
+    out = out or sys.stdout
     parser.print_help(out)
     out.write("\nCommands:\n")
     for group, names in manager.groups().items():
@@ -89,7 +90,8 @@ def print_top_help(parser, manager, out=sys.stdout):
         out.write(f"  {group:<12} {subs}\n".rstrip() + "\n")
 
 
-def print_group_help(group, manager, out=sys.stdout):
+def print_group_help(group, manager, out=None):
+    out = out or sys.stdout
     names = manager.groups()[group]
     out.write(f"usage: {PROG} {group} COMMAND [options]\n\nCommands:\n")
     width = max(len(n) for n in names)

@@ -1,0 +1,98 @@
+"""The shell: laziness, help, usage errors, plugin load failures."""
+
+import importlib.metadata
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+import stevedore
+
+from litellm_cli import exceptions, shell
+from litellm_cli.commandmanager import CommandManager
+
+PROBE = """
+import json, sys
+from litellm_cli import shell
+try:
+    rc = shell.main(sys.argv[1:])
+except SystemExit as exc:
+    rc = exc.code
+sys.stdout.write("\\nMODULES " + json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_after(*argv):
+    res = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "LITELLM_PROXY_URL": "http://127.0.0.1:9"})
+    assert "MODULES " in res.stdout, res.stderr
+    return set(json.loads(res.stdout.rsplit("MODULES ", 1)[1]))
+
+
+@pytest.mark.parametrize("argv", [["--help"], [], ["models"]])
+def test_help_imports_no_http_yaml_or_interactive_shell(argv):
+    modules = _modules_after(*argv)
+    for heavy in ("requests", "yaml", "cmd2", "urllib3", "cliff.app"):
+        assert heavy not in modules, heavy
+
+
+def test_running_one_command_imports_no_other_command_group():
+    modules = _modules_after("help", "http", "request")
+    assert "litellm_cli.plugins.http" in modules
+    others = {m for m in modules if m.startswith("litellm_cli.plugins.") and m != "litellm_cli.plugins.http"}
+    assert others == set()
+    assert "cmd2" not in modules
+
+
+def test_top_help_lists_every_group(capsys):
+    assert shell.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--base-url URL" in out and "Exit codes:" in out
+    assert "  http         request" in out
+
+
+def test_group_word_alone_lists_its_commands_with_descriptions(capsys):
+    assert shell.main(["http"]) == 0
+    out = capsys.readouterr().out
+    assert "http request  Send an HTTP request" in out
+
+
+def test_missing_argument_is_one_line_usage_error(capsys):
+    assert shell.main(["http", "request"]) == exceptions.EXIT_USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Error: the following arguments are required")
+
+
+def test_unknown_command_suggests_close_names(capsys):
+    assert shell.main(["http", "reqest"]) == exceptions.EXIT_USAGE
+    assert "did you mean: http request?" in capsys.readouterr().err
+
+
+def test_bad_global_timeout_is_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        shell.main(["--timeout", "soon", "version"])
+    assert exit_.value.code == exceptions.EXIT_USAGE
+    assert "expected a number of seconds" in capsys.readouterr().err
+
+
+def _manager_with(monkeypatch, **eps):
+    """A manager that discovers extra entry points, as if a package registered them."""
+    cache = stevedore.ExtensionManager.ENTRY_POINT_CACHE
+    listed = stevedore.NamedExtensionManager("litellm.cli", names=[]).list_entry_points()
+    extra = [importlib.metadata.EntryPoint(n, v, "litellm.cli") for n, v in eps.items()]
+    monkeypatch.setitem(cache, "litellm.cli", list(listed) + extra)
+    return CommandManager()
+
+
+def test_broken_plugin_fails_only_its_own_command(monkeypatch, caplog):
+    manager = _manager_with(monkeypatch, broken_thing="litellm_cli_no_such_module:Cmd")
+    with pytest.raises(exceptions.CLIError) as err:
+        manager.find_command(["broken", "thing"])
+    assert "broken_thing = litellm_cli_no_such_module:Cmd" in str(err.value)
+    assert "\n" not in str(err.value)
+    # Other commands still load.
+    assert manager.find_command(["http", "request", "GET", "/x"])[1] == "http request"
+    with caplog.at_level(logging.WARNING):
+        assert manager.describe("broken thing") is None
+    assert len(caplog.records) == 1 and "broken_thing" in caplog.records[0].getMessage()
