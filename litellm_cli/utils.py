@@ -70,3 +70,16 @@ def parse_pairs(pairs, option):
 def split_list(value):
     """``a,b, c`` -> ["a", "b", "c"] (empty items dropped)."""
     return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+# Imported here, not at the top, so the lines above stay as they were; only
+# command modules (which load cliff anyway) import this module.
+from cliff.columns import FormattableColumn  # noqa: E402
+
+
+class JSONColumn(FormattableColumn):
+    """A dict or list value: compact JSON in tables, the structure itself in
+    ``-f json`` / ``-f yaml``."""
+
+    def human_readable(self):
+        return json.dumps(self._value, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,39 @@
+"""Named credentials on the proxy, which models reference by name.
+
+Plain API client, usable without the CLI::
+
+    creds = CredentialsAPI(session)
+    creds.create("azure-prod", {"api_key": "..."}, {"custom_llm_provider": "azure"})
+"""
+
+from urllib.parse import quote
+
+
+def _path(name):
+    # Names may contain "/"; the proxy decodes %2F back into the name.
+    return f"/credentials/{quote(name, safe='')}"
+
+
+class CredentialsAPI:
+    def __init__(self, session):
+        self.session = session
+
+    def list(self):
+        """Every credential, with its values masked by the proxy."""
+        return self.session.get_json("/credentials").get("credentials", [])
+
+    def get(self, name):
+        """One credential by name, values masked (NotFound if unknown)."""
+        return self.session.get_json(f"/credentials/by_name/{quote(name, safe='')}")
+
+    def create(self, name, values, info=None):
+        """Store a credential; a duplicate name is a Conflict (409)."""
+        body = {"credential_name": name, "credential_info": info or {},
+                "credential_values": values}
+        return self.session.post_json("/credentials", body)
+
+    def delete(self, name):
+        """Remove a credential (NotFound if unknown)."""
+        from litellm_cli.session import decode_json
+
+        return decode_json(self.session.delete(_path(name)))

@@ -1,0 +1,88 @@
+"""Models on the proxy: the deployments behind each public model name.
+
+Plain API client, usable without the CLI::
+
+    from litellm_cli.session import Session
+    from litellm_cli.api.models import ModelsAPI
+
+    models = ModelsAPI(Session("http://localhost:4000", api_key="sk-..."))
+    new = models.create("my-gpt", {"model": "openai/gpt-4o", "api_key": "sk-..."})
+    models.delete(new["model_id"])
+"""
+
+from urllib.parse import quote
+
+from litellm_cli import exceptions
+
+
+def _not_found(error):
+    """The proxy answers 400 for some unknown model ids; make those a NotFound."""
+    if isinstance(error, exceptions.BadRequest) and "not found" in error.details.lower():
+        return exceptions.NotFound(error.details, http_status=error.http_status,
+                                   request_id=error.request_id, method=error.method,
+                                   url=error.url, body=error.body)
+    return error
+
+
+class ModelsAPI:
+    def __init__(self, session):
+        self.session = session
+
+    def list(self):
+        """The public model names callers can use (``GET /models``)."""
+        return self.session.get_json("/models").get("data", [])
+
+    def info(self, model_id=None):
+        """Every deployment with its params and model info (``GET /model/info``).
+
+        With ``model_id``, only that deployment (NotFound if there is none).
+        """
+        params = {"litellm_model_id": model_id} if model_id else None
+        try:
+            return self.session.get_json("/model/info", params=params).get("data", [])
+        except exceptions.BadRequest as exc:
+            raise _not_found(exc) from None
+
+    def get(self, model_id):
+        """One deployment by its id."""
+        return self.info(model_id)[0]
+
+    def find(self, name):
+        """Every deployment whose public name is ``name`` (possibly several)."""
+        return [m for m in self.info() if m.get("model_name") == name]
+
+    def create(self, name, litellm_params, model_info=None):
+        """Add a deployment (``POST /model/new``); returns the stored row.
+
+        The row's ``litellm_params`` come back encrypted: use ``model_id``.
+        """
+        body = {"model_name": name, "litellm_params": litellm_params,
+                "model_info": model_info or {}}
+        return self.session.post_json("/model/new", body)
+
+    def update(self, model_id, litellm_params=None, model_info=None):
+        """Change only the given params and info fields of a deployment.
+
+        Uses ``PATCH /model/{id}/update``, which merges into what is stored.
+        """
+        body = {}
+        if litellm_params:
+            body["litellm_params"] = litellm_params
+        # Without the id in model_info the proxy stores a fresh random id there.
+        body["model_info"] = {**(model_info or {}), "id": model_id}
+        from litellm_cli.session import decode_json
+
+        try:
+            # A merge of the same values twice is harmless, so retrying is safe.
+            response = self.session.patch(f"/model/{quote(model_id, safe='')}/update",
+                                          json=body, idempotent=True)
+        except exceptions.BadRequest as exc:
+            raise _not_found(exc) from None
+        return decode_json(response)
+
+    def delete(self, model_id):
+        """Remove a deployment stored in the database (``POST /model/delete``)."""
+        try:
+            return self.session.post_json("/model/delete", {"id": model_id})
+        except exceptions.BadRequest as exc:
+            raise _not_found(exc) from None
