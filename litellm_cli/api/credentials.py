@@ -9,9 +9,9 @@ Plain API client, usable without the CLI::
 from urllib.parse import quote
 
 
-def _path(name):
+def _quoted(name):
     # Names may contain "/"; the proxy decodes %2F back into the name.
-    return f"/credentials/{quote(name, safe='')}"
+    return quote(name, safe="")
 
 
 class CredentialsAPI:
@@ -24,7 +24,7 @@ class CredentialsAPI:
 
     def get(self, name):
         """One credential by name, values masked (NotFound if unknown)."""
-        return self.session.get_json(f"/credentials/by_name/{quote(name, safe='')}")
+        return self.session.get_json(f"/credentials/by_name/{_quoted(name)}")
 
     def create(self, name, values, info=None):
         """Store a credential; a duplicate name is a Conflict (409)."""
@@ -36,4 +36,4 @@ class CredentialsAPI:
         """Remove a credential (NotFound if unknown)."""
         from litellm_cli.session import decode_json
 
-        return decode_json(self.session.delete(_path(name)))
+        return decode_json(self.session.delete(f"/credentials/{_quoted(name)}"))
