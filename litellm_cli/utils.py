@@ -83,3 +83,76 @@ class JSONColumn(FormattableColumn):
 
     def human_readable(self):
         return json.dumps(self._value, sort_keys=True, ensure_ascii=False)
+
+
+import itertools  # noqa: E402  (appended section; the lines above stay as they were)
+
+
+def wants_all_fields(parsed_args):
+    """True for ``-f json``/``-f yaml`` or when ``-c`` picks columns: show every
+    field of an object there, and a short summary in tables, csv and value."""
+    return parsed_args.formatter in ("json", "yaml") or bool(parsed_args.columns)
+
+
+def object_row(obj, columns):
+    """The values of ``columns`` in ``obj``; dicts and lists become JSONColumns."""
+    return tuple(JSONColumn(value) if isinstance(value, (dict, list)) else value
+                 for value in (obj.get(column) for column in columns))
+
+
+def listing(parsed_args, summary, objects):
+    """``(columns, rows)`` for a Lister over API objects, rows built lazily.
+
+    Tables, csv and value show the ``summary`` columns; json, yaml and ``-c``
+    get every field (named after the first object). ``objects`` may be a
+    generator: rows are produced as it yields, so output can stream.
+    """
+    objects = iter(objects)
+    columns = tuple(summary)
+    if wants_all_fields(parsed_args):
+        first = next(objects, None)
+        if first is None:
+            return columns, ()
+        columns = tuple(first)
+        objects = itertools.chain([first], objects)
+    return columns, (object_row(obj, columns) for obj in objects)
+
+
+def walk_pages(fetch, identity, first_page=1):
+    """Yield every item of a paged listing, one page in memory at a time.
+
+    ``fetch(page)`` returns ``(items, total_pages)``. When objects are created
+    while we walk, offset paging shows some items again at the top of the next
+    page; those are dropped by ``identity(item)``, remembering one page only.
+    """
+    page, previous = first_page, set()
+    while True:
+        items, total_pages = fetch(page)
+        current = set()
+        for item in items:
+            ident = identity(item)
+            current.add(ident)
+            if ident not in previous:
+                yield item
+        if not items or page >= (total_pages or 0):
+            return
+        page, previous = page + 1, current
+
+
+def delete_each(targets, report, plural):
+    """Run every ``(label, delete)`` in ``targets``, reporting each outcome.
+
+    One failure does not stop the others; when any failed, raise a CLIError
+    "N of M <plural> failed to delete" (exit 1).
+    """
+    failed = 0
+    for label, delete in targets:
+        try:
+            delete()
+        except exceptions.CLIError as exc:
+            failed += 1
+            report(f"Failed to delete {label}: {exc}")
+        else:
+            report(f"Deleted {label}")
+    if failed:
+        raise exceptions.CLIError(f"{failed} of {len(targets)} {plural} failed to delete")

@@ -1,0 +1,80 @@
+"""Virtual API keys on the proxy.
+
+Plain API client, usable without the CLI::
+
+    from litellm_cli.session import Session
+    from litellm_cli.api.keys import KeysAPI
+
+    keys = KeysAPI(Session("http://localhost:4000", api_key="sk-master"))
+    new = keys.generate({"models": ["gpt-4o"], "max_budget": 10, "duration": "7d"})
+    for key in keys.iter_all(return_full_object=True):
+        print(key["token"], key["key_alias"])
+    keys.delete(new["key"])
+"""
+
+import hashlib
+
+from litellm_cli import utils
+
+PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
+
+
+def hash_key(key):
+    """The proxy's id for a key: raw ``sk-...`` keys are stored as their SHA-256."""
+    return hashlib.sha256(key.encode()).hexdigest() if key.startswith("sk-") else key
+
+
+def key_label(key):
+    """How to name a key in messages without printing a secret."""
+    return f"sk-...{key[-4:]}" if key.startswith("sk-") else key
+
+
+class KeysAPI:
+    def __init__(self, session):
+        self.session = session
+
+    def list(self, page=None, size=None, return_full_object=True, **filters):
+        """One page of keys (``GET /key/list``): ``{"keys", "total_count",
+        "current_page", "total_pages"}``. Without ``return_full_object`` the
+        keys are bare token hashes. Filters: user_id, team_id, organization_id,
+        key_hash, key_alias, include_team_keys."""
+        params = {"page": page, "size": size,
+                  "return_full_object": "true" if return_full_object else "false"}
+        for name, value in filters.items():
+            if value:
+                params[name] = "true" if value is True else value
+        return self.session.get_json("/key/list", params=params)
+
+    def iter_all(self, first_page=1, size=PAGE_SIZE_MAX, return_full_object=True, **filters):
+        """Every key, fetched page by page as the caller iterates."""
+
+        def fetch(page):
+            body = self.list(page=page, size=size, return_full_object=return_full_object,
+                             **filters)
+            return body.get("keys") or [], body.get("total_pages")
+
+        identity = (lambda key: key["token"]) if return_full_object else (lambda key: key)
+        return utils.walk_pages(fetch, identity, first_page)
+
+    def generate(self, body):
+        """Create a key (``POST /key/generate``); the answer holds the new ``key``."""
+        return self.session.post_json("/key/generate", body)
+
+    def info(self, key):
+        """A key's settings and spend (``GET /key/info``), by raw key or hash.
+
+        A deleted key still answers, with ``status: "deleted"``.
+        """
+        return self.session.get_json("/key/info", params={"key": key})
+
+    def delete(self, key):
+        """Delete one key by raw key or hash (NotFound if there is none).
+
+        One key per call: given several, the proxy deletes those it finds and
+        still reports every one as deleted.
+        """
+        return self.session.post_json("/key/delete", {"keys": [key]})
+
+    def delete_alias(self, alias):
+        """Delete the keys with this alias (NotFound if there are none)."""
+        return self.session.post_json("/key/delete", {"key_aliases": [alias]})
