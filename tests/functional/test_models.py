@@ -1,0 +1,256 @@
+"""``models ...`` end to end against the real proxy.
+
+Every model a test creates has the test's ``unique`` string in its name; the
+``cleanup`` fixture deletes all of them afterwards, whatever happened, by
+asking the proxy itself for models with that string in their name.
+"""
+
+import json
+import pathlib
+
+import pytest
+
+DATA = pathlib.Path(__file__).parent / "data"
+FAKE_UPSTREAM = ["-p", "model=openai/gpt-4o", "-p", "api_base=http://127.0.0.1:9/v1",
+                 "-p", "api_key=fake-upstream-key-42"]
+
+
+def _proxy_models(cli):
+    """Every deployment, as the proxy reports it (not through our commands)."""
+    res = cli("http", "request", "GET", "/model/info")
+    assert res.rc == 0, res
+    return json.loads(res.out)["data"]
+
+
+def _proxy_model(cli, model_id):
+    res = cli("http", "request", "GET", f"/model/info?litellm_model_id={model_id}")
+    return res.rc, (json.loads(res.out)["data"][0] if res.rc == 0 else None)
+
+
+def _chat(cli, model):
+    res = cli("http", "request", "POST", "/chat/completions", "-j",
+              json.dumps({"model": model, "messages": [{"role": "user", "content": "hi"}]}))
+    assert res.rc == 0, res
+    return res.json()["choices"][0]["message"]["content"]
+
+
+@pytest.fixture
+def cleanup(cli, unique):
+    """Yields the unique name; deletes every model named with it at the end."""
+    yield unique
+    for model in _proxy_models(cli):
+        if unique in model["model_name"]:
+            cli("models", "delete", model["model_info"]["id"])
+
+
+def _add(cli, name, *args):
+    res = cli("models", "add", name, *FAKE_UPSTREAM, *args, "-f", "json")
+    assert res.rc == 0, res
+    return res.json()
+
+
+def test_add_creates_a_usable_model_without_printing_its_api_key(cli, cleanup):
+    name = f"{cleanup}-add"
+    shown = _add(cli, name, "-p", "mock_response=added and answering",
+                 "-i", "description=GPT-4 model")
+    assert "fake-upstream-key-42" not in json.dumps(shown)
+    assert shown["model_name"] == name and shown["upstream_model"] == "openai/gpt-4o"
+
+    rc, stored = _proxy_model(cli, shown["id"])
+    assert rc == 0
+    assert stored["model_name"] == name
+    assert stored["litellm_params"]["model"] == "openai/gpt-4o"
+    assert stored["model_info"]["description"] == "GPT-4 model"
+    assert _chat(cli, name) == "added and answering"
+
+
+def test_add_without_model_param_uses_the_name_as_upstream_model(cli, cleanup):
+    # The provider prefix lets the proxy route a name it has never heard of.
+    name = f"openai/{cleanup}-noparam"
+    res = cli("models", "add", name, "-p", "api_base=http://127.0.0.1:9/v1", "-f", "json")
+    assert res.rc == 0, res
+    rc, stored = _proxy_model(cli, res.json()["id"])
+    assert rc == 0 and stored["litellm_params"]["model"] == name
+
+
+def test_list_shows_config_and_new_models(cli, cleanup):
+    name = f"{cleanup}-list"
+    _add(cli, name)
+    res = cli("models", "list", "-f", "json")
+    assert res.rc == 0, res
+    ids = {m["id"] for m in res.json()}
+    assert {"gpt-4o", "mistral-mock", name} <= ids
+
+
+def test_info_default_columns_and_chosen_columns(cli, cleanup):
+    name = f"{cleanup}-info"
+    added = _add(cli, name)
+    res = cli("models", "info", "-f", "json")
+    assert res.rc == 0, res
+    rows = res.json()
+    assert set(rows[0]) == {"public_model", "upstream_model", "updated_at"}
+    assert {"public_model": name, "upstream_model": "openai/gpt-4o"}.items() <= next(
+        r for r in rows if r["public_model"] == name).items()
+
+    res = cli("models", "info", "--columns", "id,public_model,input_cost,output_cost",
+              "-f", "json")
+    assert res.rc == 0, res
+    mine = next(r for r in res.json() if r["public_model"] == name)
+    assert list(mine) == ["id", "public_model", "input_cost", "output_cost"]
+    assert mine["id"] == added["id"]
+    # gpt-4o costs $2.50 / $10 per million tokens in LiteLLM's price map.
+    assert mine["input_cost"] == pytest.approx(0.0025)
+    assert mine["output_cost"] == pytest.approx(0.01)
+
+
+def test_info_unknown_column_is_a_usage_error(cli):
+    res = cli("models", "info", "--columns", "public_model,nonsense")
+    assert res.rc == 2, res
+    assert "nonsense" in res.err and res.out == ""
+
+
+def test_get_by_id_and_by_name_show_the_same_model(cli, cleanup):
+    name = f"{cleanup}-get"
+    added = _add(cli, name)
+    by_id = cli("models", "get", "--id", added["id"], "-f", "json")
+    by_name = cli("models", "get", "--name", name, "-f", "json")
+    assert by_id.rc == 0 and by_name.rc == 0, (by_id, by_name)
+    assert by_id.json()["id"] == by_name.json()["id"] == added["id"]
+    assert by_id.json()["model_name"] == name
+
+
+def test_get_by_name_with_several_deployments_asks_for_an_id(cli, cleanup):
+    name = f"{cleanup}-twice"
+    first, second = _add(cli, name), _add(cli, name)
+    res = cli("models", "get", "--name", name)
+    assert res.rc == 2, res
+    assert first["id"] in res.err and second["id"] in res.err
+
+
+@pytest.mark.parametrize("args", [["--id", "no-such-model-id"], ["--name", "no-such-model-name"]])
+def test_get_unknown_model_exits_5(cli, args):
+    res = cli("models", "get", *args)
+    assert res.rc == 5, res
+    assert res.err.startswith("Error: ") and len(res.err.strip().splitlines()) == 1
+
+
+def test_get_needs_id_or_name(cli):
+    res = cli("models", "get")
+    assert res.rc == 2, res
+
+
+def test_update_changes_only_given_fields_and_keeps_the_id(cli, cleanup):
+    name = f"{cleanup}-upd"
+    added = _add(cli, name, "-p", "mock_response=before", "-i", "description=old")
+    res = cli("models", "update", added["id"], "-p", "temperature=0.7",
+              "-i", "description=Updated model", "-f", "json")
+    assert res.rc == 0, res
+    assert res.json()["litellm_params"]["temperature"] == 0.7
+
+    rc, stored = _proxy_model(cli, added["id"])
+    assert rc == 0
+    assert stored["litellm_params"]["temperature"] == 0.7
+    assert stored["litellm_params"]["api_base"] == "http://127.0.0.1:9/v1"
+    assert stored["model_info"]["description"] == "Updated model"
+    assert stored["model_info"]["id"] == added["id"]
+    assert _chat(cli, name) == "before"
+
+
+def test_update_unknown_model_exits_5(cli):
+    res = cli("models", "update", "no-such-model-id", "-p", "temperature=0.1")
+    assert res.rc == 5, res
+
+
+def test_update_with_nothing_to_change_is_a_usage_error(cli):
+    res = cli("models", "update", "any-id")
+    assert res.rc == 2, res
+
+
+def test_delete_removes_the_model_and_a_second_delete_exits_5(cli, cleanup):
+    added = _add(cli, f"{cleanup}-del")
+    res = cli("models", "delete", added["id"])
+    assert res.rc == 0, res
+    assert res.out == "" and added["id"] in res.err
+    rc, _ = _proxy_model(cli, added["id"])
+    assert rc == 6  # the proxy answers 400 for an unknown id
+    again = cli("models", "delete", added["id"])
+    assert again.rc == 5, again
+
+
+def _import_file(tmp_path, prefix, name="models-import.yaml"):
+    path = tmp_path / name
+    path.write_text((DATA / name).read_text().replace("PREFIX", prefix))
+    return str(path)
+
+
+def test_import_dry_run_lists_models_and_creates_none(cli, cleanup, tmp_path):
+    res = cli("models", "import", _import_file(tmp_path, cleanup), "--dry-run", "-f", "json")
+    assert res.rc == 0, res
+    assert [r["model_name"] for r in res.json()] == [
+        f"{cleanup}-gpt-beta", f"{cleanup}-gpt-ga", f"{cleanup}-mistral-beta",
+        f"{cleanup}-mistral-plain"]
+    assert {r["status"] for r in res.json()} == {"would import"}
+    assert "Would import 4 models (mistral: 2, openai: 2)" in res.err
+    assert not [m for m in _proxy_models(cli) if m["model_name"].startswith(cleanup)]
+
+
+@pytest.mark.parametrize("filters, expected", [
+    (["--only-models-matching-regex", "gpt"], ["gpt-beta", "gpt-ga"]),
+    (["--only-access-groups-matching-regex", "beta"], ["gpt-beta", "mistral-beta"]),
+    (["--only-models-matching-regex", "gpt", "--only-access-groups-matching-regex", "beta"],
+     ["gpt-beta"]),
+])
+def test_import_filters_select_models(cli, cleanup, tmp_path, filters, expected):
+    res = cli("models", "import", _import_file(tmp_path, cleanup), *filters, "-f", "json")
+    assert res.rc == 0, res
+    wanted = [f"{cleanup}-{suffix}" for suffix in expected]
+    assert [r["model_name"] for r in res.json()] == wanted
+    stored = sorted(m["model_name"] for m in _proxy_models(cli)
+                    if m["model_name"].startswith(cleanup))
+    assert stored == wanted
+
+
+def test_import_creates_usable_models_with_their_info(cli, cleanup, tmp_path):
+    path = _import_file(tmp_path, cleanup)
+    res = cli("models", "import", path, "-f", "json")
+    assert res.rc == 0, res
+    assert {r["status"] for r in res.json()} == {"imported"}
+    assert "Imported 4 of 4 models" in res.err
+    assert "fake-import-key" not in res.out + res.err
+    ids = {r["model_name"]: r["id"] for r in res.json()}
+    rc, stored = _proxy_model(cli, ids[f"{cleanup}-mistral-beta"])
+    assert rc == 0
+    assert stored["model_info"]["access_groups"] == ["beta-testers", "general"]
+    assert _chat(cli, f"{cleanup}-gpt-beta") == "hello from gpt beta"
+
+
+def test_import_reports_each_failed_model_and_exits_1(cli, cleanup, tmp_path):
+    path = tmp_path / "partly-bad.yaml"
+    path.write_text(
+        "model_list:\n"
+        f"  - model_name: {cleanup}-bad\n"
+        "    litellm_params: {model: openai/gpt-4o, tpm: not-a-number}\n"
+        f"  - model_name: {cleanup}-good\n"
+        "    litellm_params: {model: openai/gpt-4o, api_base: 'http://127.0.0.1:9/v1'}\n")
+    res = cli("models", "import", str(path), "-f", "json")
+    assert res.rc == 1, res
+    statuses = {r["model_name"]: r["status"] for r in res.json()}
+    assert statuses == {f"{cleanup}-bad": "failed", f"{cleanup}-good": "imported"}
+    assert f"failed to import {cleanup}-bad" in res.err
+    assert "1 of 2 models failed to import" in res.err
+    stored = [m["model_name"] for m in _proxy_models(cli) if m["model_name"].startswith(cleanup)]
+    assert stored == [f"{cleanup}-good"]
+
+
+def test_import_invalid_entry_rejects_the_file_before_sending(cli, cleanup, tmp_path):
+    res = cli("models", "import", _import_file(tmp_path, cleanup, "models-invalid-entry.yaml"))
+    assert res.rc == 2, res
+    assert "model_list[1]" in res.err
+    assert not [m for m in _proxy_models(cli) if m["model_name"].startswith(cleanup)]
+
+
+def test_import_missing_file_or_bad_regex_is_a_usage_error(cli, tmp_path):
+    assert cli("models", "import", str(tmp_path / "absent.yaml")).rc == 2
+    res = cli("models", "import", str(DATA / "models-import.yaml"), "--dry-run",
+              "--only-models-matching-regex", "(")
+    assert res.rc == 2 and "--only-models-matching-regex" in res.err, res
