@@ -60,6 +60,11 @@ class KeysAPI:
         """Create a key (``POST /key/generate``); the answer holds the new ``key``."""
         return self.session.post_json("/key/generate", body)
 
+    def budget_exists(self, budget_id):
+        """Whether a budget exists (``POST /budget/info``). The proxy fails a
+        key generation naming an unknown budget with a bare 500."""
+        return bool(self.session.post_json("/budget/info", {"budgets": [budget_id]}))
+
     def info(self, key):
         """A key's settings and spend (``GET /key/info``), by raw key or hash.
 

@@ -1,0 +1,65 @@
+"""Teams on the proxy and their members.
+
+Plain API client, usable without the CLI::
+
+    from litellm_cli.session import Session
+    from litellm_cli.api.teams import TeamsAPI
+
+    teams = TeamsAPI(Session("http://localhost:4000", api_key="sk-master"))
+    team = teams.create({"team_alias": "research", "models": ["gpt-4o"], "max_budget": 50})
+    teams.add_member(team["team_id"], {"user_id": "alice", "role": "user"})
+    teams.delete(team["team_id"])
+"""
+
+from litellm_cli import exceptions
+
+
+def _not_found(error):
+    """The proxy answers 400 for an unknown team or member in some calls;
+    make those a NotFound (exit 5)."""
+    text = error.details.lower()
+    if isinstance(error, exceptions.BadRequest) and (
+            "not found" in text or "does not exist" in text):
+        return exceptions.NotFound(error.details, http_status=error.http_status,
+                                   request_id=error.request_id, method=error.method,
+                                   url=error.url, body=error.body)
+    return error
+
+
+class TeamsAPI:
+    def __init__(self, session):
+        self.session = session
+
+    def list(self, user_id=None, organization_id=None):
+        """Every team, each with its ``keys`` and ``team_memberships`` (``GET /team/list``)."""
+        params = {"user_id": user_id, "organization_id": organization_id}
+        return self.session.get_json("/team/list", params=params)
+
+    def get(self, team_id):
+        """``{"team_id", "team_info", "keys", "team_memberships"}`` (``GET /team/info``)."""
+        return self.session.get_json("/team/info", params={"team_id": team_id})
+
+    def create(self, body):
+        """Create a team (``POST /team/new``); returns the stored team."""
+        return self.session.post_json("/team/new", body)
+
+    def delete(self, team_id):
+        """Delete one team (NotFound if there is none)."""
+        return self.session.post_json("/team/delete", {"team_ids": [team_id]})
+
+    def add_member(self, team_id, member, max_budget_in_team=None):
+        """Add a member (``{"user_id"|"user_email", "role"}``); returns the team
+        with ``updated_users``. A user id the proxy does not know is created."""
+        body = {"team_id": team_id, "member": member}
+        if max_budget_in_team is not None:
+            body["max_budget_in_team"] = max_budget_in_team
+        return self.session.post_json("/team/member_add", body)
+
+    def remove_member(self, team_id, user_id=None, user_email=None):
+        """Remove a member by user id or email (NotFound if not in the team)."""
+        body = {"team_id": team_id, "user_id": user_id, "user_email": user_email}
+        try:
+            return self.session.post_json(
+                "/team/member_delete", {k: v for k, v in body.items() if v is not None})
+        except exceptions.BadRequest as exc:
+            raise _not_found(exc) from None

@@ -1,0 +1,54 @@
+"""Internal users of the proxy.
+
+Plain API client, usable without the CLI::
+
+    from litellm_cli.session import Session
+    from litellm_cli.api.users import UsersAPI
+
+    users = UsersAPI(Session("http://localhost:4000", api_key="sk-master"))
+    user = users.create({"user_email": "a@example.com", "user_role": "internal_user"})
+    print(users.get(user["user_id"])["user_info"]["user_email"])
+    users.delete(user["user_id"])
+"""
+
+from litellm_cli import utils
+
+PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
+
+# The roles /user/new accepts (NewUserRequest.user_role).
+ROLES = ("proxy_admin", "proxy_admin_viewer", "internal_user", "internal_user_viewer")
+
+
+class UsersAPI:
+    def __init__(self, session):
+        self.session = session
+
+    def list(self, page=None, size=None, **filters):
+        """One page of users (``GET /user/list``): ``{"users", "total", "page",
+        "page_size", "total_pages"}``. Filters: role, user_ids (comma-separated;
+        a single id matches as a substring), user_email (substring), team."""
+        params = {"page": page, "page_size": size, **filters}
+        return self.session.get_json("/user/list", params=params)
+
+    def iter_all(self, first_page=1, size=PAGE_SIZE_MAX, **filters):
+        """Every user, fetched page by page as the caller iterates."""
+
+        def fetch(page):
+            body = self.list(page=page, size=size, **filters)
+            return body.get("users") or [], body.get("total_pages")
+
+        return utils.walk_pages(fetch, lambda user: user["user_id"], first_page)
+
+    def get(self, user_id):
+        """``{"user_id", "user_info", "keys", "teams"}`` (``GET /user/info``)."""
+        return self.session.get_json("/user/info", params={"user_id": user_id})
+
+    def create(self, body):
+        """Create a user (``POST /user/new``). Unless ``auto_create_key`` is
+        false the proxy also makes a key for the user and returns it in ``key``."""
+        return self.session.post_json("/user/new", body)
+
+    def delete(self, user_id):
+        """Delete one user and the user's keys (NotFound if there is none)."""
+        # The proxy answers with the bare body "1", not an object.
+        self.session.post("/user/delete", json={"user_ids": [user_id]})
