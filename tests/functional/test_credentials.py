@@ -1,0 +1,136 @@
+"""``credentials ...`` end to end against the real proxy.
+
+Each test names its credentials with the ``unique`` fixture; ``cleanup``
+deletes every credential (and model) carrying that name afterwards.
+"""
+
+import json
+
+import pytest
+
+SECRET = "sk-credential-secret-9f8e7d6c5b4a"
+VALUES = json.dumps({"api_key": SECRET, "api_base": "http://127.0.0.1:9/v1"})
+INFO = '{"custom_llm_provider": "azure"}'
+
+
+def _proxy_credential(cli, name):
+    """The credential as the proxy reports it, or None when it has none."""
+    res = cli("http", "request", "GET", f"/credentials/by_name/{name}")
+    if res.rc == 5:
+        return None
+    assert res.rc == 0, res
+    return json.loads(res.out)
+
+
+@pytest.fixture
+def cleanup(cli, unique):
+    yield unique
+    res = cli("http", "request", "GET", "/model/info")
+    for model in json.loads(res.out)["data"]:
+        if unique in model["model_name"]:
+            cli("models", "delete", model["model_info"]["id"])
+    res = cli("http", "request", "GET", "/credentials")
+    for credential in json.loads(res.out)["credentials"]:
+        if unique in credential["credential_name"]:
+            cli("credentials", "delete", credential["credential_name"])
+
+
+def test_create_stores_the_credential_and_never_prints_its_secret(cli, cleanup):
+    res = cli("credentials", "create", cleanup, "--info", INFO, "--values", VALUES, "-f", "json")
+    assert res.rc == 0, res
+    assert SECRET not in res.out + res.err
+    shown = res.json()
+    assert shown["credential_name"] == cleanup
+    assert shown["custom_llm_provider"] == "azure"
+    assert set(shown["credential_values"]) == {"api_key", "api_base"}
+
+    stored = _proxy_credential(cli, cleanup)
+    assert stored["credential_info"] == {"custom_llm_provider": "azure"}
+    assert stored["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
+
+
+def test_create_reads_values_from_a_file(cli, cleanup, tmp_path):
+    secret_file = tmp_path / "values.json"
+    secret_file.write_text(VALUES)
+    res = cli("credentials", "create", cleanup, "--values", f"@{secret_file}")
+    assert res.rc == 0, res
+    stored = _proxy_credential(cli, cleanup)
+    assert stored is not None and stored["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
+
+
+def test_list_shows_name_and_provider(cli, cleanup):
+    assert cli("credentials", "create", cleanup, "--info", INFO, "--values", VALUES).rc == 0
+    res = cli("credentials", "list", "-f", "json")
+    assert res.rc == 0, res
+    assert {"credential_name": cleanup, "custom_llm_provider": "azure"} in res.json()
+    assert SECRET not in res.out
+
+
+def test_get_shows_masked_values(cli, cleanup):
+    assert cli("credentials", "create", cleanup, "--info", INFO, "--values", VALUES).rc == 0
+    res = cli("credentials", "get", cleanup, "-f", "json")
+    assert res.rc == 0, res
+    shown = res.json()
+    assert shown["credential_name"] == cleanup and shown["custom_llm_provider"] == "azure"
+    assert shown["credential_values"]["api_key"] != SECRET
+    assert SECRET not in res.out + res.err
+
+
+def test_name_with_a_slash_round_trips(cli, cleanup):
+    name = f"team-a/{cleanup}"
+    assert cli("credentials", "create", name, "--values", VALUES).rc == 0
+    res = cli("credentials", "get", name, "-f", "json")
+    assert res.rc == 0, res
+    assert res.json()["credential_name"] == name
+    assert cli("credentials", "delete", name).rc == 0
+
+
+def test_delete_removes_the_credential_and_a_second_delete_exits_5(cli, cleanup):
+    assert cli("credentials", "create", cleanup, "--values", VALUES).rc == 0
+    res = cli("credentials", "delete", cleanup)
+    assert res.rc == 0, res
+    assert res.out == "" and cleanup in res.err
+    assert _proxy_credential(cli, cleanup) is None
+    again = cli("credentials", "delete", cleanup)
+    assert again.rc == 5, again
+
+
+def test_duplicate_name_is_rejected_with_exit_6(cli, cleanup):
+    assert cli("credentials", "create", cleanup, "--values", VALUES).rc == 0
+    res = cli("credentials", "create", cleanup, "--values", VALUES)
+    assert res.rc == 6, res
+    assert "(HTTP 409)" in res.err
+
+
+def test_get_unknown_credential_exits_5(cli, unique):
+    res = cli("credentials", "get", unique)
+    assert res.rc == 5, res
+    assert len(res.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [
+    ["--values", "{not json"],
+    ["--values", '["a list"]'],
+    ["--values", "{}"],
+    ["--values", VALUES, "--info", "nope"],
+])
+def test_bad_json_is_a_usage_error_and_creates_nothing(cli, unique, args):
+    res = cli("credentials", "create", unique, *args)
+    assert res.rc == 2, res
+    assert len(res.err.strip().splitlines()) == 1
+    assert _proxy_credential(cli, unique) is None
+
+
+def test_model_using_a_credential_answers_chat(cli, cleanup):
+    assert cli("credentials", "create", cleanup, "--info", '{"custom_llm_provider": "openai"}',
+               "--values", VALUES).rc == 0
+    name = f"{cleanup}-model"
+    res = cli("models", "add", name, "-p", "model=openai/gpt-4o",
+              "-p", f"litellm_credential_name={cleanup}", "-p", "mock_response=via credential")
+    assert res.rc == 0, res
+    info = cli("models", "info", "--columns", "public_model,credential_name", "-f", "json")
+    assert {"public_model": name, "credential_name": cleanup} in info.json()
+    chat = cli("http", "request", "POST", "/chat/completions", "-j",
+               json.dumps({"model": name, "messages": [{"role": "user", "content": "hi"}]}))
+    assert chat.rc == 0, chat
+    assert chat.json()["choices"][0]["message"]["content"] == "via credential"
