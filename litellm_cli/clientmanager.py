@@ -1,14 +1,14 @@
-"""Builds the HTTP session from the global options, lazily.
+"""Builds the connection settings and the HTTP session, lazily.
 
 Commands (ours and third-party plugins) reach the proxy through
-``self.app.client_manager.session``; nothing is imported or connected until
-a command asks for it.
+``self.app.client_manager.session``; nothing is read, imported or connected
+until a command asks for it.
 """
 
 import logging
 import os
 
-from litellm_cli import exceptions
+from litellm_cli import config, exceptions
 
 LOG = logging.getLogger(__name__)
 
@@ -16,44 +16,58 @@ LOG = logging.getLogger(__name__)
 class ClientManager:
     def __init__(self, options):
         self.options = options
+        self._settings = None
         self._session = None
 
     @property
+    def settings(self):
+        """Effective settings (flag > environment > profile > default), with sources."""
+        if self._settings is None:
+            self._settings = config.resolve(self.options)
+        return self._settings
+
+    @property
     def base_url(self):
-        return self.options.base_url
+        return self.settings.base_url
 
     @property
     def session(self):
         if self._session is None:
             from litellm_cli.session import Session
 
-            opts = self.options
-            if not opts.base_url.startswith(("http://", "https://")):
+            settings = self.settings
+            if not settings.base_url.startswith(("http://", "https://")):
                 raise exceptions.UsageError(
-                    f"--base-url must start with http:// or https://, got {opts.base_url!r}")
+                    f"the proxy URL must start with http:// or https://, got "
+                    f"{settings.base_url!r} (from {settings.sources['base_url']})")
             verify = True
-            if opts.ca_bundle:
-                if not os.path.isfile(opts.ca_bundle):
-                    raise exceptions.UsageError(f"--ca-bundle: no such file: {opts.ca_bundle}")
-                verify = opts.ca_bundle
-            if opts.insecure:
+            if settings.ca_bundle:
+                if not os.path.isfile(settings.ca_bundle):
+                    raise exceptions.UsageError(
+                        f"CA bundle not found: {settings.ca_bundle} "
+                        f"(from {settings.sources['ca_bundle']})")
+                verify = settings.ca_bundle
+            if settings.insecure:
                 import urllib3
 
                 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
                 LOG.warning("warning: TLS certificate verification is disabled (--insecure)")
                 verify = False
-            self._session = Session(opts.base_url, api_key=opts.api_key,
-                                    timeout=opts.timeout, verify=verify)
+            self._session = Session(settings.base_url, api_key=settings.api_key,
+                                    timeout=settings.timeout, verify=verify)
         return self._session
 
     @property
     def redactor(self):
-        """Masks secrets in messages even before a session exists."""
+        """Masks secrets in messages, even before (or without) a session."""
         if self._session is not None:
             return self._session.redactor
         from litellm_cli.redact import Redactor
 
-        return Redactor([self.options.api_key])
+        known = [self.options.api_key, os.environ.get("LITELLM_PROXY_API_KEY")]
+        if self._settings is not None:
+            known.append(self._settings.values.get("api_key"))
+        return Redactor(known)
 
     def close(self):
         if self._session is not None:

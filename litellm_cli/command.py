@@ -47,3 +47,27 @@ class Lister(_Base, cliff.lister.Lister):
 
 class ShowOne(_Base, cliff.show.ShowOne):
     pass
+
+
+class DeleteCommand(Command):
+    """Base for commands that destroy something.
+
+    Adds ``-y/--yes``. ``confirm()`` names what will be deleted and asks when
+    stdin is a terminal; without a terminal (scripts, CI, pipes) it never
+    prompts, so scripted use keeps working.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("-y", "--yes", action="store_true",
+                            help="do not ask for confirmation")
+        return parser
+
+    def confirm(self, parsed_args, what):
+        if parsed_args.yes or not self.app.stdin.isatty():
+            return
+        self.app.stderr.write(f"This will delete {what}.\nContinue? [y/N] ")
+        self.app.stderr.flush()
+        answer = self.app.stdin.readline()
+        if answer.strip().lower() not in ("y", "yes"):
+            raise exceptions.CLIError("aborted; nothing was deleted")

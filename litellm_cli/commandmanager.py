@@ -100,9 +100,11 @@ class CommandManager:
             if ext.entry_point.value == ep.value:
                 return ext.plugin
         reason = f"{type(failures[0]).__name__}: {failures[0]}" if failures else "not found"
-        raise exceptions.CLIError(
+        error = exceptions.CLIError(
             f"command {name!r} could not be loaded from entry point "
             f"{ep.name} = {ep.value}: {reason}")
+        error.reason = reason
+        raise error
 
     def describe(self, name):
         """The first line of a command's help, or a one-line load warning."""

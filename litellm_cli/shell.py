@@ -8,7 +8,6 @@ when a command actually runs.
 
 import argparse
 import logging
-import os
 import sys
 
 from litellm_cli import __version__, exceptions
@@ -22,6 +21,9 @@ Environment:
   LITELLM_PROXY_URL       proxy URL (default: http://localhost:4000)
   LITELLM_PROXY_API_KEY   API key (the master key for admin commands)
   LITELLM_PROXY_TIMEOUT   seconds to wait for the proxy (default: 60)
+  LITELLM_PROFILE         profile to use from the config file
+  LITELLM_CLI_CONFIG      config file (default: ~/.config/litellm-cli/config.yaml)
+Precedence: flag > environment > profile > default.
 
 Run '%(prog)s help COMMAND' or '%(prog)s COMMAND --help' for a command's options;
 '%(prog)s GROUP' lists the commands of a group with what each does.
@@ -47,29 +49,35 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser():
-    """The global options, shared by the fast help path and the cliff app."""
-    env = os.environ
+    """The global options, shared by the fast help path and the cliff app.
+
+    Defaults are None: litellm_cli.config resolves flag > environment >
+    profile > default, and remembers where each value came from.
+    """
     parser = _Parser(
         prog=PROG, description=DESCRIPTION, epilog=EPILOG, add_help=False,
         allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="%(prog)s [global options] COMMAND [options]")
     group = parser.add_argument_group("global options")
     group.add_argument(
-        "--base-url", metavar="URL", default=env.get("LITELLM_PROXY_URL") or DEFAULT_URL,
-        help="URL of the LiteLLM proxy (env LITELLM_PROXY_URL; default %(default)s)")
+        "--base-url", metavar="URL",
+        help=f"URL of the LiteLLM proxy (env LITELLM_PROXY_URL; default {DEFAULT_URL})")
     group.add_argument(
-        "--api-key", metavar="KEY", default=env.get("LITELLM_PROXY_API_KEY"),
+        "--api-key", metavar="KEY",
         help="API key sent as a bearer token (env LITELLM_PROXY_API_KEY)")
     group.add_argument(
         "--timeout", metavar="SECONDS", type=_positive_float,
-        default=env.get("LITELLM_PROXY_TIMEOUT"),
-        help="seconds to wait for the proxy to connect or answer (default 60)")
+        help="seconds to wait for the proxy to connect or answer (env LITELLM_PROXY_TIMEOUT; "
+             "default 60)")
     group.add_argument(
         "--insecure", action="store_true",
         help="do not verify the proxy's TLS certificate")
     group.add_argument(
         "--ca-bundle", metavar="PATH",
         help="CA bundle file to verify the proxy's TLS certificate with")
+    group.add_argument(
+        "--profile", metavar="NAME",
+        help="use the settings of this profile from the config file (env LITELLM_PROFILE)")
     group.add_argument(
         "--debug", action="store_true",
         help="log every HTTP request (as curl) and response, secrets masked; "
@@ -107,13 +115,6 @@ def main(argv=None):
     logging.basicConfig(format="%(message)s", level=logging.WARNING, stream=sys.stderr)
     parser = build_parser()
     options, rest = parser.parse_known_args(argv)
-    if options.timeout is None:
-        options.timeout = 60.0
-    elif isinstance(options.timeout, str):  # from the environment
-        try:
-            options.timeout = _positive_float(options.timeout)
-        except argparse.ArgumentTypeError as exc:
-            parser.error(f"LITELLM_PROXY_TIMEOUT: {exc}")
 
     from litellm_cli.commandmanager import CommandManager
 

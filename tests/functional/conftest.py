@@ -86,7 +86,9 @@ def run_cli(args, url, key=None, input=None, env=None, timeout=120):
     """Run the installed console script and capture everything."""
     assert CLI, "litellm-proxy is not installed in this environment"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("LITELLM_")}
-    full_env.update(LITELLM_PROXY_URL=url, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    full_env.update(LITELLM_PROXY_URL=url, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost",
+                    # Never pick up the profiles of whoever runs the tests.
+                    LITELLM_CLI_CONFIG="/nonexistent/litellm-cli-test/config.yaml")
     if key is not None:
         full_env["LITELLM_PROXY_API_KEY"] = key
     full_env.update(env or {})

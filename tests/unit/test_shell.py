@@ -30,10 +30,21 @@ def _modules_after(*argv):
     return set(json.loads(res.stdout.rsplit("MODULES ", 1)[1]))
 
 
-@pytest.mark.parametrize("argv", [["--help"], [], ["models"]])
-def test_help_imports_no_http_yaml_or_interactive_shell(argv):
+@pytest.mark.parametrize("argv", [["--help"], []])
+def test_top_help_imports_neither_cliff_nor_http_nor_yaml(argv):
     modules = _modules_after(*argv)
     for heavy in ("requests", "yaml", "cmd2", "urllib3", "cliff.app"):
+        assert heavy not in modules, heavy
+    assert not any(m.startswith("litellm_cli.plugins.") for m in modules)
+
+
+@pytest.mark.parametrize("group", ["models", "credentials", "keys", "users", "teams", "chat",
+                                   "http", "profile"])
+def test_command_modules_import_no_http_or_yaml_at_module_level(group):
+    # Listing a group imports its command modules (for their help lines) and nothing heavy.
+    modules = _modules_after(group)
+    assert f"litellm_cli.plugins.{group}" in modules
+    for heavy in ("requests", "yaml", "cmd2", "urllib3"):
         assert heavy not in modules, heavy
 
 

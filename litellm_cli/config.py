@@ -1,0 +1,192 @@
+"""Profiles: named connection settings in a YAML file, and where each setting comes from.
+
+The file is ``$LITELLM_CLI_CONFIG`` or ``$XDG_CONFIG_HOME/litellm-cli/config.yaml``
+(``~/.config/litellm-cli/config.yaml``)::
+
+    current_profile: prod
+    profiles:
+      prod:
+        base_url: https://llm.example.com
+        api_key_command: pass show litellm/prod   # or api_key: sk-...
+        timeout: 30
+        ca_bundle: /etc/ssl/corp.pem
+        insecure: false
+
+Precedence for every setting: command-line flag > environment variable >
+profile > built-in default. The profile is chosen by ``--profile``, then
+``LITELLM_PROFILE``, then ``current_profile`` in the file.
+"""
+
+import os
+import stat
+import subprocess
+
+from litellm_cli import exceptions
+
+DEFAULTS = {"base_url": "http://localhost:4000", "api_key": None, "timeout": 60.0,
+            "ca_bundle": None, "insecure": False}
+ENVIRONMENT = {"base_url": "LITELLM_PROXY_URL", "api_key": "LITELLM_PROXY_API_KEY",
+               "timeout": "LITELLM_PROXY_TIMEOUT"}
+PROFILE_FIELDS = ("base_url", "api_key", "api_key_command", "timeout", "ca_bundle", "insecure")
+SECRET_FIELDS = ("api_key",)
+
+
+def config_path():
+    explicit = os.environ.get("LITELLM_CLI_CONFIG")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(base, "litellm-cli", "config.yaml")
+
+
+def load(path=None):
+    """The config file as a dict ({} when it does not exist); a broken file is a usage error."""
+    path = path or config_path()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise exceptions.UsageError(f"cannot read config file {path}: {exc}") from None
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise exceptions.UsageError(f"config file {path}{where}: {problem}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("profiles", {}), dict):
+        raise exceptions.UsageError(
+            f"config file {path}: expected a mapping with a 'profiles' mapping")
+    for name, profile in data.get("profiles", {}).items():
+        if not isinstance(profile, dict):
+            raise exceptions.UsageError(f"config file {path}: profile {name!r} is not a mapping")
+        unknown = set(profile) - set(PROFILE_FIELDS)
+        if unknown:
+            raise exceptions.UsageError(
+                f"config file {path}: profile {name!r} has unknown settings: "
+                f"{', '.join(sorted(unknown))} (known: {', '.join(PROFILE_FIELDS)})")
+    _warn_if_readable(path, data)
+    return data
+
+
+def save(data, path=None):
+    """Write the file atomically, readable by its owner only (it may hold keys)."""
+    import yaml
+
+    path = path or config_path()
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.tmp-{os.getpid()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(data, handle, default_flow_style=False, sort_keys=False)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _warn_if_readable(path, data):
+    holds_key = any(p.get("api_key") for p in data.get("profiles", {}).values())
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if holds_key and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        import sys
+
+        sys.stderr.write(f"warning: {path} holds an API key and is readable by others; "
+                         f"run: chmod 600 {path}\n")
+
+
+class Settings:
+    """The effective connection settings, and the source of each one."""
+
+    def __init__(self, values, sources, profile=None):
+        self.values = values
+        self.sources = sources
+        self.profile = profile
+        self._key_command = None
+
+    def __getattr__(self, name):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def api_key(self):
+        if self.values["api_key"] is None and self._key_command:
+            self.values["api_key"] = run_key_command(self._key_command, self.profile)
+        return self.values["api_key"]
+
+
+def run_key_command(command, profile):
+    """Run a profile's api_key_command and return what it printed."""
+    try:
+        done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise exceptions.CLIError(f"profile {profile!r}: api_key_command failed: {exc}") from None
+    if done.returncode != 0 or not done.stdout.strip():
+        reason = (done.stderr.strip().splitlines() or ["it printed nothing"])[-1]
+        raise exceptions.CLIError(
+            f"profile {profile!r}: api_key_command exited {done.returncode}: {reason}")
+    return done.stdout.strip()
+
+
+def _to_timeout(value, source):
+    try:
+        timeout = float(value)
+    except (TypeError, ValueError):
+        timeout = 0
+    if timeout <= 0:
+        raise exceptions.UsageError(f"timeout from {source} must be a positive number, "
+                                    f"got {value!r}")
+    return timeout
+
+
+def resolve(options, environ=None):
+    """Combine flags, environment, profile and defaults into Settings."""
+    environ = os.environ if environ is None else environ
+    profile_name = getattr(options, "profile", None) or environ.get("LITELLM_PROFILE")
+    profile_source = "--profile" if getattr(options, "profile", None) else "LITELLM_PROFILE"
+    data = None
+    if profile_name or os.path.exists(config_path()):
+        data = load()
+        if not profile_name and data.get("current_profile"):
+            profile_name, profile_source = data["current_profile"], "current_profile"
+    profile = {}
+    if profile_name:
+        profiles = (data or {}).get("profiles", {})
+        if profile_name not in profiles:
+            known = ", ".join(sorted(profiles)) or "none"
+            raise exceptions.UsageError(
+                f"profile {profile_name!r} (from {profile_source}) is not in {config_path()} "
+                f"(profiles: {known})")
+        profile = profiles[profile_name]
+
+    values, sources = {}, {}
+    for name, default in DEFAULTS.items():
+        flag = getattr(options, name, None)
+        env_name = ENVIRONMENT.get(name)
+        if flag not in (None, False):
+            values[name], sources[name] = flag, f"--{name.replace('_', '-')}"
+        elif env_name and environ.get(env_name):
+            values[name], sources[name] = environ[env_name], env_name
+        elif profile.get(name) is not None:
+            values[name], sources[name] = profile[name], f"profile {profile_name}"
+        else:
+            values[name], sources[name] = default, "default"
+    values["timeout"] = _to_timeout(values["timeout"], sources["timeout"])
+    values["base_url"] = str(values["base_url"])
+    settings = Settings(values, sources, profile_name)
+    if values["api_key"] is None and profile.get("api_key_command"):
+        settings._key_command = profile["api_key_command"]
+        sources["api_key"] = f"profile {profile_name} (api_key_command)"
+    return settings

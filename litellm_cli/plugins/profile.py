@@ -1,0 +1,131 @@
+"""``litellm-proxy profile ...``: named connection settings in the config file."""
+
+from litellm_cli import config, exceptions
+from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
+from litellm_cli.redact import MASK
+
+
+def _masked(name, value):
+    return MASK if name in config.SECRET_FIELDS and value else value
+
+
+class ListProfile(Lister):
+    """List the profiles in the config file"""
+
+    def take_action(self, parsed_args):
+        data = config.load()
+        current = data.get("current_profile")
+        columns = ("Name", "Current", "Base URL", "API Key", "Timeout")
+        rows = []
+        for name, profile in sorted(data.get("profiles", {}).items()):
+            key = MASK if profile.get("api_key") else (
+                "(command)" if profile.get("api_key_command") else "")
+            rows.append((name, name == current, profile.get("base_url", ""), key,
+                         profile.get("timeout", "")))
+        return columns, rows
+
+
+class ShowProfile(ShowOne):
+    """Show the settings in effect and where each one comes from (secrets masked)"""
+
+    def take_action(self, parsed_args):
+        settings = self.app.client_manager.settings
+        columns, values = ["config_file", "profile"], [config.config_path(),
+                                                       settings.profile or ""]
+        for name in config.DEFAULTS:
+            value = _masked(name, settings.values.get(name))
+            if name == "api_key" and value is None and settings._key_command:
+                value = "(from api_key_command)"
+            columns += [name, f"{name}_source"]
+            values += [value, settings.sources[name]]
+        return columns, values
+
+
+class AddProfile(Command):
+    """Add a profile, or replace the settings of an existing one"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("name", metavar="NAME", help="profile name")
+        parser.add_argument("--url", dest="base_url", metavar="URL", required=True,
+                            help="the proxy's URL")
+        key = parser.add_mutually_exclusive_group()
+        key.add_argument("--key", dest="api_key", metavar="KEY",
+                         help="API key to store in the file (@FILE or @- reads it)")
+        key.add_argument("--key-command", dest="api_key_command", metavar="COMMAND",
+                         help="shell command that prints the API key (keeps it out of the file)")
+        parser.add_argument("--timeout", dest="profile_timeout", type=float, metavar="SECONDS",
+                            help="seconds to wait for the proxy")
+        parser.add_argument("--ca-bundle", dest="ca_bundle", metavar="PATH",
+                            help="CA bundle to verify TLS with")
+        parser.add_argument("--insecure", action="store_true", default=None,
+                            help="skip TLS verification for this profile")
+        parser.add_argument("--use", action="store_true",
+                            help="also make it the current profile")
+        return parser
+
+    def take_action(self, parsed_args):
+        from litellm_cli.utils import read_argument
+
+        if not parsed_args.base_url.startswith(("http://", "https://")):
+            raise exceptions.UsageError(
+                f"--url must start with http:// or https://, got {parsed_args.base_url!r}")
+        if parsed_args.profile_timeout is not None and parsed_args.profile_timeout <= 0:
+            raise exceptions.UsageError("--timeout must be greater than 0")
+        profile = {
+            "base_url": parsed_args.base_url,
+            "api_key": read_argument(parsed_args.api_key, "--key").strip()
+            if parsed_args.api_key else None,
+            "api_key_command": parsed_args.api_key_command,
+            "timeout": parsed_args.profile_timeout,
+            "ca_bundle": parsed_args.ca_bundle,
+            "insecure": parsed_args.insecure,
+        }
+        data = config.load()
+        data.setdefault("profiles", {})[parsed_args.name] = {
+            k: v for k, v in profile.items() if v is not None}
+        if parsed_args.use or not data.get("current_profile"):
+            data["current_profile"] = parsed_args.name
+        config.save(data)
+        self.warn(f"saved profile {parsed_args.name!r} in {config.config_path()}")
+
+
+class RemoveProfile(DeleteCommand):
+    """Remove a profile from the config file"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("name", metavar="NAME", help="profile name")
+        return parser
+
+    def take_action(self, parsed_args):
+        data = config.load()
+        profiles = data.get("profiles", {})
+        if parsed_args.name not in profiles:
+            raise exceptions.CLIError(f"no profile named {parsed_args.name!r} in "
+                                      f"{config.config_path()}", exceptions.EXIT_NOT_FOUND)
+        self.confirm(parsed_args, f"profile {parsed_args.name!r}")
+        del profiles[parsed_args.name]
+        if data.get("current_profile") == parsed_args.name:
+            data.pop("current_profile")
+        config.save(data)
+        self.warn(f"removed profile {parsed_args.name!r}")
+
+
+class UseProfile(Command):
+    """Make a profile the current one"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("name", metavar="NAME", help="profile name")
+        return parser
+
+    def take_action(self, parsed_args):
+        data = config.load()
+        if parsed_args.name not in data.get("profiles", {}):
+            known = ", ".join(sorted(data.get("profiles", {}))) or "none"
+            raise exceptions.CLIError(f"no profile named {parsed_args.name!r} "
+                                      f"(profiles: {known})", exceptions.EXIT_NOT_FOUND)
+        data["current_profile"] = parsed_args.name
+        config.save(data)
+        self.warn(f"current profile is now {parsed_args.name!r}")

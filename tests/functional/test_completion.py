@@ -1,0 +1,46 @@
+"""Shell completion: the generated scripts complete command words and options."""
+
+import shutil
+import subprocess
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def bash_script(tmp_path_factory, proxy):
+    from tests.functional.conftest import run_cli
+
+    res = run_cli(["completion", "bash"], proxy.url)
+    assert res.rc == 0, res
+    path = tmp_path_factory.mktemp("completion") / "litellm-proxy.bash"
+    path.write_text(res.out)
+    return path
+
+
+def _complete(script, *words):
+    """What bash offers after typing `litellm-proxy WORDS...` and TAB."""
+    quoted = " ".join(f"'{w}'" for w in ("litellm-proxy", *words))
+    program = (f"source {script}; COMP_WORDS=({quoted}); COMP_CWORD={len(words)}; "
+               "_litellm_proxy; printf '%s\\n' \"${COMPREPLY[@]}\"")
+    out = subprocess.run(["bash", "-c", program], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_completes_groups_and_commands(bash_script):
+    assert "models" in _complete(bash_script, "")
+    assert _complete(bash_script, "mo") == ["models"]
+    assert set(_complete(bash_script, "models", "")) >= {"list", "add", "import", "update"}
+
+
+def test_completes_options_of_a_command_even_after_option_values(bash_script):
+    assert "--header" in _complete(bash_script, "http", "request", "--")
+    assert "--json" in _complete(bash_script, "http", "request", "POST", "/x", "--j")
+
+
+def test_zsh_and_fish_scripts_are_generated(cli):
+    zsh = cli("completion", "zsh")
+    assert zsh.rc == 0 and zsh.out.startswith("#compdef litellm-proxy")
+    fish = cli("completion", "fish")
+    assert fish.rc == 0 and "__fish_seen_subcommand_from models" in fish.out
+    if shutil.which("zsh"):
+        subprocess.run(["zsh", "-n", "-c", zsh.out], check=True)
