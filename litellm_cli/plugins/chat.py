@@ -232,9 +232,10 @@ class ChatCompletion(Command):
                     if index:
                         later.setdefault(index, []).append(text)
                     else:
+                        # Set first: Ctrl-C can land right after the flush.
+                        last = text[-1]
                         out.write(text)
                         out.flush()
-                        last = text[-1]
         finally:
             # Whatever ends the stream (the end, an error, Ctrl-C), what was
             # printed stays, and ends with a newline.
