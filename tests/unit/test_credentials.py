@@ -1,0 +1,134 @@
+"""The credentials API client and commands, against a fake session."""
+
+import io
+import json
+import types
+
+import pytest
+
+from litellm_cli import exceptions
+from litellm_cli.api.credentials import CredentialsAPI
+from litellm_cli.plugins import credentials as plugin
+
+
+class FakeSession:
+    def __init__(self, answers=None):
+        self.answers = answers or {}
+        self.calls = []
+
+    def _answer(self, method, path, body=None):
+        self.calls.append((method, path, body))
+        answer = self.answers[(method, path)]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def get_json(self, path, params=None):
+        return self._answer("GET", path)
+
+    def post_json(self, path, body=None):
+        return self._answer("POST", path, body)
+
+    def delete(self, path):
+        self._answer("DELETE", path)
+        return types.SimpleNamespace(content=b"", json=lambda: None)
+
+
+def run(command_class, argv, session):
+    app = types.SimpleNamespace(stdout=io.StringIO(), stderr=io.StringIO(),
+                                client_manager=types.SimpleNamespace(session=session))
+    cmd = command_class(app, None)
+    parsed = cmd.get_parser("litellm-proxy test").parse_args(argv)
+    return cmd.take_action(parsed), app
+
+
+def shown(result):
+    columns, values = result
+    return {c: getattr(v, "machine_readable", lambda v=v: v)() for c, v in zip(columns, values)}
+
+
+CREDENTIAL = {"credential_name": "azure-prod", "display_name": None, "source": "db",
+              "credential_info": {"custom_llm_provider": "azure"},
+              "credential_values": {"api_key": "sk****23", "api_base": "https://x"}}
+
+
+def test_names_with_slashes_are_quoted_into_one_path_segment():
+    session = FakeSession({("GET", "/credentials/by_name/team%2Fazure"): CREDENTIAL,
+                           ("DELETE", "/credentials/team%2Fazure"): None})
+    api = CredentialsAPI(session)
+    assert api.get("team/azure") == CREDENTIAL
+    api.delete("team/azure")
+    assert [c[:2] for c in session.calls] == [("GET", "/credentials/by_name/team%2Fazure"),
+                                             ("DELETE", "/credentials/team%2Fazure")]
+
+
+def test_list_rows_are_name_and_provider():
+    other = {"credential_name": "bare", "credential_info": {}}
+    session = FakeSession({("GET", "/credentials"): {"credentials": [CREDENTIAL, other]}})
+    columns, rows = run(plugin.ListCredential, [], session)[0]
+    assert columns == ("credential_name", "custom_llm_provider")
+    assert rows == [("azure-prod", "azure"), ("bare", None)]
+
+
+def test_create_sends_info_and_values_and_shows_only_value_names():
+    session = FakeSession({("POST", "/credentials"): {"success": True}})
+    result, _ = run(plugin.CreateCredential, [
+        "azure-prod", "--info", '{"custom_llm_provider": "azure"}',
+        "--values", '{"api_key": "sk-very-secret", "api_base": "https://x"}'], session)
+    assert session.calls == [("POST", "/credentials", {
+        "credential_name": "azure-prod", "credential_info": {"custom_llm_provider": "azure"},
+        "credential_values": {"api_key": "sk-very-secret", "api_base": "https://x"}})]
+    out = shown(result)
+    assert out["credential_values"] == {"api_key": "***", "api_base": "***"}
+    assert out["custom_llm_provider"] == "azure"
+    assert "sk-very-secret" not in json.dumps(out)
+
+
+def test_create_reads_values_from_a_file(tmp_path):
+    path = tmp_path / "values.json"
+    path.write_text('{"api_key": "from-file"}')
+    session = FakeSession({("POST", "/credentials"): {"success": True}})
+    run(plugin.CreateCredential, ["c", "--values", f"@{path}"], session)
+    assert session.calls[0][2]["credential_values"] == {"api_key": "from-file"}
+    assert session.calls[0][2]["credential_info"] == {}
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["--values", "{oops"], "--values"),
+    (["--values", "[1]"], "--values"),
+    (["--values", "{}"], "--values"),
+    (["--values", '{"a": 1}', "--info", '"azure"'], "--info"),
+])
+def test_create_bad_json_is_a_usage_error_naming_the_option(argv, option):
+    session = FakeSession()
+    with pytest.raises(exceptions.UsageError) as caught:
+        run(plugin.CreateCredential, ["c", *argv], session)
+    assert option in str(caught.value)
+    assert session.calls == []
+
+
+def test_create_requires_values():
+    with pytest.raises(exceptions.UsageError, match="--values"):
+        run(plugin.CreateCredential, ["c"], FakeSession())
+
+
+def test_get_shows_every_field_as_the_proxy_masked_it():
+    session = FakeSession({("GET", "/credentials/by_name/azure-prod"): CREDENTIAL})
+    out = shown(run(plugin.ShowCredential, ["azure-prod"], session)[0])
+    assert out == {"credential_name": "azure-prod", "custom_llm_provider": "azure",
+                   "display_name": None, "source": "db",
+                   "credential_info": {"custom_llm_provider": "azure"},
+                   "credential_values": {"api_key": "sk****23", "api_base": "https://x"}}
+
+
+def test_delete_unknown_credential_propagates_not_found():
+    error = exceptions.NotFound("Credential not found", http_status=404)
+    session = FakeSession({("DELETE", "/credentials/nope"): error})
+    with pytest.raises(exceptions.NotFound):
+        run(plugin.DeleteCredential, ["nope"], session)
+
+
+def test_delete_reports_on_stderr_only():
+    session = FakeSession({("DELETE", "/credentials/c"): None})
+    _, app = run(plugin.DeleteCredential, ["c"], session)
+    assert app.stdout.getvalue() == "" and "Deleted credential c" in app.stderr.getvalue()
