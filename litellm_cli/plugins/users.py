@@ -1,0 +1,136 @@
+"""``litellm-proxy users ...``: list, inspect, create and delete internal users."""
+
+import functools
+
+from litellm_cli import exceptions
+from litellm_cli.api.teams import TeamsAPI
+from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES, UsersAPI
+from litellm_cli.command import Command, Lister, ShowOne
+from litellm_cli.plugins.keys import amount, positive_int
+from litellm_cli.utils import delete_each, listing, object_row, split_list, wants_all_fields
+
+LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
+                "max_budget", "key_count")
+CREATE_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "max_budget",
+                  "models")
+
+
+def _format_user(answer):
+    """``/user/info``'s answer as one object: the user's fields, its team ids
+    and the hashes of its keys."""
+    user = dict(answer.get("user_info") or {})
+    user["user_id"] = answer.get("user_id") or user.get("user_id")
+    user["keys"] = [key.get("token") for key in answer.get("keys") or []]
+    return user
+
+
+class ListUser(Lister):
+    """List internal users, one page or all of them"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--page", type=positive_int, metavar="N",
+                            help="page number, from 1 (with --all: the first page to read)")
+        parser.add_argument("--size", type=positive_int, metavar="N",
+                            help=f"users per page, at most {PAGE_SIZE_MAX} (proxy default 25; "
+                                 f"with --all: {PAGE_SIZE_MAX})")
+        parser.add_argument("--all", action="store_true",
+                            help="read every page, printing users as the pages arrive")
+        parser.add_argument("--role", choices=ROLES, help="only users with this role")
+        parser.add_argument("--user-ids", metavar="ID[,ID...]",
+                            help="only these users (a single id also matches part of an id)")
+        parser.add_argument("--email", metavar="TEXT",
+                            help="only users whose email contains TEXT (any case)")
+        parser.add_argument("--team", metavar="TEAM_ID", help="only members of this team")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = UsersAPI(self.session)
+        filters = dict(role=parsed_args.role, user_ids=parsed_args.user_ids,
+                       user_email=parsed_args.email, team=parsed_args.team)
+        if parsed_args.all:
+            users = api.iter_all(first_page=parsed_args.page or 1,
+                                 size=parsed_args.size or PAGE_SIZE_MAX, **filters)
+        else:
+            users = api.list(page=parsed_args.page, size=parsed_args.size,
+                             **filters).get("users") or []
+        return listing(parsed_args, LIST_COLUMNS, users)
+
+
+class ShowUser(ShowOne):
+    """Show a user with its teams and keys"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--id", required=True, metavar="USER_ID", help="the user's id")
+        return parser
+
+    def take_action(self, parsed_args):
+        user = _format_user(UsersAPI(self.session).get(parsed_args.id))
+        columns = tuple(user)
+        return columns, object_row(user, columns)
+
+
+class CreateUser(ShowOne):
+    """Create an internal user"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--email", metavar="EMAIL", help="the user's email (unique)")
+        parser.add_argument("--role", choices=ROLES, metavar="ROLE",
+                            help=f"the user's role: {', '.join(ROLES)} (proxy default: "
+                                 "internal_user_viewer)")
+        parser.add_argument("--alias", metavar="NAME", help="a display name")
+        parser.add_argument("--team", action="append", default=[], metavar="TEAM_ID",
+                            help="a team to add the user to (must exist); repeat for more")
+        parser.add_argument("--max-budget", type=amount, metavar="USD",
+                            help="the most the user may spend")
+        parser.add_argument("--models", metavar="MODEL[,MODEL...]",
+                            help="comma-separated models the user may call (default: all)")
+        parser.add_argument("--user-id", metavar="USER_ID",
+                            help="the id to give the user (default: a new UUID)")
+        parser.add_argument("--create-key", action="store_true",
+                            help="also create a key for the user and show it (only this once)")
+        return parser
+
+    def take_action(self, parsed_args):
+        teams = [team for value in parsed_args.team for team in split_list(value)]
+        # The proxy creates the user even when it cannot add it to a team.
+        teams_api = TeamsAPI(self.session)
+        for team in teams:
+            teams_api.get(team)
+        body = {"auto_create_key": parsed_args.create_key}
+        fields = {"user_email": parsed_args.email, "user_role": parsed_args.role,
+                  "user_alias": parsed_args.alias, "max_budget": parsed_args.max_budget,
+                  "user_id": parsed_args.user_id, "teams": teams or None,
+                  "models": split_list(parsed_args.models) if parsed_args.models else None}
+        body.update({name: value for name, value in fields.items() if value is not None})
+        user = UsersAPI(self.session).create(body)
+        if not parsed_args.create_key:
+            user.pop("key", None)
+        if wants_all_fields(parsed_args):
+            columns = tuple(user)
+        else:
+            columns = CREATE_COLUMNS + (("key",) if parsed_args.create_key else ())
+        result = columns, object_row(user, columns)
+        missing = sorted(set(teams) - set(user.get("teams") or ()))
+        if missing:
+            self.produce_output(parsed_args, *result)
+            raise exceptions.CLIError(
+                f"user {user.get('user_id')} was created but not added to team(s) "
+                f"{', '.join(missing)}")
+        return result
+
+
+class DeleteUser(Command):
+    """Delete users and their keys; each id is tried and reported"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("ids", nargs="+", metavar="USER_ID", help="the users to delete")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = UsersAPI(self.session)
+        delete_each([(f"user {user_id}", functools.partial(api.delete, user_id))
+                     for user_id in parsed_args.ids], self.warn, "users")
