@@ -66,7 +66,8 @@ class Session:
 
         ``json`` is sent as JSON; ``data`` is sent as given. A POST is retried
         only when it provably never reached the server (the connection was
-        refused or timed out while connecting), unless ``idempotent=True``.
+        refused), unless ``idempotent=True``. Timeouts are never retried, so
+        ``timeout`` bounds the wait.
         With ``raise_exc`` an HTTP error status raises an ``HttpError``.
         """
         method = method.upper()
@@ -94,7 +95,10 @@ class Session:
                 raise exceptions.ConnectionFailure(
                     f"TLS error talking to {self._where()}: {self._reason(exc)} "
                     "(use --ca-bundle PATH, or --insecure to skip verification)") from None
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except requests.exceptions.Timeout as exc:
+                # Not retried: --timeout bounds how long the user waits.
+                raise self._connection_failure(exc) from None
+            except requests.exceptions.ConnectionError as exc:
                 never_sent = _never_reached_server(exc)
                 if attempt < self.retries and (idempotent or never_sent):
                     delay = self._delay(attempt, None)
@@ -199,8 +203,6 @@ class Session:
 
 def _never_reached_server(exc):
     """True when the request provably never left this machine."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
     reason = exc.args[0] if exc.args else None
     reason = getattr(reason, "reason", reason)
     return isinstance(reason, (NewConnectionError, NameResolutionError))

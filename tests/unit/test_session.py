@@ -117,14 +117,15 @@ def test_post_is_retried_when_connection_was_refused(session_for, sleeps):
     assert err.value.exit_code == exceptions.EXIT_CONNECTION
 
 
-def test_read_timeout_on_post_is_not_retried(sleeps):
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_timeout_is_not_retried_so_it_bounds_the_wait(sleeps, method):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(5)  # accepts connections, never answers
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     try:
         with pytest.raises(exceptions.ConnectionFailure) as err:
-            Session(url, timeout=0.3, sleep=sleeps.append).post("/x", json={})
+            Session(url, timeout=0.3, sleep=sleeps.append).request(method, "/x")
     finally:
         listener.close()
     assert sleeps == []
