@@ -207,7 +207,8 @@ def load_model_list(path):
             from None
     model_list = data.get("model_list") if isinstance(data, dict) else None
     if not isinstance(model_list, list):
-        raise exceptions.UsageError(f"{path} must have a 'model_list' key holding a list of models")
+        raise exceptions.UsageError(
+            f"{path} must have a 'model_list' key holding a list of models")
     for index, entry in enumerate(model_list):
         ok = (isinstance(entry, dict) and isinstance(entry.get("model_name"), str)
               and isinstance(entry.get("litellm_params"), dict)

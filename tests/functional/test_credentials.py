@@ -55,7 +55,8 @@ def test_create_reads_values_from_a_file(cli, cleanup, tmp_path):
     res = cli("credentials", "create", cleanup, "--values", f"@{secret_file}")
     assert res.rc == 0, res
     stored = _proxy_credential(cli, cleanup)
-    assert stored is not None and stored["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
+    assert stored is not None
+    assert stored["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
 
 
 def test_list_shows_name_and_provider(cli, cleanup):

@@ -105,7 +105,8 @@ def test_add_uses_the_name_as_upstream_model_unless_given_and_masks_the_api_key(
     result, _ = run(plugin.AddModel, ["gpt-4", "-p", "api_key=sk-123", "-i", "tier=paid"],
                     session)
     body = session.calls[0][2]["body"]
-    assert body == {"model_name": "gpt-4", "litellm_params": {"model": "gpt-4", "api_key": "sk-123"},
+    assert body == {"model_name": "gpt-4",
+                    "litellm_params": {"model": "gpt-4", "api_key": "sk-123"},
                     "model_info": {"tier": "paid"}}
     out = shown(result)
     assert out["id"] == "new-id" and out["upstream_model"] == "gpt-4"
