@@ -17,8 +17,10 @@ MEMBER_ROLES = ("user", "admin")
 
 
 def _format_team(answer):
-    """``/team/info``'s answer as one object: the team's fields and the hashes of its keys."""
+    """``/team/info``'s answer as one object: the team's fields, its members'
+    budgets and spend (``team_memberships``) and the hashes of its keys."""
     team = dict(answer.get("team_info") or {})
+    team["team_memberships"] = answer.get("team_memberships") or []
     team["keys"] = [key.get("token") for key in answer.get("keys") or []]
     return team
 
