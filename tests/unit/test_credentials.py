@@ -1,50 +1,13 @@
 """The credentials API client and commands, against a fake session."""
 
-import io
 import json
-import types
 
 import pytest
 
 from litellm_cli import exceptions
 from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.plugins import credentials as plugin
-
-
-class FakeSession:
-    def __init__(self, answers=None):
-        self.answers = answers or {}
-        self.calls = []
-
-    def _answer(self, method, path, body=None):
-        self.calls.append((method, path, body))
-        answer = self.answers[(method, path)]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def get_json(self, path, params=None):
-        return self._answer("GET", path)
-
-    def post_json(self, path, body=None):
-        return self._answer("POST", path, body)
-
-    def delete(self, path):
-        self._answer("DELETE", path)
-        return types.SimpleNamespace(content=b"", json=lambda: None)
-
-
-def run(command_class, argv, session):
-    app = types.SimpleNamespace(stdout=io.StringIO(), stderr=io.StringIO(),
-                                client_manager=types.SimpleNamespace(session=session))
-    cmd = command_class(app, None)
-    parsed = cmd.get_parser("litellm-proxy test").parse_args(argv)
-    return cmd.take_action(parsed), app
-
-
-def shown(result):
-    columns, values = result
-    return {c: getattr(v, "machine_readable", lambda v=v: v)() for c, v in zip(columns, values)}
+from tests.unit.test_models import FakeSession, run, shown
 
 
 CREDENTIAL = {"credential_name": "azure-prod", "display_name": None, "source": "db",
@@ -75,9 +38,9 @@ def test_create_sends_info_and_values_and_shows_only_value_names():
     result, _ = run(plugin.CreateCredential, [
         "azure-prod", "--info", '{"custom_llm_provider": "azure"}',
         "--values", '{"api_key": "sk-very-secret", "api_base": "https://x"}'], session)
-    assert session.calls == [("POST", "/credentials", {
+    assert session.calls == [("POST", "/credentials", {"body": {
         "credential_name": "azure-prod", "credential_info": {"custom_llm_provider": "azure"},
-        "credential_values": {"api_key": "sk-very-secret", "api_base": "https://x"}})]
+        "credential_values": {"api_key": "sk-very-secret", "api_base": "https://x"}}})]
     out = shown(result)
     assert out["credential_values"] == {"api_key": "***", "api_base": "***"}
     assert out["custom_llm_provider"] == "azure"
@@ -89,8 +52,9 @@ def test_create_reads_values_from_a_file(tmp_path):
     path.write_text('{"api_key": "from-file"}')
     session = FakeSession({("POST", "/credentials"): {"success": True}})
     run(plugin.CreateCredential, ["c", "--values", f"@{path}"], session)
-    assert session.calls[0][2]["credential_values"] == {"api_key": "from-file"}
-    assert session.calls[0][2]["credential_info"] == {}
+    body = session.calls[0][2]["body"]
+    assert body["credential_values"] == {"api_key": "from-file"}
+    assert body["credential_info"] == {}
 
 
 @pytest.mark.parametrize("argv, option", [

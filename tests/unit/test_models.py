@@ -1,4 +1,7 @@
-"""The models API client and commands, against a fake session."""
+"""The models API client and commands, against a fake session.
+
+``FakeSession``, ``run`` and ``shown`` are shared with the other command tests.
+"""
 
 import io
 import json
@@ -38,8 +41,14 @@ class FakeSession:
         return self._answer("POST", path, body=body)
 
     def patch(self, path, json=None, idempotent=None):
-        body = self._answer("PATCH", path, body=json)
-        return types.SimpleNamespace(content=b"{}", json=lambda: body)
+        return _response(self._answer("PATCH", path, body=json))
+
+    def delete(self, path):
+        return _response(self._answer("DELETE", path))
+
+
+def _response(body):
+    return types.SimpleNamespace(content=b"{}", json=lambda: body)
 
 
 def run(command_class, argv, session):
