@@ -15,6 +15,8 @@ STDIN = "-"
 # Request fields set by options of the same name; sent only when given.
 PARAMETERS = ("temperature", "top_p", "n", "max_tokens", "presence_penalty",
               "frequency_penalty", "user")
+# Fields --param may not set: the command sets (and checks) these itself.
+_RESERVED = frozenset(PARAMETERS) | {"model", "messages", "stream", "stream_options"}
 
 
 def _number(low, high):
@@ -94,10 +96,10 @@ def build_body(parsed_args, messages):
     if parsed_args.stream and parsed_args.usage:
         # Without this a streamed reply carries no token counts.
         fixed["stream_options"] = {"include_usage": True}
-    clash = sorted(set(body) & (set(fixed) | {"stream"}))
+    clash = sorted(set(body) & _RESERVED)
     if clash:
         raise exceptions.UsageError(
-            f"--param {clash[0]}: set it with its own option instead")
+            f"--param {clash[0]}: set it with its own option or argument instead")
     body.update(fixed)
     return body
 
@@ -120,14 +122,14 @@ def _separator(index, total):
     return f"--- choice {index + 1} of {total} ---\n"
 
 
-
 class ChatCompletion(Command):
     """Send a conversation to a model and print its reply"""
 
-    # A plain Command rather than a ShowOne: the default output is the reply
-    # as free text (cliff's formatters can only print tables of columns), and
-    # -f json must print the proxy's response object unchanged, nested
-    # fields and all, which a (columns, values) pair cannot round-trip.
+    # A plain Command with its own -f/--format rather than a ShowOne: the
+    # default output is the reply as bare text, which none of cliff's
+    # formatters prints, and a streamed reply must be written while it
+    # arrives, before there is anything to hand to a formatter. -f json
+    # prints the proxy's response object as is.
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)

@@ -193,9 +193,10 @@ def test_every_parameter_lands_in_its_request_field():
         "frequency_penalty": 2.0, "user": "u1", "seed": 7, "stop": ["\n"]}
 
 
-@pytest.mark.parametrize("pair", ["temperature=1", "stream=true", "model=x"])
-def test_param_cannot_override_a_field_that_has_its_own_option(pair):
-    parsed = _parse("-t", "1", "--param", pair)
+@pytest.mark.parametrize("pair", ["temperature=9", "stream=true", "model=x", "messages=[]",
+                                  "stream_options={}"])
+def test_param_cannot_set_a_field_the_command_sets_and_checks(pair):
+    parsed = _parse("--param", pair)
     with pytest.raises(exceptions.UsageError, match="set it with its own option"):
         chat.build_body(parsed, [])
 
