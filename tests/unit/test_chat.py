@@ -437,3 +437,10 @@ def test_stream_reaches_stdout_while_the_server_is_still_sending(server):
             proc.kill()
     assert proc.returncode == 0 and out == b" second\n"
     assert released == [True], "the first delta was held back until the server timed out"
+
+
+def test_stream_cut_off_by_the_proxy_keeps_the_text_and_is_a_connection_failure(server, run):
+    server.script.append((200, {}, sse(delta("half a rep"))))
+    rc, out, err = run("gpt-4o", "-m", "user:hi", "--stream")
+    assert (rc, out) == (exceptions.EXIT_CONNECTION, "half a rep\n")
+    assert err == "Error: the proxy closed the stream before the reply was complete\n"
