@@ -51,18 +51,16 @@ def test_create_with_an_unknown_team_creates_nothing():
     assert [c[:2] for c in session.calls] == [("GET", "/team/info")]
 
 
-def test_create_reports_teams_the_proxy_silently_skipped():
+def test_create_reports_teams_the_proxy_silently_skipped(monkeypatch):
     session = Session({("GET", "/team/info"): {},
                        ("POST", "/user/new"): lambda body: {"user_id": "u", "teams": []}})
-    cmd_output = []
-    plugin.CreateUser.produce_output = lambda self, args, c, v: cmd_output.append(c)
-    try:
-        with pytest.raises(exceptions.CLIError) as error:
-            run(plugin.CreateUser, ["--team", "t1"], session)
-    finally:
-        del plugin.CreateUser.produce_output
-    assert "user u was created but not added to team(s) t1" == str(error.value)
-    assert cmd_output  # the user that was created is still shown
+    shown_first = []
+    monkeypatch.setattr(plugin.CreateUser, "produce_output",
+                        lambda self, args, columns, values: shown_first.append(columns))
+    with pytest.raises(exceptions.CLIError) as error:
+        run(plugin.CreateUser, ["--team", "t1"], session)
+    assert str(error.value) == "user u was created but not added to team(s) t1"
+    assert shown_first == [plugin.CREATE_COLUMNS]  # the created user is still shown
 
 
 def test_unknown_role_is_a_usage_error():
