@@ -87,8 +87,8 @@ def main():
         per_model = medians[mode] / args.count
         print(f"{mode:<10} (--concurrency {concurrency}): median {medians[mode] / 1000:.2f} s "
               f"({per_model:.1f} ms per model), peak RSS {peaks[mode]:.1f} MiB")
-    print(f"concurrent import is {medians['sequential'] / medians['concurrent']:.1f}x "
-          "faster than sequential")
+    print(f"speed-up (sequential / concurrent median): "
+          f"{medians['sequential'] / medians['concurrent']:.2f}x")
 
 
 if __name__ == "__main__":
