@@ -71,3 +71,11 @@ class DeleteCommand(Command):
         answer = self.app.stdin.readline()
         if answer.strip().lower() not in ("y", "yes"):
             raise exceptions.CLIError("aborted; nothing was deleted")
+
+    def delete_all(self, parsed_args, targets, plural):
+        """Confirm, then run every ``(label, delete)``: see utils.delete_each."""
+        from litellm_cli.utils import delete_each
+
+        self.confirm(parsed_args, f"{len(targets)} {plural}: "
+                                  + ", ".join(label for label, _ in targets))
+        delete_each(targets, self.warn, plural)

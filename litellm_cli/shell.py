@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 
-from litellm_cli import __version__, exceptions
+from litellm_cli import exceptions
 
 PROG = "litellm-proxy"
 DEFAULT_URL = "http://localhost:4000"

@@ -1,6 +1,9 @@
-"""Parsing helpers shared by commands: JSON options, key=value pairs, files."""
+"""Parsing helpers shared by commands: JSON options, key=value pairs, files,
+argument types, and the one-by-one delete."""
 
+import argparse
 import json
+import re
 import sys
 
 from litellm_cli import exceptions
@@ -72,71 +75,50 @@ def split_list(value):
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
-# Imported here, not at the top, so the lines above stay as they were; only
-# command modules (which load cliff anyway) import this module.
-from cliff.columns import FormattableColumn  # noqa: E402
+# The forms the proxy's duration parser accepts: 30s, 15m, 24h, 7d, 2w, 1mo,
+# and its words for common periods.
+DURATION = re.compile(r"^\d+(s|m|h|d|w|mo)$")
+DURATION_WORDS = ("hourly", "daily", "weekly", "monthly")
 
 
-class JSONColumn(FormattableColumn):
-    """A dict or list value: compact JSON in tables, the structure itself in
-    ``-f json`` / ``-f yaml``."""
-
-    def human_readable(self):
-        return json.dumps(self._value, sort_keys=True, ensure_ascii=False)
-
-
-import itertools  # noqa: E402  (appended section; the lines above stay as they were)
-
-
-def wants_all_fields(parsed_args):
-    """True for ``-f json``/``-f yaml`` or when ``-c`` picks columns: show every
-    field of an object there, and a short summary in tables, csv and value."""
-    return parsed_args.formatter in ("json", "yaml") or bool(parsed_args.columns)
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
+    return value
 
 
-def object_row(obj, columns):
-    """The values of ``columns`` in ``obj``; dicts and lists become JSONColumns."""
-    return tuple(JSONColumn(value) if isinstance(value, (dict, list)) else value
-                 for value in (obj.get(column) for column in columns))
+def page_size(maximum):
+    """An argument type for ``--size``: 1 to ``maximum`` (what the proxy accepts)."""
+
+    def parse(text):
+        value = positive_int(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum}, got {text!r}")
+        return value
+
+    return parse
 
 
-def listing(parsed_args, summary, objects):
-    """``(columns, rows)`` for a Lister over API objects, rows built lazily.
-
-    Tables, csv and value show the ``summary`` columns; json, yaml and ``-c``
-    get every field (named after the first object). ``objects`` may be a
-    generator: rows are produced as it yields, so output can stream.
-    """
-    objects = iter(objects)
-    columns = tuple(summary)
-    if wants_all_fields(parsed_args):
-        first = next(objects, None)
-        if first is None:
-            return columns, ()
-        columns = tuple(first)
-        objects = itertools.chain([first], objects)
-    return columns, (object_row(obj, columns) for obj in objects)
+def amount(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount, got {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
 
 
-def walk_pages(fetch, identity, first_page=1):
-    """Yield every item of a paged listing, one page in memory at a time.
-
-    ``fetch(page)`` returns ``(items, total_pages)``. When objects are created
-    while we walk, offset paging shows some items again at the top of the next
-    page; those are dropped by ``identity(item)``, remembering one page only.
-    """
-    page, previous = first_page, set()
-    while True:
-        items, total_pages = fetch(page)
-        current = set()
-        for item in items:
-            ident = identity(item)
-            current.add(ident)
-            if ident not in previous:
-                yield item
-        if not items or page >= (total_pages or 0):
-            return
-        page, previous = page + 1, current
+def duration(text):
+    if DURATION.match(text) or text in DURATION_WORDS:
+        return text
+    raise argparse.ArgumentTypeError(
+        f"expected a number with a unit s, m, h, d, w or mo (e.g. 30s, 24h, 7d, 1mo), "
+        f"or one of {', '.join(DURATION_WORDS)}; got {text!r}")
 
 
 def delete_each(targets, report, plural):

@@ -14,7 +14,7 @@ Plain API client, usable without the CLI::
 
 import hashlib
 
-from litellm_cli import utils
+from litellm_cli.api.paging import walk_pages
 
 PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
 
@@ -54,7 +54,7 @@ class KeysAPI:
             return body.get("keys") or [], body.get("total_pages")
 
         identity = (lambda key: key["token"]) if return_full_object else (lambda key: key)
-        return utils.walk_pages(fetch, identity, first_page)
+        return walk_pages(fetch, identity, first_page)
 
     def generate(self, body):
         """Create a key (``POST /key/generate``); the answer holds the new ``key``."""

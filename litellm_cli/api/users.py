@@ -11,7 +11,7 @@ Plain API client, usable without the CLI::
     users.delete(user["user_id"])
 """
 
-from litellm_cli import utils
+from litellm_cli.api.paging import walk_pages
 
 PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
 
@@ -37,7 +37,7 @@ class UsersAPI:
             body = self.list(page=page, size=size, **filters)
             return body.get("users") or [], body.get("total_pages")
 
-        return utils.walk_pages(fetch, lambda user: user["user_id"], first_page)
+        return walk_pages(fetch, lambda user: user["user_id"], first_page)
 
     def get(self, user_id):
         """``{"user_id", "user_info", "keys", "teams"}`` (``GET /user/info``)."""

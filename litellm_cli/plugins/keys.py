@@ -2,53 +2,19 @@
 
 import argparse
 import functools
-import re
 
 from litellm_cli import exceptions
 from litellm_cli.api.keys import PAGE_SIZE_MAX, KeysAPI, hash_key, key_label
 from litellm_cli.api.teams import TeamsAPI
-from litellm_cli.command import Command, Lister, ShowOne
-from litellm_cli.utils import (delete_each, listing, object_row, parse_json, read_argument,
-                               split_list, wants_all_fields)
+from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.display import listing, object_row, wants_all_fields
+from litellm_cli.utils import (amount, duration, page_size, parse_json,
+                               positive_int, read_argument, split_list)
 
 LIST_COLUMNS = ("token", "key_name", "key_alias", "user_id", "team_id", "spend", "max_budget",
                 "expires")
 GENERATE_COLUMNS = ("key", "key_name", "token", "key_alias", "models", "max_budget", "expires",
                     "user_id", "team_id", "budget_id")
-
-# The forms the proxy's duration parser accepts: 30s, 15m, 24h, 7d, 2w, 1mo,
-# and its words for common periods.
-DURATION = re.compile(r"^\d+(s|m|h|d|w|mo)$")
-DURATION_WORDS = ("hourly", "daily", "weekly", "monthly")
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
-    return value
-
-
-def amount(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an amount, got {text!r}") from None
-    if value < 0 or value != value:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
-
-
-def duration(text):
-    if DURATION.match(text) or text in DURATION_WORDS:
-        return text
-    raise argparse.ArgumentTypeError(
-        f"expected a number with a unit s, m, h, d, w or mo (e.g. 30s, 24h, 7d, 1mo), "
-        f"or one of {', '.join(DURATION_WORDS)}; got {text!r}")
-
 
 class ListKey(Lister):
     """List virtual keys, one page or all of them"""
@@ -57,7 +23,7 @@ class ListKey(Lister):
         parser = super().get_parser(prog_name)
         parser.add_argument("--page", type=positive_int, metavar="N",
                             help="page number, from 1 (with --all: the first page to read)")
-        parser.add_argument("--size", type=positive_int, metavar="N",
+        parser.add_argument("--size", type=page_size(PAGE_SIZE_MAX), metavar="N",
                             help=f"keys per page, at most {PAGE_SIZE_MAX} (proxy default 10; "
                                  f"with --all: {PAGE_SIZE_MAX})")
         parser.add_argument("--all", action="store_true",
@@ -166,7 +132,7 @@ class ShowKey(ShowOne):
         return columns, object_row(key, columns)
 
 
-class DeleteKey(Command):
+class DeleteKey(DeleteCommand):
     """Delete keys by key, hash or alias; each is reported on its own"""
 
     def get_parser(self, prog_name):
@@ -189,4 +155,4 @@ class DeleteKey(Command):
         targets = [(f"key {key_label(k)}", functools.partial(api.delete, k)) for k in keys]
         targets += [(f"key alias {a!r}", functools.partial(api.delete_alias, a))
                     for a in aliases]
-        delete_each(targets, self.warn, "keys")
+        self.delete_all(parsed_args, targets, "keys")

@@ -3,10 +3,10 @@
 import functools
 
 from litellm_cli.api.teams import TeamsAPI
-from litellm_cli.command import Command, Lister, ShowOne
-from litellm_cli.plugins.keys import amount, duration, positive_int
-from litellm_cli.utils import (delete_each, listing, object_row, parse_json, read_argument,
-                               split_list, wants_all_fields)
+from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.display import listing, object_row, wants_all_fields
+from litellm_cli.utils import (amount, duration, parse_json, positive_int,
+                               read_argument, split_list)
 
 LIST_COLUMNS = ("team_id", "team_alias", "organization_id", "models", "max_budget", "spend",
                 "blocked")
@@ -103,7 +103,7 @@ class CreateTeam(ShowOne):
         return columns, object_row(team, columns)
 
 
-class DeleteTeam(Command):
+class DeleteTeam(DeleteCommand):
     """Delete teams; each id is tried and reported"""
 
     def get_parser(self, prog_name):
@@ -113,8 +113,8 @@ class DeleteTeam(Command):
 
     def take_action(self, parsed_args):
         api = TeamsAPI(self.session)
-        delete_each([(f"team {team_id}", functools.partial(api.delete, team_id))
-                     for team_id in parsed_args.ids], self.warn, "teams")
+        self.delete_all(parsed_args, [(f"team {team_id}", functools.partial(api.delete, team_id))
+                                      for team_id in parsed_args.ids], "teams")
 
 
 class AddTeamMember(ShowOne):
@@ -144,7 +144,7 @@ class AddTeamMember(ShowOne):
         return MEMBER_COLUMNS, object_row(added, MEMBER_COLUMNS)
 
 
-class RemoveTeamMember(Command):
+class RemoveTeamMember(DeleteCommand):
     """Remove a user from a team"""
 
     def get_parser(self, prog_name):
@@ -153,6 +153,8 @@ class RemoveTeamMember(Command):
         return parser
 
     def take_action(self, parsed_args):
+        who = parsed_args.user_id or parsed_args.email
+        self.confirm(parsed_args, f"the membership of {who} in team {parsed_args.team_id}")
         TeamsAPI(self.session).remove_member(parsed_args.team_id, user_id=parsed_args.user_id,
                                              user_email=parsed_args.email)
         self.warn(f"Removed {parsed_args.user_id or parsed_args.email} "

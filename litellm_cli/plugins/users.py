@@ -5,9 +5,9 @@ import functools
 from litellm_cli import exceptions
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES, UsersAPI
-from litellm_cli.command import Command, Lister, ShowOne
-from litellm_cli.plugins.keys import amount, positive_int
-from litellm_cli.utils import delete_each, listing, object_row, split_list, wants_all_fields
+from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.display import listing, object_row, wants_all_fields
+from litellm_cli.utils import amount, page_size, positive_int, split_list
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
                 "max_budget", "key_count")
@@ -31,7 +31,7 @@ class ListUser(Lister):
         parser = super().get_parser(prog_name)
         parser.add_argument("--page", type=positive_int, metavar="N",
                             help="page number, from 1 (with --all: the first page to read)")
-        parser.add_argument("--size", type=positive_int, metavar="N",
+        parser.add_argument("--size", type=page_size(PAGE_SIZE_MAX), metavar="N",
                             help=f"users per page, at most {PAGE_SIZE_MAX} (proxy default 25; "
                                  f"with --all: {PAGE_SIZE_MAX})")
         parser.add_argument("--all", action="store_true",
@@ -122,7 +122,7 @@ class CreateUser(ShowOne):
         return result
 
 
-class DeleteUser(Command):
+class DeleteUser(DeleteCommand):
     """Delete users and their keys; each id is tried and reported"""
 
     def get_parser(self, prog_name):
@@ -132,5 +132,5 @@ class DeleteUser(Command):
 
     def take_action(self, parsed_args):
         api = UsersAPI(self.session)
-        delete_each([(f"user {user_id}", functools.partial(api.delete, user_id))
-                     for user_id in parsed_args.ids], self.warn, "users")
+        self.delete_all(parsed_args, [(f"user {user_id}", functools.partial(api.delete, user_id))
+                                      for user_id in parsed_args.ids], "users")

@@ -6,6 +6,7 @@ import pytest
 
 from litellm_cli import exceptions, utils
 from litellm_cli.api.keys import KeysAPI
+from litellm_cli.api.paging import walk_pages
 from litellm_cli.plugins import keys as plugin
 from tests.unit.test_models import FakeSession, run, shown
 
@@ -26,7 +27,7 @@ def _pages(pages):
 
 def test_walk_pages_drops_items_pushed_onto_the_next_page_by_new_objects():
     pages = {1: (["c", "b"], 2), 2: (["b", "a"], 2)}  # "d" was created between the pages
-    assert list(utils.walk_pages(pages.__getitem__, lambda x: x)) == ["c", "b", "a"]
+    assert list(walk_pages(pages.__getitem__, lambda x: x)) == ["c", "b", "a"]
 
 
 def test_walk_pages_fetches_a_page_only_when_the_previous_is_consumed():
@@ -36,14 +37,14 @@ def test_walk_pages_fetches_a_page_only_when_the_previous_is_consumed():
         fetched.append(page)
         return [page], 3
 
-    items = utils.walk_pages(fetch, lambda x: x)
+    items = walk_pages(fetch, lambda x: x)
     assert fetched == []
     assert next(items) == 1 and fetched == [1]
     assert list(items) == [2, 3] and fetched == [1, 2, 3]
 
 
 def test_walk_pages_stops_on_an_empty_page():
-    assert list(utils.walk_pages(lambda page: ([], 5), lambda x: x)) == []
+    assert list(walk_pages(lambda page: ([], 5), lambda x: x)) == []
 
 
 def test_delete_each_tries_all_reports_each_and_counts_failures():

@@ -1,0 +1,44 @@
+"""Display helpers for commands: how API objects become cliff columns and rows."""
+
+import itertools
+import json
+
+from cliff.columns import FormattableColumn
+
+
+class JSONColumn(FormattableColumn):
+    """A dict or list value: compact JSON in tables, the structure itself in
+    ``-f json`` / ``-f yaml``."""
+
+    def human_readable(self):
+        return json.dumps(self._value, sort_keys=True, ensure_ascii=False)
+
+
+def wants_all_fields(parsed_args):
+    """True for ``-f json``/``-f yaml`` or when ``-c`` picks columns: show every
+    field of an object there, and a short summary in tables, csv and value."""
+    return parsed_args.formatter in ("json", "yaml") or bool(parsed_args.columns)
+
+
+def object_row(obj, columns):
+    """The values of ``columns`` in ``obj``; dicts and lists become JSONColumns."""
+    return tuple(JSONColumn(value) if isinstance(value, (dict, list)) else value
+                 for value in (obj.get(column) for column in columns))
+
+
+def listing(parsed_args, summary, objects):
+    """``(columns, rows)`` for a Lister over API objects, rows built lazily.
+
+    Tables, csv and value show the ``summary`` columns; json, yaml and ``-c``
+    get every field (named after the first object). ``objects`` may be a
+    generator: rows are produced as it yields, so output can stream.
+    """
+    objects = iter(objects)
+    columns = tuple(summary)
+    if wants_all_fields(parsed_args):
+        first = next(objects, None)
+        if first is None:
+            return columns, ()
+        columns = tuple(first)
+        objects = itertools.chain([first], objects)
+    return columns, (object_row(obj, columns) for obj in objects)
