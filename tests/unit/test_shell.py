@@ -48,10 +48,15 @@ def test_command_modules_import_no_http_or_yaml_at_module_level(group):
         assert heavy not in modules, heavy
 
 
-def test_running_one_command_imports_no_other_command_group():
-    modules = _modules_after("help", "http", "request")
-    assert "litellm_cli.plugins.http" in modules
-    others = {m for m in modules if m.startswith("litellm_cli.plugins.") and m != "litellm_cli.plugins.http"}
+@pytest.mark.parametrize("words", [["http", "request"], ["users", "list"], ["teams", "create"],
+                                   ["keys", "generate"], ["models", "import"],
+                                   ["credentials", "create"], ["chat", "completions"],
+                                   ["profile", "show"]])
+def test_running_one_command_imports_no_other_command_group(words):
+    modules = _modules_after("help", *words)
+    own = f"litellm_cli.plugins.{words[0]}"
+    assert own in modules
+    others = {m for m in modules if m.startswith("litellm_cli.plugins.") and m != own}
     assert others == set()
     assert "cmd2" not in modules
 
