@@ -14,6 +14,9 @@ from urllib.parse import quote
 
 from litellm_cli import exceptions
 
+# `models get --name` only needs to tell one deployment from several.
+FIND_PAGE_SIZE = 100
+
 
 def _not_found(error):
     """The proxy answers 400 for some unknown model ids; make those a NotFound."""
@@ -48,8 +51,13 @@ class ModelsAPI:
         return self.info(model_id)[0]
 
     def find(self, name):
-        """Every deployment whose public name is ``name`` (possibly several)."""
-        return [m for m in self.info() if m.get("model_name") == name]
+        """Every deployment whose public name is ``name`` (possibly several).
+
+        ``/v2/model/info?model=`` filters on the proxy, so only those are sent.
+        """
+        answer = self.session.get_json("/v2/model/info",
+                                       params={"model": name, "size": FIND_PAGE_SIZE})
+        return answer.get("data", [])
 
     def create(self, name, litellm_params, model_info=None):
         """Add a deployment (``POST /model/new``); returns the stored row.

@@ -2,9 +2,10 @@
 
 from litellm_cli import exceptions
 from litellm_cli.api.credentials import CredentialsAPI
-from litellm_cli.command import Command, Lister, ShowOne
+from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.redact import MASK
-from litellm_cli.utils import JSONColumn, parse_json, read_argument
+from litellm_cli.display import JSONColumn
+from litellm_cli.utils import parse_json, read_argument
 
 CREDENTIAL_COLUMNS = ("credential_name", "custom_llm_provider", "display_name", "source",
                       "credential_info", "credential_values")
@@ -79,7 +80,7 @@ class ShowCredential(ShowOne):
         return CREDENTIAL_COLUMNS, _format_credential(credential)
 
 
-class DeleteCredential(Command):
+class DeleteCredential(DeleteCommand):
     """Delete a credential from the proxy"""
 
     def get_parser(self, prog_name):
@@ -89,5 +90,6 @@ class DeleteCredential(Command):
         return parser
 
     def take_action(self, parsed_args):
+        self.confirm(parsed_args, f"credential {parsed_args.credential_name!r}")
         CredentialsAPI(self.session).delete(parsed_args.credential_name)
         self.warn(f"Deleted credential {parsed_args.credential_name}")

@@ -1,15 +1,18 @@
 """``litellm-proxy models ...``: list, inspect, add, change, remove and import models."""
 
+import argparse
 import datetime
 import re
 
-from litellm_cli import exceptions
-from litellm_cli.api.models import ModelsAPI
-from litellm_cli.command import Command, Lister, ShowOne
-from litellm_cli.redact import mask_data
-from litellm_cli.utils import JSONColumn, parse_pairs, split_list
+from cliff._argparse import SmartHelpFormatter
 
-IMPORT_MAX_CONCURRENCY = 10  # requests' default connection pool size
+from litellm_cli import exceptions
+from litellm_cli.api.credentials import CredentialsAPI
+from litellm_cli.api.models import ModelsAPI
+from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.display import JSONColumn
+from litellm_cli.redact import mask_data
+from litellm_cli.utils import parse_pairs, split_list
 
 
 def _params(model):
@@ -145,7 +148,12 @@ class AddModel(ShowOne):
 
     def take_action(self, parsed_args):
         params = parse_pairs(parsed_args.param, "--param")
-        params.setdefault("model", parsed_args.model_name)
+        if "model" not in params:
+            # The proxy requires litellm_params.model; the documented examples
+            # leave it out and mean the public name.
+            params["model"] = parsed_args.model_name
+            self.warn(f"note: no -p model=... given; using {parsed_args.model_name!r} "
+                      "as the upstream model")
         info = parse_pairs(parsed_args.info, "--info")
         created = ModelsAPI(self.session).create(parsed_args.model_name, params, info)
         # The proxy answers with encrypted params; show the ones we sent, masked.
@@ -175,7 +183,7 @@ class UpdateModel(ShowOne):
         return MODEL_COLUMNS, _format_model(api.get(parsed_args.model_id))
 
 
-class DeleteModel(Command):
+class DeleteModel(DeleteCommand):
     """Delete a model deployment stored in the proxy's database"""
 
     def get_parser(self, prog_name):
@@ -184,17 +192,48 @@ class DeleteModel(Command):
         return parser
 
     def take_action(self, parsed_args):
+        self.confirm(parsed_args, f"model deployment {parsed_args.model_id}")
         ModelsAPI(self.session).delete(parsed_args.model_id)
         self.warn(f"Deleted model {parsed_args.model_id}")
 
 
 # -- import -------------------------------------------------------------------
 
-IMPORT_COLUMNS = ("model_name", "upstream_model", "provider", "access_groups", "id", "status")
+IMPORT_COLUMNS = ("kind", "name", "upstream_model", "access_groups", "id", "status", "reason")
+MAX_IMPORT_WORKERS = 10  # requests' default connection pool size
+# The proxy handles one /model/new at a time (see benchmarks/bench_import.py):
+# a second request in flight overlaps its database work with the first and
+# helps a little; more only queue up on the proxy.
+DEFAULT_IMPORT_WORKERS = 2
+
+IMPORT_EPILOG = """\
+Credentials in the file's credential_list are imported first, since models can
+use them through litellm_credential_name (with a filter, only those that the
+selected models use). A credential whose name already exists is skipped, not
+overwritten.
+
+A model that is already deployed is skipped, so importing the same file again
+creates nothing twice. A deployment counts as already there when one on the
+proxy (as GET /model/info lists it, read once before importing) or earlier in
+the file has the same model_name and the same litellm_params model, api_base
+and litellm_credential_name, compared as written.
+
+The output has one row per credential and model, in file order, with its
+status (created, skipped or failed) and the reason; a summary goes to stderr,
+and the exit code is 1 when anything failed. --dry-run reads the proxy to tell
+what it would skip and changes nothing."""
 
 
-def load_model_list(path):
-    """The ``model_list`` of a proxy config file, checked entry by entry."""
+class _EpilogFormatter(argparse.RawDescriptionHelpFormatter, SmartHelpFormatter):
+    """cliff's help formatter, keeping the epilog's paragraphs as written."""
+
+
+def _entry_error(path, where, needs):
+    return exceptions.UsageError(f"{path}: {where} {needs}")
+
+
+def load_config(path):
+    """``(credential_list, model_list)`` of a proxy config file, checked entry by entry."""
     import yaml
 
     try:
@@ -203,22 +242,34 @@ def load_model_list(path):
     except (OSError, UnicodeDecodeError) as exc:
         raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
     except yaml.YAMLError as exc:
-        raise exceptions.UsageError(f"{path} is not valid YAML: {' '.join(str(exc).split())}") \
-            from None
-    model_list = data.get("model_list") if isinstance(data, dict) else None
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise exceptions.UsageError(f"{path}{where}: invalid YAML: {problem}") from None
+    if not isinstance(data, dict) or "model_list" not in data:
+        raise exceptions.UsageError(f"{path} has no 'model_list' (the list of models to import)")
+    model_list, credential_list = data["model_list"], data.get("credential_list") or []
     if not isinstance(model_list, list):
         raise exceptions.UsageError(
-            f"{path} must have a 'model_list' key holding a list of models")
+            f"{path}: 'model_list' must be a list of models, not {type(model_list).__name__}")
+    if not isinstance(credential_list, list):
+        raise exceptions.UsageError(f"{path}: 'credential_list' must be a list of credentials, "
+                                    f"not {type(credential_list).__name__}")
     for index, entry in enumerate(model_list):
-        ok = (isinstance(entry, dict) and isinstance(entry.get("model_name"), str)
-              and isinstance(entry.get("litellm_params"), dict)
-              and isinstance(entry["litellm_params"].get("model"), str)
-              and isinstance(entry.get("model_info") or {}, dict))
-        if not ok:
-            raise exceptions.UsageError(
-                f"{path}: model_list[{index}] needs a model_name and litellm_params.model "
-                "(and model_info, if given, must be a mapping)")
-    return model_list
+        if not (isinstance(entry, dict) and isinstance(entry.get("model_name"), str)
+                and isinstance(entry.get("litellm_params"), dict)
+                and isinstance(entry["litellm_params"].get("model"), str)
+                and isinstance(entry.get("model_info") or {}, dict)):
+            raise _entry_error(path, f"model_list[{index}]",
+                               "needs a model_name and litellm_params.model "
+                               "(and model_info, if given, must be a mapping)")
+    for index, entry in enumerate(credential_list):
+        if not (isinstance(entry, dict) and isinstance(entry.get("credential_name"), str)
+                and isinstance(entry.get("credential_values"), dict)
+                and isinstance(entry.get("credential_info") or {}, dict)):
+            raise _entry_error(path, f"credential_list[{index}]",
+                               "needs a credential_name and credential_values (a mapping)")
+    return credential_list, model_list
 
 
 def _compile(pattern, option):
@@ -243,100 +294,193 @@ def select_models(model_list, model_regex=None, group_regex=None):
     ]
 
 
-def _provider(upstream_model):
-    return upstream_model.split("/", 1)[0]
+def deployment_key(model):
+    """What makes two deployments the same for ``models import`` (see its help)."""
+    params = _params(model)
+    values = (model.get("model_name"), params.get("model"), params.get("api_base"),
+              params.get("litellm_credential_name"))
+    return tuple(None if value is None else str(value) for value in values)
 
 
-def _concurrency(text):
+def _workers(text):
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if not 1 <= value <= IMPORT_MAX_CONCURRENCY:
+    if not 1 <= value <= MAX_IMPORT_WORKERS:
         raise exceptions.UsageError(
-            f"--concurrency: expected a whole number from 1 to {IMPORT_MAX_CONCURRENCY}, "
-            f"got {text!r}")
+            f"--workers: expected a whole number from 1 to {MAX_IMPORT_WORKERS}, got {text!r}")
     return value
 
 
+class _Item:
+    """One credential or model of the file, and what became of it."""
+
+    def __init__(self, kind, entry, status=None, reason=None, ident=None):
+        self.kind, self.entry = kind, entry
+        self.status, self.reason, self.id = status, reason, ident
+
+    @property
+    def name(self):
+        return self.entry["credential_name" if self.kind == "credential" else "model_name"]
+
+    def row(self):
+        upstream = groups = None
+        if self.kind == "model":
+            upstream = self.entry["litellm_params"]["model"]
+            groups = JSONColumn(_access_groups(self.entry))
+        return self.kind, self.name, upstream, groups, self.id, self.status, self.reason
+
+
 class ImportModel(Lister):
-    """Add every model of a proxy config YAML file (its model_list) to the proxy"""
+    """Add the models (and credentials) of a proxy config YAML file to the proxy"""
+
+    _epilog = IMPORT_EPILOG
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
+        parser.formatter_class = _EpilogFormatter
         parser.add_argument("yaml_file", metavar="FILE",
-                            help="YAML file with a model_list, as in the proxy's config.yaml")
+                            help="YAML file with a model_list (and optionally a credential_list),"
+                                 " as in the proxy's config.yaml")
         parser.add_argument("--dry-run", action="store_true",
-                            help="list what would be imported; change nothing")
+                            help="show what would be created and what skipped; change nothing")
         parser.add_argument("--only-models-matching-regex", metavar="REGEX",
                             help="import only models whose litellm_params.model matches REGEX")
         parser.add_argument("--only-access-groups-matching-regex", metavar="REGEX",
                             help="import only models with a model_info.access_groups item "
                                  "matching REGEX")
-        parser.add_argument("--concurrency", metavar="N", type=_concurrency, default=8,
-                            help="models added at the same time, 1 to "
-                                 f"{IMPORT_MAX_CONCURRENCY} (default 8)")
+        parser.add_argument("--workers", metavar="N", type=_workers,
+                            default=DEFAULT_IMPORT_WORKERS,
+                            help=f"models sent to the proxy at the same time, 1 to "
+                                 f"{MAX_IMPORT_WORKERS} (default {DEFAULT_IMPORT_WORKERS})")
         return parser
 
     def take_action(self, parsed_args):
-        entries = select_models(
-            load_model_list(parsed_args.yaml_file),
-            _compile(parsed_args.only_models_matching_regex, "--only-models-matching-regex"),
-            _compile(parsed_args.only_access_groups_matching_regex,
-                     "--only-access-groups-matching-regex"))
-        if parsed_args.dry_run:
-            rows = [self._row(entry, None, "would import") for entry in entries]
-        else:
-            rows = self._import(entries, parsed_args.concurrency)
-        self._summarise(rows, parsed_args.dry_run)
-        failed = sum(1 for row in rows if row[-1] == "failed")
-        if failed:
+        credential_list, model_list = load_config(parsed_args.yaml_file)
+        model_regex = _compile(parsed_args.only_models_matching_regex,
+                               "--only-models-matching-regex")
+        group_regex = _compile(parsed_args.only_access_groups_matching_regex,
+                               "--only-access-groups-matching-regex")
+        selected = select_models(model_list, model_regex, group_regex)
+        if model_regex or group_regex:
+            used = {m["litellm_params"].get("litellm_credential_name") for m in selected}
+            credential_list = [c for c in credential_list if c["credential_name"] in used]
+        credentials, models = self._plan(credential_list, selected)
+        if not parsed_args.dry_run:
+            self._create_credentials(credentials)
+            self._create_models(models, parsed_args.workers)
+        items = credentials + models
+        self.warn(_summary(items, parsed_args.dry_run))
+        rows = [item.row() for item in items]
+        failures = _failures(items)
+        if failures:
             self.produce_output(parsed_args, IMPORT_COLUMNS, rows)
-            raise exceptions.CLIError(f"{failed} of {len(rows)} models failed to import")
+            raise exceptions.CLIError(f"{failures} failed to import")
         return IMPORT_COLUMNS, rows
 
-    @staticmethod
-    def _row(entry, model_id, status):
-        upstream = entry["litellm_params"]["model"]
-        return (entry["model_name"], upstream, _provider(upstream),
-                JSONColumn(_access_groups(entry)), model_id, status)
+    def _plan(self, credential_list, model_list):
+        """Items to create ("would create") and to skip, from one read of the proxy."""
+        existing_credentials = set()
+        if credential_list:
+            existing_credentials = {c.get("credential_name")
+                                    for c in CredentialsAPI(self.session).list()}
+        credentials = [
+            _Item("credential", entry, "skipped", "already on the proxy")
+            if entry["credential_name"] in existing_credentials
+            else _Item("credential", entry, "would create")
+            for entry in credential_list]
+        deployed = {deployment_key(m): _info(m).get("id") for m in ModelsAPI(self.session).info()}
+        in_file = set()
+        models = []
+        for entry in model_list:
+            key = deployment_key(entry)
+            if key in deployed:
+                models.append(_Item("model", entry, "skipped", "already on the proxy",
+                                    deployed[key]))
+            elif key in in_file:
+                models.append(_Item("model", entry, "skipped",
+                                    "same deployment as an earlier entry of the file"))
+            else:
+                in_file.add(key)
+                models.append(_Item("model", entry, "would create"))
+        return credentials, models
 
-    def _import(self, entries, concurrency):
+    def _create_credentials(self, credentials):
+        # Few, and needed before any model: one at a time.
+        api = CredentialsAPI(self.session)
+
+        def create(entry):
+            api.create(entry["credential_name"], entry["credential_values"],
+                       entry.get("credential_info"))
+            return None  # a credential has no id but its name
+
+        for item in credentials:
+            if item.status == "would create":
+                _attempt(item, create)
+                self._report_failure(item)
+
+    def _create_models(self, models, workers):
         from concurrent.futures import ThreadPoolExecutor
 
         api = ModelsAPI(self.session)
 
-        def add(entry):
-            try:
-                created = api.create(entry["model_name"], entry["litellm_params"],
-                                     entry.get("model_info"))
-            except (exceptions.ConnectionFailure, exceptions.Unauthorized,
-                    exceptions.Forbidden):
-                raise  # not about this model: stop the whole import
-            except exceptions.CLIError as exc:
-                self.warn(f"failed to import {entry['model_name']}: {exc}")
-                return self._row(entry, None, "failed")
-            return self._row(entry, created.get("model_id"), "imported")
+        def create(entry):
+            created = api.create(entry["model_name"], entry["litellm_params"],
+                                 entry.get("model_info"))
+            return created.get("model_id")
 
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            futures = [pool.submit(add, entry) for entry in entries]
+        todo = [item for item in models if item.status == "would create"]
+        if todo:
+            self.warn(f"Creating {len(todo)} models, {min(workers, len(todo))} at a time...")
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_attempt, item, create) for item in todo]
             try:
-                return [future.result() for future in futures]
+                for item, future in zip(todo, futures):
+                    future.result()
+                    self._report_failure(item)  # as soon as known, in file order
             except BaseException:
                 for future in futures:
                     future.cancel()
                 raise
 
-    def _summarise(self, rows, dry_run):
-        counts = {}
-        for row in rows:
-            if row[-1] != "failed":
-                counts[row[2]] = counts.get(row[2], 0) + 1
-        by_provider = ", ".join(f"{p}: {n}" for p, n in sorted(counts.items()))
-        done = sum(counts.values())
-        noun = "model" if len(rows) == 1 else "models"
-        if dry_run:
-            message = f"Would import {done} {noun}"
-        else:
-            message = f"Imported {done} of {len(rows)} {noun}"
-        self.warn(message + (f" ({by_provider})" if by_provider else ""))
+    def _report_failure(self, item):
+        if item.status == "failed":
+            self.warn(f"Failed to import {item.kind} {item.name}: {item.reason}")
+
+
+def _attempt(item, create):
+    """Create ``item``: it becomes created (with the new id) or failed (with the reason)."""
+    try:
+        item.id = create(item.entry)
+    except (exceptions.ConnectionFailure, exceptions.Unauthorized, exceptions.Forbidden):
+        raise  # not about this item: stop the whole import
+    except exceptions.CLIError as exc:
+        item.status, item.reason = "failed", str(exc)
+    else:
+        item.status = "created"
+
+
+def _summary(items, dry_run):
+    """``Models: 12 created, 3 skipped, 1 failed`` (and the same for credentials)."""
+    labels = ({"would create": "would be created", "skipped": "would be skipped"} if dry_run
+              else {"created": "created", "skipped": "skipped", "failed": "failed"})
+    parts = []
+    for kind in ("credential", "model"):
+        mine = [item.status for item in items if item.kind == kind]
+        if mine or kind == "model":
+            counts = ", ".join(f"{mine.count(status)} {label}" for status, label in labels.items())
+            parts.append(f"{kind}s: {counts}")
+    text = "; ".join(parts)
+    return ("Dry run, nothing changed. " if dry_run else "") + text[0].upper() + text[1:]
+
+
+def _failures(items):
+    """``1 of 2 credentials and 3 of 16 models``, or "" when nothing failed."""
+    parts = []
+    for kind in ("credential", "model"):
+        mine = [item for item in items if item.kind == kind]
+        failed = sum(1 for item in mine if item.status == "failed")
+        if failed:
+            parts.append(f"{failed} of {len(mine)} {kind}s")
+    return " and ".join(parts)

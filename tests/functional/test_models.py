@@ -183,18 +183,34 @@ def _import_file(tmp_path, prefix, name="models-import.yaml"):
     return str(path)
 
 
-def test_import_dry_run_lists_models_and_creates_none(cli, cleanup, tmp_path):
-    res = cli("models", "import", _import_file(tmp_path, cleanup), "--dry-run", "-f", "json")
+def _mine(cli, prefix):
+    """Names of the deployments on the proxy whose name starts with prefix, sorted."""
+    return sorted(m["model_name"] for m in _proxy_models(cli) if m["model_name"].startswith(prefix))
+
+
+ALL_FOUR = ["gpt-beta", "gpt-ga", "mistral-beta", "mistral-plain"]
+
+
+def test_import_dry_run_shows_what_would_happen_and_sends_no_write(cli, cleanup, tmp_path):
+    path = _import_file(tmp_path, cleanup)
+    assert cli("models", "import", path, "--only-models-matching-regex", "gpt-4o$").rc == 0
+    before = _mine(cli, cleanup)
+    assert before == [f"{cleanup}-gpt-beta"]
+
+    res = cli("--debug", "models", "import", path, "--dry-run", "-f", "json")
     assert res.rc == 0, res
-    assert [r["model_name"] for r in res.json()] == [
-        f"{cleanup}-gpt-beta", f"{cleanup}-gpt-ga", f"{cleanup}-mistral-beta",
-        f"{cleanup}-mistral-plain"]
-    assert {r["status"] for r in res.json()} == {"would import"}
-    assert "Would import 4 models (mistral: 2, openai: 2)" in res.err
-    assert not [m for m in _proxy_models(cli) if m["model_name"].startswith(cleanup)]
+    assert [(r["name"], r["status"]) for r in res.json()] == [
+        (f"{cleanup}-gpt-beta", "skipped"), (f"{cleanup}-gpt-ga", "would create"),
+        (f"{cleanup}-mistral-beta", "would create"), (f"{cleanup}-mistral-plain", "would create")]
+    assert ("Dry run, nothing changed. Models: 3 would be created, 1 would be skipped"
+            in res.err)
+    requests = [line for line in res.err.splitlines() if line.startswith("REQ: curl")]
+    assert requests and all(" -X GET " in line for line in requests), requests
+    assert _mine(cli, cleanup) == before
 
 
 @pytest.mark.parametrize("filters, expected", [
+    ([], ALL_FOUR),
     (["--only-models-matching-regex", "gpt"], ["gpt-beta", "gpt-ga"]),
     (["--only-access-groups-matching-regex", "beta"], ["gpt-beta", "mistral-beta"]),
     (["--only-models-matching-regex", "gpt", "--only-access-groups-matching-regex", "beta"],
@@ -204,49 +220,111 @@ def test_import_filters_select_models(cli, cleanup, tmp_path, filters, expected)
     res = cli("models", "import", _import_file(tmp_path, cleanup), *filters, "-f", "json")
     assert res.rc == 0, res
     wanted = [f"{cleanup}-{suffix}" for suffix in expected]
-    assert [r["model_name"] for r in res.json()] == wanted
-    stored = sorted(m["model_name"] for m in _proxy_models(cli)
-                    if m["model_name"].startswith(cleanup))
-    assert stored == wanted
+    assert [r["name"] for r in res.json()] == wanted
+    assert {r["status"] for r in res.json()} == {"created"}
+    assert _mine(cli, cleanup) == wanted
 
 
 def test_import_creates_usable_models_with_their_info(cli, cleanup, tmp_path):
     path = _import_file(tmp_path, cleanup)
     res = cli("models", "import", path, "-f", "json")
     assert res.rc == 0, res
-    assert {r["status"] for r in res.json()} == {"imported"}
-    assert "Imported 4 of 4 models" in res.err
+    assert [(r["kind"], r["status"]) for r in res.json()] == [("model", "created")] * 4
+    assert "Models: 4 created, 0 skipped, 0 failed" in res.err
     assert "fake-import-key" not in res.out + res.err
-    ids = {r["model_name"]: r["id"] for r in res.json()}
+    ids = {r["name"]: r["id"] for r in res.json()}
     rc, stored = _proxy_model(cli, ids[f"{cleanup}-mistral-beta"])
     assert rc == 0
     assert stored["model_info"]["access_groups"] == ["beta-testers", "general"]
+    assert stored["litellm_params"]["api_base"] == "http://127.0.0.1:9/v1"
     assert _chat(cli, f"{cleanup}-gpt-beta") == "hello from gpt beta"
 
 
-def test_import_reports_each_failed_model_and_exits_1(cli, cleanup, tmp_path):
+def test_import_again_creates_no_duplicates(cli, cleanup, tmp_path):
+    path = _import_file(tmp_path, cleanup)
+    first = cli("models", "import", path, "-f", "json")
+    assert first.rc == 0, first
+    ids = {r["name"]: r["id"] for r in first.json()}
+
+    again = cli("models", "import", path, "-f", "json")
+    assert again.rc == 0, again
+    assert [(r["name"], r["status"], r["id"]) for r in again.json()] == [
+        (name, "skipped", ids[name]) for name in ids]
+    assert "Models: 0 created, 4 skipped, 0 failed" in again.err
+    assert _mine(cli, cleanup) == [f"{cleanup}-{suffix}" for suffix in ALL_FOUR]
+
+    # Deleted by hand in between: only that one comes back.
+    assert cli("models", "delete", ids[f"{cleanup}-gpt-ga"]).rc == 0
+    third = cli("models", "import", path, "-f", "json")
+    assert third.rc == 0, third
+    assert [r["status"] for r in third.json()] == ["skipped", "created", "skipped", "skipped"]
+    assert _mine(cli, cleanup) == [f"{cleanup}-{suffix}" for suffix in ALL_FOUR]
+
+
+def test_import_reports_each_failed_model_with_the_reason_and_exits_1(cli, cleanup, tmp_path):
     path = tmp_path / "partly-bad.yaml"
     path.write_text(
         "model_list:\n"
+        f"  - model_name: {cleanup}-good-1\n"
+        "    litellm_params: {model: openai/gpt-4o, api_base: 'http://127.0.0.1:9/v1'}\n"
         f"  - model_name: {cleanup}-bad\n"
         "    litellm_params: {model: openai/gpt-4o, tpm: not-a-number}\n"
-        f"  - model_name: {cleanup}-good\n"
+        f"  - model_name: {cleanup}-good-2\n"
         "    litellm_params: {model: openai/gpt-4o, api_base: 'http://127.0.0.1:9/v1'}\n")
     res = cli("models", "import", str(path), "-f", "json")
     assert res.rc == 1, res
-    statuses = {r["model_name"]: r["status"] for r in res.json()}
-    assert statuses == {f"{cleanup}-bad": "failed", f"{cleanup}-good": "imported"}
-    assert f"failed to import {cleanup}-bad" in res.err
-    assert "1 of 2 models failed to import" in res.err
-    stored = [m["model_name"] for m in _proxy_models(cli) if m["model_name"].startswith(cleanup)]
-    assert stored == [f"{cleanup}-good"]
+    rows = res.json()
+    assert [(r["name"], r["status"]) for r in rows] == [
+        (f"{cleanup}-good-1", "created"), (f"{cleanup}-bad", "failed"),
+        (f"{cleanup}-good-2", "created")]
+    reason = rows[1]["reason"]
+    assert "tpm" in reason and "(HTTP 422)" in reason, reason
+    assert f"Failed to import model {cleanup}-bad: {reason}" in res.err
+    assert "Models: 2 created, 0 skipped, 1 failed" in res.err
+    assert res.err.rstrip().endswith("Error: 1 of 3 models failed to import")
+    assert _mine(cli, cleanup) == [f"{cleanup}-good-1", f"{cleanup}-good-2"]
+
+
+def test_import_credential_list_then_a_model_using_it_answers_chat(cli, cleanup, tmp_path):
+    path = _import_file(tmp_path, cleanup, "models-with-credential.yaml")
+    res = cli("models", "import", path, "-f", "json")
+    assert res.rc == 0, res
+    assert [(r["kind"], r["name"], r["status"]) for r in res.json()] == [
+        ("credential", f"{cleanup}-cred", "created"), ("model", f"{cleanup}-via-cred", "created")]
+    assert "Credentials: 1 created, 0 skipped, 0 failed; models: 1 created" in res.err
+    assert "fake-credential-key-77" not in res.out + res.err
+    try:
+        stored = cli("http", "request", "GET", f"/credentials/by_name/{cleanup}-cred")
+        assert stored.rc == 0, stored
+        assert stored.json()["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
+        assert _chat(cli, f"{cleanup}-via-cred") == "hello through the shared credential"
+
+        again = cli("models", "import", path, "-f", "json")
+        assert again.rc == 0, again
+        assert [r["status"] for r in again.json()] == ["skipped", "skipped"]
+        assert _mine(cli, cleanup) == [f"{cleanup}-via-cred"]
+    finally:
+        cli("credentials", "delete", f"{cleanup}-cred")
 
 
 def test_import_invalid_entry_rejects_the_file_before_sending(cli, cleanup, tmp_path):
     res = cli("models", "import", _import_file(tmp_path, cleanup, "models-invalid-entry.yaml"))
     assert res.rc == 2, res
     assert "model_list[1]" in res.err
-    assert not [m for m in _proxy_models(cli) if m["model_name"].startswith(cleanup)]
+    assert _mine(cli, cleanup) == []
+
+
+@pytest.mark.parametrize("text, message", [
+    ("model_list:\n  - model_name: x\n    litellm_params: {model: m\n", "line 4, column 1"),
+    ("models:\n  - model_name: x\n", "has no 'model_list'"),
+    ("model_list: gpt-4\n", "'model_list' must be a list of models, not str"),
+])
+def test_import_bad_file_is_a_usage_error_saying_where(cli, tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    res = cli("models", "import", str(path))
+    assert res.rc == 2, res
+    assert message in res.err and len(res.err.strip().splitlines()) == 1, res
 
 
 def test_import_missing_file_or_bad_regex_is_a_usage_error(cli, tmp_path):

@@ -52,7 +52,7 @@ def _response(body):
 
 
 def run(command_class, argv, session):
-    app = types.SimpleNamespace(stdout=io.StringIO(), stderr=io.StringIO(),
+    app = types.SimpleNamespace(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
                                 client_manager=types.SimpleNamespace(session=session))
     cmd = command_class(app, None)
     parsed = cmd.get_parser("litellm-proxy test").parse_args(argv)
@@ -99,20 +99,22 @@ def test_update_patches_only_given_fields_and_always_sends_the_id_in_model_info(
                               {"body": {"model_info": {"description": "x", "id": "a/b"}}})]
 
 
-def test_find_returns_every_deployment_with_that_name():
-    other = dict(DEPLOYMENT, model_name="other")
-    session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT, other, DEPLOYMENT]}})
+def test_find_asks_the_proxy_for_that_name_only():
+    session = FakeSession({("GET", "/v2/model/info"): {"data": [DEPLOYMENT, DEPLOYMENT]}})
     assert ModelsAPI(session).find("my-gpt") == [DEPLOYMENT, DEPLOYMENT]
+    assert session.calls[0][2] == {"params": {"model": "my-gpt", "size": 100}}
 
 
 # -- commands -----------------------------------------------------------------
 
-def test_add_uses_the_name_as_upstream_model_unless_given_and_masks_the_api_key():
+def test_add_without_model_param_uses_the_name_says_so_and_masks_the_api_key():
     session = FakeSession({("POST", "/model/new"): lambda body: {
         "model_id": "new-id", "model_name": body["model_name"],
         "litellm_params": {"model": "ENCRYPTED"}, "model_info": {"db_model": False}}})
-    result, _ = run(plugin.AddModel, ["gpt-4", "-p", "api_key=sk-123", "-i", "tier=paid"],
-                    session)
+    result, app = run(plugin.AddModel, ["gpt-4", "-p", "api_key=sk-123", "-i", "tier=paid"],
+                      session)
+    assert app.stderr.getvalue() == ("note: no -p model=... given; using 'gpt-4' as the "
+                                     "upstream model\n")
     body = session.calls[0][2]["body"]
     assert body == {"model_name": "gpt-4",
                     "litellm_params": {"model": "gpt-4", "api_key": "sk-123"},
@@ -122,8 +124,9 @@ def test_add_uses_the_name_as_upstream_model_unless_given_and_masks_the_api_key(
     assert out["litellm_params"] == {"model": "gpt-4", "api_key": "***"}
     assert "sk-123" not in json.dumps(out)
 
-    run(plugin.AddModel, ["pub", "-p", "model=openai/gpt-4o"], session)
+    _, app = run(plugin.AddModel, ["pub", "-p", "model=openai/gpt-4o"], session)
     assert session.calls[1][2]["body"]["litellm_params"] == {"model": "openai/gpt-4o"}
+    assert app.stderr.getvalue() == ""
 
 
 def test_add_rejects_a_param_without_equals_sign():
@@ -164,13 +167,13 @@ def test_get_shows_params_masked_and_drops_null_info():
 
 def test_get_by_name_with_several_deployments_is_a_usage_error_listing_ids():
     twin = {**DEPLOYMENT, "model_info": {"id": "id-2"}}
-    session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT, twin]}})
+    session = FakeSession({("GET", "/v2/model/info"): {"data": [DEPLOYMENT, twin]}})
     with pytest.raises(exceptions.UsageError, match="id-1, id-2"):
         run(plugin.ShowModel, ["--name", "my-gpt"], session)
 
 
 def test_get_by_unknown_name_exits_not_found():
-    session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
+    session = FakeSession({("GET", "/v2/model/info"): {"data": []}})
     with pytest.raises(exceptions.CLIError) as caught:
         run(plugin.ShowModel, ["--name", "nope"], session)
     assert caught.value.exit_code == exceptions.EXIT_NOT_FOUND
@@ -221,69 +224,169 @@ def test_select_models(model_regex, group_regex, expected):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("model_list: [", "not valid YAML"),
-    ("something_else: 1", "'model_list'"),
-    ("model_list: {a: 1}", "'model_list'"),
+    ("model_list:\n  - model_name: a\n    litellm_params: {model: m\n", "line 4, column 1"),
+    ("model_list:\n  - model_name: a\n   bad: indent\n", "line 3"),
+    ("something_else: 1", "no 'model_list'"),
+    ("", "no 'model_list'"),
+    ("model_list: {a: 1}", "'model_list' must be a list of models, not dict"),
+    ("model_list: []\ncredential_list: x\n", "'credential_list' must be a list"),
     ("model_list:\n  - model_name: x\n    litellm_params: {}\n", "model_list[0]"),
     ("model_list:\n  - model_name: x\n    litellm_params: {model: m}\n    model_info: [1]\n",
      "model_list[0]"),
+    ("model_list: []\ncredential_list:\n  - credential_name: c\n", "credential_list[0]"),
 ])
-def test_load_model_list_rejects_bad_files(tmp_path, text, message):
+def test_load_config_rejects_bad_files_saying_where(tmp_path, text, message):
     with pytest.raises(exceptions.UsageError) as caught:
-        plugin.load_model_list(_yaml_file(tmp_path, text))
+        plugin.load_config(_yaml_file(tmp_path, text))
     assert message in str(caught.value)
 
 
-def test_dry_run_sends_nothing_and_summarises_by_provider(tmp_path):
+def test_load_config_returns_credentials_and_models(tmp_path):
+    credential = {"credential_name": "c", "credential_values": {"api_key": "k"}}
     import yaml
 
-    path = _yaml_file(tmp_path, yaml.safe_dump({"model_list": MODEL_LIST}))
-    session = FakeSession()
-    (columns, rows), app = run(plugin.ImportModel, [path, "--dry-run"], session)
-    assert session.calls == []
-    assert [(r[0], r[2], r[-1]) for r in rows] == [
-        ("a", "openai", "would import"), ("b", "azure", "would import"),
-        ("c", "mistral", "would import")]
-    assert app.stderr.getvalue() == "Would import 3 models (azure: 1, mistral: 1, openai: 1)\n"
+    path = _yaml_file(tmp_path, yaml.safe_dump({"model_list": MODEL_LIST,
+                                                "credential_list": [credential]}))
+    assert plugin.load_config(path) == ([credential], MODEL_LIST)
+
+
+def _proxy(deployed=(), credentials=(), create=None):
+    """A fake proxy already holding ``deployed`` models and ``credentials``."""
+    return FakeSession({
+        ("GET", "/model/info"): {"data": list(deployed)},
+        ("GET", "/credentials"): {"credentials": [{"credential_name": n} for n in credentials]},
+        ("POST", "/model/new"): create or (lambda body: {"model_id": "id-" + body["model_name"]}),
+        ("POST", "/credentials"): {"success": True},
+    })
+
+
+def _run_import(tmp_path, config, argv, session):
+    """Run like the shell does (run(), so -f applies); return (exit error, stdout json, stderr)."""
+    import yaml
+
+    path = _yaml_file(tmp_path, yaml.safe_dump(config))
+    app = types.SimpleNamespace(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
+                                client_manager=types.SimpleNamespace(session=session))
+    cmd = plugin.ImportModel(app, None)
+    parsed = cmd.get_parser("x").parse_args([path, "-f", "json", *argv])
+    error = None
+    try:
+        cmd.run(parsed)
+    except exceptions.CLIError as exc:
+        error = exc
+    return error, json.loads(app.stdout.getvalue()), app.stderr.getvalue()
+
+
+def _statuses(rows):
+    return [(r["kind"], r["name"], r["status"]) for r in rows]
+
+
+def test_dry_run_only_reads_and_shows_what_would_be_created_and_skipped(tmp_path):
+    existing = {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o"},
+                "model_info": {"id": "old-a"}}
+    config = {"model_list": MODEL_LIST, "credential_list": [
+        {"credential_name": "new-cred", "credential_values": {"api_key": "k"}},
+        {"credential_name": "old-cred", "credential_values": {"api_key": "k"}}]}
+    session = _proxy([existing], ["old-cred"])
+    error, rows, err = _run_import(tmp_path, config, ["--dry-run"], session)
+    assert error is None
+    assert {c[0] for c in session.calls} == {"GET"}
+    assert _statuses(rows) == [
+        ("credential", "new-cred", "would create"), ("credential", "old-cred", "skipped"),
+        ("model", "a", "skipped"), ("model", "b", "would create"),
+        ("model", "c", "would create")]
+    assert rows[2]["id"] == "old-a" and rows[2]["reason"] == "already on the proxy"
+    assert err == ("Dry run, nothing changed. Credentials: 1 would be created, "
+                   "1 would be skipped; models: 2 would be created, 1 would be skipped\n")
+
+
+def test_import_skips_deployments_on_the_proxy_or_repeated_in_the_file(tmp_path):
+    # Same name and upstream model but another api_base: a second deployment, created.
+    elsewhere = {"model_name": "a", "model_info": {"id": "old-a"},
+                 "litellm_params": {"model": "openai/gpt-4o", "api_base": "http://other"}}
+    same_c = {"model_name": "c", "model_info": {"id": "old-c"},
+              "litellm_params": {"model": "mistral/small", "extra": "ignored"}}
+    session = _proxy([elsewhere, same_c])
+    error, rows, err = _run_import(tmp_path, {"model_list": MODEL_LIST + MODEL_LIST[:1]}, [],
+                                   session)
+    assert error is None
+    assert [(r["name"], r["status"], r["id"]) for r in rows] == [
+        ("a", "created", "id-a"), ("b", "created", "id-b"), ("c", "skipped", "old-c"),
+        ("a", "skipped", None)]
+    assert rows[3]["reason"] == "same deployment as an earlier entry of the file"
+    created = [c[2]["body"]["model_name"] for c in session.calls if c[:2] == ("POST", "/model/new")]
+    assert sorted(created) == ["a", "b"]
+    assert [c[:2] for c in session.calls].count(("GET", "/model/info")) == 1
+    assert err.endswith("Models: 2 created, 2 skipped, 0 failed\n")
+
+
+def test_import_creates_credentials_first_and_never_overwrites_one(tmp_path):
+    config = {"model_list": MODEL_LIST[:1], "credential_list": [
+        {"credential_name": "old", "credential_values": {"api_key": "k0"}},
+        {"credential_name": "new", "credential_values": {"api_key": "k1"},
+         "credential_info": {"custom_llm_provider": "azure"}}]}
+    session = _proxy(credentials=["old"])
+    error, rows, _ = _run_import(tmp_path, config, [], session)
+    assert error is None
+    writes = [(c[1], c[2]["body"]) for c in session.calls if c[0] == "POST"]
+    assert writes[0] == ("/credentials", {"credential_name": "new",
+                                          "credential_values": {"api_key": "k1"},
+                                          "credential_info": {"custom_llm_provider": "azure"}})
+    assert [w[0] for w in writes] == ["/credentials", "/model/new"]
+    assert _statuses(rows) == [("credential", "old", "skipped"), ("credential", "new", "created"),
+                               ("model", "a", "created")]
+
+
+def test_filters_import_only_the_credentials_the_selected_models_use(tmp_path):
+    models = [{"model_name": "a", "litellm_params": {"model": "gpt", "litellm_credential_name": "x"}},
+              {"model_name": "b", "litellm_params": {"model": "claude",
+                                                     "litellm_credential_name": "y"}}]
+    config = {"model_list": models, "credential_list": [
+        {"credential_name": n, "credential_values": {"api_key": "k"}} for n in ("x", "y")]}
+    _, rows, _ = _run_import(tmp_path, config, ["--dry-run", "--only-models-matching-regex", "gp"],
+                             _proxy())
+    assert _statuses(rows) == [("credential", "x", "would create"), ("model", "a", "would create")]
 
 
 def test_import_keeps_file_order_reports_failures_and_fails_with_a_count(tmp_path):
-    import yaml
-
-    path = _yaml_file(tmp_path, yaml.safe_dump({"model_list": MODEL_LIST}))
-
     def create(body):
         time.sleep({"a": 0.05, "b": 0.0, "c": 0.02}[body["model_name"]])
         if body["model_name"] == "b":
             return exceptions.UnprocessableEntity("litellm_params.tpm: bad", http_status=422)
         return {"model_id": "id-" + body["model_name"]}
 
-    session = FakeSession({("POST", "/model/new"): create})
-    app = types.SimpleNamespace(stdout=io.StringIO(), stderr=io.StringIO(),
-                                client_manager=types.SimpleNamespace(session=session))
-    cmd = plugin.ImportModel(app, None)
-    parsed = cmd.get_parser("x").parse_args([path, "-f", "json", "--concurrency", "3"])
-    with pytest.raises(exceptions.CLIError, match="1 of 3 models failed to import"):
-        cmd.run(parsed)  # run(), not take_action(): it sets up the -f formatter
-    printed = json.loads(app.stdout.getvalue())
-    assert [(r["model_name"], r["id"], r["status"]) for r in printed] == [
-        ("a", "id-a", "imported"), ("b", None, "failed"), ("c", "id-c", "imported")]
-    err = app.stderr.getvalue()
-    assert "failed to import b: litellm_params.tpm: bad (HTTP 422)" in err
-    assert "Imported 2 of 3 models (mistral: 1, openai: 1)" in err
+    error, rows, err = _run_import(tmp_path, {"model_list": MODEL_LIST}, ["--workers", "3"],
+                                   _proxy(create=create))
+    assert str(error) == "1 of 3 models failed to import"
+    assert [(r["name"], r["id"], r["status"], r["reason"]) for r in rows] == [
+        ("a", "id-a", "created", None), ("b", None, "failed", "litellm_params.tpm: bad (HTTP 422)"),
+        ("c", "id-c", "created", None)]
+    assert "Failed to import model b: litellm_params.tpm: bad (HTTP 422)\n" in err
+    assert err.endswith("Models: 2 created, 0 skipped, 1 failed\n")
+
+
+def test_a_failed_credential_is_counted_in_the_error(tmp_path):
+    session = _proxy()
+    session.answers[("POST", "/credentials")] = exceptions.BadRequest("no", http_status=400)
+    config = {"model_list": MODEL_LIST[:1],
+              "credential_list": [{"credential_name": "x", "credential_values": {"k": 1}}]}
+    error, rows, err = _run_import(tmp_path, config, [], session)
+    assert str(error) == "1 of 1 credentials failed to import"
+    assert "Failed to import credential x: no (HTTP 400)" in err
+    assert _statuses(rows)[0] == ("credential", "x", "failed")
 
 
 def test_import_stops_at_the_first_connection_failure(tmp_path):
     import yaml
 
     path = _yaml_file(tmp_path, yaml.safe_dump({"model_list": MODEL_LIST * 10}))
-    session = FakeSession({("POST", "/model/new"): exceptions.ConnectionFailure("down")})
+    session = _proxy(create=exceptions.ConnectionFailure("down"))
     with pytest.raises(exceptions.ConnectionFailure):
-        run(plugin.ImportModel, [path, "--concurrency", "1"], session)
+        run(plugin.ImportModel, [path, "--workers", "1"], session)
     assert len(session.calls) < 30
 
 
 @pytest.mark.parametrize("value", ["0", "11", "two"])
-def test_concurrency_must_be_between_1_and_10(tmp_path, value):
-    with pytest.raises(exceptions.UsageError, match="--concurrency"):
-        run(plugin.ImportModel, ["f.yaml", "--concurrency", value], FakeSession())
+def test_workers_must_be_between_1_and_10(value):
+    with pytest.raises(exceptions.UsageError, match="--workers"):
+        run(plugin.ImportModel, ["f.yaml", "--workers", value], FakeSession())
