@@ -10,12 +10,15 @@ Plain API client, usable without the CLI::
     models.delete(new["model_id"])
 """
 
+import re
 from urllib.parse import quote
 
 from litellm_cli import exceptions
 
 # `models get --name` only needs to tell one deployment from several.
 FIND_PAGE_SIZE = 100
+# How /model/new says it kept a row it cannot serve (see ModelsAPI.create).
+_UNSERVED = re.compile(r"saved to the database, but the model id\(s\) \[([^\]]*)\] are not live")
 
 
 def _not_found(error):
@@ -66,7 +69,35 @@ class ModelsAPI:
         """
         body = {"model_name": name, "litellm_params": litellm_params,
                 "model_info": model_info or {}}
-        return self.session.post_json("/model/new", body)
+        try:
+            return self.session.post_json("/model/new", body)
+        except exceptions.ServerError as exc:
+            stored = _UNSERVED.search(exc.details)
+            if not stored:
+                raise
+            self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
+
+    def _remove_unserved(self, model_ids, error):
+        """Delete rows the proxy stored but cannot serve, then report the rejection.
+
+        The proxy saves a model before loading it; when it cannot load it (most
+        often: no provider it can infer from litellm_params.model) it answers 500
+        and keeps the row, which ``/model/info`` never lists. A failed create
+        must leave nothing behind, or every retry adds another hidden row.
+        """
+        left = []
+        for model_id in model_ids:
+            try:
+                self.delete(model_id)
+            except exceptions.CLIError:
+                left.append(model_id)
+        message = ("the proxy saved the model but cannot serve it (most often "
+                   "litellm_params.model lacks a provider prefix such as openai/)")
+        message += (f"; delete the stored copy with: models delete {' '.join(left)}" if left
+                    else "; the stored copy was removed")
+        raise exceptions.HttpError(message, http_status=error.http_status,
+                                   request_id=error.request_id, method=error.method,
+                                   url=error.url, body=error.body) from None
 
     def update(self, model_id, litellm_params=None, model_info=None):
         """Change only the given params and info fields of a deployment.

@@ -49,6 +49,23 @@ def test_create_stores_the_credential_and_never_prints_its_secret(cli, cleanup):
     assert stored["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
 
 
+@pytest.mark.parametrize("name, api_base", [("azure-cred", "https://example.azure.openai.com"),
+                                            ("azure-prod", "https://prod.azure.openai.com")])
+def test_documented_create_examples_store_what_they_say(cli, cleanup, name, api_base):
+    name = f"{cleanup}-{name}"
+    res = cli("credentials", "create", name, "--info", '{"custom_llm_provider": "azure"}',
+              "--values", json.dumps({"api_key": "sk-123", "api_base": api_base}))
+    assert res.rc == 0, res
+    assert "sk-123" not in res.out + res.err
+    stored = _proxy_credential(cli, name)
+    assert stored["credential_info"] == {"custom_llm_provider": "azure"}
+    assert stored["credential_values"]["api_base"] == api_base
+    assert stored["credential_values"]["api_key"] != "sk-123"  # masked by the proxy
+    listed = cli("credentials", "list", "--format", "json")
+    assert listed.rc == 0, listed
+    assert {"credential_name": name, "custom_llm_provider": "azure"} in listed.json()
+
+
 def test_create_reads_values_from_a_file(cli, cleanup, tmp_path):
     secret_file = tmp_path / "values.json"
     secret_file.write_text(VALUES)

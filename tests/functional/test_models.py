@@ -73,10 +73,58 @@ def test_add_without_model_param_uses_the_name_as_upstream_model(cli, cleanup):
     assert rc == 0 and stored["litellm_params"]["model"] == name
 
 
+# The documented examples point at real upstreams (api.openai.com). Storing
+# such a model is harmless, but nothing may ever call it: the tests never chat
+# with these, and mock_response keeps even a proxy health check off the network.
+NEVER_CALLED = ["-p", "mock_response=never sent upstream"]
+
+
+def test_documented_add_example_uses_the_name_as_upstream_model_and_says_so(cli, cleanup):
+    # The example's "gpt-4" is a name the proxy routes to OpenAI by itself; a
+    # unique test name needs the provider prefix to be as routable.
+    name = f"openai/gpt-4-{cleanup}"
+    res = cli("models", "add", name, "-p", "api_key=sk-123", "-p",
+              "api_base=https://api.openai.com", "-i", "description=GPT-4 model", *NEVER_CALLED,
+              "-f", "json")
+    assert res.rc == 0, res
+    assert f"note: no -p model=... given; using '{name}' as the upstream model" in res.err
+    assert "sk-123" not in res.out + res.err
+    rc, stored = _proxy_model(cli, res.json()["id"])
+    assert rc == 0
+    assert stored["model_name"] == name
+    assert stored["litellm_params"]["model"] == name
+    assert stored["litellm_params"]["api_base"] == "https://api.openai.com"
+    assert stored["model_info"]["description"] == "GPT-4 model"
+
+
+def test_documented_add_example_with_typed_param(cli, cleanup):
+    res = cli("models", "add", f"openai/gpt-4-{cleanup}", "-p", "api_key=sk-123",
+              "-p", "max_tokens=2048", *NEVER_CALLED, "-f", "json")
+    assert res.rc == 0, res
+    rc, stored = _proxy_model(cli, res.json()["id"])
+    assert rc == 0 and stored["litellm_params"]["max_tokens"] == 2048
+
+
+def _stored_rows(cli, text):
+    """Rows in the proxy's database whose name contains text, served or not
+    (/model/info lists only the served ones; /v2/model/info's search also the rest)."""
+    res = cli("http", "request", "GET", f"/v2/model/info?search={text}&size=100")
+    assert res.rc == 0, res
+    return [m["model_name"] for m in res.json()["data"] if text in m["model_name"]]
+
+
+def test_add_of_a_model_the_proxy_cannot_serve_fails_and_leaves_nothing(cli, cleanup):
+    res = cli("models", "add", f"{cleanup}-gpt-4", "-p", "api_base=https://api.openai.com",
+              *NEVER_CALLED)
+    assert res.rc == 6, res
+    assert "cannot serve it" in res.err and "the stored copy was removed (HTTP 500)" in res.err
+    assert _stored_rows(cli, cleanup) == []
+
+
 def test_list_shows_config_and_new_models(cli, cleanup):
     name = f"{cleanup}-list"
     _add(cli, name)
-    res = cli("models", "list", "-f", "json")
+    res = cli("models", "list", "--format", "json")
     assert res.rc == 0, res
     ids = {m["id"] for m in res.json()}
     assert {"gpt-4o", "mistral-mock", name} <= ids
@@ -85,7 +133,7 @@ def test_list_shows_config_and_new_models(cli, cleanup):
 def test_info_default_columns_and_chosen_columns(cli, cleanup):
     name = f"{cleanup}-info"
     added = _add(cli, name)
-    res = cli("models", "info", "-f", "json")
+    res = cli("models", "info", "--format", "json")
     assert res.rc == 0, res
     rows = res.json()
     assert set(rows[0]) == {"public_model", "upstream_model", "updated_at"}

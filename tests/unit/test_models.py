@@ -99,6 +99,36 @@ def test_update_patches_only_given_fields_and_always_sends_the_id_in_model_info(
                               {"body": {"model_info": {"description": "x", "id": "a/b"}}})]
 
 
+UNSERVED = exceptions.ServerError(
+    "Model create was saved to the database, but the model id(s) ['new-1'] are not live in "
+    "this pod's router after the reload and are not being served by this pod.", http_status=500)
+
+
+def test_create_removes_a_row_the_proxy_stored_but_cannot_serve():
+    session = FakeSession({("POST", "/model/new"): UNSERVED,
+                           ("POST", "/model/delete"): {"message": "deleted"}})
+    with pytest.raises(exceptions.HttpError) as caught:
+        ModelsAPI(session).create("x", {"model": "x"})
+    assert caught.value.exit_code == exceptions.EXIT_REJECTED
+    assert "cannot serve it" in str(caught.value)
+    assert str(caught.value).endswith("the stored copy was removed (HTTP 500)")
+    assert session.calls[1] == ("POST", "/model/delete", {"body": {"id": "new-1"}})
+
+
+def test_create_names_a_stored_row_it_could_not_remove():
+    session = FakeSession({("POST", "/model/new"): UNSERVED,
+                           ("POST", "/model/delete"): exceptions.ServerError("db down")})
+    with pytest.raises(exceptions.HttpError, match="models delete new-1"):
+        ModelsAPI(session).create("x", {"model": "x"})
+
+
+def test_other_server_errors_of_create_are_left_alone():
+    session = FakeSession({("POST", "/model/new"): exceptions.ServerError("boom")})
+    with pytest.raises(exceptions.ServerError, match="boom"):
+        ModelsAPI(session).create("x", {"model": "x"})
+    assert len(session.calls) == 1
+
+
 def test_find_asks_the_proxy_for_that_name_only():
     session = FakeSession({("GET", "/v2/model/info"): {"data": [DEPLOYMENT, DEPLOYMENT]}})
     assert ModelsAPI(session).find("my-gpt") == [DEPLOYMENT, DEPLOYMENT]
