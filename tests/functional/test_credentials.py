@@ -76,6 +76,14 @@ def test_create_reads_values_from_a_file(cli, cleanup, tmp_path):
     assert stored["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
 
 
+def test_create_reads_values_from_stdin(cli, cleanup):
+    res = cli("credentials", "create", cleanup, "--values", "@-", input=VALUES)
+    assert res.rc == 0, res
+    assert SECRET not in res.out + res.err
+    stored = _proxy_credential(cli, cleanup)
+    assert stored["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
+
+
 def test_list_shows_name_and_provider(cli, cleanup):
     assert cli("credentials", "create", cleanup, "--info", INFO, "--values", VALUES).rc == 0
     res = cli("credentials", "list", "-f", "json")
