@@ -5,11 +5,18 @@ Subclass ``Command`` (prints nothing or free text), ``Lister`` (returns
 two get cliff's table/json/yaml/csv/value formatters and ``-c``.
 """
 
+import argparse
+
 import cliff.command
 import cliff.lister
 import cliff.show
+from cliff._argparse import SmartHelpFormatter
 
 from litellm_cli import exceptions
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, SmartHelpFormatter):
+    """cliff's help formatter, keeping the description's and epilog's paragraphs."""
 
 
 class _Base:
@@ -20,6 +27,7 @@ class _Base:
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
+        parser.formatter_class = HelpFormatter
 
         def error(message):
             raise exceptions.UsageError(f"{message} (see '{prog_name} --help')")

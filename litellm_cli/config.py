@@ -49,15 +49,9 @@ def load(path=None):
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise exceptions.UsageError(f"cannot read config file {path}: {exc}") from None
-    import yaml
+    from litellm_cli.utils import parse_yaml
 
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise exceptions.UsageError(f"config file {path}{where}: {problem}") from None
+    data = parse_yaml(text, f"config file {path}") or {}
     if not isinstance(data, dict) or not isinstance(data.get("profiles", {}), dict):
         raise exceptions.UsageError(
             f"config file {path}: expected a mapping with a 'profiles' mapping")

@@ -38,6 +38,19 @@ def parse_json(value, option, expect=None):
     return data
 
 
+def parse_yaml(text, source):
+    """Parse YAML; a mistake is a usage error naming the source, line and column."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise exceptions.UsageError(f"{source}{where}: invalid YAML: {problem}") from None
+
+
 def typed_value(text):
     """``42`` -> 42, ``0.5`` -> 0.5, ``true``/``false``/``null``, JSON objects and
     lists -> those; anything else stays a string."""

@@ -1,10 +1,7 @@
 """``litellm-proxy models ...``: list, inspect, add, change, remove and import models."""
 
-import argparse
 import datetime
 import re
-
-from cliff._argparse import SmartHelpFormatter
 
 from litellm_cli import exceptions
 from litellm_cli.api.credentials import CredentialsAPI
@@ -12,7 +9,7 @@ from litellm_cli.api.models import ModelsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import JSONColumn
 from litellm_cli.redact import mask_data
-from litellm_cli.utils import parse_pairs, split_list
+from litellm_cli.utils import parse_pairs, parse_yaml, split_list
 
 
 def _params(model):
@@ -225,28 +222,18 @@ and the exit code is 1 when anything failed. --dry-run reads the proxy to tell
 what it would skip and changes nothing."""
 
 
-class _EpilogFormatter(argparse.RawDescriptionHelpFormatter, SmartHelpFormatter):
-    """cliff's help formatter, keeping the epilog's paragraphs as written."""
-
-
 def _entry_error(path, where, needs):
     return exceptions.UsageError(f"{path}: {where} {needs}")
 
 
 def load_config(path):
     """``(credential_list, model_list)`` of a proxy config file, checked entry by entry."""
-    import yaml
-
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
-        raise exceptions.UsageError(f"{path}{where}: invalid YAML: {problem}") from None
+    data = parse_yaml(text, path)
     if not isinstance(data, dict) or "model_list" not in data:
         raise exceptions.UsageError(f"{path} has no 'model_list' (the list of models to import)")
     model_list, credential_list = data["model_list"], data.get("credential_list") or []
@@ -340,7 +327,6 @@ class ImportModel(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.formatter_class = _EpilogFormatter
         parser.add_argument("yaml_file", metavar="FILE",
                             help="YAML file with a model_list (and optionally a credential_list),"
                                  " as in the proxy's config.yaml")
