@@ -42,9 +42,14 @@ class UsageError(CLIError):
 
 
 class ConnectionFailure(CLIError):
-    """The proxy could not be reached or did not answer in time."""
+    """The proxy could not be reached or did not answer in time.
+
+    ``maybe_received`` is False only when the request provably never reached
+    the proxy (the connection was refused), so a write surely did not happen.
+    """
 
     exit_code = EXIT_CONNECTION
+    maybe_received = True
 
 
 class HttpError(CLIError):

@@ -97,7 +97,8 @@ class Session:
                     "(use --ca-bundle PATH, or --insecure to skip verification)") from None
             except requests.exceptions.Timeout as exc:
                 # Not retried: --timeout bounds how long the user waits.
-                raise self._connection_failure(exc) from None
+                raise self._connection_failure(exc, isinstance(
+                    exc, requests.exceptions.ConnectTimeout)) from None
             except requests.exceptions.ConnectionError as exc:
                 never_sent = _never_reached_server(exc)
                 if attempt < self.retries and (idempotent or never_sent):
@@ -106,7 +107,7 @@ class Session:
                     self._sleep(delay)
                     attempt += 1
                     continue
-                raise self._connection_failure(exc) from None
+                raise self._connection_failure(exc, never_sent) from None
 
             self._log_response(response, stream)
             if (response.status_code in RETRY_STATUSES and idempotent
@@ -167,16 +168,23 @@ class Session:
         text = str(reason)
         if isinstance(reason, NewConnectionError) or "refused" in text.lower():
             return "connection refused"
+        if "RemoteDisconnected" in text or "Connection aborted" in text:
+            return "the connection was closed before the proxy answered"
+        if "reset by peer" in text.lower():
+            return "the connection was reset"
         # urllib3 prefixes messages with "<...Connection object at 0x...>: ".
         return self.redactor.text(text.split(">: ", 1)[-1])
 
-    def _connection_failure(self, exc):
+    def _connection_failure(self, exc, never_sent):
         if isinstance(exc, requests.exceptions.Timeout):
-            return exceptions.ConnectionFailure(
+            failure = exceptions.ConnectionFailure(
                 f"{self._where()} did not answer within {self.timeout:g}s "
                 "(raise it with --timeout)")
-        return exceptions.ConnectionFailure(
-            f"cannot reach {self._where()} ({self._reason(exc)})")
+        else:
+            failure = exceptions.ConnectionFailure(
+                f"cannot reach {self._where()} ({self._reason(exc)})")
+        failure.maybe_received = not never_sent
+        return failure
 
     def _log_request(self, prepared):
         if not LOG.isEnabledFor(logging.DEBUG):

@@ -354,10 +354,21 @@ class ImportModel(Lister):
             used = {m["litellm_params"].get("litellm_credential_name") for m in selected}
             credential_list = [c for c in credential_list if c["credential_name"] in used]
         credentials, models = self._plan(credential_list, selected)
-        if not parsed_args.dry_run:
-            self._create_credentials(credentials)
-            self._create_models(models, parsed_args.workers)
         items = credentials + models
+        if not parsed_args.dry_run:
+            try:
+                self._create_credentials(credentials)
+                self._create_models(models, parsed_args.workers)
+            except BaseException:
+                # Stopped part-way (Ctrl-C, the proxy went away): say exactly what was done
+                # before the error is reported; a re-run skips what was created.
+                for item in items:
+                    if item.status == "would create":
+                        item.status, item.reason = "not imported", "the import stopped first"
+                self.produce_output(parsed_args, IMPORT_COLUMNS, [item.row() for item in items])
+                self.warn(_summary(items, False) + ". Stopped early: run the same import "
+                          "again to add the rest.")
+                raise
         self.warn(_summary(items, parsed_args.dry_run))
         rows = [item.row() for item in items]
         failures = _failures(items)
@@ -440,7 +451,13 @@ def _attempt(item, create):
     """Create ``item``: it becomes created (with the new id) or failed (with the reason)."""
     try:
         item.id = create(item.entry)
-    except (exceptions.ConnectionFailure, exceptions.Unauthorized, exceptions.Forbidden):
+    except exceptions.ConnectionFailure as exc:
+        if exc.maybe_received:  # only a re-run can tell whether it was created
+            item.status, item.reason = "unknown", f"connection lost: {exc}"
+        else:
+            item.status, item.reason = "not imported", str(exc)
+        raise  # not about this item: stop the whole import
+    except (exceptions.Unauthorized, exceptions.Forbidden):
         raise  # not about this item: stop the whole import
     except exceptions.CLIError as exc:
         item.status, item.reason = "failed", str(exc)
@@ -451,12 +468,15 @@ def _attempt(item, create):
 def _summary(items, dry_run):
     """``Models: 12 created, 3 skipped, 1 failed`` (and the same for credentials)."""
     labels = ({"would create": "would be created", "skipped": "would be skipped"} if dry_run
-              else {"created": "created", "skipped": "skipped", "failed": "failed"})
+              else {"created": "created", "skipped": "skipped", "failed": "failed",
+                    "unknown": "unknown", "not imported": "not imported"})
+    always = ("would create", "skipped", "created", "failed")
     parts = []
     for kind in ("credential", "model"):
         mine = [item.status for item in items if item.kind == kind]
         if mine or kind == "model":
-            counts = ", ".join(f"{mine.count(status)} {label}" for status, label in labels.items())
+            counts = ", ".join(f"{mine.count(status)} {label}" for status, label in labels.items()
+                               if status in always or status in mine)
             parts.append(f"{kind}s: {counts}")
     text = "; ".join(parts)
     return ("Dry run, nothing changed. " if dry_run else "") + text[0].upper() + text[1:]

@@ -82,9 +82,8 @@ class Result:
         return f"<rc={self.rc} out={self.out[-2000:]!r} err={self.err[-2000:]!r}>"
 
 
-def run_cli(args, url, key=None, input=None, env=None, timeout=120):
-    """Run the installed console script and capture everything."""
-    assert CLI, "litellm-proxy is not installed in this environment"
+def cli_env(url, key=None, env=None):
+    """The environment the CLI runs in: this one without LITELLM_*, plus url and key."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("LITELLM_")}
     full_env.update(LITELLM_PROXY_URL=url, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost",
                     # Never pick up the profiles of whoever runs the tests.
@@ -92,6 +91,13 @@ def run_cli(args, url, key=None, input=None, env=None, timeout=120):
     if key is not None:
         full_env["LITELLM_PROXY_API_KEY"] = key
     full_env.update(env or {})
+    return full_env
+
+
+def run_cli(args, url, key=None, input=None, env=None, timeout=120):
+    """Run the installed console script and capture everything."""
+    assert CLI, "litellm-proxy is not installed in this environment"
+    full_env = cli_env(url, key, env)
     completed = subprocess.run([CLI, *args], input=input, env=full_env, capture_output=True,
                                text=True, timeout=timeout)
     return Result(completed)

@@ -1,13 +1,16 @@
 """A small fault-injecting HTTP proxy on 127.0.0.1, in front of the real LiteLLM proxy.
 
 Each request is matched against ``rules`` in order; a rule is
-``(method, path_prefix, times, action)`` and fires for the first ``times``
-matching requests. Actions:
+``(method, path_prefix, after, times, action)``: it lets the first ``after``
+matching requests through, then fires for the next ``times``. Actions:
 
 - ``("status", code, headers, body)``: answer without forwarding;
 - ``("drop_after_forward",)``: forward to the real proxy, read its answer,
   then close the connection without replying (the request did reach it);
-- ``("stall", seconds)``: accept the request and answer nothing for a while.
+- ``("stall", seconds)``: accept the request and answer nothing for a while;
+- ``("delay", seconds)``: wait, then forward as usual;
+- ``("die",)``: the proxy goes away: this request is dropped unanswered and
+  every later connection is refused.
 
 Requests that match no rule are forwarded unchanged. ``seen`` records every
 ``(method, path)`` that arrived.
@@ -15,6 +18,7 @@ Requests that match no rule are forwarded unchanged. ``seen`` records every
 
 import http.client
 import http.server
+import socket
 import threading
 import time
 from urllib.parse import urlsplit
@@ -31,26 +35,41 @@ class FaultProxy:
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def add(self, method, path_prefix, times, *action):
-        self.rules.append([method, path_prefix, times, action])
+    def add(self, method, path_prefix, times, *action, after=0):
+        self.rules.append([method, path_prefix, after, times, action])
 
     def __enter__(self):
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self._server.shutdown()
+        if not self._stop.is_set():
+            self._stop.set()
+            self._server.shutdown()
         self._server.server_close()
 
     def _match(self, method, path):
         with self._lock:
             self.seen.append((method, path))
             for rule in self.rules:
-                if rule[0] == method and path.startswith(rule[1]) and rule[2] > 0:
+                if rule[0] != method or not path.startswith(rule[1]):
+                    continue
+                if rule[2] > 0:
                     rule[2] -= 1
-                    return rule[3]
+                elif rule[3] > 0:
+                    rule[3] -= 1
+                    return rule[4]
         return None
+
+    def die(self):
+        """Close the listening socket: new connections are refused from now on."""
+        self._stop.set()
+        threading.Thread(target=self._server.shutdown, daemon=True).start()
+        try:
+            self._server.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._server.socket.close()
 
     def _forward(self, method, path, headers, body):
         conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
@@ -78,6 +97,12 @@ class FaultProxy:
                     proxy._stop.wait(action[1])
                     self.close_connection = True
                     return
+                if action and action[0] == "die":
+                    self.close_connection = True
+                    proxy.die()
+                    return
+                if action and action[0] == "delay":
+                    time.sleep(action[1])
                 if action and action[0] == "status":
                     _, code, headers, payload = action
                     self._reply(code, list(headers.items()), payload)

@@ -1,12 +1,14 @@
 """Fault injection: a fault-injecting HTTP proxy on 127.0.0.1 in front of the real one."""
 
 import json
+import signal
+import subprocess
 import time
 
 import pytest
 
-from tests.functional.conftest import run_cli
-from tests.functional.faultproxy import FaultProxy
+from tests.functional.conftest import CLI, cli_env, run_cli
+from tests.functional.faultproxy import FaultProxy, wait_until
 
 
 @pytest.fixture
@@ -69,3 +71,75 @@ def test_server_errors_on_post_are_reported_once(faults, proxy):
     assert res.rc == 7, res
     assert res.err.strip() == "Error: overloaded (HTTP 503)"
     assert faults.seen.count(("POST", "/chat/completions")) == 1
+
+
+def _model_file(tmp_path, prefix, count):
+    lines = ["model_list:"]
+    for i in range(count):
+        lines += [f"  - model_name: {prefix}-{i:02d}", "    litellm_params:",
+                  "      model: openai/gpt-4o", "      api_base: http://127.0.0.1:9/v1",
+                  "      api_key: fake", "      mock_response: hi"]
+    path = tmp_path / "models.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _deployed(proxy, prefix):
+    res = run_cli(["models", "info", "-f", "json", "--columns", "public_model,id"], proxy.url,
+                  key=proxy.key)
+    return [m for m in res.json() if m["public_model"].startswith(prefix)]
+
+
+@pytest.fixture
+def model_prefix(proxy, unique):
+    prefix = f"{unique}-import"
+    yield prefix
+    for model in _deployed(proxy, prefix):
+        run_cli(["models", "delete", model["id"]], proxy.url, key=proxy.key)
+
+
+def _assert_rerun_completes_without_duplicates(proxy, path, prefix, count, already):
+    again = run_cli(["models", "import", str(path), "-f", "json"], proxy.url, key=proxy.key)
+    assert again.rc == 0, again
+    statuses = [row["status"] for row in again.json()]
+    assert statuses.count("skipped") == already and statuses.count("created") == count - already
+    names = [m["public_model"] for m in _deployed(proxy, prefix)]
+    assert len(names) == count and len(set(names)) == count
+
+
+def test_import_cut_off_by_a_dying_proxy_reports_exactly_what_was_created(
+        faults, proxy, model_prefix, tmp_path):
+    path = _model_file(tmp_path, model_prefix, 10)
+    faults.add("POST", "/model/new", 1, "die", after=4)
+    res = _via(faults, proxy, "models", "import", str(path), "--workers", "1", "-f", "json")
+    assert res.rc == 3, res
+    assert res.err.strip().splitlines()[-1].startswith("Error: cannot reach")
+    rows = {row["name"]: row["status"] for row in res.json()}
+    created = {name for name, status in rows.items() if status == "created"}
+    assert created == {m["public_model"] for m in _deployed(proxy, model_prefix)}
+    assert len(created) == 4
+    assert sorted(rows.values()) == sorted(["created"] * 4 + ["unknown"] + ["not imported"] * 5)
+    _assert_rerun_completes_without_duplicates(proxy, path, model_prefix, 10, already=4)
+
+
+def test_ctrl_c_during_import_reports_what_was_created_and_exits_130(
+        faults, proxy, model_prefix, tmp_path):
+    path = _model_file(tmp_path, model_prefix, 20)
+    faults.add("POST", "/model/new", 100, "delay", 0.3)
+    proc = subprocess.Popen([CLI, "models", "import", str(path), "--workers", "2", "-f", "json"],
+                            env=cli_env(faults.url, proxy.key), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_until(lambda: len(_deployed(proxy, model_prefix)) >= 3, timeout=60)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, (out, err)
+    assert "Interrupted" in err and "Stopped early" in err and "Traceback" not in err
+    rows = json.loads(out)
+    created = {row["name"] for row in rows if row["status"] == "created"}
+    assert created == {m["public_model"] for m in _deployed(proxy, model_prefix)}
+    assert 3 <= len(created) < 20
+    _assert_rerun_completes_without_duplicates(proxy, path, model_prefix, 20,
+                                               already=len(created))

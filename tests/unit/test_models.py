@@ -406,14 +406,14 @@ def test_a_failed_credential_is_counted_in_the_error(tmp_path):
     assert _statuses(rows)[0] == ("credential", "x", "failed")
 
 
-def test_import_stops_at_the_first_connection_failure(tmp_path):
-    import yaml
-
-    path = _yaml_file(tmp_path, yaml.safe_dump({"model_list": MODEL_LIST * 10}))
+def test_import_stops_at_the_first_connection_failure_and_reports_what_was_done(tmp_path):
     session = _proxy(create=exceptions.ConnectionFailure("down"))
-    with pytest.raises(exceptions.ConnectionFailure):
-        run(plugin.ImportModel, [path, "--workers", "1"], session)
-    assert len(session.calls) < 30
+    config = {"model_list": [dict(MODEL_LIST[0], model_name=f"m{i}") for i in range(10)]}
+    error, rows, err = _run_import(tmp_path, config, ["--workers", "1"], session)
+    assert isinstance(error, exceptions.ConnectionFailure)
+    assert sum(1 for call in session.calls if call[:2] == ("POST", "/model/new")) == 1
+    assert [row["status"] for row in rows] == ["unknown"] + ["not imported"] * 9
+    assert "Stopped early" in err
 
 
 @pytest.mark.parametrize("value", ["0", "11", "two"])

@@ -115,6 +115,7 @@ def test_post_is_retried_when_connection_was_refused(session_for, sleeps):
     assert len(sleeps) == 3
     assert "connection refused" in str(err.value)
     assert err.value.exit_code == exceptions.EXIT_CONNECTION
+    assert err.value.maybe_received is False  # provably never reached a server
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
@@ -130,6 +131,7 @@ def test_timeout_is_not_retried_so_it_bounds_the_wait(sleeps, method):
         listener.close()
     assert sleeps == []
     assert "did not answer within 0.3s" in str(err.value)
+    assert err.value.maybe_received is True
 
 
 @pytest.mark.parametrize("status,body,expected,cls", [
