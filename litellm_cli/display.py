@@ -42,3 +42,12 @@ def listing(parsed_args, summary, objects):
         columns = tuple(first)
         objects = itertools.chain([first], objects)
     return columns, (object_row(obj, columns) for obj in objects)
+
+
+def showing(obj, parsed_args=None, summary=None):
+    """``(columns, values)`` for a ShowOne: every field of ``obj``, or only the
+    ``summary`` columns in tables, csv and value when a summary is given."""
+    columns = tuple(obj)
+    if summary is not None and not wants_all_fields(parsed_args):
+        columns = tuple(summary)
+    return columns, object_row(obj, columns)

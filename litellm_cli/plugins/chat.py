@@ -6,7 +6,7 @@ import json
 from litellm_cli import exceptions
 from litellm_cli.api.chat import ChatAPI
 from litellm_cli.command import Command
-from litellm_cli.utils import parse_pairs
+from litellm_cli.utils import parse_pairs, positive_int
 
 # Roles a message can have with text content alone ("tool" and "function"
 # messages need more fields than ROLE:CONTENT can carry).
@@ -30,16 +30,6 @@ def _number(low, high):
         return value
 
     return parse
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
-    return value
 
 
 def _shorten(text, width=60):
@@ -148,9 +138,9 @@ class ChatCompletion(Command):
         parser.add_argument("--top-p", type=_number(0, 1), metavar="0..1",
                             help="nucleus sampling: keep the tokens within this "
                                  "probability mass")
-        parser.add_argument("--n", type=_positive_int, metavar="N",
+        parser.add_argument("--n", type=positive_int, metavar="N",
                             help="how many alternative replies to generate")
-        parser.add_argument("--max-tokens", type=_positive_int, metavar="N",
+        parser.add_argument("--max-tokens", type=positive_int, metavar="N",
                             help="most tokens the reply may have")
         parser.add_argument("--presence-penalty", type=_number(-2, 2), metavar="-2..2",
                             help="penalise tokens that already appeared at all")

@@ -7,7 +7,7 @@ from litellm_cli import exceptions
 from litellm_cli.api.keys import PAGE_SIZE_MAX, KeysAPI, hash_key, key_label
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
-from litellm_cli.display import listing, object_row, wants_all_fields
+from litellm_cli.display import listing, showing
 from litellm_cli.utils import (amount, duration, page_size, parse_json,
                                positive_int, read_argument, split_list)
 
@@ -111,8 +111,7 @@ class GenerateKey(ShowOne):
         if parsed_args.budget_id and not api.budget_exists(parsed_args.budget_id):
             raise exceptions.NotFound(f"Budget {parsed_args.budget_id!r} not found")
         key = api.generate(body)
-        columns = tuple(key) if wants_all_fields(parsed_args) else GENERATE_COLUMNS
-        return columns, object_row(key, columns)
+        return showing(key, parsed_args, GENERATE_COLUMNS)
 
 
 class ShowKey(ShowOne):
@@ -128,8 +127,7 @@ class ShowKey(ShowOne):
         answer = KeysAPI(self.session).info(parsed_args.key)
         # The proxy echoes the key it was given; show its hash instead.
         key = {"token": hash_key(answer.get("key") or parsed_args.key), **answer["info"]}
-        columns = tuple(key)
-        return columns, object_row(key, columns)
+        return showing(key)
 
 
 class DeleteKey(DeleteCommand):

@@ -4,7 +4,7 @@ import functools
 
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
-from litellm_cli.display import listing, object_row, wants_all_fields
+from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (amount, duration, parse_json, positive_int,
                                read_argument, split_list)
 
@@ -58,8 +58,7 @@ class ShowTeam(ShowOne):
 
     def take_action(self, parsed_args):
         team = _format_team(TeamsAPI(self.session).get(parsed_args.id))
-        columns = tuple(team)
-        return columns, object_row(team, columns)
+        return showing(team)
 
 
 class CreateTeam(ShowOne):
@@ -99,8 +98,7 @@ class CreateTeam(ShowOne):
             body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
                                           "--metadata", expect=dict)
         team = TeamsAPI(self.session).create(body)
-        columns = tuple(team) if wants_all_fields(parsed_args) else CREATE_COLUMNS
-        return columns, object_row(team, columns)
+        return showing(team, parsed_args, CREATE_COLUMNS)
 
 
 class DeleteTeam(DeleteCommand):

@@ -6,7 +6,7 @@ from litellm_cli import exceptions
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES, UsersAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
-from litellm_cli.display import listing, object_row, wants_all_fields
+from litellm_cli.display import listing, showing
 from litellm_cli.utils import amount, page_size, positive_int, split_list
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
@@ -67,8 +67,7 @@ class ShowUser(ShowOne):
 
     def take_action(self, parsed_args):
         user = _format_user(UsersAPI(self.session).get(parsed_args.id))
-        columns = tuple(user)
-        return columns, object_row(user, columns)
+        return showing(user)
 
 
 class CreateUser(ShowOne):
@@ -108,11 +107,8 @@ class CreateUser(ShowOne):
         user = UsersAPI(self.session).create(body)
         if not parsed_args.create_key:
             user.pop("key", None)
-        if wants_all_fields(parsed_args):
-            columns = tuple(user)
-        else:
-            columns = CREATE_COLUMNS + (("key",) if parsed_args.create_key else ())
-        result = columns, object_row(user, columns)
+        result = showing(user, parsed_args,
+                         CREATE_COLUMNS + (("key",) if parsed_args.create_key else ()))
         missing = sorted(set(teams) - set(user.get("teams") or ()))
         if missing:
             self.produce_output(parsed_args, *result)
