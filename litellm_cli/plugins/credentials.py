@@ -33,7 +33,8 @@ class ListCredential(Lister):
     def take_action(self, parsed_args):
         credentials = CredentialsAPI(self.session).list()
         rows = [(c.get("credential_name"), _provider(c)) for c in credentials]
-        return ("credential_name", "custom_llm_provider"), rows
+        # The names the spec gives the table; -c credential_name still works.
+        return ("Credential Name", "Custom LLM Provider"), rows
 
 
 class CreateCredential(ShowOne):

@@ -29,7 +29,7 @@ def test_list_rows_are_name_and_provider():
     other = {"credential_name": "bare", "credential_info": {}}
     session = FakeSession({("GET", "/credentials"): {"credentials": [CREDENTIAL, other]}})
     columns, rows = run(plugin.ListCredential, [], session)[0]
-    assert columns == ("credential_name", "custom_llm_provider")
+    assert columns == ("Credential Name", "Custom LLM Provider")
     assert rows == [("azure-prod", "azure"), ("bare", None)]
 
 
