@@ -19,11 +19,53 @@ step() {
   litellm-proxy "$@" || echo "(exit code $?)"
 }
 
+DEMO=demo-$$
+cat > "$WORK/demo-models.yaml" <<YAML
+credential_list:
+  - credential_name: $DEMO-cred
+    credential_values: {api_key: fake-upstream-key}
+    credential_info: {custom_llm_provider: openai}
+model_list:
+  - model_name: $DEMO-fast
+    litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:9/v1",
+                     litellm_credential_name: $DEMO-cred, mock_response: "fast answer"}
+    model_info: {access_groups: [beta]}
+  - model_name: $DEMO-smart
+    litellm_params: {model: openai/gpt-4o, api_base: "http://127.0.0.1:9/v1",
+                     litellm_credential_name: $DEMO-cred, mock_response: "smart answer"}
+    model_info: {access_groups: [prod]}
+YAML
+
 echo "== proxy at $URL"
 step --version
-step --help
+step
+step models
 step models list
-step http request GET /models
+step models import "$WORK/demo-models.yaml" --dry-run
+step models import "$WORK/demo-models.yaml"
+step models import "$WORK/demo-models.yaml"
+step models info --columns public_model,upstream_model,credential_name
+step credentials list
+step chat completions "$DEMO-smart" -m "user:Hello, how are you?" --usage
+step chat completions gpt-4o -m "system:Be brief" -m "user:What is the capital of France?" --stream
+step teams create --team-id "$DEMO-team" --alias "Demo team" --models gpt-4o
+step users create --user-id "$DEMO-user" --email "$DEMO@example.com" --role internal_user --team "$DEMO-team" --max-budget 10
+step teams get --id "$DEMO-team" -f yaml
+KEY=$(litellm-proxy keys generate --models gpt-4o --spend 1 --duration 1h --key-alias "$DEMO-key" -f value -c key)
+echo "(generated a key limited to gpt-4o; it is kept in a shell variable, not printed)"
+step --api-key "$KEY" chat completions gpt-4o -m "user:May I use gpt-4o?"
+step --api-key "$KEY" chat completions mistral-mock -m "user:And mistral?"
+step keys list --key-alias "$DEMO-key"
+step --debug http request GET /v1/models
 step http request POST /chat/completions -j '{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello"}]}'
-step --api-key sk-not-a-real-key models list
+step --api-key sk-not-a-real-key models info
+step models get --id no-such-model
+step models import /dev/null
 step --base-url http://127.0.0.1:9 version
+step keys delete --key-aliases "$DEMO-key"
+step users delete "$DEMO-user"
+step teams delete "$DEMO-team"
+for id in $(litellm-proxy models info --columns public_model,id -f value | awk -v p="$DEMO-" 'index($1, p) == 1 { print $2 }'); do
+  step models delete "$id"
+done
+step credentials delete "$DEMO-cred"
