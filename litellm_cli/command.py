@@ -50,7 +50,14 @@ class Command(_Base, cliff.command.Command):
 
 
 class Lister(_Base, cliff.lister.Lister):
-    pass
+    def _load_formatter_plugins(self):
+        from litellm_cli.display import StreamingJSONFormatter
+
+        formatters = super()._load_formatter_plugins()
+        for formatter in formatters:
+            if formatter.name == "json":
+                formatter.obj = StreamingJSONFormatter()
+        return formatters
 
 
 class ShowOne(_Base, cliff.show.ShowOne):

@@ -2,8 +2,10 @@
 
 import itertools
 import json
+import textwrap
 
 from cliff.columns import FormattableColumn
+from cliff.formatters.json_format import JSONFormatter
 
 
 class JSONColumn(FormattableColumn):
@@ -51,3 +53,24 @@ def showing(obj, parsed_args=None, summary=None):
     if summary is not None and not wants_all_fields(parsed_args):
         columns = tuple(summary)
     return columns, object_row(obj, columns)
+
+
+class StreamingJSONFormatter(JSONFormatter):
+    """cliff's ``-f json`` for lists, written item by item: the same text, but
+    memory stays flat however many rows a generator yields."""
+
+    def emit_list(self, column_names, data, stdout, parsed_args):
+        indent = None if parsed_args.noindent else 2
+        stdout.write("[")
+        separator = ""
+        for row in data:
+            item = {name: value.machine_readable() if isinstance(value, FormattableColumn)
+                    else value for name, value in zip(column_names, row)}
+            text = json.dumps(item, indent=indent)
+            if indent:
+                stdout.write(separator + "\n" + textwrap.indent(text, " " * indent))
+                separator = ","
+            else:
+                stdout.write(separator + text)
+                separator = ", "
+        stdout.write("\n]\n" if indent and separator else "]\n")
