@@ -49,7 +49,17 @@ class Command(_Base, cliff.command.Command):
     pass
 
 
-class Lister(_Base, cliff.lister.Lister):
+class _Display(_Base):
+    def _generate_columns_and_selector(self, parsed_args, column_names):
+        try:
+            return super()._generate_columns_and_selector(parsed_args, column_names)
+        except ValueError:  # cliff's "No recognized column names"
+            raise exceptions.UsageError(
+                f"-c/--column: no column named {', '.join(parsed_args.columns)}; "
+                f"the columns are: {', '.join(column_names)}") from None
+
+
+class Lister(_Display, cliff.lister.Lister):
     def _load_formatter_plugins(self):
         from litellm_cli.display import StreamingJSONFormatter
 
@@ -60,7 +70,7 @@ class Lister(_Base, cliff.lister.Lister):
         return formatters
 
 
-class ShowOne(_Base, cliff.show.ShowOne):
+class ShowOne(_Display, cliff.show.ShowOne):
     pass
 
 

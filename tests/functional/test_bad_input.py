@@ -48,6 +48,8 @@ CASES = [
     (["models", "update", "some-id", "-i", "=x"], USAGE),
     (["models", "info", "--columns", "bogus"], USAGE),
     (["models", "list", "-f", "xml"], USAGE),
+    (["models", "list", "-c", "no_such_column"], USAGE),
+    (["keys", "list", "-f", "value", "-c", "no_such_column"], USAGE),
     (["models", "import"], USAGE),
     (["models", "import", "/nonexistent/models.yaml"], USAGE),
     (["models", "import", "{malformed.yaml}"], USAGE),
