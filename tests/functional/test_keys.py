@@ -4,44 +4,8 @@ import datetime
 import hashlib
 
 import pytest
-import requests
 
 CHAT = '{"model": "%s", "messages": [{"role": "user", "content": "Hi"}]}'
-
-
-class ProxyAPI:
-    """Direct calls to the proxy with the master key, to set up and to check effects."""
-
-    def __init__(self, proxy):
-        self.url = proxy.url
-        self.headers = {"Authorization": f"Bearer {proxy.key}"}
-
-    def call(self, method, path, json=None, **params):
-        return requests.request(method, f"{self.url}{path}", json=json, params=params,
-                                headers=self.headers, timeout=60)
-
-    def ok(self, method, path, json=None, **params):
-        response = self.call(method, path, json=json, **params)
-        assert response.status_code == 200, (path, response.status_code, response.text)
-        return response.json()
-
-    def key_info(self, key):
-        return self.ok("GET", "/key/info", key=key)["info"]
-
-    def keys_with_alias(self, alias):
-        return self.ok("GET", "/key/list", key_alias=alias)["keys"]
-
-    def generate(self, **body):
-        return self.ok("POST", "/key/generate", json=body)
-
-    def delete_keys(self, *aliases):
-        for alias in aliases:
-            self.call("POST", "/key/delete", json={"key_aliases": [alias]})
-
-
-@pytest.fixture
-def api(proxy):
-    return ProxyAPI(proxy)
 
 
 @pytest.fixture

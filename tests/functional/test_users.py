@@ -2,13 +2,6 @@
 
 import pytest
 
-from tests.functional.test_keys import ProxyAPI
-
-
-@pytest.fixture
-def api(proxy):
-    return ProxyAPI(proxy)
-
 
 @pytest.fixture
 def users(api):
