@@ -90,22 +90,32 @@ class AddProfile(Command):
         self.warn(f"saved profile {parsed_args.name!r} in {config.config_path()}")
 
 
+def _load_with(name):
+    """The config file's contents, which must hold profile ``name``."""
+    data = config.load()
+    profiles = data.get("profiles", {})
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise exceptions.CLIError(f"no profile named {name!r} in {config.config_path()} "
+                                  f"(profiles: {known})", exceptions.EXIT_NOT_FOUND)
+    return data
+
+
+def _add_name(parser):
+    parser.add_argument("name", metavar="NAME", help="profile name")
+    return parser
+
+
 class RemoveProfile(DeleteCommand):
     """Remove a profile from the config file"""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("name", metavar="NAME", help="profile name")
-        return parser
+        return _add_name(super().get_parser(prog_name))
 
     def take_action(self, parsed_args):
-        data = config.load()
-        profiles = data.get("profiles", {})
-        if parsed_args.name not in profiles:
-            raise exceptions.CLIError(f"no profile named {parsed_args.name!r} in "
-                                      f"{config.config_path()}", exceptions.EXIT_NOT_FOUND)
+        data = _load_with(parsed_args.name)
         self.confirm(parsed_args, f"profile {parsed_args.name!r}")
-        del profiles[parsed_args.name]
+        del data["profiles"][parsed_args.name]
         if data.get("current_profile") == parsed_args.name:
             data.pop("current_profile")
         config.save(data)
@@ -116,16 +126,10 @@ class UseProfile(Command):
     """Make a profile the current one"""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("name", metavar="NAME", help="profile name")
-        return parser
+        return _add_name(super().get_parser(prog_name))
 
     def take_action(self, parsed_args):
-        data = config.load()
-        if parsed_args.name not in data.get("profiles", {}):
-            known = ", ".join(sorted(data.get("profiles", {}))) or "none"
-            raise exceptions.CLIError(f"no profile named {parsed_args.name!r} "
-                                      f"(profiles: {known})", exceptions.EXIT_NOT_FOUND)
+        data = _load_with(parsed_args.name)
         data["current_profile"] = parsed_args.name
         config.save(data)
         self.warn(f"current profile is now {parsed_args.name!r}")

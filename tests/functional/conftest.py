@@ -16,6 +16,7 @@ import json
 import os
 import pathlib
 import shutil
+import socket
 import subprocess
 import sys
 import uuid
@@ -68,6 +69,15 @@ def proxy():
         yield server
     finally:
         server.stop()
+
+
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
 
 
 class Result:

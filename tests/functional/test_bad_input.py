@@ -1,11 +1,10 @@
 """Bad input sweep: every bad invocation gives one line on stderr, the documented exit code,
 and no traceback. Runs the installed CLI against the real proxy."""
 
-import socket
 
 import pytest
 
-from tests.functional.conftest import run_cli
+from tests.functional.conftest import closed_port, run_cli
 
 USAGE, FAILED, CONNECTION, AUTH, NOT_FOUND = 2, 1, 3, 4, 5
 
@@ -27,14 +26,6 @@ def files(tmp_path_factory):
         (d / name).write_text(text)
     (d / "binary.bin").write_bytes(bytes(range(256)) * 64)
     return d
-
-
-def _closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 CHAT = ["chat", "completions", "gpt-4o"]
@@ -148,7 +139,7 @@ def test_bad_invocation_is_one_line_with_documented_exit_code(cli, files, args, 
                                   ["teams", "list"], ["credentials", "list"],
                                   CHAT + ["-m", "user:hi"], ["models", "info"]])
 def test_unreachable_server_is_one_line_exit_3(args):
-    res = run_cli(args, f"http://127.0.0.1:{_closed_port()}", key="sk-anything")
+    res = run_cli(args, f"http://127.0.0.1:{closed_port()}", key="sk-anything")
     _check_one_line(res, CONNECTION)
 
 

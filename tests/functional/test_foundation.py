@@ -1,16 +1,7 @@
 """The shell, the session and errors, end to end against the real proxy."""
 
-import socket
 
-from tests.functional.conftest import run_cli
-
-
-def _closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from tests.functional.conftest import closed_port, run_cli
 
 
 def test_version_reports_client_and_live_server(cli):
@@ -29,7 +20,7 @@ def test_dash_v_and_double_dash_version_print_both_versions(cli):
 
 
 def test_version_with_unreachable_server_still_prints_client_version():
-    res = run_cli(["version"], f"http://127.0.0.1:{_closed_port()}", key="sk-x")
+    res = run_cli(["version"], f"http://127.0.0.1:{closed_port()}", key="sk-x")
     assert res.rc == 3, res
     assert "client_version" in res.out and "unknown" in res.out
     assert res.err.strip().startswith("Error: cannot reach the LiteLLM proxy")
@@ -73,7 +64,7 @@ def test_wrong_key_is_one_line_auth_error(proxy):
 
 
 def test_unreachable_port_is_one_line_connection_error():
-    res = run_cli(["http", "request", "GET", "/models"], f"http://127.0.0.1:{_closed_port()}",
+    res = run_cli(["http", "request", "GET", "/models"], f"http://127.0.0.1:{closed_port()}",
                   key="sk-x")
     assert res.rc == 3, res
     assert res.err.strip().splitlines() == [

@@ -3,12 +3,11 @@ proxy. No known secret may appear in stdout or stderr, unless printing that exac
 command's purpose (the key `keys generate` just made, on stdout only)."""
 
 import json
-import socket
 import uuid
 
 import pytest
 
-from tests.functional.conftest import run_cli
+from tests.functional.conftest import closed_port, run_cli
 
 U = uuid.uuid4().hex[:8]
 CRED_SECRET = f"cred-secret-value-{U}"
@@ -112,14 +111,6 @@ def test_users_and_teams_writes(sweep):
     sweep.run("teams", "get", "--id", f"red-team-{U}")
 
 
-def _closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 @pytest.mark.parametrize("case", [
     "wrong-key", "unknown-key-info", "duplicate-credential", "model-not-allowed", "unreachable",
     "unknown-model-delete", "bad-json",
@@ -137,7 +128,7 @@ def test_error_paths_never_print_secrets(sweep, case):
         sweep.run("chat", "completions", "mistral-mock", "-m", "user:hi", key=sweep.vkey,
                   expect_ok=False)
     elif case == "unreachable":
-        sweep.run("keys", "list", url=f"http://127.0.0.1:{_closed_port()}", expect_ok=False)
+        sweep.run("keys", "list", url=f"http://127.0.0.1:{closed_port()}", expect_ok=False)
     elif case == "unknown-model-delete":
         sweep.run("models", "delete", f"no-such-model-{U}", expect_ok=False)
     elif case == "bad-json":
