@@ -4,7 +4,6 @@ import http.server
 import json
 import logging
 import socket
-import threading
 
 import pytest
 
@@ -37,15 +36,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.seen = []
-    httpd.script = []
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    yield httpd
-    httpd.shutdown()
+def server(local_server):
+    return local_server(_Handler)
 
 
 @pytest.fixture
