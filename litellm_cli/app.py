@@ -6,7 +6,6 @@ turns every failure into one line on stderr and a documented exit code.
 """
 
 import logging
-import sys
 import traceback
 
 import cliff.app
@@ -14,7 +13,7 @@ import cliff.app
 from litellm_cli import __version__, exceptions
 from litellm_cli.clientmanager import ClientManager
 from litellm_cli.command import Command
-from litellm_cli.shell import DESCRIPTION, PROG
+from litellm_cli.shell import DESCRIPTION, PROG, silence_stdout
 
 
 class HelpCommand(Command):
@@ -93,8 +92,7 @@ class LiteLLMApp(cliff.app.App):
             self.stderr.write("Interrupted\n")
             return exceptions.EXIT_INTERRUPTED
         except BrokenPipeError:
-            # The reader went away (e.g. `| head`): stop quietly, like cat does.
-            _silence_stdout()
+            silence_stdout()
             return exceptions.EXIT_BROKEN_PIPE
         except exceptions.CLIError as exc:
             self._report(exc, str(exc))
@@ -110,12 +108,3 @@ class LiteLLMApp(cliff.app.App):
         self.stderr.write(f"Error: {redact(message)}\n")
         self.stderr.flush()
 
-
-def _silence_stdout():
-    try:
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass

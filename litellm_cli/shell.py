@@ -147,10 +147,27 @@ def run():
     Tearing down every imported module costs about 25 ms per command here and
     does nothing for a process that is about to end; output is flushed first.
     """
-    code = main()
     try:
+        code = main()
         sys.stdout.flush()
-        sys.stderr.flush()
     except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, like cat does.
+        silence_stdout()
         code = exceptions.EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted\n")
+        code = exceptions.EXIT_INTERRUPTED
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
     os._exit(code)
+
+
+def silence_stdout():
+    """Point stdout at /dev/null so no later flush fails on a closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

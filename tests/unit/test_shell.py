@@ -2,6 +2,8 @@
 
 import importlib.metadata
 import json
+import os
+import shutil
 import logging
 import subprocess
 import sys
@@ -112,3 +114,16 @@ def test_broken_plugin_fails_only_its_own_command(monkeypatch, caplog):
     with caplog.at_level(logging.WARNING):
         assert manager.describe("broken thing") is None
     assert len(caplog.records) == 1 and "broken_thing" in caplog.records[0].getMessage()
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["models"], ["completion", "bash"]])
+def test_closed_stdout_ends_quietly_with_141(argv):
+    cli = shutil.which("litellm-proxy", path=os.path.dirname(sys.executable))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    try:
+        res = subprocess.run([cli, *argv], stdout=write_end, stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(write_end)
+    assert res.returncode == 141, res.stderr
+    assert "Traceback" not in res.stderr
