@@ -1,5 +1,3 @@
-import sys
+from litellm_cli.shell import run
 
-from litellm_cli.shell import main
-
-sys.exit(main())
+run()
