@@ -116,6 +116,17 @@ def page_size(maximum):
     return parse
 
 
+def add_paging_options(parser, noun, proxy_default, maximum):
+    """--page, --size and --all for a listing the proxy pages."""
+    parser.add_argument("--page", type=positive_int, metavar="N",
+                        help="page number, from 1 (with --all: the first page to read)")
+    parser.add_argument("--size", type=page_size(maximum), metavar="N",
+                        help=f"{noun} per page, at most {maximum} (proxy default "
+                             f"{proxy_default}; with --all: {maximum})")
+    parser.add_argument("--all", action="store_true",
+                        help=f"read every page, printing {noun} as the pages arrive")
+
+
 def amount(text):
     try:
         value = float(text)

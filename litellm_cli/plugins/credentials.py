@@ -27,6 +27,12 @@ def _format_credential(credential):
     )
 
 
+def _add_name(parser):
+    parser.add_argument("credential_name", metavar="CREDENTIAL_NAME",
+                        help="the credential's name")
+    return parser
+
+
 class ListCredential(Lister):
     """List the credentials stored on the proxy"""
 
@@ -71,10 +77,7 @@ class ShowCredential(ShowOne):
     """Show one credential, its secret values masked"""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("credential_name", metavar="CREDENTIAL_NAME",
-                            help="the credential's name")
-        return parser
+        return _add_name(super().get_parser(prog_name))
 
     def take_action(self, parsed_args):
         credential = CredentialsAPI(self.session).get(parsed_args.credential_name)
@@ -85,10 +88,7 @@ class DeleteCredential(DeleteCommand):
     """Delete a credential from the proxy"""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("credential_name", metavar="CREDENTIAL_NAME",
-                            help="the credential's name")
-        return parser
+        return _add_name(super().get_parser(prog_name))
 
     def take_action(self, parsed_args):
         self.confirm(parsed_args, f"credential {parsed_args.credential_name!r}")

@@ -8,8 +8,8 @@ from litellm_cli.api.keys import PAGE_SIZE_MAX, KeysAPI, hash_key, key_label
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import (amount, duration, page_size, parse_json,
-                               positive_int, read_argument, split_list)
+from litellm_cli.utils import (add_paging_options, amount, duration, parse_json,
+                               read_argument, split_list)
 
 LIST_COLUMNS = ("token", "key_name", "key_alias", "user_id", "team_id", "spend", "max_budget",
                 "expires")
@@ -21,13 +21,7 @@ class ListKey(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--page", type=positive_int, metavar="N",
-                            help="page number, from 1 (with --all: the first page to read)")
-        parser.add_argument("--size", type=page_size(PAGE_SIZE_MAX), metavar="N",
-                            help=f"keys per page, at most {PAGE_SIZE_MAX} (proxy default 10; "
-                                 f"with --all: {PAGE_SIZE_MAX})")
-        parser.add_argument("--all", action="store_true",
-                            help="read every page, printing keys as the pages arrive")
+        add_paging_options(parser, "keys", 10, PAGE_SIZE_MAX)
         parser.add_argument("--user-id", metavar="USER_ID", help="only keys of this user")
         parser.add_argument("--team-id", metavar="TEAM_ID", help="only keys of this team")
         parser.add_argument("--organization-id", metavar="ORG_ID",

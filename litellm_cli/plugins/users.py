@@ -7,7 +7,7 @@ from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES, UsersAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import amount, page_size, positive_int, split_list
+from litellm_cli.utils import add_paging_options, amount, split_list
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
                 "max_budget", "key_count")
@@ -29,13 +29,7 @@ class ListUser(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--page", type=positive_int, metavar="N",
-                            help="page number, from 1 (with --all: the first page to read)")
-        parser.add_argument("--size", type=page_size(PAGE_SIZE_MAX), metavar="N",
-                            help=f"users per page, at most {PAGE_SIZE_MAX} (proxy default 25; "
-                                 f"with --all: {PAGE_SIZE_MAX})")
-        parser.add_argument("--all", action="store_true",
-                            help="read every page, printing users as the pages arrive")
+        add_paging_options(parser, "users", 25, PAGE_SIZE_MAX)
         parser.add_argument("--role", choices=ROLES, help="only users with this role")
         parser.add_argument("--user-ids", metavar="ID[,ID...]",
                             help="only these users (a single id also matches part of an id)")
