@@ -95,7 +95,9 @@ def print_top_help(parser, manager, out=None):
     parser.print_help(out)
     out.write("\nCommands:\n")
     for group, names in manager.groups().items():
-        subs = ", ".join(n.split(" ", 1)[1] if " " in n else "" for n in names)
+        subs = ", ".join(n.split(" ", 1)[1] for n in names if " " in n)
+        if subs and group in names:
+            subs = f"[{subs}]"  # the group word alone is a command too ("health")
         out.write(f"  {group:<12} {subs}\n".rstrip() + "\n")
 
 

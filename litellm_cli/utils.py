@@ -145,11 +145,12 @@ def duration(text):
         f"or one of {', '.join(DURATION_WORDS)}; got {text!r}")
 
 
-def delete_each(targets, report, plural):
+def delete_each(targets, report, plural, verb="delete", done="Deleted"):
     """Run every ``(label, delete)`` in ``targets``, reporting each outcome.
 
     One failure does not stop the others; when any failed, raise a CLIError
-    "N of M <plural> failed to delete" (exit 1).
+    "N of M <plural> failed to delete" (exit 1). ``verb`` and ``done`` name
+    another action done one by one the same way ("block", "Blocked").
     """
     failed = 0
     for label, delete in targets:
@@ -157,8 +158,38 @@ def delete_each(targets, report, plural):
             delete()
         except exceptions.CLIError as exc:
             failed += 1
-            report(f"Failed to delete {label}: {exc}")
+            report(f"Failed to {verb} {label}: {exc}")
         else:
-            report(f"Deleted {label}")
+            report(f"{done} {label}")
     if failed:
-        raise exceptions.CLIError(f"{failed} of {len(targets)} {plural} failed to delete")
+        raise exceptions.CLIError(f"{failed} of {len(targets)} {plural} failed to {verb}")
+
+
+# The limits a budget holds; budgets, customers and organizations take them.
+BUDGET_FIELDS = ("max_budget", "soft_budget", "budget_duration", "tpm_limit", "rpm_limit",
+                 "max_parallel_requests")
+
+
+def add_budget_options(parser, owner, fields=BUDGET_FIELDS):
+    """--max-budget, --soft-budget, --budget-duration, --tpm-limit, --rpm-limit
+    and --max-parallel-requests (or the given ``fields`` of them) for ``owner``."""
+    options = {
+        "max_budget": dict(type=amount, metavar="USD",
+                           help=f"the most {owner} may spend; calls are refused beyond it"),
+        "soft_budget": dict(type=amount, metavar="USD",
+                            help="spend at which the proxy alerts, without refusing calls"),
+        "budget_duration": dict(type=duration, metavar="DURATION",
+                                help="reset the spend this often: 30d, 7d, 24h, monthly..."),
+        "tpm_limit": dict(type=positive_int, metavar="N", help="tokens per minute"),
+        "rpm_limit": dict(type=positive_int, metavar="N", help="requests per minute"),
+        "max_parallel_requests": dict(type=positive_int, metavar="N",
+                                      help="requests running at the same time"),
+    }
+    for field in fields:
+        parser.add_argument("--" + field.replace("_", "-"), **options[field])
+
+
+def given_fields(parsed_args, fields):
+    """``{field: value}`` for each of ``fields`` given on the command line."""
+    values = {field: getattr(parsed_args, field) for field in fields}
+    return {field: value for field, value in values.items() if value is not None}

@@ -1,19 +1,8 @@
 """``litellm-proxy version``: the client's and the proxy's versions."""
 
 from litellm_cli import __version__, exceptions
+from litellm_cli.api.health import server_version
 from litellm_cli.command import ShowOne
-
-
-def server_version(session):
-    """The proxy's LiteLLM version, from an endpoint that needs no key."""
-    for path in ("/public/model_hub/info", "/health/readiness"):
-        try:
-            body = session.get_json(path, authenticated=False)
-        except exceptions.HttpError:
-            continue
-        if isinstance(body, dict) and body.get("litellm_version"):
-            return body["litellm_version"]
-    return None
 
 
 class ShowVersion(ShowOne):

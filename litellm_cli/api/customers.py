@@ -1,0 +1,48 @@
+"""Customers (the proxy's "end users"): the ``user`` your application sends
+with each call, with their own budgets and a blocked flag.
+
+Plain API client, usable without the CLI::
+
+    from litellm_cli.session import Session
+    from litellm_cli.api.customers import CustomersAPI
+
+    customers = CustomersAPI(Session("http://localhost:4000", api_key="sk-master"))
+    customers.create({"user_id": "acme-42", "max_budget": 10})
+    customers.set_blocked("acme-42", True)   # their calls are now refused
+    customers.delete("acme-42")
+"""
+
+
+class CustomersAPI:
+    def __init__(self, session):
+        self.session = session
+
+    def list(self):
+        """Every customer with its budget (``GET /customer/list``, not paged)."""
+        return self.session.get_json("/customer/list") or []
+
+    def get(self, user_id):
+        """One customer (``GET /customer/info``; NotFound if there is none)."""
+        return self.session.get_json("/customer/info", params={"end_user_id": user_id})
+
+    def create(self, body):
+        """Create a customer (``POST /customer/new``); ``body["user_id"]`` is required."""
+        return self.session.post_json("/customer/new", body)
+
+    def update(self, body):
+        """Change the fields given in ``body`` of customer ``body["user_id"]``
+        (``POST /customer/update``; NotFound if there is none)."""
+        return self.session.post_json("/customer/update", body)
+
+    def set_blocked(self, user_id, blocked):
+        """Block or unblock one customer; NotFound if there is none.
+
+        Goes through ``/customer/update``: ``/customer/block`` creates a
+        customer for an unknown id, and ``/customer/unblock`` needs the
+        Enterprise package and does not touch the stored flag.
+        """
+        return self.update({"user_id": user_id, "blocked": blocked})
+
+    def delete(self, user_id):
+        """Delete one customer (NotFound if there is none)."""
+        return self.session.post_json("/customer/delete", {"user_ids": [user_id]})

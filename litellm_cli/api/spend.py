@@ -1,0 +1,105 @@
+"""Spend logs on the proxy, and totals computed from them.
+
+Plain API client, usable without the CLI::
+
+    from litellm_cli.session import Session
+    from litellm_cli.api.spend import SpendAPI
+
+    spend = SpendAPI(Session("http://localhost:4000", api_key="sk-master"))
+    for log in spend.iter_logs("2025-01-01 00:00:00", "2025-01-31 23:59:59", model="gpt-4o"):
+        print(log["request_id"], log["spend"])
+    for row in spend.report("2025-01-01 00:00:00", "2025-01-31 23:59:59", group_by="team"):
+        print(row["team_id"], row["spend"])
+
+Times are UTC, as ``YYYY-MM-DD HH:MM:SS``. The proxy writes spend logs in
+batches from a background job, so a call shows up in them seconds later.
+"""
+
+from decimal import Decimal
+
+from litellm_cli.api.keys import hash_key
+from litellm_cli.api.paging import walk_pages
+
+PAGE_SIZE_MAX = 1000  # the proxy rejects larger pages with 422
+
+# --filter name -> the query parameter of /spend/logs/v2.
+FILTERS = {"key": "api_key", "user": "user_id", "team": "team_id", "model": "model_group",
+           "customer": "end_user"}
+
+# --group-by name -> the field of a spend log it groups on.
+GROUPS = {"key": "api_key", "user": "user", "team": "team_id", "model": "model_group",
+          "customer": "end_user", "day": "day"}
+TOTALS = ("requests", "prompt_tokens", "completion_tokens", "total_tokens", "spend")
+
+
+def _params(start, end, filters):
+    params = {"start_date": start, "end_date": end, "sort_by": "startTime"}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if name not in FILTERS:
+            raise TypeError(f"unknown spend log filter {name!r}")
+        params[FILTERS[name]] = hash_key(value) if name == "key" else value
+    return params
+
+
+class SpendAPI:
+    def __init__(self, session):
+        self.session = session
+
+    def logs(self, start, end, page=None, size=None, oldest_first=False, **filters):
+        """One page of spend logs between two UTC times (``GET /spend/logs/v2``):
+        ``{"data", "total", "page", "page_size", "total_pages"}``, newest first
+        unless ``oldest_first``. Filters: key (raw key or hash), user, team,
+        model (the model name clients call), customer."""
+        params = _params(start, end, filters)
+        params.update(page=page, page_size=size, sort_order="asc" if oldest_first else "desc")
+        return self.session.get_json("/spend/logs/v2", params=params)
+
+    def iter_logs(self, start, end, first_page=1, size=PAGE_SIZE_MAX, **filters):
+        """Every spend log in the range, oldest first, fetched page by page.
+
+        The proxy's ``total`` stops counting at 10,000 rows, but its pages go
+        on: this reads until a page comes back short. Oldest first, so logs
+        written while it reads land after the rows already read.
+        """
+
+        def fetch(page):
+            items = self.logs(start, end, page=page, size=size, oldest_first=True,
+                              **filters).get("data") or []
+            return items, page + 1 if len(items) == size else page
+
+        return walk_pages(fetch, lambda log: log["request_id"], first_page)
+
+    def report(self, start, end, group_by, **filters):
+        """Totals of the spend logs in the range, one dict per group: the group
+        field (and ``key_alias`` for keys), ``requests``, the token counts and
+        ``spend``; days in order, other groups by spend, largest first.
+
+        Computed here from the logs, so the totals are exactly the sum of what
+        ``iter_logs`` returns for the same range and filters.
+        """
+        field = GROUPS[group_by]
+        groups = {}
+        for log in self.iter_logs(start, end, **filters):
+            value = str(log.get("startTime") or "")[:10] if field == "day" else log.get(field)
+            group = groups.get(value)
+            if group is None:
+                group = groups[value] = {field: value}
+                if group_by == "key":
+                    group["key_alias"] = (log.get("metadata") or {}).get("user_api_key_alias")
+                group.update(requests=0, prompt_tokens=0, completion_tokens=0, total_tokens=0,
+                             spend=Decimal(0))
+            group["requests"] += 1
+            for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+                group[name] += log.get(name) or 0
+            # Summed as the decimals the proxy sent: exact, whatever the count.
+            group["spend"] += Decimal(repr(log.get("spend") or 0.0))
+        rows = list(groups.values())
+        for row in rows:
+            row["spend"] = float(row["spend"])
+        if field == "day":
+            rows.sort(key=lambda row: row["day"])
+        else:
+            rows.sort(key=lambda row: (-row["spend"], str(row[field])))
+        return rows

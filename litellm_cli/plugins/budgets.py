@@ -1,0 +1,86 @@
+"""``litellm-proxy budgets ...``: list, create, update and delete budgets."""
+
+import functools
+
+from litellm_cli.api.budgets import BudgetsAPI
+from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.display import listing, showing
+from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, given_fields, parse_json,
+                               read_argument)
+
+COLUMNS = ("budget_id", "max_budget", "soft_budget", "budget_duration", "budget_reset_at",
+           "tpm_limit", "rpm_limit", "max_parallel_requests")
+
+EPILOG = """\
+A budget is a set of limits kept under one id; keys (keys generate --budget-id), customers
+(customers create --budget-id) and organizations point at it, and share its limits."""
+
+
+def _add_options(parser):
+    add_budget_options(parser, "whoever uses the budget")
+    parser.add_argument("--model-max-budget", metavar="JSON",
+                        help='limits per model as a JSON object, e.g. \'{"gpt-4o": '
+                             '{"max_budget": 10, "budget_duration": "1d"}}\' (@FILE reads a file)')
+
+
+def _body(parsed_args):
+    body = given_fields(parsed_args, ("budget_id",) + BUDGET_FIELDS)
+    if parsed_args.model_max_budget is not None:
+        body["model_max_budget"] = parse_json(
+            read_argument(parsed_args.model_max_budget, "--model-max-budget"),
+            "--model-max-budget", expect=dict)
+    return body
+
+
+class ListBudget(Lister):
+    """List budgets"""
+
+    def take_action(self, parsed_args):
+        return listing(parsed_args, COLUMNS, BudgetsAPI(self.session).list())
+
+
+class CreateBudget(ShowOne):
+    """Create a budget"""
+
+    _epilog = EPILOG
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--budget-id", metavar="BUDGET_ID",
+                            help="the id to give the budget (default: a new UUID)")
+        _add_options(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        budget = BudgetsAPI(self.session).create(_body(parsed_args))
+        return showing(budget, parsed_args, COLUMNS)
+
+
+class UpdateBudget(ShowOne):
+    """Change a budget's limits; options not given stay as they are"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--budget-id", required=True, metavar="BUDGET_ID",
+                            help="the budget to change")
+        _add_options(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        budget = BudgetsAPI(self.session).update(_body(parsed_args))
+        return showing(budget, parsed_args, COLUMNS)
+
+
+class DeleteBudget(DeleteCommand):
+    """Delete budgets; each id is tried and reported"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("ids", nargs="+", metavar="BUDGET_ID", help="the budgets to delete")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = BudgetsAPI(self.session)
+        self.delete_all(parsed_args, [(f"budget {budget_id}",
+                                       functools.partial(api.delete, budget_id))
+                                      for budget_id in parsed_args.ids], "budgets")

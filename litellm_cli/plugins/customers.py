@@ -1,0 +1,133 @@
+"""``litellm-proxy customers ...``: the proxy's end users (the ``user`` an
+application sends with each call): list, create, update, block, unblock, delete."""
+
+import functools
+
+from litellm_cli.api.customers import CustomersAPI
+from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
+from litellm_cli.display import listing, showing
+from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, delete_each, given_fields,
+                               split_list)
+
+COLUMNS = ("user_id", "alias", "blocked", "spend", "max_budget", "budget_id", "default_model",
+           "models")
+REGIONS = ("eu", "us")
+
+EPILOG = """\
+A customer is the end user your application names in the "user" field of its calls; the
+proxy tracks their spend and applies their budget, and refuses their calls while they are
+blocked."""
+
+
+def _format_customer(customer):
+    """The customer with its budget's ``max_budget`` beside its own fields."""
+    return {**customer, "max_budget": (customer.get("litellm_budget_table") or {}).get(
+        "max_budget")}
+
+
+def _add_options(parser, budget_fields):
+    parser.add_argument("--alias", metavar="NAME", help="a display name")
+    parser.add_argument("--models", metavar="MODEL[,MODEL...]",
+                        help="comma-separated models the customer may call (default: all)")
+    parser.add_argument("--default-model", metavar="MODEL",
+                        help="the model to use when the requested one is not allowed in the "
+                             "customer's region")
+    parser.add_argument("--region", dest="allowed_model_region", choices=REGIONS,
+                        help="only route the customer's calls to deployments in this region")
+    budget = parser.add_argument_group(
+        "budget", "give either --budget-id or the customer's own limits")
+    budget.add_argument("--budget-id", metavar="BUDGET_ID",
+                        help="apply this existing budget (see 'budgets list')")
+    add_budget_options(budget, "the customer", budget_fields)
+
+
+def _body(parsed_args, budget_fields):
+    body = given_fields(parsed_args, ("alias", "default_model", "allowed_model_region",
+                                      "budget_id") + budget_fields)
+    body["user_id"] = parsed_args.id
+    if parsed_args.models is not None:
+        body["models"] = split_list(parsed_args.models)
+    return body
+
+
+class ListCustomer(Lister):
+    """List customers with their spend and budget"""
+
+    def take_action(self, parsed_args):
+        customers = map(_format_customer, CustomersAPI(self.session).list())
+        return listing(parsed_args, COLUMNS, customers)
+
+
+class CreateCustomer(ShowOne):
+    """Create a customer"""
+
+    _epilog = EPILOG
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--id", required=True, metavar="USER_ID",
+                            help="the id your application sends as 'user'")
+        _add_options(parser, BUDGET_FIELDS)
+        return parser
+
+    def take_action(self, parsed_args):
+        customer = CustomersAPI(self.session).create(_body(parsed_args, BUDGET_FIELDS))
+        return showing(_format_customer(customer), parsed_args, COLUMNS)
+
+
+class UpdateCustomer(ShowOne):
+    """Change a customer; options not given stay as they are"""
+
+    # The proxy's update takes only max_budget of the budget's limits.
+    budget_fields = ("max_budget",)
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--id", required=True, metavar="USER_ID", help="the customer")
+        _add_options(parser, self.budget_fields)
+        return parser
+
+    def take_action(self, parsed_args):
+        customer = CustomersAPI(self.session).update(_body(parsed_args, self.budget_fields))
+        return showing(_format_customer(customer), parsed_args, COLUMNS)
+
+
+class BlockCustomer(Command):
+    """Refuse every call naming these customers; each id is tried and reported"""
+
+    blocked = True
+    verb, done = "block", "Blocked"
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("ids", nargs="+", metavar="USER_ID", help="the customers")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = CustomersAPI(self.session)
+        delete_each([(f"customer {user_id}",
+                      functools.partial(api.set_blocked, user_id, self.blocked))
+                     for user_id in parsed_args.ids],
+                    self.warn, "customers", verb=self.verb, done=self.done)
+
+
+class UnblockCustomer(BlockCustomer):
+    """Accept calls naming these customers again; each id is tried and reported"""
+
+    blocked = False
+    verb, done = "unblock", "Unblocked"
+
+
+class DeleteCustomer(DeleteCommand):
+    """Delete customers; each id is tried and reported"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("ids", nargs="+", metavar="USER_ID", help="the customers to delete")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = CustomersAPI(self.session)
+        self.delete_all(parsed_args, [(f"customer {user_id}",
+                                       functools.partial(api.delete, user_id))
+                                      for user_id in parsed_args.ids], "customers")

@@ -1,0 +1,129 @@
+"""``litellm-proxy orgs ...``: organizations (LiteLLM Enterprise): list, create,
+delete, add members."""
+
+import functools
+
+from litellm_cli.api.orgs import OrgsAPI
+from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.display import listing, object_row, showing
+from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, amount, given_fields,
+                               parse_json, read_argument, split_list)
+
+COLUMNS = ("organization_id", "organization_alias", "models", "budget_id", "spend", "teams")
+MEMBER_COLUMNS = ("organization_id", "user_id", "user_email", "role",
+                  "max_budget_in_organization")
+MEMBER_ROLES = ("org_admin", "internal_user", "internal_user_view_only")
+
+ENTERPRISE = """\
+Organizations are a LiteLLM Enterprise feature: a proxy without a licence refuses these
+commands with its licence message (HTTP 403, exit code 4)."""
+
+
+def _format_org(org):
+    """The organization, with its teams as ids (the proxy sends whole teams)."""
+    return {**org, "teams": [team.get("team_id") for team in org.get("teams") or []]}
+
+
+class ListOrg(Lister):
+    """List organizations (LiteLLM Enterprise)"""
+
+    _epilog = ENTERPRISE
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--organization-id", metavar="ORG_ID",
+                            help="only the organization with this id")
+        parser.add_argument("--alias", metavar="TEXT",
+                            help="only organizations whose alias contains this (any case)")
+        return parser
+
+    def take_action(self, parsed_args):
+        orgs = OrgsAPI(self.session).list(organization_id=parsed_args.organization_id,
+                                          alias=parsed_args.alias)
+        return listing(parsed_args, COLUMNS, map(_format_org, orgs))
+
+
+class CreateOrg(ShowOne):
+    """Create an organization (LiteLLM Enterprise)"""
+
+    _epilog = ENTERPRISE
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--alias", required=True, metavar="NAME",
+                            help="the organization's name")
+        parser.add_argument("--organization-id", metavar="ORG_ID",
+                            help="the id to give it (default: a new UUID)")
+        parser.add_argument("--models", metavar="MODEL[,MODEL...]",
+                            help="comma-separated models its teams may call (default: all)")
+        parser.add_argument("--budget-id", metavar="BUDGET_ID",
+                            help="apply this existing budget instead of the limits below")
+        add_budget_options(parser, "the organization")
+        parser.add_argument("--metadata", metavar="JSON",
+                            help="a JSON object stored with it (@FILE reads a file)")
+        return parser
+
+    def take_action(self, parsed_args):
+        body = given_fields(parsed_args, ("organization_id", "budget_id") + BUDGET_FIELDS)
+        body["organization_alias"] = parsed_args.alias
+        if parsed_args.models is not None:
+            body["models"] = split_list(parsed_args.models)
+        if parsed_args.metadata is not None:
+            body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
+                                          "--metadata", expect=dict)
+        org = OrgsAPI(self.session).create(body)
+        return showing(_format_org(org), parsed_args, COLUMNS)
+
+
+class DeleteOrg(DeleteCommand):
+    """Delete organizations (LiteLLM Enterprise); each id is tried and reported"""
+
+    _epilog = ENTERPRISE
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("ids", nargs="+", metavar="ORG_ID",
+                            help="the organizations to delete")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = OrgsAPI(self.session)
+        self.delete_all(parsed_args, [(f"organization {org_id}",
+                                       functools.partial(api.delete, org_id))
+                                      for org_id in parsed_args.ids], "organizations")
+
+
+class AddOrgMember(ShowOne):
+    """Add a user to an organization (LiteLLM Enterprise)"""
+
+    _epilog = ENTERPRISE
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--organization-id", required=True, metavar="ORG_ID",
+                            help="the organization")
+        who = parser.add_mutually_exclusive_group(required=True)
+        who.add_argument("--user-id", metavar="USER_ID", help="the member's user id")
+        who.add_argument("--email", metavar="EMAIL", help="the member's email")
+        parser.add_argument("--role", choices=MEMBER_ROLES, default="internal_user",
+                            help="the member's role in the organization (default: "
+                                 "internal_user)")
+        parser.add_argument("--max-budget-in-organization", type=amount, metavar="USD",
+                            help="the most this member may spend within the organization")
+        return parser
+
+    def take_action(self, parsed_args):
+        member = {"role": parsed_args.role}
+        if parsed_args.user_id:
+            member["user_id"] = parsed_args.user_id
+        else:
+            member["user_email"] = parsed_args.email
+        answer = OrgsAPI(self.session).add_member(parsed_args.organization_id, member,
+                                                  parsed_args.max_budget_in_organization)
+        user = (answer.get("updated_users") or [{}])[0]
+        added = {"organization_id": parsed_args.organization_id,
+                 "user_id": user.get("user_id") or parsed_args.user_id,
+                 "user_email": user.get("user_email") or parsed_args.email,
+                 "role": parsed_args.role,
+                 "max_budget_in_organization": parsed_args.max_budget_in_organization}
+        return MEMBER_COLUMNS, object_row(added, MEMBER_COLUMNS)
