@@ -149,20 +149,24 @@ def delete_each(targets, report, plural, verb="delete", done="Deleted"):
     """Run every ``(label, delete)`` in ``targets``, reporting each outcome.
 
     One failure does not stop the others; when any failed, raise a CLIError
-    "N of M <plural> failed to delete" (exit 1). ``verb`` and ``done`` name
-    another action done one by one the same way ("block", "Blocked").
+    "N of M <plural> failed to delete": exit 1, or, when every one failed for
+    the same reason (all not found, or the proxy's licence refusal), that
+    reason's exit code. ``verb`` and ``done`` name another action done one by
+    one the same way ("block", "Blocked").
     """
-    failed = 0
+    codes = []
     for label, delete in targets:
         try:
             delete()
         except exceptions.CLIError as exc:
-            failed += 1
+            codes.append(exc.exit_code)
             report(f"Failed to {verb} {label}: {exc}")
         else:
             report(f"{done} {label}")
-    if failed:
-        raise exceptions.CLIError(f"{failed} of {len(targets)} {plural} failed to {verb}")
+    if codes:
+        same = len(codes) == len(targets) and len(set(codes)) == 1
+        raise exceptions.CLIError(f"{len(codes)} of {len(targets)} {plural} failed to {verb}",
+                                  exit_code=codes[0] if same else None)
 
 
 # The limits a budget holds; budgets, customers and organizations take them.

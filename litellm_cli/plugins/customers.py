@@ -15,8 +15,13 @@ REGIONS = ("eu", "us")
 
 EPILOG = """\
 A customer is the end user your application names in the "user" field of its calls; the
-proxy tracks their spend and applies their budget, and refuses their calls while they are
-blocked."""
+proxy tracks their spend and applies their budget."""
+
+BLOCK_EPILOG = """\
+Sets the customer's stored "blocked" flag (unknown ids fail, none is created). The proxy
+enforces the flag only with its blocked-user check enabled (callbacks: ["blocked_user_check"]
+in its config, a LiteLLM Enterprise feature); without it, calls naming the customer still
+pass."""
 
 
 def _format_customer(customer):
@@ -95,6 +100,7 @@ class UpdateCustomer(ShowOne):
 class BlockCustomer(Command):
     """Refuse every call naming these customers; each id is tried and reported"""
 
+    _epilog = BLOCK_EPILOG
     blocked = True
     verb, done = "block", "Blocked"
 

@@ -14,21 +14,28 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def spend_plugin():
-    """The example package from examples/, installed into the test environment."""
-    if importlib.util.find_spec("litellm_cli_spend") is None:
+def acme_plugin():
+    """The example package from examples/, installed into the test environment for
+    these tests only: it is uninstalled afterwards, so a test run leaves no
+    extra commands behind (unless it was installed before)."""
+    installed_before = importlib.util.find_spec("litellm_cli_acme_report") is not None
+    if not installed_before:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-e",
-                        str(REPO / "examples" / "litellm-cli-spend")], check=True)
+                        str(REPO / "examples" / "litellm-cli-acme-report")], check=True)
+    yield
+    if not installed_before:
+        subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes",
+                        "litellm-cli-acme-report"], check=True)
 
 
 @pytest.fixture(scope="module")
-def spend_ready(proxy, spend_plugin):
+def spend_ready(proxy, acme_plugin):
     """Make sure the proxy has logged some spend (it writes spend logs within seconds)."""
     run_cli(["http", "request", "POST", "/chat/completions", "-j",
              '{"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}'],
             proxy.url, key=proxy.key)
     for _ in range(60):
-        res = run_cli(["spend", "models", "-f", "json"], proxy.url, key=proxy.key)
+        res = run_cli(["acme-report", "models", "-f", "json"], proxy.url, key=proxy.key)
         if res.rc == 0 and res.json():
             return res.json()
         time.sleep(0.5)
@@ -48,12 +55,12 @@ def broken_plugin(tmp_path):
 
 
 def test_installed_example_adds_a_working_command_group(cli, spend_ready):
-    res = cli("spend", "models", "-f", "json")
+    res = cli("acme-report", "models", "-f", "json")
     assert res.rc == 0, res
     rows = res.json()
     assert "openai/gpt-4o" in {row["Model"] for row in rows}
     assert all(isinstance(row["Total Spend"], (int, float)) for row in rows)
-    assert "  spend        keys, models" in cli("--help").out
+    assert "  acme-report  keys, models" in cli("--help").out
 
 
 @pytest.mark.parametrize("fmt,check", [
@@ -64,16 +71,17 @@ def test_installed_example_adds_a_working_command_group(cli, spend_ready):
     ("value", lambda out: "|" not in out and "Model" not in out),
 ])
 def test_plugin_commands_get_every_formatter(cli, spend_ready, fmt, check):
-    res = cli("spend", "models", "-f", fmt)
+    res = cli("acme-report", "models", "-f", fmt)
     assert res.rc == 0, res
     assert check(res.out), res.out
 
 
-def test_plugin_list_names_the_distribution(cli, spend_plugin):
+def test_plugin_list_names_the_distribution(cli, acme_plugin):
     res = cli("plugin", "list", "-f", "json")
     assert res.rc == 0, res
     rows = {r["Group"]: r for r in res.json()}
-    assert rows["spend"]["Package"] == "litellm-cli-spend"
+    assert rows["acme-report"]["Package"] == "litellm-cli-acme-report"
+    assert rows["spend"]["Package"] == "litellm-cli"
     assert rows["models"]["Package"] == "litellm-cli" and rows["models"]["Status"] == "ok"
 
 

@@ -1,4 +1,4 @@
-"""Spend reports from the proxy's /global/spend endpoints."""
+"""ACME's spend reports, from the proxy's /global/spend endpoints."""
 
 from litellm_cli.command import Lister
 
