@@ -20,7 +20,8 @@ def _add_options(parser):
     add_budget_options(parser, "whoever uses the budget")
     parser.add_argument("--model-max-budget", metavar="JSON",
                         help='limits per model as a JSON object, e.g. \'{"gpt-4o": '
-                             '{"max_budget": 10, "budget_duration": "1d"}}\' (@FILE reads a file)')
+                             '{"max_budget": 10, "budget_duration": "1d"}}\' (@FILE reads a '
+                             'file; LiteLLM Enterprise: refused without a licence)')
 
 
 def _body(parsed_args):

@@ -1,0 +1,103 @@
+"""customers list/create/update/block/unblock/delete against the real proxy;
+effects read back with /customer/info."""
+
+import pytest
+
+
+def _customer(api, user_id):
+    response = api.call("GET", "/customer/info", end_user_id=user_id)
+    return response.json() if response.status_code == 200 else None
+
+
+@pytest.fixture
+def customer(api, unique):
+    """A customer id; the customer and any budget made for it are removed afterwards."""
+    yield unique
+    found = _customer(api, unique)
+    api.call("POST", "/customer/delete", json={"user_ids": [unique]})
+    if found and found.get("budget_id"):
+        api.call("POST", "/budget/delete", json={"id": found["budget_id"]})
+
+
+def test_create_with_its_own_budget_then_update(cli, api, customer):
+    res = cli("customers", "create", "--id", customer, "--alias", "ACME", "--max-budget", "3",
+              "--budget-duration", "30d", "--models", "gpt-4o", "-f", "json")
+    assert res.rc == 0, res
+    assert res.json()["max_budget"] == 3.0
+    stored = _customer(api, customer)
+    assert stored["alias"] == "ACME" and stored["models"] == ["gpt-4o"]
+    assert stored["litellm_budget_table"]["max_budget"] == 3.0
+    assert stored["litellm_budget_table"]["budget_duration"] == "30d"
+
+    res = cli("customers", "update", "--id", customer, "--max-budget", "4", "--alias", "ACME 2",
+              "-f", "json")
+    assert res.rc == 0, res
+    stored = _customer(api, customer)
+    assert stored["alias"] == "ACME 2" and stored["litellm_budget_table"]["max_budget"] == 4.0
+    assert stored["models"] == ["gpt-4o"] and stored["blocked"] is False
+
+
+def test_create_with_a_shared_budget(cli, api, customer, unique):
+    budget = f"{unique}-b"
+    api.ok("POST", "/budget/new", json={"budget_id": budget, "max_budget": 9})
+    try:
+        res = cli("customers", "create", "--id", customer, "--budget-id", budget)
+        assert res.rc == 0, res
+        assert _customer(api, customer)["budget_id"] == budget
+    finally:
+        api.call("POST", "/customer/delete", json={"user_ids": [customer]})
+        api.call("POST", "/budget/delete", json={"id": budget})
+
+
+def test_list_shows_the_customer_with_spend_and_budget(cli, customer):
+    cli("customers", "create", "--id", customer, "--max-budget", "2")
+    res = cli("customers", "list", "-f", "json")
+    assert res.rc == 0, res
+    row = next(c for c in res.json() if c["user_id"] == customer)
+    assert row["max_budget"] == 2.0 and row["spend"] == 0.0 and row["blocked"] is False
+    table = cli("customers", "list", "-f", "csv")
+    assert table.out.splitlines()[0] == ('"user_id","alias","blocked","spend","max_budget",'
+                                         '"budget_id","default_model","models"')
+
+
+def test_block_and_unblock_set_the_stored_flag(cli, api, customer):
+    cli("customers", "create", "--id", customer)
+    res = cli("customers", "block", customer)
+    assert res.rc == 0, res
+    assert res.err.strip() == f"Blocked customer {customer}"
+    assert _customer(api, customer)["blocked"] is True
+    res = cli("customers", "unblock", customer)
+    assert res.rc == 0, res
+    assert _customer(api, customer)["blocked"] is False
+
+
+def test_block_of_unknown_id_creates_nothing(cli, api, customer):
+    res = cli("customers", "block", customer)
+    assert res.rc == 5, res
+    assert f"Failed to block customer {customer}" in res.err
+    assert res.err.strip().endswith("Error: 1 of 1 customers failed to block")
+    assert _customer(api, customer) is None
+
+
+def test_delete(cli, api, customer):
+    cli("customers", "create", "--id", customer)
+    res = cli("customers", "delete", customer, f"{customer}-nope")
+    assert res.rc == 1, res
+    assert f"Deleted customer {customer}" in res.err
+    assert f"Failed to delete customer {customer}-nope" in res.err
+    assert _customer(api, customer) is None
+
+
+def test_duplicate_and_unknown(cli, customer):
+    assert cli("customers", "create", "--id", customer).rc == 0
+    res = cli("customers", "create", "--id", customer)
+    assert res.rc == 6, res
+    assert "Customer already exists" in res.err
+    res = cli("customers", "update", "--id", f"{customer}-nope", "--alias", "x")
+    assert res.rc == 5, res
+    assert len(res.err.strip().splitlines()) == 1
+
+
+def test_id_is_required(cli):
+    res = cli("customers", "create", "--alias", "x")
+    assert res.rc == 2, res
