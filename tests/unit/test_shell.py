@@ -41,11 +41,12 @@ def test_top_help_imports_neither_cliff_nor_http_nor_yaml(argv):
 
 
 @pytest.mark.parametrize("group", ["models", "credentials", "keys", "users", "teams", "chat",
-                                   "http", "profile"])
+                                   "http", "profile", "spend", "budgets", "customers", "orgs",
+                                   "model-groups"])
 def test_command_modules_import_no_http_or_yaml_at_module_level(group):
     # Listing a group imports its command modules (for their help lines) and nothing heavy.
     modules = _modules_after(group)
-    assert f"litellm_cli.plugins.{group}" in modules
+    assert f"litellm_cli.plugins.{group.replace('-', '_')}" in modules
     for heavy in ("requests", "yaml", "cmd2", "urllib3"):
         assert heavy not in modules, heavy
 
@@ -53,10 +54,13 @@ def test_command_modules_import_no_http_or_yaml_at_module_level(group):
 @pytest.mark.parametrize("words", [["http", "request"], ["users", "list"], ["teams", "create"],
                                    ["keys", "generate"], ["models", "import"],
                                    ["credentials", "create"], ["chat", "completions"],
-                                   ["profile", "show"]])
+                                   ["profile", "show"], ["spend", "logs"], ["spend", "report"],
+                                   ["budgets", "update"], ["customers", "block"],
+                                   ["orgs", "member", "add"], ["model-groups", "list"],
+                                   ["health"], ["health", "models"]])
 def test_running_one_command_imports_no_other_command_group(words):
     modules = _modules_after("help", *words)
-    own = f"litellm_cli.plugins.{words[0]}"
+    own = f"litellm_cli.plugins.{words[0].replace('-', '_')}"
     assert own in modules
     others = {m for m in modules if m.startswith("litellm_cli.plugins.") and m != own}
     assert others == set()
@@ -68,6 +72,18 @@ def test_top_help_lists_every_group(capsys):
     out = capsys.readouterr().out
     assert "--base-url URL" in out and "Exit codes:" in out
     assert "  http         request" in out
+
+
+def test_a_group_word_that_is_also_a_command_is_listed_with_its_subcommands(capsys):
+    assert shell.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "  health       [models]\n" in out
+    assert "  version\n" in out
+
+
+def test_a_group_word_that_is_also_a_command_runs_the_command():
+    modules = _modules_after("health")
+    assert "litellm_cli.plugins.health" in modules and "requests" in modules
 
 
 def test_group_word_alone_lists_its_commands_with_descriptions(capsys):

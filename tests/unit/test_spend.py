@@ -1,0 +1,135 @@
+"""spend logs / spend report: time options, paging past the proxy's count cap,
+and totals, against a fake session."""
+
+import datetime
+import hashlib
+
+import pytest
+
+from litellm_cli import exceptions
+from litellm_cli.api.spend import SpendAPI
+from litellm_cli.plugins import spend as plugin
+from tests.unit.test_models import FakeSession, run
+
+
+def _log(n, **fields):
+    return {"request_id": f"r{n}", "startTime": f"2025-01-0{1 + n % 3}T10:00:00.000+00:00",
+            "api_key": "h1", "user": "u1", "team_id": "t1", "end_user": None,
+            "model_group": "gpt-4o", "prompt_tokens": 1, "completion_tokens": 2,
+            "total_tokens": 3, "spend": 0.1, "metadata": {"user_api_key_alias": "ci"},
+            **fields}
+
+
+def paged(logs, capped_at=None):
+    """A fake /spend/logs/v2 over ``logs``; like the proxy, its total stops at ``capped_at``."""
+
+    def answer(params):
+        size, page = params["page_size"] or 50, params["page"] or 1
+        total = len(logs) if capped_at is None else min(len(logs), capped_at)
+        return {"data": logs[(page - 1) * size:page * size], "total": total,
+                "total_pages": -(-total // size), "page": page, "page_size": size}
+
+    return FakeSession({("GET", "/spend/logs/v2"): answer})
+
+
+def test_all_reads_past_the_proxys_capped_total():
+    logs = [_log(n) for n in range(23)]
+    session = paged(logs, capped_at=10)
+    got = list(SpendAPI(session).iter_logs("2025-01-01 00:00:00", "2025-01-31 00:00:00", size=5))
+    assert [log["request_id"] for log in got] == [log["request_id"] for log in logs]
+    assert [c[2]["params"]["page"] for c in session.calls] == [1, 2, 3, 4, 5]
+    assert {c[2]["params"]["sort_order"] for c in session.calls} == {"asc"}
+
+
+def test_all_stops_after_a_full_last_page_with_one_more_read():
+    session = paged([_log(n) for n in range(10)])
+    got = list(SpendAPI(session).iter_logs("a", "b", size=5))
+    assert len(got) == 10 and len(session.calls) == 3
+
+
+def test_all_drops_a_log_shown_again_when_new_logs_shift_the_pages():
+    pages = {1: [_log(1), _log(2)], 2: [_log(2), _log(3)], 3: []}
+    session = FakeSession({("GET", "/spend/logs/v2"):
+                           lambda params: {"data": pages[params["page"]]}})
+    got = list(SpendAPI(session).iter_logs("a", "b", size=2))
+    assert [log["request_id"] for log in got] == ["r1", "r2", "r3"]
+
+
+def test_filters_become_the_proxys_parameters_and_raw_keys_are_hashed():
+    session = paged([])
+    SpendAPI(session).logs("s", "e", key="sk-abc", user="u", team="t", model="gpt-4o",
+                           customer="c")
+    params = session.calls[0][2]["params"]
+    assert params["api_key"] == hashlib.sha256(b"sk-abc").hexdigest()
+    assert (params["user_id"], params["team_id"], params["model_group"], params["end_user"]) == (
+        "u", "t", "gpt-4o", "c")
+    assert (params["start_date"], params["end_date"], params["sort_order"]) == ("s", "e", "desc")
+
+
+def test_report_totals_each_group_exactly():
+    logs = [_log(n, spend=0.1, model_group="a" if n % 2 else "b") for n in range(10)]
+    rows = SpendAPI(paged(logs)).report("s", "e", "model")
+    assert [(row["model_group"], row["requests"]) for row in rows] == [("a", 5), ("b", 5)]
+    # 0.1 added five times as floats is 0.5000000000000001; summed as decimals it is 0.5.
+    assert [row["spend"] for row in rows] == [0.5, 0.5]
+    assert rows[0]["total_tokens"] == 15 and rows[0]["prompt_tokens"] == 5
+
+
+def test_report_by_day_is_in_date_order_and_by_key_names_the_alias():
+    logs = [_log(n) for n in range(6)]
+    days = SpendAPI(paged(logs)).report("s", "e", "day")
+    assert [(row["day"], row["requests"]) for row in days] == [
+        ("2025-01-01", 2), ("2025-01-02", 2), ("2025-01-03", 2)]
+    [key] = SpendAPI(paged(logs)).report("s", "e", "key")
+    assert list(key)[:2] == ["api_key", "key_alias"] and key["key_alias"] == "ci"
+
+
+def test_report_orders_groups_by_spend_and_keeps_a_group_without_value():
+    logs = [_log(1, team_id=None, spend=0.5), _log(2, team_id="t2", spend=0.2),
+            _log(3, team_id="t3", spend=0.9)]
+    rows = SpendAPI(paged(logs)).report("s", "e", "team")
+    assert [row["team_id"] for row in rows] == ["t3", None, "t2"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2025-01-02", (datetime.datetime(2025, 1, 2), True)),
+    ("2025-01-02 03:04", (datetime.datetime(2025, 1, 2, 3, 4), False)),
+    ("2025-01-02T03:04:05Z", (datetime.datetime(2025, 1, 2, 3, 4, 5), False)),
+])
+def test_utc_time_forms(text, expected):
+    assert plugin.utc_time(text) == expected
+
+
+def _sent_range(argv):
+    session = paged([])
+    run(plugin.ListSpendLog, argv, session)
+    params = session.calls[0][2]["params"]
+    return params["start_date"], params["end_date"]
+
+
+def test_a_date_alone_as_end_is_the_end_of_that_day():
+    assert _sent_range(["--start", "2025-01-01", "--end", "2025-01-31"]) == (
+        "2025-01-01 00:00:00", "2025-01-31 23:59:59")
+
+
+def test_default_range_is_the_last_seven_days_up_to_now_rounded_up():
+    before = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    start, end = _sent_range([])
+    end = datetime.datetime.strptime(end, plugin.PROXY_TIME)
+    assert before < end <= before + datetime.timedelta(seconds=2)
+    assert datetime.datetime.strptime(start, plugin.PROXY_TIME) == end - datetime.timedelta(days=7)
+
+
+@pytest.mark.parametrize("argv", [["--start", "yesterday"], ["--size", "1001"],
+                                  ["--start", "2025-02-01", "--end", "2025-01-01"]])
+def test_bad_input_is_a_usage_error(argv):
+    with pytest.raises(exceptions.UsageError):
+        run(plugin.ListSpendLog, argv, paged([]))
+
+
+def test_report_columns_follow_the_group():
+    result, _ = run(plugin.ReportSpend, ["--group-by", "key"], paged([_log(1)]))
+    columns, rows = result
+    assert columns == ("api_key", "key_alias", "requests", "prompt_tokens",
+                       "completion_tokens", "total_tokens", "spend")
+    assert list(rows) == [("h1", "ci", 1, 1, 2, 3, 0.1)]
