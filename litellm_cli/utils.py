@@ -149,24 +149,20 @@ def delete_each(targets, report, plural, verb="delete", done="Deleted"):
     """Run every ``(label, delete)`` in ``targets``, reporting each outcome.
 
     One failure does not stop the others; when any failed, raise a CLIError
-    "N of M <plural> failed to delete": exit 1, or, when every one failed for
-    the same reason (all not found, or the proxy's licence refusal), that
-    reason's exit code. ``verb`` and ``done`` name another action done one by
-    one the same way ("block", "Blocked").
+    "N of M <plural> failed to delete" (exit 1). ``verb`` and ``done`` name
+    another action done one by one the same way ("block", "Blocked").
     """
-    codes = []
+    failed = 0
     for label, delete in targets:
         try:
             delete()
         except exceptions.CLIError as exc:
-            codes.append(exc.exit_code)
+            failed += 1
             report(f"Failed to {verb} {label}: {exc}")
         else:
             report(f"{done} {label}")
-    if codes:
-        same = len(codes) == len(targets) and len(set(codes)) == 1
-        raise exceptions.CLIError(f"{len(codes)} of {len(targets)} {plural} failed to {verb}",
-                                  exit_code=codes[0] if same else None)
+    if failed:
+        raise exceptions.CLIError(f"{failed} of {len(targets)} {plural} failed to {verb}")
 
 
 # The limits a budget holds; budgets, customers and organizations take them.

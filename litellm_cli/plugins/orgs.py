@@ -16,7 +16,8 @@ MEMBER_ROLES = ("org_admin", "internal_user", "internal_user_view_only")
 
 ENTERPRISE = """\
 Organizations are a LiteLLM Enterprise feature: a proxy without a licence refuses these
-commands with its licence message (HTTP 403, exit code 4)."""
+commands with its licence message (HTTP 403, exit code 4; for delete, which reports each id,
+exit code 1)."""
 
 
 def _format_org(org):

@@ -3,6 +3,8 @@ with /budget/info."""
 
 import pytest
 
+from tests.functional.conftest import closed_port, run_cli
+
 
 def _budget(api, budget_id):
     response = api.call("POST", "/budget/info", json={"budgets": [budget_id]})
@@ -26,7 +28,8 @@ def test_create_update_list_delete(cli, api, unique, budget_ids):
     assert res.rc == 0, res
     assert res.json()["budget_id"] == unique
     stored = _budget(api, unique)
-    assert (stored["max_budget"], stored["budget_duration"], stored["rpm_limit"]) == (5.0, "30d", 10)
+    assert (stored["max_budget"], stored["budget_duration"],
+            stored["rpm_limit"]) == (5.0, "30d", 10)
 
     res = cli("budgets", "update", "--budget-id", unique, "--max-budget", "7.5", "-f", "json")
     assert res.rc == 0, res
@@ -76,7 +79,7 @@ def test_unknown_budget_is_not_found(cli, unique):
     assert res.rc == 5, res
     assert len(res.err.strip().splitlines()) == 1
     res = cli("budgets", "delete", "-y", f"{unique}-nope")
-    assert res.rc == 5, res
+    assert res.rc == 1, res
     assert res.err.strip().endswith("Error: 1 of 1 budgets failed to delete")
 
 
@@ -96,3 +99,11 @@ def test_bad_input_is_a_usage_error(cli, argv):
     res = cli("budgets", "create", *argv)
     assert res.rc == 2, res
     assert len(res.err.strip().splitlines()) == 1
+
+
+def test_unreachable_proxy_and_wrong_key(proxy):
+    res = run_cli(["budgets", "list"], f"http://127.0.0.1:{closed_port()}", key="sk-x")
+    assert res.rc == 3 and len(res.err.strip().splitlines()) == 1, res
+    res = run_cli(["budgets", "list"], proxy.url, key="sk-wrong-key-4242")
+    assert res.rc == 4 and len(res.err.strip().splitlines()) == 1, res
+    assert "sk-wrong-key-4242" not in res.err

@@ -3,6 +3,8 @@ effects read back with /customer/info."""
 
 import pytest
 
+from tests.functional.conftest import closed_port, run_cli
+
 
 def _customer(api, user_id):
     response = api.call("GET", "/customer/info", end_user_id=user_id)
@@ -73,7 +75,7 @@ def test_block_and_unblock_set_the_stored_flag(cli, api, customer):
 
 def test_block_of_unknown_id_creates_nothing(cli, api, customer):
     res = cli("customers", "block", customer)
-    assert res.rc == 5, res
+    assert res.rc == 1, res
     assert f"Failed to block customer {customer}" in res.err
     assert res.err.strip().endswith("Error: 1 of 1 customers failed to block")
     assert _customer(api, customer) is None
@@ -101,3 +103,11 @@ def test_duplicate_and_unknown(cli, customer):
 def test_id_is_required(cli):
     res = cli("customers", "create", "--alias", "x")
     assert res.rc == 2, res
+
+
+def test_unreachable_proxy_and_wrong_key(proxy):
+    res = run_cli(["customers", "list"], f"http://127.0.0.1:{closed_port()}", key="sk-x")
+    assert res.rc == 3 and len(res.err.strip().splitlines()) == 1, res
+    res = run_cli(["customers", "block", "someone"], proxy.url, key="sk-wrong-key-4242")
+    assert res.rc == 1 and "(HTTP 401)" in res.err, res
+    assert "sk-wrong-key-4242" not in res.err

@@ -99,3 +99,15 @@ def test_model_groups_list_with_a_key_limited_to_one_model(cli, api, unique):
         assert res.out.split() == ["mistral-mock"]
     finally:
         api.delete_keys(unique)
+
+
+def test_model_groups_with_a_wrong_key_is_an_auth_error(proxy):
+    res = run_cli(["model-groups", "list"], proxy.url, key="sk-wrong-key-4242")
+    assert res.rc == 4 and len(res.err.strip().splitlines()) == 1, res
+    assert "sk-wrong-key-4242" not in res.err
+
+
+def test_health_models_of_an_unreachable_proxy_cannot_connect():
+    res = run_cli(["health", "models"], f"http://127.0.0.1:{closed_port()}", key="sk-x")
+    assert res.rc == 3, res
+    assert res.err.strip().splitlines()[-1].startswith("Error: cannot reach")

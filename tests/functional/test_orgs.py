@@ -32,7 +32,7 @@ def test_licence_message_and_exit_code(cli, api, unique, argv):
 
 def test_delete_reports_the_licence_message(cli, unique):
     res = cli("orgs", "delete", unique)
-    assert res.rc == 4, res
+    assert res.rc == 1, res
     assert f"Failed to delete organization {unique}: {LICENCE}" in res.err
     assert res.err.strip().endswith("Error: 1 of 1 organizations failed to delete")
 

@@ -28,12 +28,9 @@ def test_update_of_unknown_budget_is_not_found():
     assert "'nope' not found" in str(error.value)
 
 
-def test_delete_of_unknown_budget_exits_not_found():
+def test_delete_reports_an_unknown_budget():
     session = FakeSession({("POST", "/budget/delete"):
                            lambda body: {"budget_id": "b"} if body["id"] == "b" else None})
-    with pytest.raises(exceptions.CLIError) as error:
-        run(plugin.DeleteBudget, ["-y", "nope"], session)
-    assert error.value.exit_code == exceptions.EXIT_NOT_FOUND
     with pytest.raises(exceptions.CLIError) as error:
         run(plugin.DeleteBudget, ["-y", "b", "nope"], session)
     assert error.value.exit_code == exceptions.EXIT_FAILURE
