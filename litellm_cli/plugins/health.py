@@ -54,8 +54,11 @@ class ShowHealth(ShowOne):
         if not view["alive"]:
             problem = f"the proxy is not alive: {_first_line(alive)} (HTTP {alive_status})"
         elif not view["ready"]:
-            problem = (f"the proxy is not ready: {_first_line(ready.get('status'))} "
-                       f"(HTTP {ready_status})")
+            # A 503 can say "healthy" with the database down, or carry only a detail.
+            reason = ready.get("detail") or (
+                f"database {view['db']}" if ready.get("status") == "healthy"
+                else ready.get("status"))
+            problem = f"the proxy is not ready: {_first_line(reason)} (HTTP {ready_status})"
         else:
             return COLUMNS, values
         self.produce_output(parsed_args, COLUMNS, values)

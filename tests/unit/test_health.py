@@ -92,6 +92,18 @@ def test_health_of_a_proxy_that_is_not_ready_prints_the_view_and_fails(proxy):
                                                  "/health/readiness/details"]
 
 
+@pytest.mark.parametrize("body,reason", [
+    ({"status": "healthy", "db": "disconnected"}, "database disconnected"),
+    ({"detail": "Service Unhealthy (boom)"}, "Service Unhealthy (boom)"),
+])
+def test_health_names_why_the_proxy_is_not_ready(proxy, body, reason):
+    _, session = proxy({**HEALTHY, "/health/readiness/details": (503, body),
+                        "/public/model_hub/info": (200, {"litellm_version": "1"})})
+    with pytest.raises(exceptions.CLIError) as error:
+        run_fully(plugin.ShowHealth, [], session)
+    assert str(error.value) == f"the proxy is not ready: {reason} (HTTP 503)"
+
+
 def _endpoint(name, **extra):
     return {"model": name, "model_id": f"id-{name}", "api_base": "http://up", **extra}
 
