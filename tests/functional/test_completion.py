@@ -28,7 +28,8 @@ def _complete(script, *words):
 
 def test_completes_groups_and_commands(bash_script):
     assert "models" in _complete(bash_script, "")
-    assert _complete(bash_script, "mo") == ["models"]
+    assert _complete(bash_script, "mo") == ["model-groups", "models"]
+    assert _complete(bash_script, "model-") == ["model-groups"]
     assert set(_complete(bash_script, "models", "")) >= {"list", "add", "import", "update"}
 
 
