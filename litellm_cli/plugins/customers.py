@@ -98,7 +98,7 @@ class UpdateCustomer(ShowOne):
 
 
 class BlockCustomer(Command):
-    """Refuse every call naming these customers; each id is tried and reported"""
+    """Mark customers as blocked (see below); each id is tried and reported"""
 
     _epilog = BLOCK_EPILOG
     blocked = True
@@ -118,7 +118,7 @@ class BlockCustomer(Command):
 
 
 class UnblockCustomer(BlockCustomer):
-    """Accept calls naming these customers again; each id is tried and reported"""
+    """Clear the blocked mark of customers; each id is tried and reported"""
 
     blocked = False
     verb, done = "unblock", "Unblocked"
