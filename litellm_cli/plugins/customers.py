@@ -18,7 +18,7 @@ A customer is the end user your application names in the "user" field of its cal
 proxy tracks their spend and applies their budget."""
 
 BLOCK_EPILOG = """\
-Sets the customer's stored "blocked" flag (unknown ids fail, none is created). The proxy
+Changes the customer's stored "blocked" flag (unknown ids fail, none is created). The proxy
 enforces the flag only with its blocked-user check enabled (callbacks: ["blocked_user_check"]
 in its config, a LiteLLM Enterprise feature); without it, calls naming the customer still
 pass."""
