@@ -1,0 +1,617 @@
+#!/usr/bin/env python3
+"""A disposable real LiteLLM proxy, backed by its own PostgreSQL, on 127.0.0.1.
+
+    python3 tools/proxy_sandbox.py setup                    install what is missing (idempotent)
+    python3 tools/proxy_sandbox.py start [--name N] [--port P]
+                                  set up, start PostgreSQL and proxy N, wait until ready, print its URL
+    eval "$(python3 tools/proxy_sandbox.py env [--name N])"  export LITELLM_PROXY_URL / _API_KEY
+    python3 tools/proxy_sandbox.py status                   what runs (exit 0 if a proxy is up, 3 if not)
+    python3 tools/proxy_sandbox.py stop [--name N]          stop proxy N (default: all of them), and
+                                                            PostgreSQL once no proxy is left
+
+Every piece of state lives in one folder: --dir DIR, else $LITELLM_CLI_SANDBOX, else
+/tmp/litellm-cli-sandbox. It holds the venv with the pinned litellm[proxy], the PostgreSQL
+cluster, the master key, the logs (setup.log, proxy-N.log, pg/server.log) and the run state.
+Several proxies (--name) can run side by side; each gets a fresh database of the same cluster,
+made from the migrated template at start and dropped at stop. Everything is stopped by the
+pid recorded at start (the proxy's process group: SIGTERM, then SIGKILL).
+
+Prisma's engines: Prisma downloads them itself, unless PRISMA_QUERY_ENGINE_BINARY (and the
+other standard PRISMA_* variables) are set; where neither is possible and a folder
+../shared/prisma-offline-engine sits beside the repository, its stand-in is installed.
+
+stdout carries only data (the URL, the export lines); progress and errors go to stderr.
+Exit codes: 0 ok, 1 failed, 2 usage, 3 (status) nothing runs.  Needs Python 3.10+ (stdlib only).
+"""
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import pathlib
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+LITELLM_VERSION = "1.108.7"
+PRISMA_VERSION = "0.15.0"  # prisma-client-py, as litellm 1.108.7 expects it
+REPO = pathlib.Path(__file__).resolve().parents[1]
+CONFIG = REPO / "tools" / "sandbox-config.yaml"
+STAND_IN = REPO.parent / "shared" / "prisma-offline-engine"
+DEFAULT_DIR = "/tmp/litellm-cli-sandbox"
+TEMPLATE_DB = "litellm_template"
+READY_TIMEOUT = 180  # seconds
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}")
+
+
+class Error(Exception):
+    """A failure to report as one line on stderr (exit 1)."""
+
+
+def note(message):
+    print(f"proxy_sandbox: {message}", file=sys.stderr, flush=True)
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_in_use(port):
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def cmdline(pid):
+    """The command line of a live process ('' when gone), to guard against reused pids."""
+    try:
+        return pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def descendants(pid):
+    """Pids of every process below pid (Linux /proc)."""
+    children = {}
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    state = pathlib.Path(f"/proc/{pid}/stat")
+    with contextlib.suppress(OSError, IndexError):
+        return state.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return True
+
+
+def wait_gone(pids, seconds, proc=None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None:
+            proc.poll()  # reap our own child
+        if not any(alive(pid) for pid in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def kill_tree(pid, proc=None):
+    """Stop a process group led by pid, and any descendant that left it: TERM, then KILL."""
+    pids = [pid, *descendants(pid)]
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, sig)
+        for each in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(each, sig)
+        if wait_gone(pids, 20 if sig == signal.SIGTERM else 5, proc):
+            return
+    raise Error(f"process {pid} did not stop")
+
+
+def http_get(url):
+    try:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=3) as r:
+            return r.read().decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return None
+
+
+class Sandbox:
+    def __init__(self, directory):
+        self.dir = pathlib.Path(directory).absolute()
+        self.venv = self.dir / "venv"
+        self.pg = self.dir / "pg"
+        self.pgdata = self.pg / "data"
+        self.run_dir = self.dir / "run"
+        self.setup_log = self.dir / "setup.log"
+        self.engine_file = self.dir / "prisma-engine.json"
+        self.pg_bin = None
+
+    # ------------------------------------------------------------------ helpers
+    @contextlib.contextmanager
+    def locked(self):
+        """One sandbox command at a time changes the state (parallel test sessions share it)."""
+        with open(self.dir / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def step(self, what, cmd, env=None, cwd=None):
+        """Run one setup step with its output in setup.log; fail with the log's tail."""
+        note(what)
+        with open(self.setup_log, "a") as log:
+            log.write(f"\n=== {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}  {what}\n")
+            log.flush()
+            try:
+                done = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+                                      stdin=subprocess.DEVNULL)
+            except OSError as exc:
+                raise Error(f"{what}: {exc.strerror}: {cmd[0]}") from None
+        if done.returncode:
+            tail = self.setup_log.read_text(errors="replace").splitlines()[-25:]
+            print("\n".join(tail), file=sys.stderr)
+            raise Error(f"{what} failed (log: {self.setup_log})")
+
+    def as_pg(self, cmd):
+        """PostgreSQL refuses to run as root: as root, run its programs as the postgres user."""
+        return ["runuser", "-u", "postgres", "--", *cmd] if is_root() else cmd
+
+    def env(self):
+        """The environment of litellm and Prisma: all their caches here, nothing downloaded
+        but Prisma's engines (when no engine variables are set)."""
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("DATABASE_", "DIRECT_URL", "LITELLM_", "PGHOST", "PGPORT"))}
+        if "PRISMA_QUERY_ENGINE_BINARY" not in env and self.engine_file.exists():
+            env.update(json.loads(self.engine_file.read_text()))
+        loopback = "127.0.0.1,localhost,::1"
+        env.update(
+            PATH=f"{self.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            HOME=env.get("HOME", str(self.dir)),
+            LITELLM_LOCAL_MODEL_COST_MAP="True", LITELLM_TELEMETRY="False",
+            PRISMA_HIDE_UPDATE_MESSAGE="1", CHECKPOINT_DISABLE="1",
+            PRISMA_HOME_DIR=str(self.dir / "prisma-home"),
+            PRISMA_BINARY_CACHE_DIR=str(self.dir / "prisma-home" / "binaries"),
+            PRISMA_NODEENV_CACHE_DIR=str(self.dir / "prisma-home" / "nodeenv"),
+            NO_PROXY=loopback, no_proxy=loopback)
+        return env
+
+    def venv_python(self, code, *args):
+        if not (self.venv / "bin" / "python").exists():
+            return None
+        out = subprocess.run([str(self.venv / "bin" / "python"), "-c", code, *args],
+                             capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    def extras(self):
+        """Folder of litellm-proxy-extras (schema.prisma and migrations/) in the venv."""
+        found = self.venv_python("import litellm_proxy_extras as m, os; print(os.path.dirname(m.__file__))")
+        if not found:
+            raise Error(f"litellm-proxy-extras is missing from {self.venv}; run setup")
+        return pathlib.Path(found)
+
+    def master_key(self):
+        return (self.dir / "master-key").read_text().strip()
+
+    # ------------------------------------------------------------------ setup
+    def setup(self):
+        started = time.monotonic()
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Error(f"cannot create {self.dir}: {exc.strerror}") from None
+        self.dir.chmod(self.dir.stat().st_mode | 0o711)  # the postgres user must enter it
+        self.run_dir.mkdir(exist_ok=True)
+        with self.locked():
+            self.find_postgres(install=True)
+            self.ensure_venv()
+            self.ensure_engine()
+            self.ensure_client()
+            self.ensure_template()
+            key = self.dir / "master-key"
+            if not key.exists():
+                key.touch(mode=0o600)
+                key.write_text(f"sk-sandbox-{secrets.token_hex(16)}\n")
+        note(f"set up in {time.monotonic() - started:.1f}s ({self.dir})")
+
+    def find_postgres(self, install=False):
+        """The folder with postgres, initdb and pg_ctl: $PG_BIN, PATH or the usual places."""
+        if self.pg_bin:
+            return
+        wanted = ("postgres", "initdb", "pg_ctl")
+        if os.environ.get("PG_BIN"):
+            candidates = [pathlib.Path(os.environ["PG_BIN"])]
+        else:
+            candidates = [pathlib.Path(p).resolve().parent
+                          for p in filter(None, (shutil.which(w) for w in wanted))]
+            versions = pathlib.Path("/usr/lib/postgresql").glob("*/bin")
+            candidates += sorted(versions, key=lambda p: int(p.parent.name) if p.parent.name.isdigit()
+                                 else 0, reverse=True)
+        for folder in candidates:
+            if all(os.access(folder / w, os.X_OK) for w in wanted):
+                self.pg_bin = folder
+                break
+        else:
+            if os.environ.get("PG_BIN"):
+                raise Error(f"PG_BIN={os.environ['PG_BIN']} does not hold postgres, initdb and pg_ctl")
+            if not (install and is_root() and shutil.which("apt-get")):
+                raise Error("PostgreSQL server not found (postgres, initdb, pg_ctl): install it "
+                            "(Debian/Ubuntu: apt-get install postgresql, Fedora: dnf install "
+                            "postgresql-server, macOS: brew install postgresql) or set PG_BIN")
+            self.step("apt-get install postgresql",
+                      ["sh", "-c", "apt-get update && apt-get install -y postgresql"],
+                      env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+            return self.find_postgres()
+        if is_root():
+            if not shutil.which("runuser"):
+                raise Error("running as root needs runuser (util-linux) to start PostgreSQL")
+            if subprocess.run(["id", "-u", "postgres"], capture_output=True).returncode:
+                self.step("create the postgres user", ["useradd", "--system", "--user-group",
+                                                       "--no-create-home", "postgres"])
+
+    def psql(self):
+        found = self.pg_bin / "psql"
+        found = str(found) if found.exists() else shutil.which("psql")
+        if not found:
+            raise Error("psql not found (install the PostgreSQL client, e.g. apt-get install "
+                        "postgresql-client)")
+        return [found, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                "-p", (self.pg / "port").read_text().strip(), "-U", "postgres"]
+
+    def ensure_venv(self):
+        check = ("import importlib.metadata as m, sys; "
+                 "sys.exit(m.version('litellm') != sys.argv[1] or m.version('prisma') != sys.argv[2])")
+        if self.venv_python(check, LITELLM_VERSION, PRISMA_VERSION) is not None:
+            return
+        if not (self.venv / "bin" / "python").exists():
+            try:
+                subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True,
+                               capture_output=True)
+            except subprocess.CalledProcessError:
+                raise Error(f"{sys.executable} -m venv failed (Debian/Ubuntu: apt-get install "
+                            "python3-venv)") from None
+        self.step(f"pip install litellm[proxy]=={LITELLM_VERSION} prisma=={PRISMA_VERSION} "
+                  "(first run: 1-2 minutes)",
+                  [str(self.venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar", "off",
+                   "--disable-pip-version-check",
+                   f"litellm[proxy]=={LITELLM_VERSION}", f"prisma=={PRISMA_VERSION}"])
+
+    def ensure_engine(self):
+        """Prisma engines: the caller's PRISMA_* variables, else the stand-in when it sits beside
+        the repository, else Prisma downloads them during `prisma generate`."""
+        if os.environ.get("PRISMA_QUERY_ENGINE_BINARY"):
+            return
+        installer = STAND_IN / "install.sh"
+        if not installer.exists() or self.engine_file.exists():
+            return
+        note(f"install the Prisma engine stand-in from {STAND_IN}")
+        with open(self.setup_log, "a") as log:
+            done = subprocess.run(["bash", str(installer), str(self.dir / "prisma-engine")],
+                                  stdout=subprocess.PIPE, stderr=log, text=True)
+        if done.returncode:
+            raise Error(f"installing the Prisma engine stand-in failed (log: {self.setup_log})")
+        exports = dict(shlex.split(line)[1].split("=", 1)
+                       for line in done.stdout.splitlines() if line.startswith("export "))
+        self.engine_file.write_text(json.dumps(exports))
+
+    def ensure_client(self):
+        """Generate the Prisma client for litellm-proxy-extras' schema (once per schema/engine)."""
+        schema = self.extras() / "schema.prisma"
+        env = self.env()
+        stamp = hashlib.sha256(schema.read_bytes()).hexdigest() + " " + env.get(
+            "PRISMA_QUERY_ENGINE_BINARY", "downloaded")
+        stamp_file = self.dir / "prisma-client.stamp"
+        if stamp_file.exists() and stamp_file.read_text() == stamp:
+            return
+        self.step("prisma generate", [str(self.venv / "bin" / "prisma"), "generate",
+                                      "--schema", str(schema)], env=env, cwd=self.dir)
+        stamp_file.write_text(stamp)
+
+    def ensure_template(self):
+        """A cluster of our own with a template database holding the migrated schema."""
+        if not (self.pgdata / "PG_VERSION").exists():
+            shutil.rmtree(self.pg, ignore_errors=True)
+            self.pg.mkdir()
+            if is_root():
+                shutil.chown(self.pg, "postgres", "postgres")
+                if subprocess.run(self.as_pg(["test", "-x", str(self.pg)])).returncode:
+                    raise Error(f"the postgres user cannot enter {self.pg}; PostgreSQL does not run "
+                                "as root, so pick a --dir it can reach (e.g. under /tmp)")
+            self.step("initdb", self.as_pg([str(self.pg_bin / "initdb"), "-D", str(self.pgdata),
+                                            "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                                            "--locale=C"]), cwd=self.pg)
+        migrations = self.extras() / "migrations"
+        names = sorted(d.name for d in migrations.iterdir() if (d / "migration.sql").exists())
+        digest = hashlib.sha256()
+        for name in names:
+            digest.update((migrations / name / "migration.sql").read_bytes())
+        stamp_file = self.pg / "schema.stamp"
+        if stamp_file.exists() and stamp_file.read_text() == digest.hexdigest():
+            return
+        started = self.pg_start()
+        try:
+            self.apply_migrations(migrations, names)
+        finally:
+            if started:
+                self.pg_stop()
+        stamp_file.write_text(digest.hexdigest())
+
+    def apply_migrations(self, migrations, names):
+        """What `prisma migrate deploy` does: each migration.sql in name order, recorded in
+        _prisma_migrations with its checksum (there may be no schema engine to run it)."""
+        script = ["CREATE TABLE _prisma_migrations (id VARCHAR(36) PRIMARY KEY NOT NULL, "
+                  "checksum VARCHAR(64) NOT NULL, finished_at TIMESTAMPTZ, "
+                  "migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ, "
+                  "started_at TIMESTAMPTZ NOT NULL DEFAULT now(), "
+                  "applied_steps_count INTEGER NOT NULL DEFAULT 0);"]
+        for name in names:
+            sql = (migrations / name / "migration.sql").read_bytes()
+            script += [sql.decode(), ";",
+                       f"INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, "
+                       f"applied_steps_count) VALUES ('{secrets.token_hex(16)}', "
+                       f"'{hashlib.sha256(sql).hexdigest()}', now(), '{name}', 1);"]
+        (self.dir / "migrations.sql").write_text("\n".join(script))
+        psql = self.psql()
+        self.step("create the template database", [*psql, "-d", "postgres",
+                  "-c", f"DROP DATABASE IF EXISTS {TEMPLATE_DB}",
+                  "-c", f"CREATE DATABASE {TEMPLATE_DB}"])
+        self.step(f"apply {len(names)} migrations of litellm-proxy-extras",
+                  [*psql, "-d", TEMPLATE_DB, "-f", str(self.dir / "migrations.sql")])
+
+    # ------------------------------------------------------------------ PostgreSQL
+    def pg_pid(self):
+        """The pid of our running postmaster, or None."""
+        try:
+            pid = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return pid if alive(pid) and str(self.pgdata) in cmdline(pid) else None
+
+    def pg_start(self):
+        """Start the cluster on a free loopback port; False if it was running already."""
+        if self.pg_pid():
+            return False
+        # A lock file whose pid is gone or now belongs to another program would stop postgres.
+        (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
+        port = free_port()
+        (self.pg / "port").write_text(str(port))
+        options = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' "
+                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")
+        log = self.pg / "server.log"
+        done = subprocess.run(self.as_pg([str(self.pg_bin / "pg_ctl"), "-D", str(self.pgdata),
+                                          "-l", str(log), "-w", "-t", "60", "-o", options,
+                                          "start"]), capture_output=True, text=True, cwd=self.pg)
+        if done.returncode:
+            raise Error(f"PostgreSQL did not start: {done.stderr.strip()[-300:]} (log: {log})")
+        return True
+
+    def pg_stop(self):
+        pid = self.pg_pid()
+        if not pid:
+            return None
+        self.find_postgres()
+        for mode in ("fast", "immediate"):
+            subprocess.run(self.as_pg([str(self.pg_bin / "pg_ctl"), "-D", str(self.pgdata), "-m",
+                                       mode, "-w", "-t", "30", "stop"]), capture_output=True,
+                           cwd=self.pg)
+            if wait_gone([pid], 5):
+                return pid
+        kill_tree(pid)
+        return pid
+
+    # ------------------------------------------------------------------ proxies
+    def state_file(self, name):
+        return self.run_dir / f"{name}.json"
+
+    def running(self):
+        """{name: state} of the proxies whose recorded pid is still our proxy."""
+        found = {}
+        for path in sorted(self.run_dir.glob("*.json")):
+            with contextlib.suppress(OSError, ValueError):
+                state = json.loads(path.read_text())
+                if alive(state["pid"]) and str(self.venv / "bin" / "litellm") in cmdline(state["pid"]):
+                    found[path.stem] = state
+        return found
+
+    def start(self, name, port):
+        self.setup()
+        config = pathlib.Path(os.environ.get("LITELLM_CLI_SANDBOX_CONFIG", CONFIG))
+        if not config.exists():
+            raise Error(f"proxy config {config} not found")
+        with self.locked():
+            state = self.running().get(name)
+            if state and http_get(state["url"] + "/health/liveliness") is not None:
+                note(f"proxy {name} already runs at {state['url']} (pid {state['pid']})")
+                return state["url"]
+            self.stop_locked([name])
+            self.pg_start()
+            database = "litellm_" + name.replace("-", "_")
+            self.step(f"create database {database}", [*self.psql(), "-d", "postgres",
+                      "-c", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
+                      "-c", f"CREATE DATABASE {database} TEMPLATE {TEMPLATE_DB}"])
+            port = port or free_port()
+            if port_in_use(port):
+                raise Error(f"127.0.0.1:{port} is already in use (pick another --port)")
+            env = self.env()
+            pg_port = (self.pg / "port").read_text().strip()
+            env.update(DATABASE_URL=f"postgresql://postgres@127.0.0.1:{pg_port}/{database}",
+                       LITELLM_MASTER_KEY=self.master_key(), STORE_MODEL_IN_DB="True",
+                       # The schema is applied at setup; no migration diff at startup.
+                       DISABLE_SCHEMA_UPDATE="true", LITELLM_PRISMA_COMMAND_TIMEOUT="2")
+            log_path = self.dir / f"proxy-{name}.log"
+            with open(log_path, "a") as log:
+                log.write(f"\n=== {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}  start\n")
+                log.flush()
+                proc = subprocess.Popen(
+                    [str(self.venv / "bin" / "litellm"), "--config", str(config),
+                     "--host", "127.0.0.1", "--port", str(port)],
+                    cwd=self.dir, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                    stderr=subprocess.STDOUT, start_new_session=True)
+            state = {"pid": proc.pid, "url": f"http://127.0.0.1:{port}", "database": database}
+            self.state_file(name).write_text(json.dumps(state))
+        started = time.monotonic()
+        try:
+            self.wait_ready(state["url"], proc, log_path)
+        except BaseException:
+            with self.locked():
+                kill_tree(proc.pid, proc)
+                self.stop_locked([name])
+                if not self.running():
+                    self.pg_stop()
+            raise
+        note(f"proxy {name} (pid {proc.pid}) ready at {state['url']} after "
+             f"{time.monotonic() - started:.1f}s; stop it with: proxy_sandbox.py stop --name {name}")
+        return state["url"]
+
+    def wait_ready(self, url, proc, log_path):
+        """Until /health/liveliness answers and /health/readiness reports the database."""
+        timeout = float(os.environ.get("LITELLM_CLI_SANDBOX_TIMEOUT", READY_TIMEOUT))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.fail_with_log(log_path, f"the proxy exited during startup (code {proc.returncode})")
+            with contextlib.suppress(TypeError, ValueError, AttributeError):
+                if json.loads(http_get(url + "/health/readiness")).get("db") == "connected":
+                    return
+            time.sleep(0.25)
+        self.fail_with_log(log_path, f"the proxy was not ready with its database after {timeout:.0f}s")
+
+    @staticmethod
+    def fail_with_log(log_path, message):
+        print("\n".join(log_path.read_text(errors="replace").splitlines()[-25:]), file=sys.stderr)
+        raise Error(f"{message} (log: {log_path})")
+
+    def stop(self, names):
+        if not self.run_dir.exists():
+            note("nothing runs")
+            return
+        with self.locked():
+            stopped = self.stop_locked(names)
+            if not self.running():
+                pid = self.pg_stop()
+                if pid:
+                    stopped.append(f"PostgreSQL (pid {pid})")
+        note("stopped " + ", ".join(stopped) if stopped else "nothing was running")
+
+    def stop_locked(self, names):
+        """Stop the named proxies (all if names is empty) and drop their databases."""
+        running = self.running()
+        stopped = []
+        for path in sorted(self.run_dir.glob("*.json")):
+            if names and path.stem not in names:
+                continue
+            state = running.get(path.stem)
+            if state:
+                kill_tree(state["pid"])
+                stopped.append(f"proxy {path.stem} (pid {state['pid']})")
+            with contextlib.suppress(OSError, ValueError, KeyError, Error):
+                database = json.loads(path.read_text())["database"]
+                self.find_postgres()
+                if self.pg_pid():
+                    subprocess.run([*self.psql(), "-d", "postgres", "-c",
+                                    f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"],
+                                   capture_output=True)
+            path.unlink(missing_ok=True)
+        return stopped
+
+    def status(self):
+        up = False
+        running = self.running() if self.run_dir.exists() else {}
+        for name, state in running.items():
+            healthy = http_get(state["url"] + "/health/liveliness") is not None
+            up = up or healthy
+            print(f"proxy {name}: {'running' if healthy else 'NOT healthy'} at {state['url']} "
+                  f"(pid {state['pid']}, children {' '.join(map(str, descendants(state['pid']))) or 'none'})")
+        if not running:
+            print("proxy: not running")
+        pid = self.pg_pid()
+        if pid:
+            print(f"postgresql: running (pid {pid}, 127.0.0.1:{(self.pg / 'port').read_text().strip()})")
+        else:
+            print("postgresql: not running")
+        return 0 if up else 3
+
+    def export_lines(self, name):
+        state = self.running().get(name) if self.run_dir.exists() else None
+        if not state:
+            raise Error(f"proxy {name} is not running; run: proxy_sandbox.py start --name {name}")
+        return (f"export LITELLM_PROXY_URL={shlex.quote(state['url'])}\n"
+                f"export LITELLM_PROXY_API_KEY={shlex.quote(self.master_key())}")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="proxy_sandbox.py", description=__doc__.split("\n\n")[0],
+        epilog="State folder: --dir, else $LITELLM_CLI_SANDBOX, else " + DEFAULT_DIR + ".")
+    parser.add_argument("--dir", default=os.environ.get("LITELLM_CLI_SANDBOX") or DEFAULT_DIR,
+                        help="the folder that holds every piece of state")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("setup", help="install what is missing (idempotent)")
+    start = commands.add_parser("start", help="set up, start a proxy, print its URL")
+    start.add_argument("--port", type=int, default=0, help="proxy port (default: a free one)")
+    env = commands.add_parser("env", help="print export lines for LITELLM_PROXY_URL/_API_KEY")
+    commands.add_parser("status", help="say what runs")
+    stop = commands.add_parser("stop", help="stop proxies, then PostgreSQL when none is left")
+    for sub, default in ((start, "default"), (env, "default"), (stop, None)):
+        sub.add_argument("--name", default=default,
+                         help="which proxy (default: %s)" % (default or "all of them"))
+    args = parser.parse_args(argv)
+    if getattr(args, "name", None) and not NAME_RE.fullmatch(args.name):
+        parser.error("--name: lowercase letters, digits and '-', at most 31 characters")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    sandbox = Sandbox(args.dir)
+    try:
+        if args.command == "setup":
+            sandbox.setup()
+        elif args.command == "start":
+            print(sandbox.start(args.name, args.port), flush=True)
+        elif args.command == "env":
+            print(sandbox.export_lines(args.name), flush=True)
+        elif args.command == "status":
+            return sandbox.status()
+        elif args.command == "stop":
+            sandbox.stop([args.name] if args.name else [])
+    except Error as exc:
+        note(f"error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        note("interrupted")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
