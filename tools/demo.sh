@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
 # Set everything up, start a disposable real LiteLLM proxy (with PostgreSQL) on
-# 127.0.0.1, and take litellm-proxy through its paces against it. The proxy is
-# stopped when the demo ends, whatever happens.
+# 127.0.0.1 with tools/proxy_sandbox.py, and take litellm-proxy through its paces
+# against it. The proxy is stopped when the demo ends, whatever happens.
 set -euo pipefail
 . "$(dirname "$0")/bootstrap.sh"
-[ -x "$SERVER_TOOL" ] || { echo "error: test server tool not found at $SERVER_TOOL (set LITELLM_TEST_SERVER)" >&2; exit 1; }
 
-export WORK=${LITELLM_CLI_DEMO_WORK:-/tmp/litellm-cli-demo}
-echo "== setting up a disposable LiteLLM proxy in $WORK (first run: ~2 minutes)" >&2
-"$SERVER_TOOL" setup
-trap '"$SERVER_TOOL" stop' EXIT
-URL=$("$SERVER_TOOL" start 0)
-eval "$("$SERVER_TOOL" env)"
-export LITELLM_PROXY_URL LITELLM_PROXY_API_KEY
+DEMO=demo-$$
+WORK=$(mktemp -d)
+trap '"${SANDBOX[@]}" stop --name "$DEMO"; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+echo "== setting up a disposable LiteLLM proxy (first run: a few minutes)" >&2
+URL=$("${SANDBOX[@]}" start --name "$DEMO")
+eval "$("${SANDBOX[@]}" env --name "$DEMO")"
 
 step() {
   printf '\n$ litellm-proxy %s\n' "$*"
   litellm-proxy "$@" || echo "(exit code $?)"
 }
+# Like step, with the generated key: passed in the environment, and shown only as $KEY.
+step_with_key() {
+  printf '\n$ LITELLM_PROXY_API_KEY=$KEY litellm-proxy %s\n' "$*"
+  LITELLM_PROXY_API_KEY=$KEY litellm-proxy "$@" || echo "(exit code $?)"
+}
 
-DEMO=demo-$$
 cat > "$WORK/demo-models.yaml" <<YAML
 credential_list:
   - credential_name: $DEMO-cred
@@ -53,8 +57,8 @@ step users create --user-id "$DEMO-user" --email "$DEMO@example.com" --role inte
 step teams get --id "$DEMO-team" -f yaml
 KEY=$(litellm-proxy keys generate --models gpt-4o --spend 1 --duration 1h --key-alias "$DEMO-key" -f value -c key)
 echo "(generated a key limited to gpt-4o; it is kept in a shell variable, not printed)"
-step --api-key "$KEY" chat completions gpt-4o -m "user:May I use gpt-4o?"
-step --api-key "$KEY" chat completions mistral-mock -m "user:And mistral?"
+step_with_key chat completions gpt-4o -m "user:May I use gpt-4o?"
+step_with_key chat completions mistral-mock -m "user:And mistral?"
 step keys list --key-alias "$DEMO-key"
 step --debug http request GET /v1/models
 step http request POST /chat/completions -j '{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello"}]}'

@@ -5,16 +5,17 @@ running one:
 
     LITELLM_CLI_TEST_URL=http://127.0.0.1:4400 LITELLM_CLI_TEST_KEY=sk-master-1234 pytest tests/functional
 
-or let this fixture start a disposable one with the test-server tool from the
-shared folder beside the repository (``../shared/litellm-test-server``, or
-the path in ``LITELLM_TEST_SERVER``); it keeps its state in
-``LITELLM_CLI_TEST_WORK`` (default ``/tmp/litellm-cli-test-server``) and is
-stopped when the session ends.
+or let the fixtures start disposable ones with the project's sandbox,
+``tools/proxy_sandbox.py`` (state in ``LITELLM_CLI_SANDBOX``, default
+``/tmp/litellm-cli-sandbox``); they are stopped when the session ends. A second
+proxy on a second database (``second_proxy``) is started only when a test asks
+for it, or taken from ``LITELLM_CLI_TEST_URL2``/``LITELLM_CLI_TEST_KEY2``.
 """
 
 import json
 import os
 import pathlib
+import shlex
 import shutil
 import socket
 import subprocess
@@ -27,48 +28,42 @@ import requests
 REPO = pathlib.Path(__file__).resolve().parents[2]
 CLI = shutil.which("litellm-proxy", path=os.path.dirname(sys.executable)) or shutil.which(
     "litellm-proxy")
-
-
-def _server_tool():
-    path = os.environ.get("LITELLM_TEST_SERVER") or str(
-        REPO.parent / "shared" / "litellm-test-server" / "litellm-test-server")
-    if not os.path.exists(path):
-        pytest.exit(f"no real proxy: set LITELLM_CLI_TEST_URL/LITELLM_CLI_TEST_KEY, or provide "
-                    f"the test server tool at {path} (or LITELLM_TEST_SERVER)", returncode=3)
-    return path
+SANDBOX = [sys.executable, str(REPO / "tools" / "proxy_sandbox.py")]
 
 
 class Proxy:
-    def __init__(self, url, key, tool=None, env=None):
+    def __init__(self, url, key):
         self.url = url
         self.key = key
-        self.tool = tool
-        self.env = env
 
-    def stop(self):
-        if self.tool:
-            subprocess.run([self.tool, "stop"], env=self.env, check=False)
+
+def _proxy(suffix, request):
+    """The proxy from LITELLM_CLI_TEST_URL{suffix}/KEY{suffix}, else a sandbox proxy of this
+    session (stopped, by its recorded pid, when the session ends)."""
+    url = os.environ.get(f"LITELLM_CLI_TEST_URL{suffix}")
+    key = os.environ.get(f"LITELLM_CLI_TEST_KEY{suffix}")
+    if url and key:
+        return Proxy(url.rstrip("/"), key)
+    name = f"test{suffix}-{os.getpid()}"
+    request.addfinalizer(lambda: subprocess.run([*SANDBOX, "stop", "--name", name], check=False))
+    started = subprocess.run([*SANDBOX, "start", "--name", name], capture_output=True, text=True)
+    exports = subprocess.run([*SANDBOX, "env", "--name", name], capture_output=True, text=True)
+    if started.returncode or exports.returncode:
+        pytest.exit(f"no real proxy: set LITELLM_CLI_TEST_URL{suffix}/LITELLM_CLI_TEST_KEY{suffix}, "
+                    f"or fix what tools/proxy_sandbox.py says:\n{started.stderr[-3000:]}", returncode=3)
+    variables = dict(shlex.split(line)[1].split("=", 1) for line in exports.stdout.splitlines())
+    return Proxy(variables["LITELLM_PROXY_URL"], variables["LITELLM_PROXY_API_KEY"])
 
 
 @pytest.fixture(scope="session")
-def proxy():
-    url, key = os.environ.get("LITELLM_CLI_TEST_URL"), os.environ.get("LITELLM_CLI_TEST_KEY")
-    if url and key:
-        yield Proxy(url.rstrip("/"), key)
-        return
-    tool = _server_tool()
-    env = dict(os.environ, WORK=os.environ.get("LITELLM_CLI_TEST_WORK",
-                                               "/tmp/litellm-cli-test-server"))
-    env.pop("DATABASE_URL", None)
-    subprocess.run([tool, "setup"], env=env, check=True)
-    started = subprocess.run([tool, "start", "0"], env=env, check=True,
-                             stdout=subprocess.PIPE, text=True)
-    server = Proxy(started.stdout.strip(), env.get("LITELLM_MASTER_KEY", "sk-master-1234"),
-                   tool, env)
-    try:
-        yield server
-    finally:
-        server.stop()
+def proxy(request):
+    return _proxy("", request)
+
+
+@pytest.fixture(scope="session")
+def second_proxy(request):
+    """Another proxy with a database of its own (same interface as ``proxy``)."""
+    return _proxy("2", request)
 
 
 def closed_port():
