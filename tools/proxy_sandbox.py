@@ -300,7 +300,7 @@ class Sandbox:
                 raise Error(f"{sys.executable} -m venv failed (Debian/Ubuntu: apt-get install "
                             "python3-venv)") from None
         self.step(f"pip install litellm[proxy]=={LITELLM_VERSION} prisma=={PRISMA_VERSION} "
-                  "(first run: 1-2 minutes)",
+                  "(first run: a few minutes)",
                   [str(self.venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar", "off",
                    "--disable-pip-version-check",
                    f"litellm[proxy]=={LITELLM_VERSION}", f"prisma=={PRISMA_VERSION}"])
