@@ -229,7 +229,8 @@ class Sandbox:
             self.dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise Error(f"cannot create {self.dir}: {exc.strerror}") from None
-        self.dir.chmod(self.dir.stat().st_mode | 0o711)  # the postgres user must enter it
+        with contextlib.suppress(OSError):  # the postgres user must enter it
+            self.dir.chmod(self.dir.stat().st_mode | 0o711)
         self.run_dir.mkdir(exist_ok=True)
         with self.locked():
             self.find_postgres(install=True)
@@ -606,6 +607,9 @@ def main(argv=None):
             sandbox.stop([args.name] if args.name else [])
     except Error as exc:
         note(f"error: {exc}")
+        return 1
+    except OSError as exc:
+        note(f"error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
         return 1
     except KeyboardInterrupt:
         note("interrupted")

@@ -59,3 +59,12 @@ def test_kill_tree_stops_the_group_and_a_child_that_left_it():
     proxy_sandbox.kill_tree(proc.pid, proc)
     assert proc.poll() is not None
     assert not any(proxy_sandbox.alive(pid) for pid in tree[1:])
+
+
+def test_unusable_folder_is_one_clear_line(tmp_path):
+    (tmp_path / "file").write_text("")
+    completed = subprocess.run([sys.executable, str(TOOL), "--dir", str(tmp_path / "file" / "sub"),
+                                "setup"], capture_output=True, text=True)
+    assert (completed.returncode, completed.stdout) == (1, "")
+    assert completed.stderr == (f"proxy_sandbox: error: cannot create {tmp_path}/file/sub: "
+                                "Not a directory\n")
