@@ -76,8 +76,14 @@ def port_in_use(port):
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def is_ours(pid, marker):
+    """pid is alive and its command line holds marker (guards against reused pids; without
+    /proc, as on macOS, the pid alone is trusted)."""
+    return alive(pid) and (not os.path.isdir("/proc") or marker in cmdline(pid))
+
+
 def cmdline(pid):
-    """The command line of a live process ('' when gone), to guard against reused pids."""
+    """The command line of a live process ('' when gone)."""
     try:
         return pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
@@ -395,7 +401,7 @@ class Sandbox:
             pid = int((self.pgdata / "postmaster.pid").read_text().split()[0])
         except (OSError, ValueError, IndexError):
             return None
-        return pid if alive(pid) and str(self.pgdata) in cmdline(pid) else None
+        return pid if is_ours(pid, str(self.pgdata)) else None
 
     def pg_start(self):
         """Start the cluster on a free loopback port; False if it was running already."""
@@ -439,7 +445,7 @@ class Sandbox:
         for path in sorted(self.run_dir.glob("*.json")):
             with contextlib.suppress(OSError, ValueError):
                 state = json.loads(path.read_text())
-                if alive(state["pid"]) and str(self.venv / "bin" / "litellm") in cmdline(state["pid"]):
+                if is_ours(state["pid"], str(self.venv / "bin" / "litellm")):
                     found[path.stem] = state
         return found
 
