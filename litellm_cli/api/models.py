@@ -99,12 +99,12 @@ class ModelsAPI:
                                    request_id=error.request_id, method=error.method,
                                    url=error.url, body=error.body) from None
 
-    def update(self, model_id, litellm_params=None, model_info=None):
-        """Change only the given params and info fields of a deployment.
+    def update(self, model_id, litellm_params=None, model_info=None, model_name=None):
+        """Change only the given params and info fields (and the name) of a deployment.
 
         Uses ``PATCH /model/{id}/update``, which merges into what is stored.
         """
-        body = {}
+        body = {"model_name": model_name} if model_name else {}
         if litellm_params:
             body["litellm_params"] = litellm_params
         # Without the id in model_info the proxy stores a fresh random id there.
