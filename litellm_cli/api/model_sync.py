@@ -30,6 +30,7 @@ left out of the file, and any secret, is left as it is on the proxy.
 
 import hashlib
 import json
+import threading
 import uuid
 
 from litellm_cli import exceptions
@@ -123,11 +124,15 @@ class Entry:
 
     @property
     def params(self):
-        return self.data.get("litellm_params") or {}
+        return _mapping(self.data.get("litellm_params"))
 
     @property
     def info(self):
-        return self.data.get("model_info") or {}
+        return _mapping(self.data.get("model_info"))
+
+
+def _mapping(value):
+    return value if isinstance(value, dict) else {}
 
 
 class Config:
@@ -155,7 +160,7 @@ class Config:
 
 
 def access_groups(entry):
-    groups = (entry.get("model_info") or {}).get("access_groups") or []
+    groups = _mapping(entry.get("model_info")).get("access_groups") or []
     return [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else []
 
 
@@ -258,8 +263,9 @@ class Item:
     def upstream_model(self):
         if self.kind != "model":
             return None
-        source = self.entry.data if self.entry else self.deployment
-        return ((source or {}).get("litellm_params") or {}).get("model")
+        params = self.entry.params if self.entry else self.deployment.get("litellm_params")
+        model = _mapping(params).get("model")
+        return model if isinstance(model, str) else None
 
 
 class Plan:
@@ -382,6 +388,7 @@ class ModelSync:
         self.workers = workers
         self.models = ModelsAPI(session)
         self.credentials = CredentialsAPI(session)
+        self._stop = threading.Event()  # set when a run must send nothing more
 
     # -- planning (read-only) ---------------------------------------------
 
@@ -495,6 +502,7 @@ class ModelSync:
         writes.sort(key=lambda item: order.get(item.request[0], 1))
         pool = ThreadPoolExecutor(max_workers=self.workers)
         futures = []
+        self._stop = threading.Event()
         try:
             for item in writes:
                 if item.kind == "credential":
@@ -508,6 +516,7 @@ class ModelSync:
                 if on_done:
                     on_done(item)
         except BaseException:
+            self._stop.set()
             for _, future in futures:
                 future.cancel()
             # Requests already sent get a moment to finish, so their own
@@ -523,6 +532,8 @@ class ModelSync:
     def _attempt(self, item):
         """Send one item's write; a failure that is about this item only marks it."""
         action, args = item.request
+        if self._stop.is_set():
+            return  # the run is stopping: not sent
         item.status = "sending"
         try:
             if action == "create":
@@ -537,11 +548,13 @@ class ModelSync:
             else:
                 self.credentials.update(*args)
         except exceptions.ConnectionFailure as exc:
+            self._stop.set()
             item.reason = f"connection lost: {exc}"
             if not exc.maybe_received:
                 item.status = "not done"
             raise
         except (exceptions.Unauthorized, exceptions.Forbidden) as exc:
+            self._stop.set()
             item.status, item.reason = "not done", str(exc)
             raise  # not about this item: stop the whole run
         except exceptions.CLIError as exc:
