@@ -510,7 +510,8 @@ class ModelSync:
                     if on_done:
                         on_done(item)
             models = [item for item in writes if item.kind == "model"]
-            futures = [(item, pool.submit(self._attempt, item)) for item in models]
+            for item in models:  # a loop: a Ctrl-C part-way keeps what was submitted
+                futures.append((item, pool.submit(self._attempt, item)))
             for item, future in futures:
                 future.result()
                 if on_done:
