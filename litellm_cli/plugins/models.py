@@ -348,8 +348,15 @@ class _SyncCommand(Lister):
         """Execute ``plan`` (unless --dry-run); rows as (columns, rows), failures exit 1."""
         if not parsed_args.dry_run:
             progress = _Progress(self.app.stderr, len(plan.writes))
+
+            def done(item):
+                if item.status == "failed":  # as soon as known, in file order
+                    progress.end()
+                    self.warn(f"Failed to {self.verb} {item.kind} {item.name}: {item.reason}")
+                progress.step(item)
+
             try:
-                sync.execute(plan, on_done=progress.step)
+                sync.execute(plan, on_done=done)
             except BaseException:
                 # Stopped part-way (Ctrl-C, the proxy went away): say exactly what was
                 # done before the error is reported.
@@ -364,7 +371,8 @@ class _SyncCommand(Lister):
         failures = _failures(plan)
         if failures:
             self.produce_output(parsed_args, columns, rows)
-            raise exceptions.CLIError(f"{failures} failed to {self.verb}")
+            raise exceptions.CLIError(f"{failures} are invalid" if parsed_args.dry_run
+                                      else f"{failures} failed to {self.verb}")
         return columns, rows
 
 
@@ -547,9 +555,9 @@ class _Progress:
             self.stream.flush()
 
     def end(self):
+        """Move off the bar's line (for a message, or at the end)."""
         if self.shown and self.done:
             self.stream.write("\n")
-            self.shown = False
 
 
 _LABELS = {

@@ -358,8 +358,9 @@ def test_import_credential_list_then_a_model_using_it_answers_chat(cli, cleanup,
 def test_import_judges_each_entry_on_its_own(cli, cleanup, tmp_path):
     path = _import_file(tmp_path, cleanup, "models-invalid-entry.yaml")
     dry = cli("models", "import", path, "--dry-run", "-f", "json")
-    assert dry.rc == 0, dry
+    assert dry.rc == 1, dry
     assert [r["status"] for r in dry.json()] == ["would create", "would create", "failed"]
+    assert dry.err.rstrip().endswith("Error: 1 of 3 models are invalid")
 
     res = cli("models", "import", path, "-f", "json")
     assert res.rc == 1, res
