@@ -605,30 +605,44 @@ class ModelSync:
     # -- export -----------------------------------------------------------
 
     def export(self):
-        """``(config, config_only)``: a proxy config of the database deployments
-        (and the credentials they use), without secrets; ``config_only`` counts
-        the config-file deployments left out."""
-        deployments = self.models.info()
-        entries, config_only, used = [], 0, []
-        for deployment in deployments:
+        """An Export of the database deployments, read as the proxy sends them."""
+        return Export(self)
+
+
+class Export:
+    """A proxy config of the database deployments, without secrets.
+
+    ``models()`` yields the model_list entries as the proxy's answer arrives
+    (memory stays flat); afterwards ``credentials()`` is the credential_list
+    of the credentials those use, and ``config_only`` counts the config-file
+    deployments left out.
+    """
+
+    def __init__(self, sync):
+        self.sync = sync
+        self.config_only = 0
+        self.credential_names = []
+
+    def models(self):
+        for deployment in self.sync.models.iter_info():
             if not _in_db(deployment):
-                config_only += 1
+                self.config_only += 1
                 continue
             entry = export_entry(deployment)
-            entries.append(entry)
             name = entry["litellm_params"].get("litellm_credential_name")
-            if name and name not in used:
-                used.append(name)
-        config = {"model_list": entries}
-        if used:
-            stored = {c.get("credential_name"): c for c in self.credentials.list()}
-            config["credential_list"] = [
-                {"credential_name": name,
+            if name and name not in self.credential_names:
+                self.credential_names.append(name)
+            yield entry
+
+    def credentials(self):
+        if not self.credential_names:
+            return []
+        stored = {c.get("credential_name"): c for c in self.sync.credentials.list()}
+        return [{"credential_name": name,
                  "credential_info": {k: v for k, v in
                                      (stored[name].get("credential_info") or {}).items()
                                      if k != META}}
-                for name in used if name in stored]
-        return config, config_only
+                for name in self.credential_names if name in stored]
 
 
 _DONE = {"create": "created", "update": "updated", "delete": "deleted",

@@ -496,28 +496,35 @@ class ExportModel(Command):
     def take_action(self, parsed_args):
         from litellm_cli.api.model_sync import ModelSync
 
-        config, config_only = ModelSync(self.session).export()
+        export = ModelSync(self.session).export()
         if parsed_args.output:
-            _write_new_file(parsed_args.output, lambda out: _dump_config(config, out))
+            counts = _write_new_file(parsed_args.output, lambda out: _dump_export(export, out))
         else:
-            _dump_config(config, self.app.stdout)
-        credentials = len(config.get("credential_list", ()))
-        self.warn(f"Exported {len(config['model_list'])} deployments and {credentials} "
-                  f"credentials; left out {config_only} from the proxy's config file")
+            counts = _dump_export(export, self.app.stdout)
+        self.warn("Exported {} deployments and {} credentials; left out {} from the proxy's "
+                  "config file".format(*counts, export.config_only))
 
 
-def _dump_config(config, out):
-    """YAML, one entry at a time: memory stays flat however many deployments."""
+def _dump_export(export, out):
+    """YAML, one entry at a time as the proxy's answer arrives; returns the counts."""
     import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    for key in ("model_list", "credential_list"):
-        if key not in config:
-            continue
-        out.write(f"{key}:\n" if config[key] else f"{key}: []\n")
-        for entry in config[key]:
+
+    def dump_list(key, entries):
+        count = 0
+        for entry in entries:
+            out.write("" if count else f"{key}:\n")
             out.write(yaml.dump([entry], Dumper=dumper, sort_keys=False, allow_unicode=True,
                                 default_flow_style=False))
+            count += 1
+        if not count:
+            out.write(f"{key}: []\n")
+        return count
+
+    models = dump_list("model_list", export.models())
+    credentials = export.credentials()
+    return models, dump_list("credential_list", credentials) if credentials else 0
 
 
 def _write_new_file(path, write):
@@ -530,7 +537,7 @@ def _write_new_file(path, write):
         raise exceptions.UsageError(f"-o: cannot create {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            write(out)
+            return write(out)
     except BaseException:
         os.unlink(path)
         raise

@@ -198,32 +198,64 @@ def test_export_leaves_out_secrets_derived_info_and_config_deployments():
     sync, _ = _sync(deployed, [{"credential_name": "c", "credential_values": {"api_key": "x*"},
                                 "credential_info": {"custom_llm_provider": "azure",
                                                     META: {"secrets": {}}}}])
-    config, config_only = sync.export()
-    assert config_only == 1
-    assert config == {
-        "model_list": [{"model_name": "a",
-                        "litellm_params": {"model": "openai/gpt-4o", "rpm": 5,
-                                           "litellm_credential_name": "c"},
-                        "model_info": {"id": "id-a", "description": "d",
-                                       "input_cost_per_token": 2e-06}}],
-        "credential_list": [{"credential_name": "c",
-                             "credential_info": {"custom_llm_provider": "azure"}}]}
+    export = sync.export()
+    assert list(export.models()) == [
+        {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o", "rpm": 5,
+                                               "litellm_credential_name": "c"},
+         "model_info": {"id": "id-a", "description": "d", "input_cost_per_token": 2e-06}}]
+    assert export.config_only == 1
+    assert export.credentials() == [{"credential_name": "c",
+                                     "credential_info": {"custom_llm_provider": "azure"}}]
 
 
 def test_an_export_applied_to_the_same_proxy_changes_nothing():
+    import io
+
     import yaml
 
-    from litellm_cli.plugins.models import _dump_config
+    from litellm_cli.plugins.models import _dump_export
 
     entries = [dict(_model("a", api_key="k", rpm=5), model_info={"access_groups": ["g"]}),
                _model("b", temperature=0.5)]
     deployed = [_stored(entries[0], "id-a"), _stored(entries[1], "id-b", record=False)]
     sync, _ = _sync(deployed)
-    config, _ = sync.export()
-    import io
-
     text = io.StringIO()
-    _dump_config(config, text)
-    assert yaml.safe_load(text.getvalue()) == config
+    assert _dump_export(sync.export(), text) == (2, 0)
+    config = yaml.safe_load(text.getvalue())
+    assert [e["model_info"]["id"] for e in config["model_list"]] == ["id-a", "id-b"]
+    assert config["model_list"][0]["model_info"]["access_groups"] == ["g"]
     plan = sync.plan_apply(parse_config(text.getvalue(), "export"), prune=True)
     assert [i.status for i in plan.items] == ["unchanged", "unchanged"] and plan.writes == []
+
+
+def test_an_empty_export_is_still_a_config():
+    import io
+
+    import yaml
+
+    from litellm_cli.plugins.models import _dump_export
+
+    text = io.StringIO()
+    sync, _ = _sync([_stored(_model("cfg"), "id-cfg", db=False)])
+    assert _dump_export(sync.export(), text) == (0, 0)
+    assert yaml.safe_load(text.getvalue()) == {"model_list": []}
+
+
+@pytest.mark.parametrize("size", [1, 3, 64, 1 << 20])
+def test_deployments_are_parsed_one_at_a_time_whatever_the_chunks(size):
+    import json
+
+    from litellm_cli.api.models import _array_items
+
+    items = [{"n": i, "text": "é, ] } \" [" * i} for i in range(30)]
+    body = json.dumps({"data": items}).encode()
+    chunks = (body[i:i + size] for i in range(0, len(body), size))
+    assert list(_array_items(chunks, "data")) == items
+
+
+@pytest.mark.parametrize("body", [b'{"data": [{"a": 1}, {"b"', b'{"error": "x"}', b"<html>"])
+def test_a_cut_or_foreign_answer_is_an_error_not_a_short_list(body):
+    from litellm_cli.api.models import _array_items
+
+    with pytest.raises(exceptions.CLIError, match="ended early"):
+        list(_array_items([body], "data"))

@@ -37,6 +37,13 @@ class FakeSession:
     def get_json(self, path, params=None):
         return self._answer("GET", path, params=params)
 
+    def get(self, path, params=None, stream=False):
+        """A streamed answer, sent in small chunks so parsing must wait for the rest."""
+        body = json.dumps(self._answer("GET", path, params=params)).encode()
+        return types.SimpleNamespace(
+            iter_content=lambda size: (body[i:i + 7] for i in range(0, len(body), 7)),
+            close=lambda: None)
+
     def post_json(self, path, body=None):
         return self._answer("POST", path, body=body)
 
