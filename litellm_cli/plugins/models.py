@@ -275,7 +275,8 @@ never written, not even masked, and their absence in the file never clears
 them on the proxy. Cost and capability fields the proxy fills in from its
 price map are left out, except the ones this tool wrote. Deployments from the
 proxy's config file (not in the database) are left out and counted on
-stderr. -o FILE writes a new file readable by its owner only."""
+stderr. -o FILE writes FILE readable by its owner only (mode 0600), replacing
+it only once the export is complete."""
 
 IMPORT_COLUMNS = ("kind", "name", "upstream_model", "access_groups", "id", "status", "reason")
 APPLY_COLUMNS = ("kind", "name", "upstream_model", "id", "status", "changes", "reason")
@@ -490,7 +491,8 @@ class ExportModel(Command):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument("-o", "--output", metavar="FILE",
-                            help="write to FILE (created new, mode 0600) instead of stdout")
+                            help="write to FILE (replaced whole, readable by its owner only) "
+                                 "instead of stdout")
         return parser
 
     def take_action(self, parsed_args):
@@ -498,7 +500,7 @@ class ExportModel(Command):
 
         export = ModelSync(self.session).export()
         if parsed_args.output:
-            counts = _write_new_file(parsed_args.output, lambda out: _dump_export(export, out))
+            counts = _write_private_file(parsed_args.output, lambda out: _dump_export(export, out))
         else:
             counts = _dump_export(export, self.app.stdout)
         self.warn("Exported {} deployments and {} credentials; left out {} from the proxy's "
@@ -527,20 +529,28 @@ def _dump_export(export, out):
     return models, dump_list("credential_list", credentials) if credentials else 0
 
 
-def _write_new_file(path, write):
-    """Write a new file only its owner can read; a partial file is removed."""
+def _write_private_file(path, write):
+    """``write(out)`` into a new file only its owner can read, which then takes
+    the place of ``path``: an interrupted export never leaves a partial file."""
     import os
+    import tempfile
 
+    folder = os.path.dirname(os.path.abspath(path))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".litellm-export-")  # mode 0600
     except OSError as exc:
-        raise exceptions.UsageError(f"-o: cannot create {path}: {exc.strerror}") from None
+        raise exceptions.UsageError(f"-o: cannot write in {folder}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            return write(out)
+            result = write(out)
+        os.replace(temporary, path)
+    except OSError as exc:
+        os.unlink(temporary)
+        raise exceptions.UsageError(f"-o: cannot write {path}: {exc.strerror}") from None
     except BaseException:
-        os.unlink(path)
+        os.unlink(temporary)
         raise
+    return result
 
 
 class _Progress:

@@ -596,7 +596,7 @@ def test_progress_bar_only_on_a_terminal_and_for_long_runs():
         assert stream.getvalue() == "" or shown
 
 
-def test_export_writes_a_new_private_file_and_refuses_to_overwrite(tmp_path):
+def test_export_writes_a_private_file_replacing_it_only_when_complete(tmp_path):
     import os
     import stat
 
@@ -605,11 +605,19 @@ def test_export_writes_a_new_private_file_and_refuses_to_overwrite(tmp_path):
     session = _proxy([_db("a", "id-a", {"model": "openai/gpt-4o", "api_key": "masked"},
                           description="d", input_cost_per_token=1e-06)])
     out = tmp_path / "out.yaml"
+    out.write_text("old\n")
+    os.chmod(out, 0o644)
     _, app = run(plugin.ExportModel, ["-o", str(out)], session)
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     assert yaml.safe_load(out.read_text()) == {"model_list": [
         {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o"},
          "model_info": {"id": "id-a", "description": "d"}}]}
     assert "Exported 1 deployments" in app.stderr.getvalue()
-    with pytest.raises(exceptions.UsageError, match="cannot create"):
+
+    session.answers[("GET", "/model/info")] = exceptions.ConnectionFailure("lost")
+    with pytest.raises(exceptions.ConnectionFailure):
         run(plugin.ExportModel, ["-o", str(out)], session)
+    assert yaml.safe_load(out.read_text())["model_list"][0]["model_name"] == "a"
+    assert sorted(os.listdir(tmp_path)) == ["out.yaml"]
+    with pytest.raises(exceptions.UsageError, match="cannot write in"):
+        run(plugin.ExportModel, ["-o", str(tmp_path / "no" / "such.yaml")], session)
