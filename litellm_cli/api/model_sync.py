@@ -343,33 +343,31 @@ def _match(entries, deployments):
             claimed.add(wanted)
         else:
             claimed.add(wanted)  # to be created with this id
-    by_print, unrecorded = {}, []
+    by_print, by_content = {}, {}
     for deployment in deployments:
         printed = _record(deployment).get("fingerprint")
         if printed:
             by_print.setdefault(printed, []).append(deployment)
         else:
-            unrecorded.append(deployment)
-    for index, entry in enumerate(entries):
-        if index in matches or index in errors or entry.info.get("id") is not None:
-            continue
-        for deployment in by_print.get(fingerprint(entry.data["model_name"], entry.params), ()):
-            if _id(deployment) not in claimed:
-                matches[index] = deployment
-                claimed.add(_id(deployment))
-                break
-    for index, entry in enumerate(entries):
-        if index in matches or index in errors or entry.info.get("id") is not None:
-            continue
-        visible = _visible_params(entry.params)
-        for deployment in unrecorded:
-            if (_id(deployment) not in claimed
-                    and deployment.get("model_name") == entry.data["model_name"]
-                    and _visible_params(deployment.get("litellm_params") or {}) == visible):
-                matches[index] = deployment
-                claimed.add(_id(deployment))
-                break
+            by_content.setdefault(_content(deployment), []).append(deployment)
+    for table, key in ((by_print, lambda e: fingerprint(e.data["model_name"], e.params)),
+                       (by_content, _content)):
+        for index, entry in enumerate(entries):
+            if index in matches or index in errors or entry.info.get("id") is not None:
+                continue
+            for deployment in table.get(key(entry), ()):
+                if _id(deployment) not in claimed:
+                    matches[index] = deployment
+                    claimed.add(_id(deployment))
+                    break
     return matches, errors, claimed
+
+
+def _content(model):
+    """What can be compared of a deployment without its secrets (an entry or a deployment)."""
+    data = model.data if isinstance(model, Entry) else model
+    params = _visible_params(_mapping(data.get("litellm_params")))
+    return _canonical([data.get("model_name"), params])
 
 
 def _id(deployment):
@@ -438,13 +436,13 @@ class ModelSync:
 
     def _plan_update(self, entry, deployment):
         ident = _id(deployment)
-        if not _in_db(deployment):
-            return Item("model", entry.name, "failed", entry, deployment, ident,
-                        reason="a deployment from the proxy's config file; the API cannot "
-                               "change it")
         changes = _model_changes(entry, deployment)
         if not changes:
             return Item("model", entry.name, "unchanged", entry, deployment, ident)
+        if not _in_db(deployment):
+            return Item("model", entry.name, "failed", entry, deployment, ident, changes,
+                        reason="a deployment from the proxy's config file; the API cannot "
+                               "change it")
         item = Item("model", entry.name, "would update", entry, deployment, ident, changes)
         changed = {c["field"] for c in changes}
         params = {k: v for k, v in entry.params.items() if f"litellm_params.{k}" in changed}

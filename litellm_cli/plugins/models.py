@@ -444,8 +444,8 @@ class ApplyModel(_SyncCommand):
         return self.run_plan(parsed_args, sync, plan, APPLY_COLUMNS, self._row)
 
     def _row(self, item):
-        return (item.kind, item.name, item.upstream_model, item.id, _status_word(item.status, self.verb),
-                ChangesColumn(item.changes), item.reason)
+        return (item.kind, item.name, item.upstream_model, item.id,
+                _status_word(item.status, self.verb), ChangesColumn(item.changes), item.reason)
 
 
 class DiffModel(_SyncCommand):

@@ -17,8 +17,12 @@ import time
 import pytest
 import yaml
 
+from . import test_models
 from .conftest import CLI, cli_env
-from .test_models import DATA, _proxy_models, cleanup  # noqa: F401 - the fixture
+from .test_models import DATA, _proxy_models
+
+# The same fixture: deletes every model named with the test's unique string.
+cleanup = test_models.cleanup
 
 UPSTREAM = {"model": "openai/gpt-4o", "api_base": "http://127.0.0.1:9/v1",
             "mock_response": "hello"}
@@ -56,8 +60,8 @@ def _writes(res):
             if line.startswith("REQ: curl") and " -X GET " not in line]
 
 
-def test_load_balanced_file_imported_twice_has_each_deployment_exactly_once(cli, cleanup,
-                                                                             tmp_path):
+def test_load_balanced_file_imported_twice_has_each_deployment_exactly_once(
+        cli, cleanup, tmp_path):
     path = _lb_file(tmp_path, cleanup)
     first = cli("models", "import", path, "-f", "json")
     assert first.rc == 0, first

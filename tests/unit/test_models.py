@@ -367,7 +367,8 @@ def test_import_creates_credentials_first_and_never_overwrites_one(tmp_path):
 
 
 def test_filters_import_only_the_credentials_the_selected_models_use(tmp_path):
-    models = [{"model_name": "a", "litellm_params": {"model": "gpt", "litellm_credential_name": "x"}},
+    models = [{"model_name": "a", "litellm_params": {"model": "gpt",
+                                                     "litellm_credential_name": "x"}},
               {"model_name": "b", "litellm_params": {"model": "claude",
                                                      "litellm_credential_name": "y"}}]
     config = {"model_list": models, "credential_list": [
