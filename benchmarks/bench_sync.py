@@ -107,7 +107,7 @@ def main():
                     else:
                         path = os.path.join(tmp, f"{prefix}.yaml")
                         write_config(path, prefix, args.count)
-                        wall, _, rc = measure([cli, *way.split()[1:], path], runs=1, env=env)
+                        wall, _, rc = measure([cli, *way.split(), path], runs=1, env=env)
                         if rc != 0:
                             sys.exit(f"{way}: exit code {rc}")
                     check(api, prefix, args.count, way)

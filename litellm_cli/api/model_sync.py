@@ -680,8 +680,8 @@ def _plan_credential_update(entry, current):
     item = Item("credential", entry.name, "would update", entry, changes=changes)
     changed = {c["field"] for c in changes}
     new_values = {k: v for k, v in values.items() if f"credential_values.{k}" in changed}
-    new_info = {k: v for k, v in entry.data["credential_info"].items()
-                if f"credential_info.{k}" in changed}
-    new_info[META] = {"secrets": {**known, **_credential_record(values)["secrets"]}}
+    # The whole info: PATCH /credentials/{name} may replace it rather than merge.
+    new_info = {**info, **entry.data["credential_info"],
+                META: {"secrets": {**known, **_credential_record(values)["secrets"]}}}
     item.request = ("update_credential", (entry.name, new_values, new_info))
     return item

@@ -184,6 +184,9 @@ def test_credentials_are_created_updated_by_hash_and_need_values_to_be_created()
     assert [i.status for i in plan.items] == ["unchanged", "would update", "failed",
                                               "would create"]
     assert plan.items[1].request[1][1] == {"api_key": "k2"}
+    # The whole info is sent: the proxy replaces credential_info on update.
+    info = plan.items[1].request[1][2]
+    assert info["custom_llm_provider"] == "openai" and "k2" not in repr(info)
     assert "no credential_values" in plan.items[2].reason
 
 
