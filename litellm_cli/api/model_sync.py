@@ -426,11 +426,17 @@ class ModelSync:
             else:
                 items.append(self._plan_update(entry, deployment))
         if prune:
+            # An entry that could not be read may be the one a deployment stands for.
+            unsure = any(i.status == "failed" for i in items if i.kind == "model")
             for deployment in deployments:
                 if _in_db(deployment) and _id(deployment) not in claimed:
                     item = Item("model", deployment.get("model_name"), "would delete",
                                 deployment=deployment, ident=_id(deployment))
-                    item.request = ("delete", (item.id,))
+                    if unsure:
+                        item.status = "failed"
+                        item.reason = "not deleted: the file has entries in error"
+                    else:
+                        item.request = ("delete", (item.id,))
                     items.append(item)
         return Plan(items, verb)
 

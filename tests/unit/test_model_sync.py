@@ -169,6 +169,16 @@ def test_a_config_file_deployment_is_never_changed_or_pruned():
                                                       ("would delete", "id-db")]
 
 
+def test_prune_deletes_nothing_while_an_entry_is_in_error():
+    deployed = [_stored(_model("a"), "id-a"), _stored(_model("b"), "id-b")]
+    sync, _ = _sync(deployed)
+    plan = sync.plan_apply(_config(dict(_model("a"), model_info={"id": "id-a"}),
+                                   {"model_name": "b", "model_info": "typo"}), prune=True)
+    assert [(i.status, i.id) for i in plan.items] == [
+        ("unchanged", "id-a"), ("failed", None), ("failed", "id-b")]
+    assert plan.writes == [] and plan.items[2].reason.startswith("not deleted")
+
+
 def test_credentials_are_created_updated_by_hash_and_need_values_to_be_created():
     recorded = {"credential_name": "old", "credential_values": {"api_key": "sk****"},
                 "credential_info": {"custom_llm_provider": "openai",
