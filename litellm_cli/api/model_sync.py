@@ -427,7 +427,7 @@ class ModelSync:
                 items.append(self._plan_update(entry, deployment))
         if prune:
             # An entry that could not be read may be the one a deployment stands for.
-            unsure = any(i.status == "failed" for i in items if i.kind == "model")
+            unsure = bool(errors) or len(valid) < len(config.models)
             for deployment in deployments:
                 if _in_db(deployment) and _id(deployment) not in claimed:
                     item = Item("model", deployment.get("model_name"), "would delete",
