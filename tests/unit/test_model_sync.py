@@ -272,3 +272,36 @@ def test_a_cut_or_foreign_answer_is_an_error_not_a_short_list(body):
 
     with pytest.raises(exceptions.CLIError, match="ended early"):
         list(_array_items([body], "data"))
+
+
+def test_an_update_whose_answer_was_lost_is_checked_before_it_is_reported():
+    old = dict(_model("a", rpm=5), model_info={"id": "id-a"})
+    new = dict(_model("a", rpm=6), model_info={"id": "id-a"})
+    deployed = [_stored(old, "id-a")]
+    sync, session = _sync(deployed)
+    plan = sync.plan_apply(_config(new))
+    stored, proxy_gets_it = {}, [True]
+
+    def patch(body):
+        if proxy_gets_it[0]:
+            stored.update(body)  # the proxy stored it; the answer never came back
+        return exceptions.ConnectionFailure("connection reset")
+
+    def info(params):
+        if not params:
+            return {"data": deployed}
+        return {"data": [{**deployed[0], "model_info": {**deployed[0]["model_info"],
+                                                        **stored.get("model_info", {})}}]}
+
+    session.answers[("PATCH", "/model/id-a/update")] = patch
+    session.answers[("GET", "/model/info")] = info
+    with pytest.raises(exceptions.ConnectionFailure):
+        sync.execute(plan)
+    assert (plan.items[0].status, plan.items[0].reason) == ("updated", "checked after the stop")
+
+    stored.clear()
+    proxy_gets_it[0] = False  # this time the proxy never got it
+    plan = sync.plan_apply(_config(new))
+    with pytest.raises(exceptions.ConnectionFailure):
+        sync.execute(plan)
+    assert plan.items[0].status == "not done"
