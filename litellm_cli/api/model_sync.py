@@ -415,9 +415,11 @@ class ModelSync:
             if index in errors:
                 items.append(Item("model", entry.name, "failed", entry, reason=errors[index]))
             elif deployment is None:
+                # The id is chosen here, so a create whose answer is lost can be looked up;
+                # it is shown once the deployment exists.
                 item = Item("model", entry.name, "would create", entry,
-                            ident=entry.info.get("id") or str(uuid.uuid4()))
-                info = {**entry.info, "id": item.id, META: _new_record(entry)}
+                            ident=entry.info.get("id"))
+                info = {**entry.info, "id": item.id or str(uuid.uuid4()), META: _new_record(entry)}
                 item.request = ("create", (entry.data["model_name"], entry.params, info))
                 items.append(item)
             elif verb == "import":
@@ -564,10 +566,10 @@ class ModelSync:
             raise  # not about this item: stop the whole run
         except exceptions.CLIError as exc:
             item.status, item.reason = "failed", str(exc)
-            if action == "create":
-                item.id = None  # no deployment has it
         else:
             item.status = _DONE[action]
+            if action == "create":
+                item.id = args[2]["id"]
 
     def _settle(self, writes):
         """After a stop: every write says what became of it."""
@@ -583,8 +585,12 @@ class ModelSync:
                 landed = None
             if landed:
                 item.status, item.reason = _DONE[item.request[0]], "checked after the stop"
+                if item.request[0] == "create":
+                    item.id = item.request[1][2]["id"]
             elif landed is None or item.in_flight:
                 item.status = "unknown"
+                if item.request[0] == "create":
+                    item.id = item.request[1][2]["id"]  # to look it up
                 item.reason = "still being sent when the run stopped; check it, or run again"
             else:
                 item.status = "not done"
@@ -594,7 +600,7 @@ class ModelSync:
         action, args = item.request
         if action in ("create", "delete"):
             try:
-                self.models.get(item.id)
+                self.models.get(args[2]["id"] if action == "create" else args[0])
                 present = True
             except exceptions.NotFound:
                 present = False

@@ -301,6 +301,7 @@ def test_dry_run_only_reads_and_shows_what_would_be_created_and_skipped(tmp_path
         ("model", "a", "skipped"), ("model", "b", "would create"),
         ("model", "c", "would create")]
     assert rows[2]["id"] == "old-a" and rows[2]["reason"] == "already on the proxy"
+    assert rows[3]["id"] is None  # an id is shown once the deployment exists
     assert err == ("Dry run, nothing changed. Credentials: 1 would be created, "
                    "1 would be skipped; models: 2 would be created, 1 would be skipped\n")
 
