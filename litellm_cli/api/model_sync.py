@@ -30,6 +30,7 @@ left out of the file, and any secret, is left as it is on the proxy.
 
 import hashlib
 import json
+import re
 import threading
 import uuid
 
@@ -68,6 +69,9 @@ _DERIVED_PREFIXES = ("supports_", "supported_", "max_", "cache_", "token_count_"
                      "prompt_cache")
 
 
+_URL_PASSWORD = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/@:?#]*:[^/@?#]*@")
+
+
 def _words(name):
     return str(name).lower().replace("-", "_").split("_")
 
@@ -86,8 +90,10 @@ def _holds_sensitive(value):
 
 
 def is_secret_param(name, value=None):
-    """True for a litellm_params field the proxy never shows as written."""
-    return name in _DROPPED or _sensitive_name(name) or _holds_sensitive(value)
+    """True for a litellm_params field the proxy never shows as written, or
+    one holding a URL with a password (never written out either)."""
+    return (name in _DROPPED or _sensitive_name(name) or _holds_sensitive(value)
+            or bool(isinstance(value, str) and _URL_PASSWORD.match(value)))
 
 
 def _canonical(value):

@@ -270,9 +270,9 @@ model_info (with its id, so apply finds the same deployment again), and a
 credential_list with the credentials those use. Importing or applying the
 file against the same proxy changes nothing.
 
-Secrets the proxy does not give back (api_key, credential values...) are
-never written, not even masked, and their absence in the file never clears
-them on the proxy. Cost and capability fields the proxy fills in from its
+Secrets the proxy does not give back (api_key, credential values...) and URLs
+with a password in them are never written, not even masked, and their absence
+in the file never clears them on the proxy. Cost and capability fields the proxy fills in from its
 price map are left out, except the ones this tool wrote. Deployments from the
 proxy's config file (not in the database) are left out and counted on
 stderr. -o FILE writes FILE readable by its owner only (mode 0600), replacing

@@ -82,6 +82,12 @@ def test_secret_params_are_the_ones_the_proxy_hides(name, secret):
     assert model_sync.is_secret_param(name, "v") is secret
 
 
+def test_a_url_with_a_password_counts_as_secret():
+    assert model_sync.is_secret_param("api_base", "https://user:pw@host/v1")
+    assert not model_sync.is_secret_param("api_base", "https://host/v1?a=b@c")
+    assert not model_sync.is_secret_param("api_base", "https://user@host/v1")
+
+
 def test_a_param_holding_a_secret_inside_counts_as_secret():
     assert model_sync.is_secret_param("extra_headers", {"Authorization": "Bearer x"})
     assert not model_sync.is_secret_param("extra_headers", {"X-Team": "a"})
