@@ -32,6 +32,16 @@ class CredentialsAPI:
                 "credential_values": values}
         return self.session.post_json("/credentials", body)
 
+    def update(self, name, values=None, info=None):
+        """Change the given values and info fields of a credential; others are kept."""
+        from litellm_cli.session import decode_json
+
+        body = {"credential_name": name, "credential_values": values or {},
+                "credential_info": info or {}}
+        # A merge of the same values twice is harmless, so retrying is safe.
+        return decode_json(self.session.patch(f"/credentials/{_quoted(name)}", json=body,
+                                              idempotent=True))
+
     def delete(self, name):
         """Remove a credential (NotFound if unknown)."""
         from litellm_cli.session import decode_json

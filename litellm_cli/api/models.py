@@ -21,6 +21,46 @@ FIND_PAGE_SIZE = 100
 _UNSERVED = re.compile(r"saved to the database, but the model id\(s\) \[([^\]]*)\] are not live")
 
 
+CHUNK_SIZE = 1 << 16
+
+
+def _array_items(chunks, key):
+    """The items of the list under ``key`` in a JSON object sent in ``chunks``
+    (bytes), one at a time; only one item is held in memory."""
+    import codecs
+    import json
+
+    decoder, text = json.JSONDecoder(), codecs.getincrementaldecoder("utf-8")()
+    chunks, buffer = iter(chunks), ""
+
+    def more():
+        nonlocal buffer
+        chunk = next(chunks, None)
+        if chunk is None:
+            raise exceptions.CLIError(f"the proxy's answer ended early or has no {key!r} list")
+        buffer += text.decode(chunk)
+
+    start = re.compile(rf'"{re.escape(key)}"\s*:\s*\[')
+    while not (found := start.search(buffer)):
+        more()
+    position = found.end()
+    while True:
+        while position < len(buffer) and buffer[position] in " \t\r\n,":
+            position += 1
+        if position == len(buffer):
+            more()
+            continue
+        if buffer[position] == "]":
+            return
+        try:
+            item, end = decoder.raw_decode(buffer, position)
+        except ValueError:  # not all there yet
+            more()
+            continue
+        yield item
+        buffer, position = buffer[end:], 0
+
+
 def _not_found(error):
     """The proxy answers 400 for some unknown model ids; make those a NotFound."""
     if isinstance(error, exceptions.BadRequest) and "not found" in error.details.lower():
@@ -48,6 +88,15 @@ class ModelsAPI:
             return self.session.get_json("/model/info", params=params).get("data", [])
         except exceptions.BadRequest as exc:
             raise _not_found(exc) from None
+
+    def iter_info(self):
+        """Every deployment, as ``info()``, parsed as the answer arrives: memory
+        stays flat however many deployments there are."""
+        response = self.session.get("/model/info", stream=True)
+        try:
+            yield from _array_items(response.iter_content(CHUNK_SIZE), "data")
+        finally:
+            response.close()
 
     def get(self, model_id):
         """One deployment by its id."""
@@ -99,12 +148,12 @@ class ModelsAPI:
                                    request_id=error.request_id, method=error.method,
                                    url=error.url, body=error.body) from None
 
-    def update(self, model_id, litellm_params=None, model_info=None):
-        """Change only the given params and info fields of a deployment.
+    def update(self, model_id, litellm_params=None, model_info=None, model_name=None):
+        """Change only the given params and info fields (and the name) of a deployment.
 
         Uses ``PATCH /model/{id}/update``, which merges into what is stored.
         """
-        body = {}
+        body = {"model_name": model_name} if model_name else {}
         if litellm_params:
             body["litellm_params"] = litellm_params
         # Without the id in model_info the proxy stores a fresh random id there.

@@ -1,15 +1,15 @@
-"""``litellm-proxy models ...``: list, inspect, add, change, remove and import models."""
+"""``litellm-proxy models ...``: list, inspect, add, change and remove models, and keep
+them as code (import, diff, apply, export; the engine is litellm_cli.api.model_sync)."""
 
 import datetime
 import re
 
 from litellm_cli import exceptions
-from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.api.models import ModelsAPI
-from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import JSONColumn
 from litellm_cli.redact import mask_data
-from litellm_cli.utils import parse_pairs, parse_yaml, split_list
+from litellm_cli.utils import parse_pairs, split_list
 
 
 def _params(model):
@@ -194,70 +194,107 @@ class DeleteModel(DeleteCommand):
         self.warn(f"Deleted model {parsed_args.model_id}")
 
 
-# -- import -------------------------------------------------------------------
+# -- config as code: import, diff, apply, export ------------------------------
 
-IMPORT_COLUMNS = ("kind", "name", "upstream_model", "access_groups", "id", "status", "reason")
-MAX_IMPORT_WORKERS = 10  # requests' default connection pool size
+MAX_WORKERS = 10  # requests' default connection pool size
 # The proxy reloads its whole model list under one lock on every /model/new,
 # so requests in flight only overlap their work outside that lock: measured
 # 1.1-1.3x faster than one at a time (benchmarks/bench_import.py). 4 keeps the
 # lock busy; more adds nothing but makes other clients' model writes wait.
-DEFAULT_IMPORT_WORKERS = 4
+DEFAULT_WORKERS = 4
+# A progress bar on a terminal for runs with more writes than this.
+PROGRESS_AFTER = 5
 
-IMPORT_EPILOG = """\
+IDENTITY_HELP = """\
+Which deployment an entry of the file is: the one with its model_info.id
+(models export writes it), else the one this tool last wrote from an entry
+with the same model_name and litellm_params (all of them, secrets included;
+a hash of them is kept in model_info.litellm_cli_sync), else one with the same
+model_name and the same params as the proxy shows them (secrets are never
+shown). Each deployment is at most one entry, so entries differing only in
+api_key (load balancing) are separate deployments.
+
+An entry with only a model_name uses it as litellm_params.model too (said on
+stderr). A bad entry fails on its own; the others still go through."""
+
+IMPORT_EPILOG = f"""\
 Credentials in the file's credential_list are imported first, since models can
 use them through litellm_credential_name (with a filter, only those that the
 selected models use). A credential whose name already exists is skipped, not
-overwritten.
+overwritten. A model that is already deployed is skipped, so importing the
+same file again creates nothing twice.
 
-A model that is already deployed is skipped, so importing the same file again
-creates nothing twice. A deployment counts as already there when one on the
-proxy (as GET /model/info lists it, read once before importing) or earlier in
-the file has the same model_name and the same litellm_params model, api_base
-and litellm_credential_name, compared as written.
+{IDENTITY_HELP}
 
 The output has one row per credential and model, in file order, with its
 status (created, skipped or failed) and the reason; a summary goes to stderr,
-and the exit code is 1 when anything failed. --dry-run reads the proxy to tell
-what it would skip and changes nothing."""
+and the exit code is 1 when anything failed. --dry-run reads the proxy and
+changes nothing. If the run is stopped (Ctrl-C, lost connection), a model
+that was being sent is checked on the proxy before it is reported."""
+
+APPLY_EPILOG = f"""\
+Makes the deployments stored in the proxy's database match FILE, like
+kubectl apply: creates what is missing, updates what differs in place (same
+id), leaves the rest alone (an unchanged file sends no write at all), and
+with --prune deletes database deployments the file does not list (after
+listing them and asking, on a terminal, unless --yes). Credentials in
+credential_list are created or updated the same way. Deployments from the
+proxy's own config file cannot be changed through the API and are never
+deleted.
+
+Only the fields an entry lists are compared and sent: a field left out of
+the file, and a secret the file does not give, stays as it is on the proxy.
+Secrets cannot be read back; a hash of each one sent is kept in
+model_info.litellm_cli_sync (credential_info for credentials) to tell when
+one changes.
+
+{IDENTITY_HELP}
+
+One row per item with its status (created, updated, unchanged, deleted,
+failed) and the changed fields (secrets masked); a summary on stderr; exit
+code 1 if anything failed."""
+
+DIFF_EPILOG = f"""\
+Shows, per deployment and credential, what 'models apply FILE' would do:
+create, update (each changed field, old -> new, secrets masked), unchanged,
+and with --prune delete. Reads the proxy only. Exit code 0 when there is
+nothing to do, 1 when there are differences, 2 when an entry of the file is
+invalid, other codes for errors (as diff and kubectl diff do).
+
+{IDENTITY_HELP}"""
+
+EXPORT_EPILOG = """\
+Writes a proxy config YAML of the deployments stored in the proxy's database:
+a model_list with each deployment's model_name, litellm_params and own
+model_info (with its id, so apply finds the same deployment again), and a
+credential_list with the credentials those use. Importing or applying the
+file against the same proxy changes nothing.
+
+Secrets the proxy does not give back (api_key, credential values...) and URLs
+with a password in them are never written, not even masked, and their absence
+in the file never clears them on the proxy. Cost and capability fields the proxy fills in from its
+price map are left out, except the ones this tool wrote. Deployments from the
+proxy's config file (not in the database) are left out and counted on
+stderr. -o FILE writes FILE readable by its owner only (mode 0600), replacing
+it only once the export is complete."""
+
+IMPORT_COLUMNS = ("kind", "name", "upstream_model", "access_groups", "id", "status", "reason")
+APPLY_COLUMNS = ("kind", "name", "upstream_model", "id", "status", "changes", "reason")
+DIFF_COLUMNS = ("action", "kind", "name", "upstream_model", "id", "changes", "reason")
 
 
-def _entry_error(path, where, needs):
-    return exceptions.UsageError(f"{path}: {where} {needs}")
+class ChangesColumn(JSONColumn):
+    """``field: old -> new`` lines in tables; the list of changes in json/yaml."""
+
+    def human_readable(self):
+        return "\n".join(f"{c['field']}: {_shown(c['old'])} -> {_shown(c['new'])}"
+                         for c in self._value)
 
 
-def load_config(path):
-    """``(credential_list, model_list)`` of a proxy config file, checked entry by entry."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
-    data = parse_yaml(text, path)
-    if not isinstance(data, dict) or "model_list" not in data:
-        raise exceptions.UsageError(f"{path} has no 'model_list' (the list of models to import)")
-    model_list, credential_list = data["model_list"], data.get("credential_list") or []
-    if not isinstance(model_list, list):
-        raise exceptions.UsageError(
-            f"{path}: 'model_list' must be a list of models, not {type(model_list).__name__}")
-    if not isinstance(credential_list, list):
-        raise exceptions.UsageError(f"{path}: 'credential_list' must be a list of credentials, "
-                                    f"not {type(credential_list).__name__}")
-    for index, entry in enumerate(model_list):
-        if not (isinstance(entry, dict) and isinstance(entry.get("model_name"), str)
-                and isinstance(entry.get("litellm_params"), dict)
-                and isinstance(entry["litellm_params"].get("model"), str)
-                and isinstance(entry.get("model_info") or {}, dict)):
-            raise _entry_error(path, f"model_list[{index}]",
-                               "needs a model_name and litellm_params.model "
-                               "(and model_info, if given, must be a mapping)")
-    for index, entry in enumerate(credential_list):
-        if not (isinstance(entry, dict) and isinstance(entry.get("credential_name"), str)
-                and isinstance(entry.get("credential_values"), dict)
-                and isinstance(entry.get("credential_info") or {}, dict)):
-            raise _entry_error(path, f"credential_list[{index}]",
-                               "needs a credential_name and credential_values (a mapping)")
-    return credential_list, model_list
+def _shown(value):
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _compile(pattern, option):
@@ -267,69 +304,88 @@ def _compile(pattern, option):
         raise exceptions.UsageError(f"{option}: invalid regular expression: {exc}") from None
 
 
-def _access_groups(entry):
-    groups = (entry.get("model_info") or {}).get("access_groups") or []
-    return [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else []
-
-
-def select_models(model_list, model_regex=None, group_regex=None):
-    """Entries whose upstream model matches ``model_regex`` and which have an
-    access group matching ``group_regex`` (each filter only when given)."""
-    return [
-        entry for entry in model_list
-        if (model_regex is None or model_regex.search(entry["litellm_params"]["model"]))
-        and (group_regex is None or any(group_regex.search(g) for g in _access_groups(entry)))
-    ]
-
-
-def deployment_key(model):
-    """What makes two deployments the same for ``models import`` (see its help)."""
-    params = _params(model)
-    values = (model.get("model_name"), params.get("model"), params.get("api_base"),
-              params.get("litellm_credential_name"))
-    return tuple(None if value is None else str(value) for value in values)
-
-
 def _workers(text):
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if not 1 <= value <= MAX_IMPORT_WORKERS:
+    if not 1 <= value <= MAX_WORKERS:
         raise exceptions.UsageError(
-            f"--workers: expected a whole number from 1 to {MAX_IMPORT_WORKERS}, got {text!r}")
+            f"--workers: expected a whole number from 1 to {MAX_WORKERS}, got {text!r}")
     return value
 
 
-class _Item:
-    """One credential or model of the file, and what became of it."""
-
-    def __init__(self, kind, entry, status=None, reason=None, ident=None):
-        self.kind, self.entry = kind, entry
-        self.status, self.reason, self.id = status, reason, ident
-
-    @property
-    def name(self):
-        return self.entry["credential_name" if self.kind == "credential" else "model_name"]
-
-    def row(self):
-        upstream = groups = None
-        if self.kind == "model":
-            upstream = self.entry["litellm_params"]["model"]
-            groups = JSONColumn(_access_groups(self.entry))
-        return self.kind, self.name, upstream, groups, self.id, self.status, self.reason
+def _add_file_argument(parser, what):
+    parser.add_argument("yaml_file", metavar="FILE",
+                        help=f"proxy config YAML with a model_list (and optionally a "
+                             f"credential_list) {what}; - reads stdin")
 
 
-class ImportModel(Lister):
+def _add_workers_option(parser):
+    parser.add_argument("--workers", metavar="N", type=_workers, default=DEFAULT_WORKERS,
+                        help=f"models sent to the proxy at the same time, 1 to "
+                             f"{MAX_WORKERS} (default {DEFAULT_WORKERS})")
+
+
+class _SyncCommand(Lister):
+    """What import, diff and apply share: reading the file, running a plan."""
+
+    verb = None  # "import" or "apply"
+
+    def read_config(self, parsed_args):
+        from litellm_cli.api.model_sync import read_config
+
+        config = read_config(parsed_args.yaml_file, self.app.stdin)
+        for note in config.notes:
+            self.warn(note)
+        return config
+
+    def sync(self, parsed_args):
+        from litellm_cli.api.model_sync import ModelSync
+
+        return ModelSync(self.session, getattr(parsed_args, "workers", DEFAULT_WORKERS))
+
+    def run_plan(self, parsed_args, sync, plan, columns, row):
+        """Execute ``plan`` (unless --dry-run); rows as (columns, rows), failures exit 1."""
+        if not parsed_args.dry_run:
+            progress = _Progress(self.app.stderr, len(plan.writes))
+
+            def done(item):
+                if item.status == "failed":  # as soon as known, in file order
+                    progress.end()
+                    self.warn(f"Failed to {self.verb} {item.kind} {item.name}: {item.reason}")
+                progress.step(item)
+
+            try:
+                sync.execute(plan, on_done=done)
+            except BaseException:
+                # Stopped part-way (Ctrl-C, the proxy went away): say exactly what was
+                # done before the error is reported.
+                progress.end()
+                self.produce_output(parsed_args, columns, [row(item) for item in plan.items])
+                self.warn(_summary(plan, False) + f". Stopped early: run the same "
+                          f"{self.verb} again to do the rest.")
+                raise
+            progress.end()
+        self.warn(_summary(plan, parsed_args.dry_run))
+        rows = [row(item) for item in plan.items]
+        failures = _failures(plan)
+        if failures:
+            self.produce_output(parsed_args, columns, rows)
+            raise exceptions.CLIError(f"{failures} are invalid" if parsed_args.dry_run
+                                      else f"{failures} failed to {self.verb}")
+        return columns, rows
+
+
+class ImportModel(_SyncCommand):
     """Add the models (and credentials) of a proxy config YAML file to the proxy"""
 
     _epilog = IMPORT_EPILOG
+    verb = "import"
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("yaml_file", metavar="FILE",
-                            help="YAML file with a model_list (and optionally a credential_list),"
-                                 " as in the proxy's config.yaml")
+        _add_file_argument(parser, "to import")
         parser.add_argument("--dry-run", action="store_true",
                             help="show what would be created and what skipped; change nothing")
         parser.add_argument("--only-models-matching-regex", metavar="REGEX",
@@ -337,156 +393,232 @@ class ImportModel(Lister):
         parser.add_argument("--only-access-groups-matching-regex", metavar="REGEX",
                             help="import only models with a model_info.access_groups item "
                                  "matching REGEX")
-        parser.add_argument("--workers", metavar="N", type=_workers,
-                            default=DEFAULT_IMPORT_WORKERS,
-                            help=f"models sent to the proxy at the same time, 1 to "
-                                 f"{MAX_IMPORT_WORKERS} (default {DEFAULT_IMPORT_WORKERS})")
+        _add_workers_option(parser)
         return parser
 
     def take_action(self, parsed_args):
-        credential_list, model_list = load_config(parsed_args.yaml_file)
         model_regex = _compile(parsed_args.only_models_matching_regex,
                                "--only-models-matching-regex")
         group_regex = _compile(parsed_args.only_access_groups_matching_regex,
                                "--only-access-groups-matching-regex")
-        selected = select_models(model_list, model_regex, group_regex)
-        if model_regex or group_regex:
-            used = {m["litellm_params"].get("litellm_credential_name") for m in selected}
-            credential_list = [c for c in credential_list if c["credential_name"] in used]
-        credentials, models = self._plan(credential_list, selected)
-        items = credentials + models
-        if not parsed_args.dry_run:
-            try:
-                self._create_credentials(credentials)
-                self._create_models(models, parsed_args.workers)
-            except BaseException:
-                # Stopped part-way (Ctrl-C, the proxy went away): say exactly what was done
-                # before the error is reported; a re-run skips what was created.
-                for item in items:
-                    if item.status == "would create":
-                        item.status, item.reason = "not imported", "the import stopped first"
-                self.produce_output(parsed_args, IMPORT_COLUMNS, [item.row() for item in items])
-                self.warn(_summary(items, False) + ". Stopped early: run the same import "
-                          "again to add the rest.")
-                raise
-        self.warn(_summary(items, parsed_args.dry_run))
-        rows = [item.row() for item in items]
-        failures = _failures(items)
-        if failures:
-            self.produce_output(parsed_args, IMPORT_COLUMNS, rows)
-            raise exceptions.CLIError(f"{failures} failed to import")
-        return IMPORT_COLUMNS, rows
+        config = self.read_config(parsed_args).select(model_regex, group_regex)
+        sync = self.sync(parsed_args)
+        return self.run_plan(parsed_args, sync, sync.plan_import(config), IMPORT_COLUMNS,
+                             self._row)
 
-    def _plan(self, credential_list, model_list):
-        """Items to create ("would create") and to skip, from one read of the proxy."""
-        existing_credentials = set()
-        if credential_list:
-            existing_credentials = {c.get("credential_name")
-                                    for c in CredentialsAPI(self.session).list()}
-        credentials = [
-            _Item("credential", entry, "skipped", "already on the proxy")
-            if entry["credential_name"] in existing_credentials
-            else _Item("credential", entry, "would create")
-            for entry in credential_list]
-        deployed = {deployment_key(m): _info(m).get("id") for m in ModelsAPI(self.session).info()}
-        in_file = set()
-        models = []
-        for entry in model_list:
-            key = deployment_key(entry)
-            if key in deployed:
-                models.append(_Item("model", entry, "skipped", "already on the proxy",
-                                    deployed[key]))
-            elif key in in_file:
-                models.append(_Item("model", entry, "skipped",
-                                    "same deployment as an earlier entry of the file"))
-            else:
-                in_file.add(key)
-                models.append(_Item("model", entry, "would create"))
-        return credentials, models
+    def _row(self, item):
+        from litellm_cli.api.model_sync import access_groups
 
-    def _create_credentials(self, credentials):
-        # Few, and needed before any model: one at a time.
-        api = CredentialsAPI(self.session)
-
-        def create(entry):
-            api.create(entry["credential_name"], entry["credential_values"],
-                       entry.get("credential_info"))
-            return None  # a credential has no id but its name
-
-        for item in credentials:
-            if item.status == "would create":
-                _attempt(item, create)
-                self._report_failure(item)
-
-    def _create_models(self, models, workers):
-        from concurrent.futures import ThreadPoolExecutor
-
-        api = ModelsAPI(self.session)
-
-        def create(entry):
-            created = api.create(entry["model_name"], entry["litellm_params"],
-                                 entry.get("model_info"))
-            return created.get("model_id")
-
-        todo = [item for item in models if item.status == "would create"]
-        if todo:
-            self.warn(f"Creating {len(todo)} models, {min(workers, len(todo))} at a time...")
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_attempt, item, create) for item in todo]
-            try:
-                for item, future in zip(todo, futures):
-                    future.result()
-                    self._report_failure(item)  # as soon as known, in file order
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-
-    def _report_failure(self, item):
-        if item.status == "failed":
-            self.warn(f"Failed to import {item.kind} {item.name}: {item.reason}")
+        groups = JSONColumn(access_groups(item.entry.data)) if item.kind == "model" else None
+        return (item.kind, item.name, item.upstream_model, groups, item.id,
+                _status_word(item.status, self.verb), item.reason)
 
 
-def _attempt(item, create):
-    """Create ``item``: it becomes created (with the new id) or failed (with the reason)."""
-    try:
-        item.id = create(item.entry)
-    except exceptions.ConnectionFailure as exc:
-        if exc.maybe_received:  # only a re-run can tell whether it was created
-            item.status, item.reason = "unknown", f"connection lost: {exc}"
+class ApplyModel(_SyncCommand):
+    """Make the proxy's database deployments match a proxy config YAML file"""
+
+    _epilog = APPLY_EPILOG
+    verb = "apply"
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_file_argument(parser, "that the proxy should match")
+        parser.add_argument("--prune", action="store_true",
+                            help="also delete database deployments the file does not list")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="show what would be done; change nothing (see also models diff)")
+        parser.add_argument("-y", "--yes", action="store_true",
+                            help="with --prune, do not ask for confirmation")
+        _add_workers_option(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        config = self.read_config(parsed_args)
+        sync = self.sync(parsed_args)
+        plan = sync.plan_apply(config, prune=parsed_args.prune)
+        doomed = [item for item in plan.items if item.status == "would delete"]
+        if doomed and not parsed_args.dry_run:
+            DeleteCommand.confirm(self, parsed_args, f"{len(doomed)} model deployment(s) the "
+                                  "file does not list: " + ", ".join(
+                                      f"{item.name} ({item.id})" for item in doomed))
+        return self.run_plan(parsed_args, sync, plan, APPLY_COLUMNS, self._row)
+
+    def _row(self, item):
+        return (item.kind, item.name, item.upstream_model, item.id,
+                _status_word(item.status, self.verb), ChangesColumn(item.changes), item.reason)
+
+
+class DiffModel(_SyncCommand):
+    """Show what 'models apply FILE' would change on the proxy"""
+
+    _epilog = DIFF_EPILOG
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_file_argument(parser, "to compare with the proxy")
+        parser.add_argument("--prune", action="store_true",
+                            help="also show the database deployments apply --prune would delete")
+        return parser
+
+    def take_action(self, parsed_args):
+        config = self.read_config(parsed_args)
+        plan = self.sync(parsed_args).plan_apply(config, prune=parsed_args.prune)
+        self.invalid = plan.count("failed")
+        self.differences = len(plan.writes)
+        self.warn(_summary(plan, True, prefix=""))
+        rows = [(_ACTIONS.get(item.status, item.status), item.kind, item.name,
+                 item.upstream_model, item.id, ChangesColumn(item.changes), item.reason)
+                for item in plan.items]
+        return DIFF_COLUMNS, rows
+
+    def run(self, parsed_args):
+        super().run(parsed_args)
+        if self.invalid:
+            self.warn(f"Error: {self.invalid} entries of the file are invalid (see 'reason')")
+            return exceptions.EXIT_USAGE
+        return exceptions.EXIT_FAILURE if self.differences else exceptions.EXIT_OK
+
+
+_ACTIONS = {"would create": "create", "would update": "update", "would delete": "delete",
+            "failed": "invalid"}
+
+
+class ExportModel(Command):
+    """Write the proxy's database deployments as a proxy config YAML file"""
+
+    _epilog = EXPORT_EPILOG
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("-o", "--output", metavar="FILE",
+                            help="write to FILE (replaced whole, readable by its owner only) "
+                                 "instead of stdout")
+        return parser
+
+    def take_action(self, parsed_args):
+        from litellm_cli.api.model_sync import ModelSync
+
+        export = ModelSync(self.session).export()
+        if parsed_args.output:
+            counts = _write_private_file(parsed_args.output, lambda out: _dump_export(export, out))
         else:
-            item.status, item.reason = "not imported", str(exc)
-        raise  # not about this item: stop the whole import
-    except (exceptions.Unauthorized, exceptions.Forbidden):
-        raise  # not about this item: stop the whole import
-    except exceptions.CLIError as exc:
-        item.status, item.reason = "failed", str(exc)
-    else:
-        item.status = "created"
+            counts = _dump_export(export, self.app.stdout)
+        self.warn("Exported {} deployments and {} credentials; left out {} from the proxy's "
+                  "config file".format(*counts, export.config_only))
 
 
-def _summary(items, dry_run):
+def _dump_export(export, out):
+    """YAML, one entry at a time as the proxy's answer arrives; returns the counts."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    def dump_list(key, entries):
+        count = 0
+        for entry in entries:
+            out.write("" if count else f"{key}:\n")
+            out.write(yaml.dump([entry], Dumper=dumper, sort_keys=False, allow_unicode=True,
+                                default_flow_style=False))
+            count += 1
+        if not count:
+            out.write(f"{key}: []\n")
+        return count
+
+    models = dump_list("model_list", export.models())
+    credentials = export.credentials()
+    return models, dump_list("credential_list", credentials) if credentials else 0
+
+
+def _write_private_file(path, write):
+    """``write(out)`` into a new file only its owner can read, which then takes
+    the place of ``path``: an interrupted export never leaves a partial file."""
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".litellm-export-")  # mode 0600
+    except OSError as exc:
+        raise exceptions.UsageError(f"-o: cannot write in {folder}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            result = write(out)
+        os.replace(temporary, path)
+    except OSError as exc:
+        os.unlink(temporary)
+        raise exceptions.UsageError(f"-o: cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return result
+
+
+class _Progress:
+    """``[#####     ] 12/200`` on stderr when it is a terminal and the run is long."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, total):
+        self.stream, self.total, self.done = stream, total, 0
+        isatty = getattr(stream, "isatty", None)
+        self.shown = total > PROGRESS_AFTER and bool(isatty and isatty())
+
+    def step(self, item):
+        self.done += 1
+        if self.shown:
+            filled = self.WIDTH * self.done // self.total
+            self.stream.write(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] "
+                              f"{self.done}/{self.total}")
+            self.stream.flush()
+
+    def end(self):
+        """Move off the bar's line (for a message, or at the end)."""
+        if self.shown and self.done:
+            self.stream.write("\n")
+
+
+_LABELS = {
+    "import": ("created", "skipped", "failed"),
+    "apply": ("created", "updated", "unchanged", "deleted", "failed"),
+}
+_PLANNED = {
+    "import": (("would create", "would be created"), ("skipped", "would be skipped"),
+               ("failed", "invalid")),
+    "apply": (("would create", "to create"), ("would update", "to update"),
+              ("unchanged", "unchanged"), ("would delete", "to delete"), ("failed", "invalid")),
+}
+
+
+def _summary(plan, dry_run, prefix="Dry run, nothing changed. "):
     """``Models: 12 created, 3 skipped, 1 failed`` (and the same for credentials)."""
-    labels = ({"would create": "would be created", "skipped": "would be skipped"} if dry_run
-              else {"created": "created", "skipped": "skipped", "failed": "failed",
-                    "unknown": "unknown", "not imported": "not imported"})
-    always = ("would create", "skipped", "created", "failed")
+    if dry_run:
+        labels = list(_PLANNED[plan.verb])
+    else:
+        labels = [(s, s) for s in _LABELS[plan.verb]]
+        labels += [(s, _status_word(s, plan.verb)) for s in ("unknown", "not done")]
+    # Failures, and what only a stopped run has, are counted only when there are any.
+    rare = ("unknown", "not done") if not dry_run else ("failed",)
     parts = []
     for kind in ("credential", "model"):
-        mine = [item.status for item in items if item.kind == kind]
+        mine = [item.status for item in plan.items if item.kind == kind]
         if mine or kind == "model":
-            counts = ", ".join(f"{mine.count(status)} {label}" for status, label in labels.items()
-                               if status in always or status in mine)
+            counts = ", ".join(f"{mine.count(status)} {label}" for status, label in labels
+                               if status not in rare or status in mine)
             parts.append(f"{kind}s: {counts}")
     text = "; ".join(parts)
-    return ("Dry run, nothing changed. " if dry_run else "") + text[0].upper() + text[1:]
+    return (prefix if dry_run else "") + text[0].upper() + text[1:]
 
 
-def _failures(items):
+def _status_word(status, verb):
+    """The engine's "not done" in the command's words: not imported, not applied."""
+    return f"not {verb}ed" if status == "not done" else status
+
+
+def _failures(plan):
     """``1 of 2 credentials and 3 of 16 models``, or "" when nothing failed."""
     parts = []
     for kind in ("credential", "model"):
-        mine = [item for item in items if item.kind == kind]
+        mine = [item for item in plan.items if item.kind == kind]
         failed = sum(1 for item in mine if item.status == "failed")
         if failed:
             parts.append(f"{failed} of {len(mine)} {kind}s")

@@ -355,11 +355,24 @@ def test_import_credential_list_then_a_model_using_it_answers_chat(cli, cleanup,
         cli("credentials", "delete", f"{cleanup}-cred")
 
 
-def test_import_invalid_entry_rejects_the_file_before_sending(cli, cleanup, tmp_path):
-    res = cli("models", "import", _import_file(tmp_path, cleanup, "models-invalid-entry.yaml"))
-    assert res.rc == 2, res
-    assert "model_list[1]" in res.err
-    assert _mine(cli, cleanup) == []
+def test_import_judges_each_entry_on_its_own(cli, cleanup, tmp_path):
+    path = _import_file(tmp_path, cleanup, "models-invalid-entry.yaml")
+    dry = cli("models", "import", path, "--dry-run", "-f", "json")
+    assert dry.rc == 1, dry
+    assert [r["status"] for r in dry.json()] == ["would create", "would create", "failed"]
+    assert dry.err.rstrip().endswith("Error: 1 of 3 models are invalid")
+
+    res = cli("models", "import", path, "-f", "json")
+    assert res.rc == 1, res
+    assert [(r["name"], r["status"], r["reason"]) for r in res.json()] == [
+        (f"{cleanup}-ok", "created", None), (f"openai/{cleanup}-partial", "created", None),
+        (f"{cleanup}-broken", "failed", "model_list[2] model_info must be a mapping")]
+    assert (f"note: model_list[1] (openai/{cleanup}-partial) has no litellm_params.model; "
+            f"using 'openai/{cleanup}-partial'") in res.err
+    assert res.err.rstrip().endswith("Error: 1 of 3 models failed to import")
+    assert _mine(cli, cleanup) == [f"{cleanup}-ok"]
+    assert [m["litellm_params"]["model"] for m in _proxy_models(cli)
+            if m["model_name"] == f"openai/{cleanup}-partial"] == [f"openai/{cleanup}-partial"]
 
 
 @pytest.mark.parametrize("text, message", [

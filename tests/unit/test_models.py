@@ -37,6 +37,13 @@ class FakeSession:
     def get_json(self, path, params=None):
         return self._answer("GET", path, params=params)
 
+    def get(self, path, params=None, stream=False):
+        """A streamed answer, sent in small chunks so parsing must wait for the rest."""
+        body = json.dumps(self._answer("GET", path, params=params)).encode()
+        return types.SimpleNamespace(
+            iter_content=lambda size: (body[i:i + 7] for i in range(0, len(body), 7)),
+            close=lambda: None)
+
     def post_json(self, path, body=None):
         return self._answer("POST", path, body=body)
 
@@ -221,7 +228,7 @@ def test_delete_reports_on_stderr_only():
     assert app.stdout.getvalue() == "" and "id-1" in app.stderr.getvalue()
 
 
-# -- import -------------------------------------------------------------------
+# -- import, diff, apply, export (the engine: tests/unit/test_model_sync.py) -------
 
 MODEL_LIST = [
     {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o"},
@@ -238,82 +245,50 @@ def _yaml_file(tmp_path, text):
     return str(path)
 
 
-@pytest.mark.parametrize("model_regex, group_regex, expected", [
-    (None, None, ["a", "b", "c"]),
-    ("gpt", None, ["a", "b"]),
-    (None, "beta", ["a"]),
-    ("^azure", "beta", []),
-    (None, "3", []),  # non-string access groups are ignored
-])
-def test_select_models(model_regex, group_regex, expected):
-    import re
-
-    selected = plugin.select_models(MODEL_LIST, model_regex and re.compile(model_regex),
-                                    group_regex and re.compile(group_regex))
-    assert [m["model_name"] for m in selected] == expected
-
-
-@pytest.mark.parametrize("text, message", [
-    ("model_list:\n  - model_name: a\n    litellm_params: {model: m\n", "line 4, column 1"),
-    ("model_list:\n  - model_name: a\n   bad: indent\n", "line 3"),
-    ("something_else: 1", "no 'model_list'"),
-    ("", "no 'model_list'"),
-    ("model_list: {a: 1}", "'model_list' must be a list of models, not dict"),
-    ("model_list: []\ncredential_list: x\n", "'credential_list' must be a list"),
-    ("model_list:\n  - model_name: x\n    litellm_params: {}\n", "model_list[0]"),
-    ("model_list:\n  - model_name: x\n    litellm_params: {model: m}\n    model_info: [1]\n",
-     "model_list[0]"),
-    ("model_list: []\ncredential_list:\n  - credential_name: c\n", "credential_list[0]"),
-])
-def test_load_config_rejects_bad_files_saying_where(tmp_path, text, message):
-    with pytest.raises(exceptions.UsageError) as caught:
-        plugin.load_config(_yaml_file(tmp_path, text))
-    assert message in str(caught.value)
-
-
-def test_load_config_returns_credentials_and_models(tmp_path):
-    credential = {"credential_name": "c", "credential_values": {"api_key": "k"}}
-    import yaml
-
-    path = _yaml_file(tmp_path, yaml.safe_dump({"model_list": MODEL_LIST,
-                                                "credential_list": [credential]}))
-    assert plugin.load_config(path) == ([credential], MODEL_LIST)
-
-
 def _proxy(deployed=(), credentials=(), create=None):
     """A fake proxy already holding ``deployed`` models and ``credentials``."""
     return FakeSession({
         ("GET", "/model/info"): {"data": list(deployed)},
         ("GET", "/credentials"): {"credentials": [{"credential_name": n} for n in credentials]},
-        ("POST", "/model/new"): create or (lambda body: {"model_id": "id-" + body["model_name"]}),
+        ("POST", "/model/new"): create or (lambda body: {"model_id": body["model_info"]["id"]}),
         ("POST", "/credentials"): {"success": True},
+        ("POST", "/model/delete"): {"message": "ok"},
     })
 
 
-def _run_import(tmp_path, config, argv, session):
-    """Run like the shell does (run(), so -f applies); return (exit error, stdout json, stderr)."""
+def _run_sync(command_class, tmp_path, config, argv, session, stdin=""):
+    """Run like the shell does (run(), so -f applies); return (result or error, rows, stderr)."""
     import yaml
 
-    path = _yaml_file(tmp_path, yaml.safe_dump(config))
-    app = types.SimpleNamespace(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
+    path = _yaml_file(tmp_path, yaml.safe_dump(config)) if config is not None else "-"
+    app = types.SimpleNamespace(stdin=io.StringIO(stdin), stdout=io.StringIO(),
+                                stderr=io.StringIO(),
                                 client_manager=types.SimpleNamespace(session=session))
-    cmd = plugin.ImportModel(app, None)
+    cmd = command_class(app, None)
     parsed = cmd.get_parser("x").parse_args([path, "-f", "json", *argv])
-    error = None
     try:
-        cmd.run(parsed)
+        outcome = cmd.run(parsed)
     except exceptions.CLIError as exc:
-        error = exc
-    return error, json.loads(app.stdout.getvalue()), app.stderr.getvalue()
+        outcome = exc
+    return outcome, json.loads(app.stdout.getvalue()), app.stderr.getvalue()
+
+
+def _run_import(tmp_path, config, argv, session, stdin=""):
+    outcome, rows, err = _run_sync(plugin.ImportModel, tmp_path, config, argv, session, stdin)
+    return (outcome if isinstance(outcome, Exception) else None), rows, err
 
 
 def _statuses(rows):
     return [(r["kind"], r["name"], r["status"]) for r in rows]
 
 
+def _created(session):
+    return [c[2]["body"] for c in session.calls if c[:2] == ("POST", "/model/new")]
+
+
 def test_dry_run_only_reads_and_shows_what_would_be_created_and_skipped(tmp_path):
     existing = {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o"},
-                "model_info": {"id": "old-a"}}
+                "model_info": {"id": "old-a", "db_model": True}}
     config = {"model_list": MODEL_LIST, "credential_list": [
         {"credential_name": "new-cred", "credential_values": {"api_key": "k"}},
         {"credential_name": "old-cred", "credential_values": {"api_key": "k"}}]}
@@ -326,28 +301,51 @@ def test_dry_run_only_reads_and_shows_what_would_be_created_and_skipped(tmp_path
         ("model", "a", "skipped"), ("model", "b", "would create"),
         ("model", "c", "would create")]
     assert rows[2]["id"] == "old-a" and rows[2]["reason"] == "already on the proxy"
+    assert rows[3]["id"] is None  # an id is shown once the deployment exists
     assert err == ("Dry run, nothing changed. Credentials: 1 would be created, "
                    "1 would be skipped; models: 2 would be created, 1 would be skipped\n")
 
 
-def test_import_skips_deployments_on_the_proxy_or_repeated_in_the_file(tmp_path):
-    # Same name and upstream model but another api_base: a second deployment, created.
-    elsewhere = {"model_name": "a", "model_info": {"id": "old-a"},
-                 "litellm_params": {"model": "openai/gpt-4o", "api_base": "http://other"}}
-    same_c = {"model_name": "c", "model_info": {"id": "old-c"},
-              "litellm_params": {"model": "mistral/small", "extra": "ignored"}}
-    session = _proxy([elsewhere, same_c])
-    error, rows, err = _run_import(tmp_path, {"model_list": MODEL_LIST + MODEL_LIST[:1]}, [],
-                                   session)
+def test_import_reads_stdin_for_dash(tmp_path):
+    session = _proxy()
+    text = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o}\n"
+    error, rows, _ = _run_import(tmp_path, None, [], session, stdin=text)
+    assert error is None and _statuses(rows) == [("model", "a", "created")]
+    assert _created(session)[0]["model_name"] == "a"
+
+
+def test_import_of_load_balanced_entries_creates_both_then_skips_both(tmp_path):
+    twins = [{"model_name": "lb", "litellm_params": {"model": "openai/gpt-4o", "api_key": key}}
+             for key in ("key-A", "key-B")]
+    session = _proxy()
+    error, rows, _ = _run_import(tmp_path, {"model_list": twins}, [], session)
+    assert error is None and [r["status"] for r in rows] == ["created", "created"]
+    stored = [{"model_name": b["model_name"], "litellm_params": {"model": "openai/gpt-4o"},
+               "model_info": {**b["model_info"], "db_model": True}} for b in _created(session)]
+    assert len({s["model_info"]["id"] for s in stored}) == 2
+
+    again = _proxy(stored)
+    error, rows, err = _run_import(tmp_path, {"model_list": twins}, [], again)
     assert error is None
-    assert [(r["name"], r["status"], r["id"]) for r in rows] == [
-        ("a", "created", "id-a"), ("b", "created", "id-b"), ("c", "skipped", "old-c"),
-        ("a", "skipped", None)]
-    assert rows[3]["reason"] == "same deployment as an earlier entry of the file"
-    created = [c[2]["body"]["model_name"] for c in session.calls if c[:2] == ("POST", "/model/new")]
-    assert sorted(created) == ["a", "b"]
-    assert [c[:2] for c in session.calls].count(("GET", "/model/info")) == 1
-    assert err.endswith("Models: 2 created, 2 skipped, 0 failed\n")
+    assert [(r["status"], r["id"]) for r in rows] == [
+        ("skipped", s["model_info"]["id"]) for s in stored]
+    assert _created(again) == [] and "0 created, 2 skipped" in err
+
+
+def test_import_judges_entries_one_by_one_and_defaults_a_missing_model(tmp_path):
+    config = {"model_list": [{"model_name": "gpt-4o"}, {"litellm_params": {"model": "x"}},
+                             {"model_name": "c", "litellm_params": {"model": "m"},
+                              "model_info": [1]}, MODEL_LIST[0]]}
+    session = _proxy()
+    error, rows, err = _run_import(tmp_path, config, [], session)
+    assert str(error) == "2 of 4 models failed to import"
+    assert [(r["name"], r["status"], r["reason"]) for r in rows] == [
+        ("gpt-4o", "created", None),
+        ("model_list[1]", "failed", "model_list[1] needs a model_name"),
+        ("c", "failed", "model_list[2] model_info must be a mapping"),
+        ("a", "created", None)]
+    assert "note: model_list[0] (gpt-4o) has no litellm_params.model; using 'gpt-4o'" in err
+    assert _created(session)[0]["litellm_params"] == {"model": "gpt-4o"}
 
 
 def test_import_creates_credentials_first_and_never_overwrites_one(tmp_path):
@@ -359,16 +357,19 @@ def test_import_creates_credentials_first_and_never_overwrites_one(tmp_path):
     error, rows, _ = _run_import(tmp_path, config, [], session)
     assert error is None
     writes = [(c[1], c[2]["body"]) for c in session.calls if c[0] == "POST"]
-    assert writes[0] == ("/credentials", {"credential_name": "new",
-                                          "credential_values": {"api_key": "k1"},
-                                          "credential_info": {"custom_llm_provider": "azure"}})
+    assert writes[0][0] == "/credentials"
+    body = writes[0][1]
+    assert body["credential_name"] == "new" and body["credential_values"] == {"api_key": "k1"}
+    assert body["credential_info"]["custom_llm_provider"] == "azure"
+    assert "k1" not in json.dumps(body["credential_info"])  # only a hash is recorded
     assert [w[0] for w in writes] == ["/credentials", "/model/new"]
     assert _statuses(rows) == [("credential", "old", "skipped"), ("credential", "new", "created"),
                                ("model", "a", "created")]
 
 
 def test_filters_import_only_the_credentials_the_selected_models_use(tmp_path):
-    models = [{"model_name": "a", "litellm_params": {"model": "gpt", "litellm_credential_name": "x"}},
+    models = [{"model_name": "a", "litellm_params": {"model": "gpt",
+                                                     "litellm_credential_name": "x"}},
               {"model_name": "b", "litellm_params": {"model": "claude",
                                                      "litellm_credential_name": "y"}}]
     config = {"model_list": models, "credential_list": [
@@ -378,20 +379,39 @@ def test_filters_import_only_the_credentials_the_selected_models_use(tmp_path):
     assert _statuses(rows) == [("credential", "x", "would create"), ("model", "a", "would create")]
 
 
+@pytest.mark.parametrize("model_regex, group_regex, expected", [
+    ([], [], ["a", "b", "c"]),
+    (["--only-models-matching-regex", "gpt"], [], ["a", "b"]),
+    ([], ["--only-access-groups-matching-regex", "beta"], ["a"]),
+    (["--only-models-matching-regex", "^azure"], ["--only-access-groups-matching-regex", "beta"],
+     []),
+    ([], ["--only-access-groups-matching-regex", "3"], []),  # non-string groups are ignored
+])
+def test_import_filters(tmp_path, model_regex, group_regex, expected):
+    _, rows, _ = _run_import(tmp_path, {"model_list": MODEL_LIST},
+                             ["--dry-run", *model_regex, *group_regex], _proxy())
+    assert [r["name"] for r in rows] == expected
+
+
+def test_bad_regex_is_a_usage_error(tmp_path):
+    with pytest.raises(exceptions.UsageError, match="invalid regular expression"):
+        run(plugin.ImportModel, ["f.yaml", "--only-models-matching-regex", "("], FakeSession())
+
+
 def test_import_keeps_file_order_reports_failures_and_fails_with_a_count(tmp_path):
     def create(body):
         time.sleep({"a": 0.05, "b": 0.0, "c": 0.02}[body["model_name"]])
         if body["model_name"] == "b":
             return exceptions.UnprocessableEntity("litellm_params.tpm: bad", http_status=422)
-        return {"model_id": "id-" + body["model_name"]}
+        return {"model_id": body["model_info"]["id"]}
 
     error, rows, err = _run_import(tmp_path, {"model_list": MODEL_LIST}, ["--workers", "3"],
                                    _proxy(create=create))
     assert str(error) == "1 of 3 models failed to import"
-    assert [(r["name"], r["id"], r["status"], r["reason"]) for r in rows] == [
-        ("a", "id-a", "created", None), ("b", None, "failed", "litellm_params.tpm: bad (HTTP 422)"),
-        ("c", "id-c", "created", None)]
-    assert "Failed to import model b: litellm_params.tpm: bad (HTTP 422)\n" in err
+    assert [(r["name"], r["status"], r["reason"]) for r in rows] == [
+        ("a", "created", None), ("b", "failed", "litellm_params.tpm: bad (HTTP 422)"),
+        ("c", "created", None)]
+    assert rows[1]["id"] is None and rows[0]["id"] and rows[2]["id"]
     assert err.endswith("Models: 2 created, 0 skipped, 1 failed\n")
 
 
@@ -402,21 +422,204 @@ def test_a_failed_credential_is_counted_in_the_error(tmp_path):
               "credential_list": [{"credential_name": "x", "credential_values": {"k": 1}}]}
     error, rows, err = _run_import(tmp_path, config, [], session)
     assert str(error) == "1 of 1 credentials failed to import"
-    assert "Failed to import credential x: no (HTTP 400)" in err
     assert _statuses(rows)[0] == ("credential", "x", "failed")
 
 
-def test_import_stops_at_the_first_connection_failure_and_reports_what_was_done(tmp_path):
+def test_import_stops_at_the_first_connection_failure_and_checks_what_was_sent(tmp_path):
     session = _proxy(create=exceptions.ConnectionFailure("down"))
+    # The check after the stop: the proxy does not have it.
+    session.answers[("GET", "/model/info")] = lambda params: (
+        exceptions.NotFound("gone", http_status=400) if params else {"data": []})
     config = {"model_list": [dict(MODEL_LIST[0], model_name=f"m{i}") for i in range(10)]}
     error, rows, err = _run_import(tmp_path, config, ["--workers", "1"], session)
     assert isinstance(error, exceptions.ConnectionFailure)
     assert sum(1 for call in session.calls if call[:2] == ("POST", "/model/new")) == 1
-    assert [row["status"] for row in rows] == ["unknown"] + ["not imported"] * 9
+    assert [row["status"] for row in rows] == ["not imported"] * 10
+    assert "the proxy does not have it" in rows[0]["reason"]
     assert "Stopped early" in err
+
+
+def _stop_at_second_create(stop):
+    """A fake proxy whose second /model/new stores the model, then ``stop()`` happens."""
+    stored = []
+
+    def create(body):
+        stored.append(body["model_info"]["id"])
+        if len(stored) == 2:
+            return stop()
+        return {"model_id": body["model_info"]["id"]}
+
+    def info(params):
+        if params and params["litellm_model_id"] not in stored:
+            return exceptions.NotFound("not found", http_status=400)
+        return {"data": [{"model_info": {"id": params["litellm_model_id"]}}] if params else []}
+
+    session = _proxy(create=create)
+    session.answers[("GET", "/model/info")] = info
+    return session, stored
+
+
+def _import_until_stopped(tmp_path, session, expected):
+    import yaml
+
+    config = {"model_list": [dict(MODEL_LIST[0], model_name=f"m{i}") for i in range(4)]}
+    path = _yaml_file(tmp_path, yaml.safe_dump(config))
+    app = types.SimpleNamespace(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
+                                client_manager=types.SimpleNamespace(session=session))
+    cmd = plugin.ImportModel(app, None)
+    with pytest.raises(expected):
+        cmd.run(cmd.get_parser("x").parse_args([path, "-f", "json", "--workers", "1"]))
+    return json.loads(app.stdout.getvalue()), app.stderr.getvalue()
+
+
+def test_ctrl_c_while_a_model_is_sent_waits_for_its_answer_and_reports_it_created(tmp_path):
+    import signal
+    import threading
+
+    main = threading.main_thread().ident
+
+    def ctrl_c():
+        signal.pthread_kill(main, signal.SIGINT)  # Ctrl-C, mid-request
+        time.sleep(0.1)
+        return {"model_id": "ok"}
+
+    session, stored = _stop_at_second_create(ctrl_c)
+    rows, err = _import_until_stopped(tmp_path, session, KeyboardInterrupt)
+    assert [r["status"] for r in rows] == ["created", "created", "not imported", "not imported"]
+    assert [r["id"] for r in rows[:2]] == stored
+    assert rows[2]["reason"] == "stopped before it was sent"
+    assert "Models: 2 created, 0 skipped, 0 failed, 2 not imported. Stopped early" in err
+
+
+def test_a_lost_answer_is_checked_on_the_proxy_before_it_is_reported(tmp_path):
+    def lost():
+        return exceptions.ConnectionFailure("connection reset")  # may have been received
+
+    session, stored = _stop_at_second_create(lost)
+    rows, _ = _import_until_stopped(tmp_path, session, exceptions.ConnectionFailure)
+    assert [r["status"] for r in rows] == ["created", "created", "not imported", "not imported"]
+    assert rows[1]["reason"] == "checked after the stop" and rows[1]["id"] == stored[1]
+    assert ("GET", "/model/info", {"params": {"litellm_model_id": stored[1]}}) in session.calls
+
+
+def test_a_lost_answer_that_cannot_be_checked_is_unknown(tmp_path):
+    session, stored = _stop_at_second_create(lambda: exceptions.ConnectionFailure("reset"))
+    session.answers[("GET", "/model/info")] = lambda params: (
+        exceptions.ConnectionFailure("down") if params else {"data": []})
+    rows, _ = _import_until_stopped(tmp_path, session, exceptions.ConnectionFailure)
+    assert [r["status"] for r in rows] == ["created", "unknown", "not imported", "not imported"]
+    assert rows[1]["id"] == stored[1]
 
 
 @pytest.mark.parametrize("value", ["0", "11", "two"])
 def test_workers_must_be_between_1_and_10(value):
     with pytest.raises(exceptions.UsageError, match="--workers"):
         run(plugin.ImportModel, ["f.yaml", "--workers", value], FakeSession())
+
+
+def _db(name, ident, params=None, **info):
+    return {"model_name": name, "litellm_params": params or {"model": "openai/gpt-4o"},
+            "model_info": {"id": ident, "db_model": True, **info}}
+
+
+def test_diff_exits_0_when_nothing_differs_and_1_with_differences(tmp_path):
+    deployed = [_db("a", "id-a", {"model": "openai/gpt-4o", "rpm": 5})]
+    same = {"model_list": [{"model_name": "a", "litellm_params": {"model": "openai/gpt-4o",
+                                                                  "rpm": 5},
+                            "model_info": {"id": "id-a"}}]}
+    code, rows, err = _run_sync(plugin.DiffModel, tmp_path, same, [], _proxy(deployed))
+    assert code == 0 and rows[0]["action"] == "unchanged"
+    changed = {"model_list": [dict(same["model_list"][0],
+                                   litellm_params={"model": "openai/gpt-4o", "rpm": 7})]}
+    code, rows, err = _run_sync(plugin.DiffModel, tmp_path, changed, [], _proxy(deployed))
+    assert code == 1 and rows[0]["action"] == "update"
+    assert rows[0]["changes"] == [{"field": "litellm_params.rpm", "old": 5, "new": 7}]
+    assert err == "Models: 0 to create, 1 to update, 0 unchanged, 0 to delete\n"
+
+
+def test_diff_with_an_invalid_entry_exits_2_and_says_which(tmp_path):
+    code, rows, err = _run_sync(plugin.DiffModel, tmp_path, {"model_list": [7]}, [], _proxy())
+    assert code == 2 and rows[0]["action"] == "invalid"
+    assert rows[0]["reason"] == "model_list[0] is not a mapping"
+
+
+def test_diff_table_shows_each_change_on_a_line_with_secrets_masked():
+    column = plugin.ChangesColumn([{"field": "litellm_params.rpm", "old": None, "new": 7},
+                                   {"field": "litellm_params.api_key", "old": "***",
+                                    "new": "***"}])
+    assert column.human_readable() == ("litellm_params.rpm: null -> 7\n"
+                                       "litellm_params.api_key: *** -> ***")
+
+
+def test_apply_updates_in_place_and_prunes_after_the_writes(tmp_path):
+    deployed = [_db("a", "id-a", {"model": "openai/gpt-4o", "rpm": 5}), _db("gone", "id-gone"),
+                {**_db("from-config", "id-cfg"), "model_info": {"id": "id-cfg"}}]
+    session = _proxy(deployed)
+    session.answers[("PATCH", "/model/id-a/update")] = {"model_id": "id-a"}
+    config = {"model_list": [{"model_name": "a", "model_info": {"id": "id-a"},
+                              "litellm_params": {"model": "openai/gpt-4o", "rpm": 7}}]}
+    code, rows, err = _run_sync(plugin.ApplyModel, tmp_path, config, ["--prune"], session)
+    assert code == 0, code
+    assert [(r["name"], r["status"], r["id"]) for r in rows] == [
+        ("a", "updated", "id-a"), ("gone", "deleted", "id-gone")]
+    writes = [c for c in session.calls if c[0] != "GET"]
+    assert [c[:2] for c in writes] == [("PATCH", "/model/id-a/update"),
+                                       ("POST", "/model/delete")]
+    assert writes[0][2]["body"]["litellm_params"] == {"rpm": 7}
+    assert writes[1][2]["body"] == {"id": "id-gone"}
+    assert err.endswith("Models: 0 created, 1 updated, 0 unchanged, 1 deleted, 0 failed\n")
+
+
+def test_apply_prune_on_a_terminal_asks_and_no_deletes_nothing(tmp_path):
+    session = _proxy([_db("gone", "id-gone")])
+    app = types.SimpleNamespace(stdout=io.StringIO(), stderr=io.StringIO(),
+                                client_manager=types.SimpleNamespace(session=session))
+    app.stdin = io.StringIO("n\n")
+    app.stdin.isatty = lambda: True
+    cmd = plugin.ApplyModel(app, None)
+    path = _yaml_file(tmp_path, "model_list: []\n")
+    with pytest.raises(exceptions.CLIError, match="aborted"):
+        cmd.run(cmd.get_parser("x").parse_args([path, "--prune"]))
+    assert "gone (id-gone)" in app.stderr.getvalue()
+    assert all(c[0] == "GET" for c in session.calls)
+
+
+def test_progress_bar_only_on_a_terminal_and_for_long_runs():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, total, shown in ((Tty(), 10, True), (io.StringIO(), 10, False), (Tty(), 3, False)):
+        progress = plugin._Progress(stream, total)
+        for _ in range(total):
+            progress.step(None)
+        progress.end()
+        assert ("10/10" in stream.getvalue()) is shown
+        assert stream.getvalue() == "" or shown
+
+
+def test_export_writes_a_private_file_replacing_it_only_when_complete(tmp_path):
+    import os
+    import stat
+
+    import yaml
+
+    session = _proxy([_db("a", "id-a", {"model": "openai/gpt-4o", "api_key": "masked"},
+                          description="d", input_cost_per_token=1e-06)])
+    out = tmp_path / "out.yaml"
+    out.write_text("old\n")
+    os.chmod(out, 0o644)
+    _, app = run(plugin.ExportModel, ["-o", str(out)], session)
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    assert yaml.safe_load(out.read_text()) == {"model_list": [
+        {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o"},
+         "model_info": {"id": "id-a", "description": "d"}}]}
+    assert "Exported 1 deployments" in app.stderr.getvalue()
+
+    session.answers[("GET", "/model/info")] = exceptions.ConnectionFailure("lost")
+    with pytest.raises(exceptions.ConnectionFailure):
+        run(plugin.ExportModel, ["-o", str(out)], session)
+    assert yaml.safe_load(out.read_text())["model_list"][0]["model_name"] == "a"
+    assert sorted(os.listdir(tmp_path)) == ["out.yaml"]
+    with pytest.raises(exceptions.UsageError, match="cannot write in"):
+        run(plugin.ExportModel, ["-o", str(tmp_path / "no" / "such.yaml")], session)

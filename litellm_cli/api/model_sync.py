@@ -1,0 +1,705 @@
+"""Config as code for models: compare a proxy ``config.yaml`` with the proxy,
+and make the proxy's database match it (``models import/diff/apply/export``).
+
+Usable without the CLI; prints nothing::
+
+    from litellm_cli.api.model_sync import ModelSync, read_config
+
+    sync = ModelSync(session)
+    plan = sync.plan_apply(read_config("config.yaml"), prune=True)
+    for item in plan.items:
+        print(item.kind, item.name, item.status, item.changes)
+    sync.execute(plan)          # items now say created / updated / deleted / failed
+
+Identity: which deployment on the proxy a file entry stands for.
+
+1. An entry with ``model_info.id`` (``models export`` writes it) is the
+   deployment with that id; when there is none, it is created with that id.
+2. Otherwise its *fingerprint*: a SHA-256 of its ``model_name`` and every
+   ``litellm_params`` field, secrets included. Whatever this module writes
+   records the fingerprint (and one hash per secret field) in
+   ``model_info.litellm_cli_sync``, since the proxy never gives secrets back.
+3. Otherwise a deployment this module never wrote with the same model_name
+   and the same visible params (secrets cannot be compared).
+
+Each deployment stands for at most one entry, so two entries of one file are
+never the same deployment (load balancing: same name and model, another
+api_key). Comparing: the fields the entry lists, and nothing else: a field
+left out of the file, and any secret, is left as it is on the proxy.
+"""
+
+import hashlib
+import json
+import re
+import threading
+import uuid
+
+from litellm_cli import exceptions
+from litellm_cli.api.credentials import CredentialsAPI
+from litellm_cli.api.models import ModelsAPI
+
+META = "litellm_cli_sync"
+MASK = "***"
+
+# A litellm_params field the proxy never shows: it drops these, and masks
+# every field whose name has one of these words (between "_" or "-") unless
+# one is "cost" (litellm's SensitiveDataMasker, as used by /model/info).
+_DROPPED = frozenset({"api_key", "client_secret", "vertex_credentials", "vertex_ai_credentials",
+                      "aws_access_key_id", "aws_secret_access_key"})
+_MASKED_WORDS = frozenset({"password", "secret", "key", "token", "auth", "authorization",
+                           "cookie", "credential", "credentials", "access", "private",
+                           "certificate", "fingerprint", "tenancy", "apikey"})
+_SHOWN = frozenset({"litellm_credential_name"})
+# Fields the proxy adds to every deployment's litellm_params (pydantic defaults).
+_DEFAULT_PARAMS = frozenset({"allow_client_keepalive_override", "use_in_pass_through",
+                             "use_litellm_proxy", "use_xai_oauth",
+                             "merge_reasoning_content_in_choices"})
+# model_info fields the proxy fills in from its price map or its own
+# bookkeeping; a deployment's own fields win over the price map, so a field
+# this module wrote (listed in the record) is exported even if it looks derived.
+_DERIVED_INFO = frozenset({
+    "id", "db_model", "key", "mode", "litellm_provider", "direct_access", "access_via_team_ids",
+    "member_auto_router", "pricing_overrides", "tiered_pricing", "provider_specific_entry",
+    "off_peak_pricing", "output_vector_size", "thinking_always_on", "vertex_ai_audio_api",
+    "web_search_billing_unit", "uses_embed_content", "reasoning_effort_levels",
+    "default_reasoning_effort", "search_free_requests", "created_at", "updated_at",
+    "created_by", "updated_by", "blocked", "rpm", "tpm", META})
+_DERIVED_PREFIXES = ("supports_", "supported_", "max_", "cache_", "token_count_", "regional_",
+                     "bedrock_", "search_context", "ocr_", "annotation_", "citation_", "google_",
+                     "prompt_cache")
+
+
+_URL_PASSWORD = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/@:?#]*:[^/@?#]*@")
+
+
+def _words(name):
+    return str(name).lower().replace("-", "_").split("_")
+
+
+def _sensitive_name(name):
+    words = _words(name)
+    return name not in _SHOWN and "cost" not in words and bool(_MASKED_WORDS.intersection(words))
+
+
+def _holds_sensitive(value):
+    if isinstance(value, dict):
+        return any(_sensitive_name(k) or _holds_sensitive(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_sensitive(v) for v in value)
+    return False
+
+
+def is_secret_param(name, value=None):
+    """True for a litellm_params field the proxy never shows as written, or
+    one holding a URL with a password (never written out either)."""
+    return (name in _DROPPED or _sensitive_name(name) or _holds_sensitive(value)
+            or bool(isinstance(value, str) and _URL_PASSWORD.match(value)))
+
+
+def _canonical(value):
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+
+
+def fingerprint(model_name, litellm_params):
+    """The identity of a deployment's content: its name and every param."""
+    text = _canonical({"model_name": model_name, "litellm_params": litellm_params})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def secret_hash(name, value):
+    """What the record keeps of a secret: enough to tell a change, not the value."""
+    text = _canonical(["litellm-cli-secret", name, value])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- the file -----------------------------------------------------------------
+
+class Entry:
+    """One model or credential of the file, checked; ``error`` says why it is unusable."""
+
+    def __init__(self, kind, where, data, error=None, note=None):
+        self.kind, self.where, self.data = kind, where, data
+        self.error, self.note = error, note
+
+    @property
+    def name(self):
+        field = "credential_name" if self.kind == "credential" else "model_name"
+        name = self.data.get(field) if isinstance(self.data, dict) else None
+        return name if isinstance(name, str) and name else self.where
+
+    @property
+    def params(self):
+        return _mapping(self.data.get("litellm_params"))
+
+    @property
+    def info(self):
+        return _mapping(self.data.get("model_info"))
+
+
+def _mapping(value):
+    return value if isinstance(value, dict) else {}
+
+
+class Config:
+    """The credential_list and model_list of a proxy config file."""
+
+    def __init__(self, credentials, models, source):
+        self.credentials, self.models, self.source = credentials, models, source
+
+    @property
+    def notes(self):
+        return [e.note for e in self.credentials + self.models if e.note]
+
+    def select(self, model_regex=None, group_regex=None):
+        """Only the models whose upstream model matches ``model_regex`` and with an
+        access group matching ``group_regex``, and the credentials those use."""
+        if model_regex is None and group_regex is None:
+            return self
+        models = [e for e in self.models if e.error is None
+                  and (model_regex is None or model_regex.search(e.params["model"]))
+                  and (group_regex is None or any(group_regex.search(g)
+                                                  for g in access_groups(e.data)))]
+        used = {e.params.get("litellm_credential_name") for e in models}
+        credentials = [e for e in self.credentials if e.name in used]
+        return Config(credentials, models, self.source)
+
+
+def access_groups(entry):
+    groups = _mapping(entry.get("model_info")).get("access_groups") or []
+    return [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else []
+
+
+def _model_entry(index, raw):
+    where = f"model_list[{index}]"
+    if not isinstance(raw, dict):
+        return Entry("model", where, {}, "is not a mapping")
+    name = raw.get("model_name")
+    if not isinstance(name, str) or not name:
+        return Entry("model", where, raw, "needs a model_name")
+    params = {} if raw.get("litellm_params") is None else raw["litellm_params"]
+    info = {} if raw.get("model_info") is None else raw["model_info"]
+    if not isinstance(params, dict):
+        return Entry("model", where, raw, "litellm_params must be a mapping")
+    if not isinstance(info, dict):
+        return Entry("model", where, raw, "model_info must be a mapping")
+    if info.get("id") is not None and not isinstance(info["id"], str):
+        return Entry("model", where, raw, "model_info.id must be a string")
+    note = None
+    if params.get("model") is None:
+        # As `models add` does: the proxy needs litellm_params.model, and
+        # example configs leave it out meaning the public name.
+        params = {**params, "model": name}
+        note = f"note: {where} ({name}) has no litellm_params.model; using {name!r}"
+    elif not isinstance(params["model"], str):
+        return Entry("model", where, raw, "litellm_params.model must be a string")
+    info = {k: v for k, v in info.items() if k != META}
+    return Entry("model", where, {"model_name": name, "litellm_params": params,
+                                  "model_info": info}, note=note)
+
+
+def _credential_entry(index, raw):
+    where = f"credential_list[{index}]"
+    if not isinstance(raw, dict):
+        return Entry("credential", where, {}, "is not a mapping")
+    if not isinstance(raw.get("credential_name"), str) or not raw["credential_name"]:
+        return Entry("credential", where, raw, "needs a credential_name")
+    for field in ("credential_values", "credential_info"):
+        if raw.get(field) is not None and not isinstance(raw[field], dict):
+            return Entry("credential", where, raw, f"{field} must be a mapping")
+    info = {k: v for k, v in (raw.get("credential_info") or {}).items() if k != META}
+    return Entry("credential", where, {"credential_name": raw["credential_name"],
+                                       "credential_values": raw.get("credential_values"),
+                                       "credential_info": info})
+
+
+def parse_config(text, source):
+    """A Config from YAML text. A file that is not a config at all is a
+    UsageError; a bad entry only marks that entry (``Entry.error``)."""
+    from litellm_cli.utils import parse_yaml
+
+    data = parse_yaml(text, source)
+    if not isinstance(data, dict) or "model_list" not in data:
+        raise exceptions.UsageError(f"{source} has no 'model_list' (the list of models)")
+    model_list, credential_list = data["model_list"] or [], data.get("credential_list") or []
+    if not isinstance(model_list, list):
+        raise exceptions.UsageError(
+            f"{source}: 'model_list' must be a list of models, not {type(model_list).__name__}")
+    if not isinstance(credential_list, list):
+        raise exceptions.UsageError(f"{source}: 'credential_list' must be a list of "
+                                    f"credentials, not {type(credential_list).__name__}")
+    return Config([_credential_entry(i, raw) for i, raw in enumerate(credential_list)],
+                  [_model_entry(i, raw) for i, raw in enumerate(model_list)], source)
+
+
+def read_config(path, stdin=None):
+    """Read and parse a config file; ``-`` reads ``stdin`` (default sys.stdin)."""
+    import sys
+
+    try:
+        if path == "-":
+            text, source = (stdin or sys.stdin).read(), "<stdin>"
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text, source = handle.read(), path
+    except (OSError, UnicodeDecodeError) as exc:
+        raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
+    return parse_config(text, source)
+
+
+# -- plans and their items ----------------------------------------------------
+
+class Item:
+    """One credential or deployment: what is to be done, then what was done.
+
+    ``status`` is one of: would create, would update, unchanged, would
+    delete, skipped, failed (before running); created, updated, deleted,
+    failed, unknown, not done (after).
+    """
+
+    def __init__(self, kind, name, status, entry=None, deployment=None, ident=None,
+                 changes=(), reason=None):
+        self.kind, self.name, self.status = kind, name, status
+        self.entry, self.deployment, self.id = entry, deployment, ident
+        self.changes, self.reason = list(changes), reason
+        self.request = None  # the write to send: (action, arguments)
+        self.in_flight = False  # still unanswered when a run was stopped
+
+    @property
+    def upstream_model(self):
+        if self.kind != "model":
+            return None
+        params = self.entry.params if self.entry else self.deployment.get("litellm_params")
+        model = _mapping(params).get("model")
+        return model if isinstance(model, str) else None
+
+
+class Plan:
+    def __init__(self, items, verb):
+        self.items, self.verb = items, verb  # verb: import or apply
+
+    @property
+    def writes(self):
+        return [item for item in self.items if item.request]
+
+    def count(self, status, kind=None):
+        return sum(1 for i in self.items if i.status == status and kind in (None, i.kind))
+
+
+def _change(field, old, new, secret=False):
+    if secret:
+        return {"field": field, "old": MASK if old else "(not recorded)", "new": MASK}
+    return {"field": field, "old": old, "new": new}
+
+
+def _record(deployment):
+    record = ((deployment or {}).get("model_info") or {}).get(META)
+    return record if isinstance(record, dict) else {}
+
+
+def _model_changes(entry, deployment):
+    """Differences between what the entry lists and the deployment on the proxy."""
+    record = _record(deployment)
+    known = record.get("secrets") if isinstance(record.get("secrets"), dict) else {}
+    params = deployment.get("litellm_params") or {}
+    info = deployment.get("model_info") or {}
+    changes = []
+    if entry.data["model_name"] != deployment.get("model_name"):
+        changes.append(_change("model_name", deployment.get("model_name"),
+                               entry.data["model_name"]))
+    for field, value in entry.params.items():
+        if is_secret_param(field, value):
+            if known.get(field) != secret_hash(field, value):
+                changes.append(_change(f"litellm_params.{field}", known.get(field), value,
+                                       secret=True))
+        elif params.get(field) != value:
+            changes.append(_change(f"litellm_params.{field}", params.get(field), value))
+    for field, value in entry.info.items():
+        if field != "id" and info.get(field) != value:
+            changes.append(_change(f"model_info.{field}", info.get(field), value))
+    return changes
+
+
+def _new_record(entry, old_record=None):
+    secrets = dict((old_record or {}).get("secrets") or {})
+    secrets.update({k: secret_hash(k, v) for k, v in entry.params.items()
+                    if is_secret_param(k, v)})
+    return {"fingerprint": fingerprint(entry.data["model_name"], entry.params),
+            "secrets": secrets, "info": sorted(k for k in entry.info if k != "id")}
+
+
+def _visible_params(params):
+    return {k: v for k, v in params.items()
+            if v is not None and not is_secret_param(k, v)
+            and not (k in _DEFAULT_PARAMS and v is False)}
+
+
+def _match(entries, deployments):
+    """``{index of entry: deployment}`` by id, then fingerprint, then visible content."""
+    by_id = {_id(d): d for d in deployments}
+    claimed, matches, errors = set(), {}, {}
+    for index, entry in enumerate(entries):
+        wanted = entry.info.get("id")
+        if wanted is None:
+            continue
+        if wanted in claimed:
+            errors[index] = f"model_info.id {wanted} is also given to an earlier entry"
+        elif wanted in by_id:
+            matches[index] = by_id[wanted]
+            claimed.add(wanted)
+        else:
+            claimed.add(wanted)  # to be created with this id
+    by_print, by_content = {}, {}
+    for deployment in deployments:
+        printed = _record(deployment).get("fingerprint")
+        if printed:
+            by_print.setdefault(printed, []).append(deployment)
+        else:
+            by_content.setdefault(_content(deployment), []).append(deployment)
+    for table, key in ((by_print, lambda e: fingerprint(e.data["model_name"], e.params)),
+                       (by_content, _content)):
+        for index, entry in enumerate(entries):
+            if index in matches or index in errors or entry.info.get("id") is not None:
+                continue
+            for deployment in table.get(key(entry), ()):
+                if _id(deployment) not in claimed:
+                    matches[index] = deployment
+                    claimed.add(_id(deployment))
+                    break
+    return matches, errors, claimed
+
+
+def _content(model):
+    """What can be compared of a deployment without its secrets (an entry or a deployment)."""
+    data = model.data if isinstance(model, Entry) else model
+    params = _visible_params(_mapping(data.get("litellm_params")))
+    return _canonical([data.get("model_name"), params])
+
+
+def _id(deployment):
+    return (deployment.get("model_info") or {}).get("id")
+
+
+def _in_db(deployment):
+    return bool((deployment.get("model_info") or {}).get("db_model"))
+
+
+class ModelSync:
+    """Plans and runs imports and applies against one proxy."""
+
+    def __init__(self, session, workers=4):
+        self.session = session
+        self.workers = workers
+        self.models = ModelsAPI(session)
+        self.credentials = CredentialsAPI(session)
+        self._stop = threading.Event()  # set when a run must send nothing more
+
+    # -- planning (read-only) ---------------------------------------------
+
+    def plan_import(self, config):
+        """Create what is missing; skip what is there (never changes anything)."""
+        return self._plan(config, "import", prune=False)
+
+    def plan_apply(self, config, prune=False):
+        """Create what is missing, update what differs, with ``prune`` delete
+        database deployments the file does not list."""
+        return self._plan(config, "apply", prune)
+
+    def _plan(self, config, verb, prune):
+        items = self._plan_credentials(config.credentials, verb)
+        valid = [e for e in config.models if e.error is None]
+        deployments = self.models.info()
+        matches, errors, claimed = _match(valid, deployments)
+        position = {id(e): i for i, e in enumerate(valid)}
+        for entry in config.models:
+            if entry.error:
+                items.append(Item("model", entry.name, "failed", entry,
+                                  reason=f"{entry.where} {entry.error}"))
+                continue
+            index = position[id(entry)]
+            deployment = matches.get(index)
+            if index in errors:
+                items.append(Item("model", entry.name, "failed", entry, reason=errors[index]))
+            elif deployment is None:
+                # The id is chosen here, so a create whose answer is lost can be looked up;
+                # it is shown once the deployment exists.
+                item = Item("model", entry.name, "would create", entry,
+                            ident=entry.info.get("id"))
+                info = {**entry.info, "id": item.id or str(uuid.uuid4()), META: _new_record(entry)}
+                item.request = ("create", (entry.data["model_name"], entry.params, info))
+                items.append(item)
+            elif verb == "import":
+                items.append(Item("model", entry.name, "skipped", entry, deployment,
+                                  _id(deployment), reason="already on the proxy"))
+            else:
+                items.append(self._plan_update(entry, deployment))
+        if prune:
+            # An entry that could not be read may be the one a deployment stands for.
+            unsure = bool(errors) or len(valid) < len(config.models)
+            for deployment in deployments:
+                if _in_db(deployment) and _id(deployment) not in claimed:
+                    item = Item("model", deployment.get("model_name"), "would delete",
+                                deployment=deployment, ident=_id(deployment))
+                    if unsure:
+                        item.status = "failed"
+                        item.reason = "not deleted: the file has entries in error"
+                    else:
+                        item.request = ("delete", (item.id,))
+                    items.append(item)
+        return Plan(items, verb)
+
+    def _plan_update(self, entry, deployment):
+        ident = _id(deployment)
+        changes = _model_changes(entry, deployment)
+        if not changes:
+            return Item("model", entry.name, "unchanged", entry, deployment, ident)
+        if not _in_db(deployment):
+            return Item("model", entry.name, "failed", entry, deployment, ident, changes,
+                        reason="a deployment from the proxy's config file; the API cannot "
+                               "change it")
+        item = Item("model", entry.name, "would update", entry, deployment, ident, changes)
+        changed = {c["field"] for c in changes}
+        params = {k: v for k, v in entry.params.items() if f"litellm_params.{k}" in changed}
+        info = {k: v for k, v in entry.info.items() if f"model_info.{k}" in changed}
+        info[META] = _new_record(entry, _record(deployment))
+        name = entry.data["model_name"] if "model_name" in changed else None
+        item.request = ("update", (ident, params, info, name))
+        return item
+
+    def _plan_credentials(self, entries, verb):
+        if not entries:
+            return []
+        existing = {c.get("credential_name"): c for c in self.credentials.list()}
+        items = []
+        for entry in entries:
+            name, current = entry.name, existing.get(entry.name)
+            values = entry.data.get("credential_values") if entry.error is None else None
+            if entry.error:
+                items.append(Item("credential", name, "failed", entry,
+                                  reason=f"{entry.where} {entry.error}"))
+            elif current is not None and verb == "import":
+                items.append(Item("credential", name, "skipped", entry,
+                                  reason="already on the proxy"))
+            elif current is None and not values:
+                items.append(Item("credential", name, "failed", entry,
+                                  reason="not on the proxy, and the file gives no "
+                                         "credential_values to create it with"))
+            elif current is None:
+                item = Item("credential", name, "would create", entry)
+                info = {**entry.data["credential_info"], META: _credential_record(values)}
+                item.request = ("create_credential", (name, values, info))
+                items.append(item)
+            else:
+                items.append(_plan_credential_update(entry, current))
+        return items
+
+    # -- running ----------------------------------------------------------
+
+    def execute(self, plan, on_done=None):
+        """Send the plan's writes: credentials first, one at a time, then the
+        deployments, ``workers`` at a time. Each item ends created, updated,
+        deleted or failed; ``on_done(item)`` is called as each ends.
+
+        A lost connection, a refused key or KeyboardInterrupt stops the run and
+        is re-raised after every item says what became of it: a write that may
+        have reached the proxy is checked with a read ("unknown" only when that
+        cannot tell); a write never sent is "not done".
+        """
+        from concurrent.futures import ThreadPoolExecutor, wait
+
+        writes = plan.writes
+        # Credentials first (models use them); deletes last, so a prune never
+        # removes anything before what replaces it exists.
+        order = {"create_credential": 0, "update_credential": 0, "delete": 2}
+        writes.sort(key=lambda item: order.get(item.request[0], 1))
+        pool = ThreadPoolExecutor(max_workers=self.workers)
+        futures = []
+        self._stop = threading.Event()
+        try:
+            for item in writes:
+                if item.kind == "credential":
+                    self._attempt(item)
+                    if on_done:
+                        on_done(item)
+            models = [item for item in writes if item.kind == "model"]
+            for item in models:  # a loop: a Ctrl-C part-way keeps what was submitted
+                futures.append((item, pool.submit(self._attempt, item)))
+            for item, future in futures:
+                future.result()
+                if on_done:
+                    on_done(item)
+        except BaseException:
+            self._stop.set()
+            for _, future in futures:
+                future.cancel()
+            # Requests already sent get a moment to finish, so their own
+            # answer says what happened.
+            wait([f for _, f in futures if not f.cancelled()], timeout=5)
+            for item, future in futures:
+                item.in_flight = not future.done()
+            self._settle(writes)
+            raise
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _attempt(self, item):
+        """Send one item's write; a failure that is about this item only marks it."""
+        action, args = item.request
+        if self._stop.is_set():
+            return  # the run is stopping: not sent
+        item.status = "sending"
+        try:
+            if action == "create":
+                self.models.create(*args)
+            elif action == "update":
+                ident, params, info, name = args
+                self.models.update(ident, params, info, model_name=name)
+            elif action == "delete":
+                self.models.delete(*args)
+            elif action == "create_credential":
+                self.credentials.create(*args)
+            else:
+                self.credentials.update(*args)
+        except exceptions.ConnectionFailure as exc:
+            self._stop.set()
+            item.reason = f"connection lost: {exc}"
+            if not exc.maybe_received:
+                item.status = "not done"
+            raise
+        except (exceptions.Unauthorized, exceptions.Forbidden) as exc:
+            self._stop.set()
+            item.status, item.reason = "not done", str(exc)
+            raise  # not about this item: stop the whole run
+        except exceptions.CLIError as exc:
+            item.status, item.reason = "failed", str(exc)
+        else:
+            item.status = _DONE[action]
+            if action == "create":
+                item.id = args[2]["id"]
+
+    def _settle(self, writes):
+        """After a stop: every write says what became of it."""
+        for item in writes:
+            if item.status.startswith("would"):
+                item.status, item.reason = "not done", "stopped before it was sent"
+            if item.status != "sending":
+                continue
+            # Sent when the run stopped, with no answer: read the proxy.
+            try:
+                landed = self._landed(item)
+            except (exceptions.CLIError, KeyboardInterrupt):
+                landed = None
+            if landed:
+                item.status, item.reason = _DONE[item.request[0]], "checked after the stop"
+                if item.request[0] == "create":
+                    item.id = item.request[1][2]["id"]
+            elif landed is None or item.in_flight:
+                item.status = "unknown"
+                if item.request[0] == "create":
+                    item.id = item.request[1][2]["id"]  # to look it up
+                item.reason = "still being sent when the run stopped; check it, or run again"
+            else:
+                item.status = "not done"
+                item.reason = "stopped while being sent; the proxy does not have it"
+
+    def _landed(self, item):
+        action, args = item.request
+        if action in ("create", "delete"):
+            try:
+                self.models.get(args[2]["id"] if action == "create" else args[0])
+                present = True
+            except exceptions.NotFound:
+                present = False
+            return present if action == "create" else not present
+        if action == "update":
+            return _record(self.models.get(item.id)) == args[2][META]
+        current = {c.get("credential_name"): c for c in self.credentials.list()}.get(item.name)
+        if current is None:
+            return False
+        return (current.get("credential_info") or {}).get(META) == args[2][META]
+
+    # -- export -----------------------------------------------------------
+
+    def export(self):
+        """An Export of the database deployments, read as the proxy sends them."""
+        return Export(self)
+
+
+class Export:
+    """A proxy config of the database deployments, without secrets.
+
+    ``models()`` yields the model_list entries as the proxy's answer arrives
+    (memory stays flat); afterwards ``credentials()`` is the credential_list
+    of the credentials those use, and ``config_only`` counts the config-file
+    deployments left out.
+    """
+
+    def __init__(self, sync):
+        self.sync = sync
+        self.config_only = 0
+        self.credential_names = []
+
+    def models(self):
+        for deployment in self.sync.models.iter_info():
+            if not _in_db(deployment):
+                self.config_only += 1
+                continue
+            entry = export_entry(deployment)
+            name = entry["litellm_params"].get("litellm_credential_name")
+            if name and name not in self.credential_names:
+                self.credential_names.append(name)
+            yield entry
+
+    def credentials(self):
+        if not self.credential_names:
+            return []
+        stored = {c.get("credential_name"): c for c in self.sync.credentials.list()}
+        return [{"credential_name": name,
+                 "credential_info": {k: v for k, v in
+                                     (stored[name].get("credential_info") or {}).items()
+                                     if k != META}}
+                for name in self.credential_names if name in stored]
+
+
+_DONE = {"create": "created", "update": "updated", "delete": "deleted",
+         "create_credential": "created", "update_credential": "updated"}
+
+
+def export_entry(deployment):
+    """A file entry for a deployment: its id, visible params and own model_info."""
+    info = deployment.get("model_info") or {}
+    own = set(_record(deployment).get("info") or ())
+    kept = {k: v for k, v in info.items()
+            if v is not None and (k in own or not _derived_info(k))}
+    params = _visible_params(deployment.get("litellm_params") or {})
+    return {"model_name": deployment.get("model_name"), "litellm_params": params,
+            "model_info": {"id": info.get("id"), **kept}}
+
+
+def _derived_info(name):
+    return name in _DERIVED_INFO or name.startswith(_DERIVED_PREFIXES) or "cost" in _words(name)
+
+
+def _credential_record(values):
+    return {"secrets": {k: secret_hash(k, v) for k, v in (values or {}).items()}}
+
+
+def _plan_credential_update(entry, current):
+    info = current.get("credential_info") or {}
+    record = info.get(META) if isinstance(info.get(META), dict) else {}
+    known = record.get("secrets") if isinstance(record.get("secrets"), dict) else {}
+    values = entry.data.get("credential_values") or {}
+    changes = [_change(f"credential_values.{k}", known.get(k), v, secret=True)
+               for k, v in values.items() if known.get(k) != secret_hash(k, v)]
+    changes += [_change(f"credential_info.{k}", info.get(k), v)
+                for k, v in entry.data["credential_info"].items() if info.get(k) != v]
+    if not changes:
+        return Item("credential", entry.name, "unchanged", entry)
+    item = Item("credential", entry.name, "would update", entry, changes=changes)
+    changed = {c["field"] for c in changes}
+    new_values = {k: v for k, v in values.items() if f"credential_values.{k}" in changed}
+    # The whole info: PATCH /credentials/{name} may replace it rather than merge.
+    new_info = {**info, **entry.data["credential_info"],
+                META: {"secrets": {**known, **_credential_record(values)["secrets"]}}}
+    item.request = ("update_credential", (entry.name, new_values, new_info))
+    return item

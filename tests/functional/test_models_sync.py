@@ -1,0 +1,242 @@
+"""Config as code end to end against the real proxy: import, export, diff, apply.
+
+Every model a test creates has the test's unique string in its name and is
+deleted at the end. ``apply --prune`` deletes every database deployment the
+file does not list, so the prune test lists everything the proxy holds (an
+export) plus its own entries; the suite runs serially, so nothing is created
+between that export and the apply.
+"""
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import time
+
+import pytest
+import yaml
+
+from . import test_models
+from .conftest import CLI, cli_env
+from .test_models import DATA, _proxy_models
+
+# The same fixture: deletes every model named with the test's unique string.
+cleanup = test_models.cleanup
+
+UPSTREAM = {"model": "openai/gpt-4o", "api_base": "http://127.0.0.1:9/v1",
+            "mock_response": "hello"}
+
+
+def _write(tmp_path, config, name="config.yaml"):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return str(path)
+
+
+def _lb_file(tmp_path, prefix):
+    """Two load-balanced deployments (same name and model, another api_key) and one more."""
+    return _write(tmp_path, {"model_list": [
+        {"model_name": f"{prefix}-lb", "litellm_params": {**UPSTREAM, "api_key": "fake-key-A"}},
+        {"model_name": f"{prefix}-lb", "litellm_params": {**UPSTREAM, "api_key": "fake-key-B"}},
+        {"model_name": f"{prefix}-solo", "litellm_params": {**UPSTREAM, "rpm": 5},
+         "model_info": {"description": "the solo one"}},
+    ]}, "lb.yaml")
+
+
+def _ids(cli, name):
+    return sorted(m["model_info"]["id"] for m in _proxy_models(cli) if m["model_name"] == name)
+
+
+def _stored_key(cli, model_id):
+    """The api_key the proxy holds for a deployment, masked by the proxy (fa****-A)."""
+    res = cli("http", "request", "GET", f"/credentials/by_model/{model_id}")
+    assert res.rc == 0, res
+    return res.json()["credential_values"].get("api_key")
+
+
+def _writes(res):
+    return [line for line in res.err.splitlines()
+            if line.startswith("REQ: curl") and " -X GET " not in line]
+
+
+def test_load_balanced_file_imported_twice_has_each_deployment_exactly_once(
+        cli, cleanup, tmp_path):
+    path = _lb_file(tmp_path, cleanup)
+    first = cli("models", "import", path, "-f", "json")
+    assert first.rc == 0, first
+    assert [r["status"] for r in first.json()] == ["created"] * 3
+    lb_ids = [r["id"] for r in first.json()[:2]]
+    assert sorted(lb_ids) == _ids(cli, f"{cleanup}-lb") and len(set(lb_ids)) == 2
+    assert [_stored_key(cli, i) for i in lb_ids] == ["fa****-A", "fa****-B"]
+
+    again = cli("models", "import", path, "-f", "json")
+    assert again.rc == 0, again
+    assert [(r["status"], r["id"]) for r in again.json()] == [
+        ("skipped", r["id"]) for r in first.json()]
+    assert len(_ids(cli, f"{cleanup}-lb")) == 2 and len(_ids(cli, f"{cleanup}-solo")) == 1
+
+
+def test_export_diff_apply_in_place_and_prune_only_what_the_file_drops(cli, cleanup, tmp_path):
+    assert cli("models", "import", _lb_file(tmp_path, cleanup)).rc == 0
+    out = tmp_path / "export.yaml"
+    exported = cli("models", "export", "-o", str(out))
+    assert exported.rc == 0 and exported.out == "", exported
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    assert "left out 2 from the proxy's config file" in exported.err  # gpt-4o, mistral-mock
+    text = out.read_text()
+    assert "fake-key" not in text and "api_key" not in text
+    config = yaml.safe_load(text)
+    mine = [e for e in config["model_list"] if e["model_name"].startswith(cleanup)]
+    assert len(mine) == 3 and all(e["model_info"]["id"] for e in mine)
+    solo = next(e for e in mine if e["model_name"] == f"{cleanup}-solo")
+    assert solo["litellm_params"] == {**UPSTREAM, "rpm": 5}
+    assert solo["model_info"] == {"id": solo["model_info"]["id"], "description": "the solo one"}
+
+    # The export round-trips: nothing to do, nothing sent.
+    assert cli("models", "diff", str(out)).rc == 0
+    unchanged = cli("--debug", "models", "apply", str(out), "-f", "json")
+    assert unchanged.rc == 0, unchanged
+    assert _writes(unchanged) == []
+    assert {r["status"] for r in unchanged.json()} == {"unchanged"}
+
+    # One param changed: diff shows it, apply changes it in place.
+    lb = next(e for e in mine if e["model_name"] == f"{cleanup}-lb")
+    lb["litellm_params"]["rpm"] = 42
+    changed = _write(tmp_path, config, "changed.yaml")
+    diff = cli("models", "diff", changed, "-f", "json")
+    assert diff.rc == 1, diff
+    updates = [r for r in diff.json() if r["action"] != "unchanged"]
+    assert updates == [{"action": "update", "kind": "model", "name": f"{cleanup}-lb",
+                        "upstream_model": "openai/gpt-4o", "id": lb["model_info"]["id"],
+                        "changes": [{"field": "litellm_params.rpm", "old": None, "new": 42}],
+                        "reason": None}]
+    applied = cli("--debug", "models", "apply", changed, "-f", "json")
+    assert applied.rc == 0, applied
+    writes = _writes(applied)
+    assert len(writes) == 1 and " -X PATCH " in writes[0], writes
+    assert f"/model/{lb['model_info']['id']}/update " in writes[0]
+    assert "fake-key" not in applied.out + applied.err
+    stored = [m for m in _proxy_models(cli) if m["model_info"]["id"] == lb["model_info"]["id"]]
+    assert stored[0]["litellm_params"]["rpm"] == 42
+    # The api_key the file does not give is kept.
+    assert _stored_key(cli, lb["model_info"]["id"]) in ("fa****-A", "fa****-B")
+    assert cli("models", "diff", changed).rc == 0
+
+    # An entry removed from the file: apply keeps it, apply --prune removes only it.
+    config["model_list"].remove(solo)
+    dropped = _write(tmp_path, config, "dropped.yaml")
+    kept = cli("models", "apply", dropped, "-f", "json")
+    assert kept.rc == 0 and _ids(cli, f"{cleanup}-solo") == [solo["model_info"]["id"]], kept
+    pruned = cli("models", "apply", dropped, "--prune", "--yes", "-f", "json")
+    assert pruned.rc == 0, pruned
+    assert [(r["name"], r["id"]) for r in pruned.json() if r["status"] == "deleted"] == [
+        (f"{cleanup}-solo", solo["model_info"]["id"])]
+    assert _ids(cli, f"{cleanup}-solo") == [] and len(_ids(cli, f"{cleanup}-lb")) == 2
+
+
+def test_apply_creates_and_updates_a_credential_and_export_lists_it_without_values(
+        cli, cleanup, tmp_path):
+    name = f"{cleanup}-cred"
+    config = {"credential_list": [{"credential_name": name,
+                                   "credential_values": {"api_key": "fake-cred-key-1"},
+                                   "credential_info": {"custom_llm_provider": "openai"}}],
+              "model_list": [{"model_name": f"{cleanup}-via", "litellm_params": {
+                  "model": "openai/gpt-4o", "litellm_credential_name": name,
+                  "mock_response": "hi"}}]}
+    try:
+        res = cli("models", "apply", _write(tmp_path, config), "-f", "json")
+        assert res.rc == 0, res
+        assert [(r["kind"], r["status"]) for r in res.json()] == [("credential", "created"),
+                                                                  ("model", "created")]
+        config["credential_list"][0]["credential_values"]["api_key"] = "fake-cred-key-2"
+        res = cli("models", "apply", _write(tmp_path, config), "-f", "json")
+        assert res.rc == 0, res
+        assert [r["status"] for r in res.json()] == ["updated", "unchanged"]
+        assert res.json()[0]["changes"] == [
+            {"field": "credential_values.api_key", "old": "***", "new": "***"}]
+        assert "fake-cred-key" not in res.out + res.err
+        stored = cli("http", "request", "GET", f"/credentials/by_name/{name}")
+        assert stored.json()["credential_values"]["api_key"].endswith("-2"), stored
+
+        exported = cli("models", "export")
+        assert exported.rc == 0, exported
+        assert "fake-cred-key" not in exported.out
+        credentials = yaml.safe_load(exported.out).get("credential_list")
+        assert {"credential_name": name,
+                "credential_info": {"custom_llm_provider": "openai"}} in credentials, exported
+    finally:
+        for model in _proxy_models(cli):
+            if model["model_name"] == f"{cleanup}-via":
+                cli("models", "delete", model["model_info"]["id"])
+        cli("credentials", "delete", name)
+
+
+def test_litellm_example_configs_with_partial_entries(cli, cleanup, tmp_path):
+    path = tmp_path / "examples.yaml"
+    path.write_text((DATA / "litellm-example-configs.yaml").read_text().replace("PREFIX", cleanup))
+    dry = cli("models", "import", str(path), "--dry-run", "-f", "json")
+    assert dry.rc == 0, dry
+    assert "note: model_list[4] (gpt-3.5-turbo) has no litellm_params.model" in dry.err
+    res = cli("models", "import", str(path), "-f", "json")
+    created = [r["id"] for r in res.json() if r["status"] == "created"]
+    try:
+        rows = [(r["name"], r["upstream_model"], r["status"]) for r in res.json()]
+        # Each entry on its own: the load-balanced pair is two deployments; the
+        # proxy cannot serve mistralai/... (no such provider) and says so.
+        assert rows[:4] == [
+            (f"{cleanup}-gpt-3.5-turbo", "gpt-3.5-turbo", "created"),
+            (f"{cleanup}-gpt-3.5-turbo", "gpt-3.5-turbo", "created"),
+            (f"{cleanup}-gpt-3.5-turbo", "openrouter/gpt-3.5-turbo", "created"),
+            (f"{cleanup}-mistral-7b-instruct", "mistralai/mistral-7b-instruct", "failed")]
+        assert rows[4][:2] == ("gpt-3.5-turbo", "gpt-3.5-turbo")
+        assert rows[4][2] in ("created", "skipped")  # another run may have left one
+        assert res.rc == 1 and "1 of 5 models failed to import" in res.err, res
+        assert "sk-uj6F" not in res.out + res.err
+        assert len(_ids(cli, f"{cleanup}-gpt-3.5-turbo")) == 3
+    finally:
+        for model_id in created:
+            cli("models", "delete", model_id)
+
+
+def test_import_reads_the_file_from_stdin(cli, cleanup):
+    text = yaml.safe_dump({"model_list": [{"model_name": f"{cleanup}-stdin",
+                                           "litellm_params": UPSTREAM}]})
+    res = cli("models", "import", "-", "-f", "json", input=text)
+    assert res.rc == 0, res
+    assert [r["status"] for r in res.json()] == ["created"]
+    assert len(_ids(cli, f"{cleanup}-stdin")) == 1
+
+
+def test_ctrl_c_during_import_reports_exactly_what_the_proxy_has(proxy, cli, cleanup, tmp_path):
+    count = 40
+    path = _write(tmp_path, {"model_list": [
+        {"model_name": f"{cleanup}-{i:02d}", "litellm_params": UPSTREAM} for i in range(count)]})
+    proc = subprocess.Popen([CLI, "models", "import", path, "--workers", "1", "-f", "json"],
+                            env=cli_env(proxy.url, proxy.key), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if sum(1 for m in _proxy_models(cli) if m["model_name"].startswith(cleanup)) >= 3:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    rows = json.loads(out)
+    on_proxy = {m["model_info"]["id"] for m in _proxy_models(cli)}
+    created = [r for r in rows if r["status"] == "created"]
+    assert 3 <= len(created) < count, err
+    assert all(r["id"] in on_proxy for r in created)
+    assert {r["status"] for r in rows} <= {"created", "not imported"}, rows
+    assert sum(1 for m in _proxy_models(cli) if m["model_name"].startswith(cleanup)) == len(
+        created)
+    assert "Stopped early" in err and err.rstrip().endswith("Interrupted")
+
+
+@pytest.mark.parametrize("command", ["diff", "apply"])
+def test_diff_and_apply_of_a_bad_file_are_usage_errors(cli, tmp_path, command):
+    path = tmp_path / "bad.yaml"
+    path.write_text("model_list: {not: a list}\n")
+    res = cli("models", command, str(path))
+    assert res.rc == 2 and len(res.err.strip().splitlines()) == 1, res

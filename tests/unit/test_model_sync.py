@@ -1,0 +1,313 @@
+"""The config-as-code engine (litellm_cli.api.model_sync) against a fake proxy."""
+
+import pytest
+
+from litellm_cli import exceptions
+from litellm_cli.api import model_sync
+from litellm_cli.api.model_sync import META, ModelSync, parse_config
+
+from .test_models import FakeSession
+
+
+def _config(*models, credentials=()):
+    import yaml
+
+    return parse_config(yaml.safe_dump({"model_list": list(models),
+                                        "credential_list": list(credentials)}), "test.yaml")
+
+
+def _model(name="m", **params):
+    return {"model_name": name, "litellm_params": {"model": "openai/gpt-4o", **params}}
+
+
+def _stored(entry, ident, record=True, db=True):
+    """A deployment as /model/info shows one this tool created from ``entry``."""
+    parsed = _config(entry).models[0]
+    info = {"id": ident, "db_model": db}
+    if record:
+        info[META] = model_sync._new_record(parsed)
+    shown = {k: v for k, v in parsed.params.items() if not model_sync.is_secret_param(k, v)}
+    return {"model_name": parsed.data["model_name"], "litellm_params": shown,
+            "model_info": {**info, **parsed.info}}
+
+
+def _sync(deployed=(), credentials=()):
+    session = FakeSession({
+        ("GET", "/model/info"): {"data": list(deployed)},
+        ("GET", "/credentials"): {"credentials": list(credentials)},
+    })
+    return ModelSync(session), session
+
+
+@pytest.mark.parametrize("text, message", [
+    ("model_list:\n  - model_name: a\n    litellm_params: {model: m\n", "line 4, column 1"),
+    ("something_else: 1", "no 'model_list'"),
+    ("", "no 'model_list'"),
+    ("model_list: {a: 1}", "'model_list' must be a list of models, not dict"),
+    ("model_list: []\ncredential_list: x\n", "'credential_list' must be a list"),
+])
+def test_a_file_that_is_no_config_is_a_usage_error_saying_where(text, message):
+    with pytest.raises(exceptions.UsageError) as caught:
+        parse_config(text, "f.yaml")
+    assert message in str(caught.value) and "f.yaml" in str(caught.value)
+
+
+@pytest.mark.parametrize("entry, error", [
+    ("just text", "is not a mapping"),
+    ({"litellm_params": {"model": "x"}}, "needs a model_name"),
+    ({"model_name": "x", "litellm_params": [1]}, "litellm_params must be a mapping"),
+    ({"model_name": "x", "model_info": [1]}, "model_info must be a mapping"),
+    ({"model_name": "x", "model_info": {"id": 5}}, "model_info.id must be a string"),
+    ({"model_name": "x", "litellm_params": {"model": 5}}, "litellm_params.model must be a string"),
+])
+def test_a_bad_entry_marks_only_itself(entry, error):
+    config = parse_config(__import__("yaml").safe_dump({"model_list": [entry, _model()]}), "f")
+    assert [e.error for e in config.models] == [error, None]
+
+
+def test_an_entry_with_only_a_name_uses_it_as_the_upstream_model_and_says_so():
+    config = _config({"model_name": "gpt-4o"})
+    assert config.models[0].params == {"model": "gpt-4o"}
+    assert config.notes == ["note: model_list[0] (gpt-4o) has no litellm_params.model; "
+                            "using 'gpt-4o'"]
+
+
+@pytest.mark.parametrize("name, secret", [
+    ("api_key", True), ("aws_access_key_id", True), ("vertex_credentials", True),
+    ("client_secret", True), ("azure_ad_token", True), ("input_cost_per_token", False),
+    ("litellm_credential_name", False), ("api_base", False), ("rpm", False),
+    ("max_tokens", False),
+])
+def test_secret_params_are_the_ones_the_proxy_hides(name, secret):
+    assert model_sync.is_secret_param(name, "v") is secret
+
+
+def test_a_url_with_a_password_counts_as_secret():
+    assert model_sync.is_secret_param("api_base", "https://user:pw@host/v1")
+    assert not model_sync.is_secret_param("api_base", "https://host/v1?a=b@c")
+    assert not model_sync.is_secret_param("api_base", "https://user@host/v1")
+
+
+def test_a_param_holding_a_secret_inside_counts_as_secret():
+    assert model_sync.is_secret_param("extra_headers", {"Authorization": "Bearer x"})
+    assert not model_sync.is_secret_param("extra_headers", {"X-Team": "a"})
+
+
+def test_load_balanced_entries_are_two_deployments_and_keep_their_own_identity():
+    twins = [_model("lb", api_key="key-A"), _model("lb", api_key="key-B")]
+    sync, _ = _sync()
+    plan = sync.plan_import(_config(*twins))
+    assert [i.status for i in plan.items] == ["would create", "would create"]
+    # Stored in the other order: each entry still finds its own deployment.
+    deployed = [_stored(twins[1], "id-B"), _stored(twins[0], "id-A")]
+    sync, _ = _sync(deployed)
+    plan = sync.plan_apply(_config(*twins))
+    assert [(i.status, i.id) for i in plan.items] == [("unchanged", "id-A"), ("unchanged", "id-B")]
+
+
+def test_an_unrecorded_deployment_matches_one_entry_with_the_same_visible_params():
+    deployed = [_stored(_model("a", rpm=5), "old", record=False)]
+    sync, _ = _sync(deployed)
+    plan = sync.plan_import(_config(_model("a", rpm=5), _model("a", rpm=5), _model("a", rpm=6)))
+    assert [(i.status, i.id) for i in plan.items][0] == ("skipped", "old")
+    assert [i.status for i in plan.items][1:] == ["would create", "would create"]
+
+
+def test_model_info_id_is_the_identity_and_a_missing_one_is_created_with_it():
+    deployed = [_stored(_model("a"), "id-a")]
+    entries = [dict(_model("renamed"), model_info={"id": "id-a"}),
+               dict(_model("b"), model_info={"id": "id-new"}),
+               dict(_model("c"), model_info={"id": "id-new"})]
+    sync, _ = _sync(deployed)
+    plan = sync.plan_apply(_config(*entries))
+    assert [(i.status, i.id) for i in plan.items] == [
+        ("would update", "id-a"), ("would create", "id-new"), ("failed", None)]
+    assert plan.items[0].changes == [{"field": "model_name", "old": "a", "new": "renamed"}]
+    assert plan.items[0].request[1][3] == "renamed"
+    assert plan.items[1].request[1][2]["id"] == "id-new"
+    assert "also given to an earlier entry" in plan.items[2].reason
+
+
+def test_secrets_are_compared_by_their_recorded_hash_and_never_cleared():
+    entry = dict(_model("a", api_key="key-1", rpm=5), model_info={"id": "id-a"})
+    deployed = [_stored(entry, "id-a")]
+    sync, _ = _sync(deployed)
+    assert sync.plan_apply(_config(entry)).items[0].status == "unchanged"
+
+    without_key = dict(_model("a", rpm=5), model_info={"id": "id-a"})
+    assert sync.plan_apply(_config(without_key)).items[0].status == "unchanged"
+
+    rotated = dict(_model("a", api_key="key-2", rpm=5), model_info={"id": "id-a"})
+    item = sync.plan_apply(_config(rotated)).items[0]
+    assert item.changes == [{"field": "litellm_params.api_key", "old": "***", "new": "***"}]
+    _, (ident, params, info, name) = item.request
+    assert params == {"api_key": "key-2"} and name is None
+    assert "key-2" not in repr(info) and "key-2" not in repr(item.changes)
+
+
+def test_a_secret_the_proxy_has_no_record_of_is_sent_once():
+    deployed = [_stored(_model("a"), "id-a", record=False)]
+    sync, _ = _sync(deployed)
+    item = sync.plan_apply(_config(dict(_model("a", api_key="k"),
+                                        model_info={"id": "id-a"}))).items[0]
+    assert item.changes == [{"field": "litellm_params.api_key", "old": "(not recorded)",
+                             "new": "***"}]
+
+
+def test_only_the_fields_the_file_lists_are_compared():
+    deployed = [_stored(dict(_model("a", rpm=5), model_info={"description": "d"}), "id-a")]
+    sync, _ = _sync(deployed)
+    plan = sync.plan_apply(_config(dict(_model("a"), model_info={"id": "id-a"})))
+    assert plan.items[0].status == "unchanged" and plan.writes == []
+    changed = dict(_model("a"), model_info={"id": "id-a", "description": "new"})
+    item = sync.plan_apply(_config(changed)).items[0]
+    assert item.changes == [{"field": "model_info.description", "old": "d", "new": "new"}]
+    assert item.request[1][2]["description"] == "new"
+
+
+def test_a_config_file_deployment_is_never_changed_or_pruned():
+    deployed = [_stored(_model("cfg"), "id-cfg", record=False, db=False),
+                _stored(_model("db"), "id-db")]
+    sync, _ = _sync(deployed)
+    plan = sync.plan_apply(_config(dict(_model("cfg", rpm=1), model_info={"id": "id-cfg"})),
+                           prune=True)
+    assert [(i.status, i.id) for i in plan.items] == [("failed", "id-cfg"),
+                                                      ("would delete", "id-db")]
+
+
+def test_prune_deletes_nothing_while_an_entry_is_in_error():
+    deployed = [_stored(_model("a"), "id-a"), _stored(_model("b"), "id-b")]
+    sync, _ = _sync(deployed)
+    plan = sync.plan_apply(_config(dict(_model("a"), model_info={"id": "id-a"}),
+                                   {"model_name": "b", "model_info": "typo"}), prune=True)
+    assert [(i.status, i.id) for i in plan.items] == [
+        ("unchanged", "id-a"), ("failed", None), ("failed", "id-b")]
+    assert plan.writes == [] and plan.items[2].reason.startswith("not deleted")
+
+
+def test_credentials_are_created_updated_by_hash_and_need_values_to_be_created():
+    recorded = {"credential_name": "old", "credential_values": {"api_key": "sk****"},
+                "credential_info": {"custom_llm_provider": "openai",
+                                    META: model_sync._credential_record({"api_key": "k1"})}}
+    sync, _ = _sync(credentials=[recorded])
+    config = _config(credentials=[
+        {"credential_name": "old", "credential_values": {"api_key": "k1"},
+         "credential_info": {"custom_llm_provider": "openai"}},
+        {"credential_name": "old", "credential_values": {"api_key": "k2"}},
+        {"credential_name": "new", "credential_info": {"custom_llm_provider": "azure"}},
+        {"credential_name": "new2", "credential_values": {"api_key": "k3"}}])
+    plan = sync.plan_apply(config)
+    assert [i.status for i in plan.items] == ["unchanged", "would update", "failed",
+                                              "would create"]
+    assert plan.items[1].request[1][1] == {"api_key": "k2"}
+    # The whole info is sent: the proxy replaces credential_info on update.
+    info = plan.items[1].request[1][2]
+    assert info["custom_llm_provider"] == "openai" and "k2" not in repr(info)
+    assert "no credential_values" in plan.items[2].reason
+
+
+def test_export_leaves_out_secrets_derived_info_and_config_deployments():
+    entry = dict(_model("a", api_key="k", rpm=5, litellm_credential_name="c"),
+                 model_info={"description": "d", "input_cost_per_token": 2e-06})
+    stored = _stored(entry, "id-a")
+    stored["litellm_params"].update(use_xai_oauth=False, vertex_credentials="****")
+    stored["model_info"].update(output_cost_per_token=1e-05, supports_vision=True, mode="chat",
+                                db_model=True, max_tokens=100, unset=None)
+    deployed = [stored, _stored(_model("cfg"), "id-cfg", db=False)]
+    sync, _ = _sync(deployed, [{"credential_name": "c", "credential_values": {"api_key": "x*"},
+                                "credential_info": {"custom_llm_provider": "azure",
+                                                    META: {"secrets": {}}}}])
+    export = sync.export()
+    assert list(export.models()) == [
+        {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o", "rpm": 5,
+                                               "litellm_credential_name": "c"},
+         "model_info": {"id": "id-a", "description": "d", "input_cost_per_token": 2e-06}}]
+    assert export.config_only == 1
+    assert export.credentials() == [{"credential_name": "c",
+                                     "credential_info": {"custom_llm_provider": "azure"}}]
+
+
+def test_an_export_applied_to_the_same_proxy_changes_nothing():
+    import io
+
+    import yaml
+
+    from litellm_cli.plugins.models import _dump_export
+
+    entries = [dict(_model("a", api_key="k", rpm=5), model_info={"access_groups": ["g"]}),
+               _model("b", temperature=0.5)]
+    deployed = [_stored(entries[0], "id-a"), _stored(entries[1], "id-b", record=False)]
+    sync, _ = _sync(deployed)
+    text = io.StringIO()
+    assert _dump_export(sync.export(), text) == (2, 0)
+    config = yaml.safe_load(text.getvalue())
+    assert [e["model_info"]["id"] for e in config["model_list"]] == ["id-a", "id-b"]
+    assert config["model_list"][0]["model_info"]["access_groups"] == ["g"]
+    plan = sync.plan_apply(parse_config(text.getvalue(), "export"), prune=True)
+    assert [i.status for i in plan.items] == ["unchanged", "unchanged"] and plan.writes == []
+
+
+def test_an_empty_export_is_still_a_config():
+    import io
+
+    import yaml
+
+    from litellm_cli.plugins.models import _dump_export
+
+    text = io.StringIO()
+    sync, _ = _sync([_stored(_model("cfg"), "id-cfg", db=False)])
+    assert _dump_export(sync.export(), text) == (0, 0)
+    assert yaml.safe_load(text.getvalue()) == {"model_list": []}
+
+
+@pytest.mark.parametrize("size", [1, 3, 64, 1 << 20])
+def test_deployments_are_parsed_one_at_a_time_whatever_the_chunks(size):
+    import json
+
+    from litellm_cli.api.models import _array_items
+
+    items = [{"n": i, "text": "é, ] } \" [" * i} for i in range(30)]
+    body = json.dumps({"data": items}).encode()
+    chunks = (body[i:i + size] for i in range(0, len(body), size))
+    assert list(_array_items(chunks, "data")) == items
+
+
+@pytest.mark.parametrize("body", [b'{"data": [{"a": 1}, {"b"', b'{"error": "x"}', b"<html>"])
+def test_a_cut_or_foreign_answer_is_an_error_not_a_short_list(body):
+    from litellm_cli.api.models import _array_items
+
+    with pytest.raises(exceptions.CLIError, match="ended early"):
+        list(_array_items([body], "data"))
+
+
+def test_an_update_whose_answer_was_lost_is_checked_before_it_is_reported():
+    old = dict(_model("a", rpm=5), model_info={"id": "id-a"})
+    new = dict(_model("a", rpm=6), model_info={"id": "id-a"})
+    deployed = [_stored(old, "id-a")]
+    sync, session = _sync(deployed)
+    plan = sync.plan_apply(_config(new))
+    stored, proxy_gets_it = {}, [True]
+
+    def patch(body):
+        if proxy_gets_it[0]:
+            stored.update(body)  # the proxy stored it; the answer never came back
+        return exceptions.ConnectionFailure("connection reset")
+
+    def info(params):
+        if not params:
+            return {"data": deployed}
+        return {"data": [{**deployed[0], "model_info": {**deployed[0]["model_info"],
+                                                        **stored.get("model_info", {})}}]}
+
+    session.answers[("PATCH", "/model/id-a/update")] = patch
+    session.answers[("GET", "/model/info")] = info
+    with pytest.raises(exceptions.ConnectionFailure):
+        sync.execute(plan)
+    assert (plan.items[0].status, plan.items[0].reason) == ("updated", "checked after the stop")
+
+    stored.clear()
+    proxy_gets_it[0] = False  # this time the proxy never got it
+    plan = sync.plan_apply(_config(new))
+    with pytest.raises(exceptions.ConnectionFailure):
+        sync.execute(plan)
+    assert plan.items[0].status == "not done"
