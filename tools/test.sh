@@ -12,4 +12,4 @@ case " $* " in
   *" tests/unit"*) ;;
   *) [ -n "${LITELLM_CLI_TEST_URL:-}" ] || "${SANDBOX[@]}" setup ;;
 esac
-exec "$VENV/bin/python" -m pytest tests "$@"
+exec "$VENV/bin/python" -m pytest "$@"   # no paths: testpaths (tests/) from tox.ini
