@@ -49,6 +49,13 @@ step models import "$WORK/demo-models.yaml" --dry-run
 step models import "$WORK/demo-models.yaml"
 step models import "$WORK/demo-models.yaml"
 step models info --columns public_model,upstream_model,credential_name
+step models export -o "$WORK/exported.yaml"
+sed -i 's/smart answer/smarter answer/' "$WORK/exported.yaml"
+echo "(changed one mock_response in the exported file)"
+step models diff "$WORK/exported.yaml"
+step models apply "$WORK/exported.yaml"
+step models diff "$WORK/exported.yaml"
+step model-groups list
 step credentials list
 step chat completions "$DEMO-smart" -m "user:Hello, how are you?" --usage
 step chat completions gpt-4o -m "system:Be brief" -m "user:What is the capital of France?" --stream
@@ -60,6 +67,24 @@ echo "(generated a key limited to gpt-4o; it is kept in a shell variable, not pr
 step_with_key chat completions gpt-4o -m "user:May I use gpt-4o?"
 step_with_key chat completions mistral-mock -m "user:And mistral?"
 step keys list --key-alias "$DEMO-key"
+step health
+step health -f json
+step health models --model gpt-4o
+step budgets create --budget-id "$DEMO-free" --max-budget 5 --budget-duration 30d
+step customers create --id "$DEMO-acme" --alias ACME --budget-id "$DEMO-free"
+step chat completions gpt-4o -m "user:hi" --user "$DEMO-acme"
+echo "(spend logs are written by the proxy in batches; waiting up to 60 s for them)"
+for _ in $(seq 30); do
+  [ -n "$(litellm-proxy spend logs --customer "$DEMO-acme" -f value -c request_id 2>/dev/null)" ] && break
+  sleep 2
+done
+step spend logs --size 5
+step spend report --group-by model -f csv
+step customers block "$DEMO-acme"
+step customers list
+step customers delete -y "$DEMO-acme"
+step budgets delete -y "$DEMO-free"
+step orgs list
 step --debug http request GET /v1/models
 step http request POST /chat/completions -j '{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello"}]}'
 step --api-key sk-not-a-real-key models info
