@@ -38,3 +38,20 @@ def cli_env(url, key):
     env = dict(os.environ, LITELLM_PROXY_URL=url, LITELLM_PROXY_API_KEY=key)
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     return env
+
+
+def measure_interleaved(commands, runs=11, env=None):
+    """Run each of ``{label: argv}`` once per round, `runs` rounds, so load on a shared
+    machine falls on all of them alike; one untimed warm-up round first.
+    Return ``{label: (median wall ms, median peak RSS MiB, last exit code)}``."""
+    samples = {label: ([], [], None) for label in commands}
+    for round_ in range(runs + 1):
+        for label, argv in commands.items():
+            wall, peak, rc = measure(argv, runs=1, env=env)
+            walls, peaks, _ = samples[label]
+            if round_:
+                walls.append(wall)
+                peaks.append(peak)
+            samples[label] = (walls, peaks, rc)
+    return {label: (statistics.median(walls), statistics.median(peaks), rc)
+            for label, (walls, peaks, rc) in samples.items()}
