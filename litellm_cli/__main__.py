@@ -1,3 +1,4 @@
 from litellm_cli.shell import run
 
-run()
+if __name__ == "__main__":
+    run()

@@ -1,8 +1,10 @@
 """The cliff application that runs one command.
 
-``litellm_cli.shell.main`` has already parsed the global options and handled
-top-level help; this class finds the command, builds its parser, runs it and
-turns every failure into one line on stderr and a documented exit code.
+``litellm_cli.shell.main`` has already parsed the global options before the
+command words and handled top-level help; this class finds the command, builds
+its parser (which also takes the global options the command leaves free, see
+``litellm_cli.options``), runs it and turns every failure into one line on
+stderr and a documented exit code.
 """
 
 import logging
@@ -13,7 +15,7 @@ import cliff.app
 from litellm_cli import __version__, exceptions
 from litellm_cli.clientmanager import ClientManager
 from litellm_cli.command import Command
-from litellm_cli.shell import DESCRIPTION, PROG, silence_stdout
+from litellm_cli.options import DESCRIPTION, PROG, add_trailing, take_trailing
 
 
 class HelpCommand(Command):
@@ -52,10 +54,6 @@ class LiteLLMApp(cliff.app.App):
         level = logging.DEBUG if self.options.debug else logging.WARNING
         logging.getLogger("litellm_cli").setLevel(level)
 
-    def interact(self):
-        # cliff would start a cmd2 shell here; we never do.
-        self._global_parser.print_help(self.stdout)
-
     def find(self, words):
         try:
             return self.command_manager.find_command(words)
@@ -71,11 +69,12 @@ class LiteLLMApp(cliff.app.App):
                 message += "; did you mean: " + ", ".join(hint) + "?"
             raise exceptions.UsageError(f"{message} (see '{PROG} --help')") from None
 
-    def run_command(self, options, argv):
-        """Run one command with already-parsed global options; return the exit code."""
-        self.options = options
+    def run_command(self, global_options, argv):
+        """Run one command with the global options given before its words;
+        return the exit code."""
+        self.options = global_options
         self.configure_logging()
-        self.client_manager = ClientManager(options)
+        self.client_manager = ClientManager(global_options)
         try:
             return self.run_subcommand(argv)
         finally:
@@ -85,15 +84,21 @@ class LiteLLMApp(cliff.app.App):
         try:
             factory, name, sub_argv = self.find(argv)
             cmd = factory(self, self.options, cmd_name=name)
-            parsed_args = cmd.get_parser(f"{PROG} {name}").parse_args(sub_argv)
+            parser = cmd.get_parser(f"{PROG} {name}")
+            add_trailing(parser)
+            try:
+                parsed_args = parser.parse_args(sub_argv)
+            except SystemExit as exc:  # the command's -h/--help has printed its help
+                return exc.code or exceptions.EXIT_OK
+            take_trailing(parsed_args, self.options)
+            self.configure_logging()
             result = cmd.run(parsed_args)
             return result if isinstance(result, int) else exceptions.EXIT_OK
         except KeyboardInterrupt:
             self.stderr.write("Interrupted\n")
             return exceptions.EXIT_INTERRUPTED
         except BrokenPipeError:
-            silence_stdout()
-            return exceptions.EXIT_BROKEN_PIPE
+            raise  # the reader went away: litellm_cli.shell.run ends quietly with 141
         except exceptions.CLIError as exc:
             self._report(exc, str(exc))
             return exc.exit_code

@@ -3,15 +3,15 @@
 cliff's own CommandManager imports every command module on every run, so one
 slow plugin slows every command. This manager reads the entry point list
 (stevedore keeps it cached) and imports a command's module only when that
-command is run or its help is shown. It offers the interface cliff's App
-expects (``find_command``, ``add_command``, iteration, ``namespace``).
+command is run or its help is shown. It offers what cliff's App and
+commands use of a command manager (``add_command``, ``namespace``) and
+``find_command``.
 
 Commands are entry points in the ``litellm.cli`` namespace. The entry point
 name is the command's words joined with ``_``: ``models_list`` is
 ``litellm-proxy models list``. Any installed package can register more.
 """
 
-import difflib
 import logging
 
 import stevedore
@@ -23,8 +23,6 @@ LOG = logging.getLogger(__name__)
 
 
 class CommandManager:
-    convert_underscores = True
-
     def __init__(self, namespace=NAMESPACE):
         self.namespace = namespace
         self._builtin = {}
@@ -44,10 +42,6 @@ class CommandManager:
 
     def add_command(self, name, command_class):
         self._builtin[name] = command_class
-
-    def __iter__(self):
-        for name in self.names():
-            yield name, self._entry_points.get(name)
 
     def find_command(self, argv):
         """Return ``(command_class, name, remaining_args)`` for argv."""
@@ -79,6 +73,8 @@ class CommandManager:
         return self._entry_points.get(name)
 
     def suggestions(self, words):
+        import difflib
+
         typed = " ".join(words)
         names = self.names()
         close = difflib.get_close_matches(typed, names, n=3, cutoff=0.6)

@@ -18,7 +18,7 @@ def render():
     os.environ["COLUMNS"] = "100"  # argparse wraps help to the terminal width
     from litellm_cli.app import LiteLLMApp
     from litellm_cli.commandmanager import CommandManager
-    from litellm_cli.shell import PROG, build_parser
+    from litellm_cli.options import PROG, build_parser
 
     manager = CommandManager()
     parser = build_parser()

@@ -143,3 +143,143 @@ def test_closed_stdout_ends_quietly_with_141(argv):
         os.close(write_end)
     assert res.returncode == 141, res.stderr
     assert "Traceback" not in res.stderr
+
+
+# -- global options: before the command words; after them only where the command leaves them free
+
+
+class _EchoHandler(__import__("http.server").server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        self.server.seen.append((self.path, self.headers.get("Authorization")))
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def no_settings(monkeypatch, tmp_path):
+    for name in ("LITELLM_PROXY_URL", "LITELLM_PROXY_API_KEY", "LITELLM_PROXY_TIMEOUT",
+                 "LITELLM_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LITELLM_CLI_CONFIG", str(tmp_path / "config.yaml"))
+    return tmp_path / "config.yaml"
+
+
+def test_profile_add_keeps_its_own_timeout_ca_bundle_and_insecure(no_settings, tmp_path, capsys):
+    import yaml
+
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    assert shell.main(["profile", "add", "p1", "--url", "http://127.0.0.1:9", "--timeout", "7",
+                       "--ca-bundle", str(bundle), "--insecure"]) == 0
+    capsys.readouterr()
+    saved = yaml.safe_load(no_settings.read_text())["profiles"]["p1"]
+    assert saved["timeout"] == 7 and saved["ca_bundle"] == str(bundle) and saved["insecure"]
+    # The global ones were not set by them: the profile's own values are in effect.
+    assert shell.main(["--profile", "p1", "profile", "show", "-f", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["timeout"] == 7 and shown["timeout_source"] == "profile p1"
+    assert shown["insecure_source"] == "profile p1"
+
+
+def test_version_option_after_the_command_is_the_command_s_usage_error(no_settings, capsys):
+    assert shell.main(["keys", "list", "-v"]) == exceptions.EXIT_USAGE
+    err = capsys.readouterr()
+    assert err.out == "" and "unrecognized arguments: -v" in err.err
+
+
+def test_value_of_a_command_option_is_never_a_global_option(no_settings, capsys):
+    rc = shell.main(["chat", "completions", "gpt-4", "-m", "user:hi", "-m", "--debug"])
+    assert rc == exceptions.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert "-m/--message: expected one argument" in err
+
+
+def test_leading_value_that_looks_like_a_command_word(no_settings, monkeypatch):
+    seen = {}
+    monkeypatch.setattr("litellm_cli.app.LiteLLMApp.run_command",
+                        lambda self, options, argv: seen.update(profile=options.profile,
+                                                                argv=argv) or 0)
+    assert shell.main(["--profile", "keys", "--", "keys", "list", "--profile", "x"]) == 0
+    assert seen == {"profile": "keys", "argv": ["keys", "list", "--profile", "x"]}
+
+
+def test_unknown_global_option_is_named(no_settings, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        shell.main(["--frobnicate", "keys", "list"])
+    assert exit_.value.code == exceptions.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "unknown global option '--frobnicate'" in err and "command ''" not in err
+
+
+def test_global_options_after_the_command_words_where_free(no_settings, local_server, capsys,
+                                                            caplog):
+    server = local_server(_EchoHandler)
+    assert shell.main(["http", "request", "GET", "/ping", "--base-url", server.url,
+                       "--api-key", "sk-after-1", "--timeout", "5", "--debug"]) == 0
+    assert server.seen == [("/ping", "Bearer sk-after-1")]
+    assert '"ok": true' in capsys.readouterr().out
+    debug_log = "\n".join(r.getMessage() for r in caplog.records)
+    assert "REQ: curl" in debug_log and "sk-after-1" not in debug_log
+
+
+def test_global_options_before_the_command_words(no_settings, local_server, capsys):
+    server = local_server(_EchoHandler)
+    assert shell.main(["--base-url", server.url, "--api-key", "sk-before-1", "http", "request",
+                       "GET", "/ping"]) == 0
+    assert server.seen == [("/ping", "Bearer sk-before-1")]
+
+
+def test_command_help_after_the_words(no_settings, capsys):
+    assert shell.main(["keys", "list", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: litellm-proxy keys list") and "--debug" not in out
+
+
+def _command_parsers():
+    from litellm_cli.app import LiteLLMApp
+
+    manager = CommandManager()
+    parser = shell.build_parser()
+    app = LiteLLMApp(manager, parser)
+    app.options = parser.parse_args([])
+    for name in manager.names():
+        cmd = manager.load(name)(app, app.options, cmd_name=name)
+        yield name, cmd.get_parser(f"litellm-proxy {name}")
+
+
+def test_no_command_loses_an_option_to_a_global_one():
+    from litellm_cli.options import SETTINGS, add_trailing
+
+    global_strings = {s for strings, _ in SETTINGS for s in strings} | {"-v", "--version"}
+    shared = []
+    for name, parser in _command_parsers():
+        own = {s: a.dest for a in parser._actions for s in a.option_strings}
+        add_trailing(parser)
+        after = {s: a.dest for a in parser._actions for s in a.option_strings}
+        # Every option of the command still reaches the command.
+        assert {s: after[s] for s in own} == own, name
+        shared += [(name, s) for s in own if s in global_strings]
+    # The known overlaps (checked end to end above) are all found.
+    assert {("profile add", "--timeout"), ("profile add", "--ca-bundle"),
+            ("profile add", "--insecure")} <= set(shared)
+
+
+def test_importing_main_module_runs_nothing():
+    res = subprocess.run([sys.executable, "-c", "import litellm_cli.__main__"],
+                         capture_output=True, text=True)
+    assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
+
+
+def test_app_does_not_import_the_shell():
+    res = subprocess.run([sys.executable, "-c", "import sys, litellm_cli.app; "
+                          "print('litellm_cli.shell' in sys.modules)"],
+                         capture_output=True, text=True)
+    assert res.stdout.strip() == "False", res.stderr
