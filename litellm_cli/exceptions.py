@@ -5,7 +5,6 @@ Every failure the CLI reports is a ``CLIError``: the shell prints
 exit codes is documented in the README; keep the two in step.
 """
 
-import ast
 import json
 
 EXIT_OK = 0
@@ -122,6 +121,8 @@ def _unwrap(message):
     """The proxy sometimes puts a stringified Python dict in ``message``."""
     text = message.strip()
     if text.startswith("{") and text.endswith("}"):
+        import ast  # only some error messages need it
+
         try:
             inner = ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError):

@@ -8,7 +8,6 @@ errors into typed exceptions happen in exactly one place.
 
 import json as jsonlib
 import logging
-import shlex
 import time
 from urllib.parse import urlsplit
 
@@ -189,6 +188,8 @@ class Session:
     def _log_request(self, prepared):
         if not LOG.isEnabledFor(logging.DEBUG):
             return
+        import shlex  # only --debug needs it
+
         red = self.redactor
         parts = ["curl", "-g", "-i", "-X", prepared.method, red.url(prepared.url)]
         for name, value in prepared.headers.items():

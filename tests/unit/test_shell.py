@@ -283,3 +283,26 @@ def test_app_does_not_import_the_shell():
                           "print('litellm_cli.shell' in sys.modules)"],
                          capture_output=True, text=True)
     assert res.stdout.strip() == "False", res.stderr
+
+
+@pytest.mark.parametrize("argv", [["http", "request", "GET", "/x"],
+                                  ["chat", "completions", "gpt-4o", "-m", "user:hi"]])
+def test_networked_commands_that_print_no_table_import_no_table_or_yaml(argv):
+    modules = _modules_after(*argv)
+    for unneeded in ("prettytable", "wcwidth", "yaml", "cmd2", "difflib"):
+        assert unneeded not in modules, unneeded
+
+
+def test_a_command_scans_no_distribution_metadata(no_settings, local_server, monkeypatch, capsys):
+    # stevedore's entry point cache answers; nothing may walk every installed
+    # distribution (cliff's default epilog does, for instance).
+    server = local_server(_EchoHandler)
+    CommandManager()  # the cache is filled, as on any run after the first
+    scans = []
+    real = importlib.metadata.distributions
+    monkeypatch.setattr(importlib.metadata, "distributions",
+                        lambda **kw: scans.append(kw) or real(**kw))
+    assert shell.main(["--base-url", server.url, "keys", "list", "-f", "json"]) == 0
+    assert shell.main(["help", "models", "list"]) == 0
+    assert capsys.readouterr().out.startswith("[]")
+    assert scans == []
