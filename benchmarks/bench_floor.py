@@ -6,9 +6,12 @@
 
 Each round runs the floor (benchmarks/floor.py, on the interpreter of --cli) and
 each CLI once, case by case, so a busy machine slows them alike. Prints the median wall
-time and median peak RSS of each, and each CLI's ratio to the floor (the goal: 1.5x or less).
+time, CPU time and peak RSS of each, and each CLI's ratios to the floor (the goal: 1.5x or
+less).
 --compare adds another install (e.g. --cli after=PATH --compare before=PATH) side by side.
 `keys info` uses a key this script creates with a unique alias and deletes at the end.
+Then, for scale, the import cost alone of what each side must load (LIBRARIES): the
+floor's urllib.request, and the requests + cliff + stevedore stack the CLI is built on.
 """
 
 import os
@@ -31,6 +34,15 @@ def cases(key):
         ("http request GET /v1/models", ["http", "request", "GET", "/v1/models"],
          ["http-get", "/v1/models"]),
     ]
+
+
+# What each side must import, measured alone (no request), to show what is left to win.
+LIBRARIES = [
+    ("python -c pass", "pass"),
+    ("stdlib floor's imports", "import json, urllib.request"),
+    ("the CLI's libraries", "import requests, cliff.app, cliff.lister, cliff.show, "
+                            "cliff.formatters.json_format"),
+]
 
 
 def interpreter_of(script):
@@ -67,28 +79,34 @@ def main():
     finally:
         floor.call("POST", "/key/delete", body={"key_aliases": [alias]})
     show(rows, list(clis), args.markdown)
+    libraries = measure_interleaved({label: [python, "-c", code] for label, code in LIBRARIES},
+                                    runs=args.runs, env=env)
+    print("\nimports alone (no request), same interpreter:")
+    for label, (ms, mib, cpu, _) in libraries.items():
+        print(f"  {label:<24} {ms:>6.0f} ms {cpu:>6.0f} ms cpu {mib:>6.1f} MiB")
 
 
 def show(rows, names, markdown):
-    heads = ["floor ms", "floor MiB"]
+    heads = ["floor ms", "floor cpu", "floor MiB"]
     for name in names:
-        heads += [f"{name} ms", f"{name} MiB", f"{name} time x", f"{name} mem x"]
+        heads += [f"{name} ms", f"{name} cpu", f"{name} MiB", "time x", "cpu x", "mem x"]
     if markdown:
         print("| command | " + " | ".join(heads) + " |")
         print("|---|" + "---:|" * len(heads))
     else:
-        print(f"{'command':<30}" + "".join(f"{h:>{max(len(h), 8) + 2}}" for h in heads))
+        print(f"{'command':<30}" + "".join(f"{h:>{max(len(h), 6) + 1}}" for h in heads))
     for label, results in rows:
-        floor_ms, floor_mib, _ = results["floor"]
-        cells = [f"{floor_ms:.0f}", f"{floor_mib:.1f}"]
+        floor_ms, floor_mib, floor_cpu, _ = results["floor"]
+        cells = [f"{floor_ms:.0f}", f"{floor_cpu:.0f}", f"{floor_mib:.1f}"]
         for name in names:
-            ms, mib, rc = results[name]
-            cells += [f"{ms:.0f}" + ("" if rc == 0 else f" (exit {rc})"), f"{mib:.1f}",
-                      f"{ms / floor_ms:.2f}", f"{mib / floor_mib:.2f}"]
+            ms, mib, cpu, rc = results[name]
+            cells += [f"{ms:.0f}" + ("" if rc == 0 else f" (exit {rc})"), f"{cpu:.0f}",
+                      f"{mib:.1f}", f"{ms / floor_ms:.2f}", f"{cpu / floor_cpu:.2f}",
+                      f"{mib / floor_mib:.2f}"]
         if markdown:
             print(f"| {label} | " + " | ".join(cells) + " |")
         else:
-            print(f"{label:<30}" + "".join(f"{c:>{max(len(h), 8) + 2}}"
+            print(f"{label:<30}" + "".join(f"{c:>{max(len(h), 6) + 1}}"
                                             for c, h in zip(cells, heads)))
 
 

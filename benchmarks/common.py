@@ -4,21 +4,42 @@ import argparse
 import os
 import statistics
 import subprocess
+import tempfile
 import time
+
+
+# GNU time reports the command's own peak RSS. os.wait4 here would not: a child
+# forked from this Python starts out counting this Python's memory (about 20 MiB).
+TIME = "/usr/bin/time"
+
+
+def run_once(argv, env=None, stdin=None, report=None):
+    """Run argv once; return (wall ms, peak RSS MiB, CPU ms, exit code).
+
+    ``report`` is a scratch file for GNU time's figure (see TIME)."""
+    wrapper = [TIME, "-f", "%M", "-o", report] if report and os.path.exists(TIME) else []
+    start = time.perf_counter()
+    proc = subprocess.Popen(wrapper + list(argv), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, stdin=stdin or subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = (time.perf_counter() - start) * 1000
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if wrapper:
+        with open(report, encoding="utf-8") as handle:
+            peak = int(handle.read().split()[-1]) / 1024
+    else:
+        peak = usage.ru_maxrss / 1024  # Linux reports KiB; see TIME
+    return wall, peak, (usage.ru_utime + usage.ru_stime) * 1000, proc.returncode
 
 
 def measure(argv, runs=11, env=None, stdin=None):
     """Run argv `runs` times; return (median wall ms, peak RSS MiB, last exit code)."""
     walls, peaks, rc = [], [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                stdin=stdin or subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        walls.append((time.perf_counter() - start) * 1000)
-        peaks.append(usage.ru_maxrss / 1024)  # Linux reports KiB
-        rc = os.waitstatus_to_exitcode(status)
-        proc.returncode = rc
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            wall, peak, _, rc = run_once(argv, env, stdin, os.path.join(tmp, "rss"))
+            walls.append(wall)
+            peaks.append(peak)
     return statistics.median(walls), max(peaks), rc
 
 
@@ -42,16 +63,16 @@ def cli_env(url, key):
 
 def measure_interleaved(commands, runs=11, env=None):
     """Run each of ``{label: argv}`` once per round, `runs` rounds, so load on a shared
-    machine falls on all of them alike; one untimed warm-up round first.
-    Return ``{label: (median wall ms, median peak RSS MiB, last exit code)}``."""
-    samples = {label: ([], [], None) for label in commands}
-    for round_ in range(runs + 1):
-        for label, argv in commands.items():
-            wall, peak, rc = measure(argv, runs=1, env=env)
-            walls, peaks, _ = samples[label]
-            if round_:
-                walls.append(wall)
-                peaks.append(peak)
-            samples[label] = (walls, peaks, rc)
-    return {label: (statistics.median(walls), statistics.median(peaks), rc)
-            for label, (walls, peaks, rc) in samples.items()}
+    machine falls on all of them alike; one untimed warm-up round first. Return
+    ``{label: (median wall ms, median peak RSS MiB, median CPU ms, last exit code)}``;
+    CPU time (user + system) varies less than wall time on a busy machine."""
+    samples = {label: [] for label in commands}
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(runs + 1):
+            for label, argv in commands.items():
+                result = run_once(argv, env, report=os.path.join(tmp, "rss"))
+                if round_:
+                    samples[label].append(result)
+    return {label: (*(statistics.median(r[i] for r in results) for i in range(3)),
+                    results[-1][3])
+            for label, results in samples.items()}
