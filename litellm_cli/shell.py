@@ -55,6 +55,8 @@ def main(argv=None):
         print_top_help(parser, manager)
         return exceptions.EXIT_OK
     words = rest[1:] if rest[0] == "help" else rest
+    if words[1:] in (["-h"], ["--help"]):
+        words = words[:1]
     if len(words) == 1 and words[0] in manager.groups() and words[0] not in manager.names():
         # A group word alone ("litellm-proxy models") lists that group's commands.
         print_group_help(words[0], manager)

@@ -86,8 +86,9 @@ def test_a_group_word_that_is_also_a_command_runs_the_command():
     assert "litellm_cli.plugins.health" in modules and "requests" in modules
 
 
-def test_group_word_alone_lists_its_commands_with_descriptions(capsys):
-    assert shell.main(["http"]) == 0
+@pytest.mark.parametrize("argv", [["http"], ["http", "--help"], ["-h", "http"], ["help", "http"]])
+def test_group_word_alone_lists_its_commands_with_descriptions(argv, capsys):
+    assert shell.main(argv) == 0
     out = capsys.readouterr().out
     assert "http request  Send an HTTP request" in out
 
