@@ -60,14 +60,12 @@ class ClientManager:
     @property
     def redactor(self):
         """Masks secrets in messages, even before (or without) a session."""
-        if self._session is not None:
-            return self._session.redactor
-        from litellm_cli.redact import Redactor
+        from litellm_cli.redact import REDACTOR
 
-        known = [self.options.api_key, os.environ.get("LITELLM_PROXY_API_KEY")]
-        if self._settings is not None:
-            known.append(self._settings.values.get("api_key"))
-        return Redactor(known)
+        for key in (self.options.api_key, os.environ.get("LITELLM_PROXY_API_KEY"),
+                    self._settings and self._settings.values.get("api_key")):
+            REDACTOR.add(key)
+        return REDACTOR
 
     def close(self):
         if self._session is not None:

@@ -6,11 +6,12 @@ exit codes is documented in the README; keep the two in step.
 """
 
 import json
+import re
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # general failure, including "N of M failed"
 EXIT_USAGE = 2  # bad command line or bad input file
-EXIT_CONNECTION = 3  # cannot reach the proxy, timeout, TLS failure
+EXIT_CONNECTION = 3  # cannot reach the proxy, timeout, TLS failure, URL is not a proxy
 EXIT_AUTH = 4  # 401 / 403
 EXIT_NOT_FOUND = 5  # the named object does not exist
 EXIT_REJECTED = 6  # the proxy rejected the request (400, 409, 422, 429...)
@@ -52,7 +53,13 @@ class ConnectionFailure(CLIError):
 
 
 class HttpError(CLIError):
-    """The proxy answered with an HTTP error status."""
+    """The proxy answered with an HTTP error status.
+
+    The message ends with ``(HTTP <status>)`` and, when the proxy gave one,
+    ``(request id: <id>)``. Any 5xx status exits 7, whatever the class: a
+    command may recast an error to say something more useful, but never hides
+    that the proxy failed.
+    """
 
     exit_code = EXIT_REJECTED
     http_status = None
@@ -67,7 +74,10 @@ class HttpError(CLIError):
         self.url = url
         self.body = body
         suffix = f" (HTTP {self.http_status})" if self.http_status else ""
-        super().__init__(f"{message}{suffix}")
+        if request_id:
+            suffix += f" (request id: {request_id})"
+        super().__init__(f"{message}{suffix}",
+                         EXIT_SERVER if (self.http_status or 0) >= 500 else None)
 
 
 class BadRequest(HttpError):
@@ -157,8 +167,36 @@ def _from_detail(detail):
     return json.dumps(detail)
 
 
+HTML_SUMMARY_LENGTH = 120
+
+
+def is_html(text, content_type=None):
+    """True for an HTML page (a web server's or a login portal's, not the API's)."""
+    if content_type and "html" in content_type.lower():
+        return True
+    start = (text or "")[:200].lstrip().lower()
+    return start.startswith(("<!doctype html", "<html", "<head", "<body", "<title", "<h1"))
+
+
+def _html_summary(text):
+    """An HTML page in a few words: its title (or first heading), else its text."""
+    import html
+
+    flags = re.IGNORECASE | re.DOTALL
+    found = re.search(r"<(title|h1)[^>]*>(.*?)</\1\s*>", text, flags)
+    summary = found.group(2) if found else re.sub(r"<(script|style)[^>]*>.*?</\1\s*>", " ",
+                                                  text, flags=flags)
+    summary = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", summary)).split())
+    summary = summary or "an HTML page"
+    if len(summary) > HTML_SUMMARY_LENGTH:
+        summary = summary[:HTML_SUMMARY_LENGTH - 3] + "..."
+    return f"{summary} (an HTML page)"
+
+
 def message_from_body(text, reason=""):
     """Turn any of the proxy's three error body shapes into one readable line."""
+    if is_html(text):
+        return _html_summary(text)
     message = None
     try:
         body = json.loads(text) if text else None
@@ -188,7 +226,8 @@ def message_from_body(text, reason=""):
     return message
 
 
-def _retry_after_seconds(value):
+def retry_after_seconds(value):
+    """A ``Retry-After`` header (seconds or an HTTP date) in seconds from now, or None."""
     if not value:
         return None
     try:
@@ -206,6 +245,11 @@ def _retry_after_seconds(value):
     return max(0.0, (when - now).total_seconds())
 
 
+def request_id(headers):
+    """The id the proxy gave a request (to find it in the proxy's logs), or None."""
+    return headers.get("x-litellm-call-id") or headers.get("x-request-id")
+
+
 def from_response(response, method=None, url=None):
     """Build the typed exception for an HTTP error response."""
     status = response.status_code
@@ -216,9 +260,8 @@ def from_response(response, method=None, url=None):
     return cls(
         message_from_body(text, response.reason or ""),
         http_status=status,
-        request_id=response.headers.get("x-litellm-call-id")
-        or response.headers.get("x-request-id"),
-        retry_after=_retry_after_seconds(response.headers.get("retry-after")),
+        request_id=request_id(response.headers),
+        retry_after=retry_after_seconds(response.headers.get("retry-after")),
         method=method,
         url=url,
         body=text,

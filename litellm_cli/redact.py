@@ -1,86 +1,145 @@
-"""Masking of secrets in anything the CLI logs.
+"""Masking of secrets in everything the CLI prints or logs.
 
-Secrets are recognised three ways, because any one alone leaks:
-by header name, by JSON field name (at any depth), and by value (the API key
-in use, and anything shaped like a LiteLLM key, ``sk-...``).
+Secrets are recognised four ways, because any one alone leaks:
+
+- by header name (``Authorization``, and any name ending in key, token,
+  secret or auth, e.g. ``x-goog-api-key``);
+- by field name, at any depth of JSON (``api_key``, ``aws_access_key_id``,
+  ``vertex_credentials``, ``*password*``, ``*secret*``, ``*token*``...);
+- by value: every secret this process was handed (the API key in use, and the
+  value of every secret-named ``-p``/``-i`` pair, JSON option, YAML file field
+  or header) is masked wherever it shows up, under any name; in ``--debug``
+  logs and error lines also anything shaped like a LiteLLM key (``sk-...``);
+- by shape: the ``user:password@`` part of any URL.
+
+One ``Redactor`` per process (``REDACTOR``) collects the secrets: parsers call
+``remember``/``remember_fields`` on what the user gives, the session adds its
+API key, and display code calls ``mask_output`` on what it prints.
 """
 
 import json
 import re
 
 MASK = "***"
+# Shorter values are masked by name only: masking "abc" wherever it appears
+# would garble ordinary output without protecting much.
+MIN_VALUE_LENGTH = 4
 
-_SECRET_HEADERS = {
-    "authorization",
-    "proxy-authorization",
-    "x-litellm-api-key",
-    "api-key",
-    "x-api-key",
-    "cookie",
-    "set-cookie",
-}
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "api-key", "cookie", "set-cookie"}
+_SECRET_HEADER_ENDINGS = ("key", "token", "secret", "auth", "password")
 _SECRET_FIELDS = {
     "key",
     "keys",
-    "token",
     "api_key",
     "apikey",
     "master_key",
-    "password",
     "authorization",
     "credential_values",
     "new_key",
     "new_master_key",
 }
-_SECRET_SUFFIXES = ("_key", "_token", "_secret", "_password")
-_SECRET_PARTS = ("secret", "password")
+_SECRET_SUFFIXES = ("_key", "-key", "_key_id")
+_SECRET_WORDS = {"token", "secret", "password", "passwd", "credentials", "authorization"}
+_WORDS = re.compile(r"[^a-z0-9]+")
 # LiteLLM virtual and master keys start with "sk-".
 _KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9_\-]{4,}")
+# The userinfo of a URL: scheme://user:password@host
+_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s\"'<>@]*(?:@[^/?#\s\"'<>@]*)*@")
 
 
 def is_secret_field(name):
+    """True for a JSON field or ``-p`` key whose value is a secret."""
     name = str(name).lower()
-    return (
-        name in _SECRET_FIELDS
-        or name.endswith(_SECRET_SUFFIXES)
-        or any(part in name for part in _SECRET_PARTS)
-    )
+    if name in _SECRET_FIELDS or name.endswith(_SECRET_SUFFIXES):
+        return True
+    words = _WORDS.split(name)
+    for index, word in enumerate(words):
+        if word == "token" and index and words[index - 1] == "per":
+            continue  # input_cost_per_token is a price
+        if word in _SECRET_WORDS or "secret" in word or "password" in word:
+            return True
+    return False
 
 
 def is_secret_header(name):
-    return name.lower() in _SECRET_HEADERS
+    name = name.lower()
+    return (name in _SECRET_HEADERS or name.endswith(_SECRET_HEADER_ENDINGS)
+            or is_secret_field(name))
 
 
-def mask_data(data):
-    """Return a copy of a JSON-like structure with secret fields masked."""
-    if isinstance(data, dict):
-        return {
-            k: (MASK if is_secret_field(k) and v not in (None, "", [], {}) else mask_data(v))
-            for k, v in data.items()
-        }
-    if isinstance(data, list):
-        return [mask_data(v) for v in data]
-    return data
+def mask_url_userinfo(text):
+    """``https://user:pass@host`` -> ``https://***@host``, anywhere in ``text``."""
+    return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text else text
 
 
 class Redactor:
-    """Masks secrets in text, given the secret values known to be in use."""
+    """Masks secrets in text and data, given the secret values known to be in use."""
 
     def __init__(self, secrets=()):
-        self.secrets = [s for s in secrets if s]
+        self._secrets = set()
+        self._pattern = None
+        for secret in secrets:
+            self.add(secret)
 
     def add(self, secret):
-        if secret and secret not in self.secrets:
-            self.secrets.append(secret)
+        """Mask ``secret`` wherever it appears from now on.
+
+        A dict or list adds every value in it (a JSON service-account file).
+        """
+        if isinstance(secret, dict):
+            secret = list(secret.values())
+        if isinstance(secret, list):
+            for item in secret:
+                self.add(item)
+            return
+        if secret is None or isinstance(secret, bool):
+            return
+        secret = str(secret)
+        if len(secret) >= MIN_VALUE_LENGTH and secret not in self._secrets:
+            self._secrets.add(secret)
+            self._pattern = None
+
+    def add_fields(self, data):
+        """``add`` the value of every secret-named field in ``data``, at any depth."""
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if is_secret_field(name):
+                    self.add(value)
+                else:
+                    self.add_fields(value)
+        elif isinstance(data, list):
+            for item in data:
+                self.add_fields(item)
+
+    def values(self, value):
+        """Mask known secret values and URL userinfo (not the ``sk-`` shape)."""
+        value = mask_url_userinfo(str(value))
+        if self._secrets:
+            if self._pattern is None:
+                # Longest first, so a secret inside another never leaves a tail.
+                ordered = sorted(self._secrets, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+            value = self._pattern.sub(MASK, value)
+        return value
 
     def text(self, value):
-        value = str(value)
-        for secret in self.secrets:
-            value = value.replace(secret, MASK)
-        return _KEY_PATTERN.sub("sk-" + MASK, value)
+        """Mask a log or error line: known values, URL userinfo and ``sk-`` keys."""
+        return _KEY_PATTERN.sub("sk-" + MASK, self.values(value))
 
     def header(self, name, value):
         return MASK if is_secret_header(name) else self.text(value)
+
+    def data(self, data, by_name=True):
+        """A copy of a JSON-like structure with secrets masked in every string;
+        with ``by_name`` also every secret-named field."""
+        if isinstance(data, dict):
+            return {k: (MASK if by_name and is_secret_field(k) and v not in (None, "", [], {})
+                        else self.data(v, by_name)) for k, v in data.items()}
+        if isinstance(data, (list, tuple)):
+            return type(data)(self.data(v, by_name) for v in data)
+        if isinstance(data, str):
+            return self.values(data)
+        return data
 
     def body(self, raw):
         """Mask a request or response body, JSON-aware when it parses."""
@@ -95,10 +154,10 @@ class Redactor:
             data = json.loads(raw)
         except ValueError:
             return self.text(raw)
-        return self.text(json.dumps(mask_data(data)))
+        return self.text(json.dumps(self.data(data)))
 
     def url(self, url):
-        """Mask secret query parameters (e.g. /key/info?key=sk-...)."""
+        """Mask secret query parameters (e.g. /key/info?key=sk-...) and userinfo."""
         base, sep, query = str(url).partition("?")
         if not sep:
             return self.text(url)
@@ -107,3 +166,32 @@ class Redactor:
             name, eq, _ = pair.partition("=")
             parts.append(f"{name}={MASK}" if eq and is_secret_field(name) else pair)
         return self.text(base + "?" + "&".join(parts))
+
+
+# The secrets of this process. One CLI process runs one command, so one
+# collection serves the parsers, the session and the display code.
+REDACTOR = Redactor()
+
+
+def remember(secret):
+    """Record a secret value the user handed in (see ``Redactor.add``)."""
+    REDACTOR.add(secret)
+
+
+def remember_fields(data):
+    """Record the values of the secret-named fields of user input (any depth)."""
+    REDACTOR.add_fields(data)
+
+
+def mask_data(data):
+    """A copy of API data with secret-named fields and known secret values masked."""
+    return REDACTOR.data(data)
+
+
+def mask_output(value):
+    """What a command prints, with every known secret value and URL userinfo masked.
+
+    Field names are not looked at: a command that shows a key's hash under
+    ``token`` or the new key under ``key`` means to.
+    """
+    return REDACTOR.data(value, by_name=False)

@@ -15,7 +15,7 @@ import requests
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from litellm_cli import __version__, exceptions
-from litellm_cli.redact import Redactor
+from litellm_cli.redact import REDACTOR, is_secret_header, mask_url_userinfo
 
 LOG = logging.getLogger("litellm_cli.http")
 
@@ -23,15 +23,52 @@ USER_AGENT = f"litellm-cli/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT = 60.0
+# A refused connection is retried once, after this long: enough for a proxy
+# that is restarting, without making "nothing listens there" slow to report.
+REFUSED_RETRY_DELAY = 0.1
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url):
+    """``(scheme, host, port)`` of a URL: where credentials may be sent."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
+
+
+class _HTTP(requests.Session):
+    """requests' session, but credentials never follow a redirect off the proxy.
+
+    requests drops only ``Authorization``, only when the host changes, and
+    keeps it from http to https; we drop every secret header whenever the
+    scheme, host or port differs from the proxy's.
+    """
+
+    def __init__(self, base_origin):
+        super().__init__()
+        self.base_origin = base_origin
+
+    def rebuild_auth(self, prepared_request, response):
+        super().rebuild_auth(prepared_request, response)
+        if origin(prepared_request.url) != self.base_origin:
+            for name in [n for n in prepared_request.headers if is_secret_header(n)]:
+                del prepared_request.headers[name]
+            LOG.debug("redirected off the proxy: credentials are not sent")
 
 
 class Session:
     """A connection to one LiteLLM proxy.
 
     :param base_url: the proxy's URL; request paths are appended to it.
-    :param api_key: sent as ``Authorization: Bearer``; never logged.
+    :param api_key: sent as ``Authorization: Bearer``, only to the base URL's
+        scheme, host and port; never logged.
     :param timeout: seconds to wait to connect and between bytes read.
-    :param verify: ``True``, ``False`` (``--insecure``) or a CA bundle path.
+    :param verify: ``True`` (system CAs, or ``REQUESTS_CA_BUNDLE`` /
+        ``CURL_CA_BUNDLE`` when set), ``False`` (``--insecure``) or a CA bundle path.
     :param retries: how many times a retriable failure is retried.
     :param backoff: first retry delay in seconds; doubles each retry.
     :param max_delay: no single wait is longer; a ``Retry-After`` beyond it
@@ -48,14 +85,24 @@ class Session:
         self.backoff = backoff
         self.max_delay = max_delay
         self._sleep = sleep
-        self.redactor = Redactor([api_key])
-        self._http = requests.Session()
+        self.redactor = REDACTOR
+        self.redactor.add(api_key)
+        self._http = _HTTP(origin(self.base_url))
         self._http.headers["User-Agent"] = f"{USER_AGENT} python-requests/{requests.__version__}"
 
     def url_for(self, path):
-        if path.startswith(("http://", "https://")):
-            return path
-        return f"{self.base_url}/{path.lstrip('/')}"
+        """The URL of ``path`` on the proxy.
+
+        An absolute URL is accepted only on the proxy's own scheme, host and
+        port: the API key must never go anywhere else.
+        """
+        if not path.lower().startswith(("http://", "https://")):
+            return f"{self.base_url}/{path.lstrip('/')}"
+        if origin(path) != origin(self.base_url):
+            raise exceptions.UsageError(
+                f"{mask_url_userinfo(path)} is not on the proxy ({self._base_origin_text()}): "
+                "the API key is sent only there; give a path such as /models")
+        return path
 
     # -- public API -----------------------------------------------------------
 
@@ -85,14 +132,17 @@ class Session:
         while True:
             prepared = self._http.prepare_request(
                 requests.Request(method, url, params=params, data=data, headers=all_headers))
+            # What requests.Session.request would add: REQUESTS_CA_BUNDLE,
+            # CURL_CA_BUNDLE and the proxy variables of the environment.
+            settings = self._http.merge_environment_settings(
+                prepared.url, {}, stream, self.verify, None)
             self._log_request(prepared)
             try:
-                response = self._http.send(
-                    prepared, timeout=self.timeout, verify=self.verify, stream=stream,
-                    allow_redirects=True)
+                response = self._http.send(prepared, timeout=self.timeout,
+                                           allow_redirects=True, **settings)
             except requests.exceptions.SSLError as exc:
                 raise exceptions.ConnectionFailure(
-                    f"TLS error talking to {self._where()}: {self._reason(exc)} "
+                    f"TLS error talking to {self._where(exc)}: {self._reason(exc)} "
                     "(use --ca-bundle PATH, or --insecure to skip verification)") from None
             except requests.exceptions.Timeout as exc:
                 # Not retried: --timeout bounds how long the user waits.
@@ -100,18 +150,18 @@ class Session:
                     exc, requests.exceptions.ConnectTimeout)) from None
             except requests.exceptions.ConnectionError as exc:
                 never_sent = _never_reached_server(exc)
-                if attempt < self.retries and (idempotent or never_sent):
-                    delay = self._delay(attempt, None)
-                    LOG.debug("retrying in %.1fs after: %s", delay, self._reason(exc))
-                    self._sleep(delay)
-                    attempt += 1
-                    continue
-                raise self._connection_failure(exc, never_sent) from None
+                delay = self._connection_retry_delay(exc, attempt, idempotent or never_sent)
+                if delay is None:
+                    raise self._connection_failure(exc, never_sent) from None
+                LOG.debug("retrying in %.1fs after: %s", delay, self._reason(exc))
+                self._sleep(delay)
+                attempt += 1
+                continue
 
             self._log_response(response, stream)
             if (response.status_code in RETRY_STATUSES and idempotent
                     and attempt < self.retries):
-                retry_after = exceptions._retry_after_seconds(response.headers.get("retry-after"))
+                retry_after = exceptions.retry_after_seconds(response.headers.get("retry-after"))
                 if retry_after is None or retry_after <= self.max_delay:
                     delay = self._delay(attempt, retry_after)
                     LOG.debug("HTTP %s: retrying in %.1fs", response.status_code, delay)
@@ -120,9 +170,7 @@ class Session:
                     attempt += 1
                     continue
             if raise_exc and response.status_code >= 400:
-                error = exceptions.from_response(response, method, self.redactor.url(url))
-                error.message = self.redactor.text(error.message)
-                raise error
+                raise self._http_error(response, method)
             return response
 
     def get(self, path, **kwargs):
@@ -156,14 +204,26 @@ class Session:
             return min(retry_after, self.max_delay)
         return min(self.backoff * (2 ** attempt), self.max_delay)
 
-    def _where(self):
-        return f"the LiteLLM proxy at {self.base_url}"
+    def _base_origin_text(self):
+        scheme, host, port = origin(self.base_url)
+        return f"{scheme}://{host}:{port}"
+
+    def _tried(self, exc):
+        """The URL a failed request went to (after redirects), masked."""
+        request = getattr(exc, "request", None)
+        return self.redactor.url(getattr(request, "url", None) or self.base_url)
+
+    def _where(self, exc):
+        url = self._tried(exc)
+        if origin(url) == origin(self.base_url):
+            return f"the LiteLLM proxy at {self.redactor.url(self.base_url)}"
+        return f"{url} (redirected from the proxy at {self.redactor.url(self.base_url)})"
 
     def _reason(self, exc):
         reason = exc.args[0] if exc.args else exc
         reason = getattr(reason, "reason", None) or reason  # urllib3's MaxRetryError
         if isinstance(reason, NameResolutionError):
-            return f"cannot resolve host {urlsplit(self.base_url).hostname!r}"
+            return f"cannot resolve host {urlsplit(self._tried(exc)).hostname!r}"
         text = str(reason)
         if isinstance(reason, NewConnectionError) or "refused" in text.lower():
             return "connection refused"
@@ -174,16 +234,48 @@ class Session:
         # urllib3 prefixes messages with "<...Connection object at 0x...>: ".
         return self.redactor.text(text.split(">: ", 1)[-1])
 
+    def _connection_retry_delay(self, exc, attempt, may_resend):
+        """How long to wait before sending again after ``exc``; None: do not."""
+        if not may_resend or attempt >= self.retries:
+            return None
+        reason = exc.args[0] if exc.args else None
+        reason = getattr(reason, "reason", reason)
+        if isinstance(reason, NameResolutionError):
+            return None  # asking again will not make the name resolve
+        if isinstance(reason, NewConnectionError):
+            # Refused: once, quickly (a proxy restarting); then report it.
+            return REFUSED_RETRY_DELAY if attempt == 0 else None
+        return self._delay(attempt, None)
+
     def _connection_failure(self, exc, never_sent):
         if isinstance(exc, requests.exceptions.Timeout):
             failure = exceptions.ConnectionFailure(
-                f"{self._where()} did not answer within {self.timeout:g}s "
+                f"{self._where(exc)} did not answer within {self.timeout:g}s "
                 "(raise it with --timeout)")
         else:
             failure = exceptions.ConnectionFailure(
-                f"cannot reach {self._where()} ({self._reason(exc)})")
+                f"cannot reach {self._where(exc)} ({self._reason(exc)})")
         failure.maybe_received = not never_sent
         return failure
+
+    def _http_error(self, response, method):
+        """The exception for an error ``response``; secrets masked."""
+        path = urlsplit(response.url).path
+        if not_a_proxy(response):
+            # Our paths exist on every LiteLLM proxy: the base URL is wrong.
+            error = exceptions.ConnectionFailure(
+                f"{self.redactor.url(self.base_url)} does not look like a LiteLLM proxy: "
+                f"{method} {path} answered HTTP {response.status_code} "
+                f"{exceptions.message_from_body(response.text, response.reason or '')!r} "
+                "(check --base-url or LITELLM_PROXY_URL)")
+            error.maybe_received = False
+        else:
+            error = exceptions.from_response(response, method, self.redactor.url(response.url))
+        if origin(response.url) != origin(self.base_url):
+            error.message += (f" (after a redirect to {self.redactor.url(response.url)}, "
+                              "where credentials are not sent)")
+        error.message = self.redactor.text(error.message)
+        return error
 
     def _log_request(self, prepared):
         if not LOG.isEnabledFor(logging.DEBUG):
@@ -204,6 +296,9 @@ class Session:
         red = self.redactor
         headers = " ".join(f"{k}: {red.header(k, v)}" for k, v in response.headers.items())
         LOG.debug("RESP: [%s] %s", response.status_code, headers)
+        request_id = exceptions.request_id(response.headers)
+        if request_id:
+            LOG.debug("RESP request id: %s", red.text(request_id))
         if stream:
             LOG.debug("RESP BODY: <streamed>")
         else:
@@ -217,6 +312,20 @@ def _never_reached_server(exc):
     return isinstance(reason, (NewConnectionError, NameResolutionError))
 
 
+def not_a_proxy(response):
+    """True when ``response`` cannot come from a LiteLLM proxy's API: an HTML
+    page, or a 404 for the route itself (not for an object the route looked up)."""
+    if exceptions.is_html(response.text, response.headers.get("content-type")):
+        return True
+    if response.status_code != 404:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return True
+    return body == {"detail": "Not Found"}  # FastAPI's answer for an unknown path
+
+
 def decode_json(response):
     """The response body as JSON; a body that is not JSON is a clear error."""
     if not response.content:
@@ -224,6 +333,12 @@ def decode_json(response):
     try:
         return response.json()
     except ValueError:
+        where = f"{response.request.method} {urlsplit(response.url).path}"
+        if not_a_proxy(response):
+            raise exceptions.ConnectionFailure(
+                f"{mask_url_userinfo(response.url.split('?')[0])} does not look like a LiteLLM "
+                f"proxy: {where} answered with an HTML page "
+                "(check --base-url or LITELLM_PROXY_URL)") from None
         raise exceptions.CLIError(
-            f"the proxy answered {response.request.method} {urlsplit(response.url).path} "
-            f"with a body that is not JSON: {response.text[:200]!r}") from None
+            f"the proxy answered {where} with a body that is not JSON: "
+            f"{exceptions.message_from_body(response.text)[:200]!r}") from None

@@ -116,7 +116,7 @@ def test_create_removes_a_row_the_proxy_stored_but_cannot_serve():
                            ("POST", "/model/delete"): {"message": "deleted"}})
     with pytest.raises(exceptions.HttpError) as caught:
         ModelsAPI(session).create("x", {"model": "x"})
-    assert caught.value.exit_code == exceptions.EXIT_REJECTED
+    assert caught.value.exit_code == exceptions.EXIT_SERVER  # a 500, whatever the message says
     assert "cannot serve it" in str(caught.value)
     assert str(caught.value).endswith("the stored copy was removed (HTTP 500)")
     assert session.calls[1] == ("POST", "/model/delete", {"body": {"id": "new-1"}})
