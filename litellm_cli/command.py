@@ -6,11 +6,13 @@ two get cliff's table/json/yaml/csv/value formatters and ``-c``.
 """
 
 import argparse
+import copy
 
 import cliff.command
 import cliff.lister
 import cliff.show
 from cliff._argparse import SmartHelpFormatter
+from cliff.columns import FormattableColumn
 
 from litellm_cli import exceptions
 
@@ -41,15 +43,39 @@ class _Base:
         return self.app.client_manager.session
 
     def warn(self, message):
-        """A note for the user on stderr; stdout stays data only."""
-        self.app.stderr.write(f"{message}\n")
+        """A note for the user on stderr; stdout stays data only. Secrets masked."""
+        from litellm_cli.redact import REDACTOR
+
+        self.app.stderr.write(f"{REDACTOR.values(message)}\n")
 
 
 class Command(_Base, cliff.command.Command):
     pass
 
 
+def _masked_row(row):
+    """A row of output with every secret the user handed in masked (see redact)."""
+    from litellm_cli.redact import mask_output
+
+    masked = []
+    for value in row:
+        if isinstance(value, FormattableColumn):
+            value = copy.copy(value)
+            value._value = mask_output(value._value)
+        else:
+            value = mask_output(value)
+        masked.append(value)
+    return tuple(masked)
+
+
 class _Display(_Base):
+    def produce_output(self, parsed_args, column_names, data):
+        if isinstance(self, cliff.lister.Lister):
+            data = (_masked_row(row) for row in data)
+        else:
+            data = _masked_row(data)
+        return super().produce_output(parsed_args, column_names, data)
+
     def _generate_columns_and_selector(self, parsed_args, column_names):
         try:
             return super()._generate_columns_and_selector(parsed_args, column_names)

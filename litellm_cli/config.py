@@ -178,6 +178,10 @@ def resolve(options, environ=None):
         else:
             values[name], sources[name] = default, "default"
     values["timeout"] = _to_timeout(values["timeout"], sources["timeout"])
+    if sources["api_key"] == "--api-key":
+        from litellm_cli.utils import read_secret
+
+        values["api_key"] = read_secret(values["api_key"], "--api-key")
     values["base_url"] = str(values["base_url"])
     settings = Settings(values, sources, profile_name)
     if values["api_key"] is None and profile.get("api_key_command"):

@@ -56,7 +56,9 @@ SETTINGS = (
         metavar="URL",
         help=f"URL of the LiteLLM proxy (env LITELLM_PROXY_URL; default {DEFAULT_URL})")),
     (("--api-key",), dict(
-        metavar="KEY", help="API key sent as a bearer token (env LITELLM_PROXY_API_KEY)")),
+        metavar="KEY", help="API key sent as a bearer token (env LITELLM_PROXY_API_KEY); @FILE "
+                            "or @- reads it from a file or stdin, out of the process list and "
+                            "shell history")),
     (("--timeout",), dict(
         metavar="SECONDS", type=_positive_float,
         help="seconds to wait for the proxy to connect or answer (env LITELLM_PROXY_TIMEOUT; "

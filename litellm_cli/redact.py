@@ -100,7 +100,8 @@ class Redactor:
             self._pattern = None
 
     def add_fields(self, data):
-        """``add`` the value of every secret-named field in ``data``, at any depth."""
+        """``add`` the value of every secret-named field in ``data``, at any depth,
+        and the password of every URL in it."""
         if isinstance(data, dict):
             for name, value in data.items():
                 if is_secret_field(name):
@@ -110,6 +111,11 @@ class Redactor:
         elif isinstance(data, list):
             for item in data:
                 self.add_fields(item)
+        elif isinstance(data, str) and "@" in data and "://" in data:
+            for found in _USERINFO.finditer(data):
+                userinfo = data[found.end(1):found.end() - 1]
+                self.add(userinfo)
+                self.add(userinfo.partition(":")[2])
 
     def values(self, value):
         """Mask known secret values and URL userinfo (not the ``sk-`` shape)."""

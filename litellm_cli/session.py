@@ -170,7 +170,7 @@ class Session:
                     attempt += 1
                     continue
             if raise_exc and response.status_code >= 400:
-                raise self._http_error(response, method)
+                raise self.error_for(response, method)
             return response
 
     def get(self, path, **kwargs):
@@ -258,10 +258,14 @@ class Session:
         failure.maybe_received = not never_sent
         return failure
 
-    def _http_error(self, response, method):
-        """The exception for an error ``response``; secrets masked."""
+    def error_for(self, response, method, known_path=True):
+        """The exception for an error ``response``, secrets masked.
+
+        With ``known_path`` (a path every LiteLLM proxy serves), a 404 for the
+        path itself means the base URL is wrong, and says so.
+        """
         path = urlsplit(response.url).path
-        if not_a_proxy(response):
+        if not_a_proxy(response, known_path):
             # Our paths exist on every LiteLLM proxy: the base URL is wrong.
             error = exceptions.ConnectionFailure(
                 f"{self.redactor.url(self.base_url)} does not look like a LiteLLM proxy: "
@@ -312,12 +316,13 @@ def _never_reached_server(exc):
     return isinstance(reason, (NewConnectionError, NameResolutionError))
 
 
-def not_a_proxy(response):
+def not_a_proxy(response, known_path=True):
     """True when ``response`` cannot come from a LiteLLM proxy's API: an HTML
-    page, or a 404 for the route itself (not for an object the route looked up)."""
+    page, or (for a ``known_path``) a 404 for the route itself rather than for
+    an object the route looked up."""
     if exceptions.is_html(response.text, response.headers.get("content-type")):
         return True
-    if response.status_code != 404:
+    if response.status_code != 404 or not known_path:
         return False
     try:
         body = response.json()

@@ -6,7 +6,9 @@ import json
 import re
 import sys
 
-from litellm_cli import exceptions
+from litellm_cli import exceptions, redact
+
+_stdin_reader = []  # the option that read stdin, if any: it can be read only once
 
 
 def read_argument(value, option):
@@ -19,11 +21,29 @@ def read_argument(value, option):
     source = value[1:]
     try:
         if source == "-":
+            if _stdin_reader:
+                raise exceptions.UsageError(
+                    f"{option}: stdin was already read for {_stdin_reader[0]}; "
+                    "use @FILE for one of them")
+            _stdin_reader.append(option)
             return sys.stdin.read()
         with open(source, encoding="utf-8") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise exceptions.UsageError(f"{option}: cannot read {source}: {exc}") from None
+
+
+def read_secret(value, option):
+    """A secret given on the command line, or read from ``@FILE`` / ``@-`` (one
+    trailing newline and surrounding blanks dropped); masked in all output."""
+    if value.startswith("@"):
+        source = value[1:]
+        value = read_argument(value, option).strip()
+        if not value:
+            raise exceptions.UsageError(
+                f"{option}: {'stdin' if source == '-' else source} is empty")
+    redact.remember(value)
+    return value
 
 
 def parse_json(value, option, expect=None):
@@ -32,6 +52,7 @@ def parse_json(value, option, expect=None):
         data = json.loads(value)
     except ValueError as exc:
         raise exceptions.UsageError(f"{option} is not valid JSON: {exc}") from None
+    redact.remember_fields(data)
     if expect is not None and not isinstance(data, expect):
         wanted = {dict: "an object", list: "an array"}.get(expect, expect.__name__)
         raise exceptions.UsageError(f"{option} must be JSON {wanted}, got {type(data).__name__}")
@@ -43,12 +64,14 @@ def parse_yaml(text, source):
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
         raise exceptions.UsageError(f"{source}{where}: invalid YAML: {problem}") from None
+    redact.remember_fields(data)
+    return data
 
 
 def typed_value(text):
@@ -73,13 +96,21 @@ def typed_value(text):
 
 
 def parse_pairs(pairs, option):
-    """Turn repeated ``key=value`` arguments into a dict with typed values."""
+    """Turn repeated ``key=value`` arguments into a dict with typed values.
+
+    The value of a secret-named key (``api_key``, ``*_secret``...) may be
+    ``@FILE`` or ``@-``, and is masked in all output, like URL passwords.
+    """
     result = {}
     for pair in pairs or ():
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise exceptions.UsageError(f"{option}: expected key=value, got {pair!r}")
-        result[key.strip()] = typed_value(value)
+        if redact.is_secret_field(key):
+            value = read_secret(value, f"{option} {key}")
+        result[key] = typed_value(value)
+        redact.remember_fields({key: result[key]})
     return result
 
 

@@ -2,16 +2,22 @@
 
 import json
 
-from litellm_cli import exceptions
+from litellm_cli import exceptions, redact
 from litellm_cli.command import Command
-from litellm_cli.utils import parse_json
+from litellm_cli.utils import parse_json, read_secret
 
 
 def parse_header(text):
+    """``name:value``; the value of a secret header (Authorization, *-key,
+    *-token...) may be ``@FILE`` or ``@-`` and is masked in all output."""
     name, sep, value = text.partition(":")
-    if not sep or not name.strip():
+    name, value = name.strip(), value.strip()
+    if not sep or not name:
         raise exceptions.UsageError(f"--header: expected 'name:value', got {text!r}")
-    return name.strip(), value.strip()
+    if redact.is_secret_header(name):
+        value = read_secret(value, f"--header {name}")
+        redact.remember(value.split()[-1])  # the token of "Bearer <token>"
+    return name, value
 
 
 class Request(Command):
@@ -20,14 +26,19 @@ class Request(Command):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument("method", metavar="METHOD", help="HTTP method: GET, POST, PUT, ...")
-        parser.add_argument("uri", metavar="URI", help="path appended to the base URL, e.g. /models")
+        parser.add_argument("uri", metavar="URI",
+                            help="path appended to the base URL, e.g. /models (a full URL "
+                                 "must be on the proxy's scheme, host and port: the API key "
+                                 "is sent nowhere else)")
         body = parser.add_mutually_exclusive_group()
         body.add_argument("-d", "--data", metavar="DATA",
                           help="request body, sent as JSON when it is JSON and as is otherwise")
         body.add_argument("-j", "--json", metavar="JSON",
                           help="request body as JSON (validated before sending)")
         parser.add_argument("-H", "--header", action="append", default=[], metavar="NAME:VALUE",
-                            help="extra request header; repeat for more")
+                            help="extra request header; repeat for more. The value of a "
+                                 "secret header (Authorization, *-key, *-token...) may be "
+                                 "@FILE or @- (read from a file or stdin)")
         return parser
 
     def take_action(self, parsed_args):
@@ -40,14 +51,18 @@ class Request(Command):
                 kwargs["json"] = json.loads(parsed_args.data)
             except ValueError:
                 kwargs["data"] = parsed_args.data.encode("utf-8")
+            else:
+                redact.remember_fields(kwargs["json"])
         response = self.session.request(parsed_args.method, parsed_args.uri,
                                         raise_exc=False, **kwargs)
         try:
-            body = json.dumps(response.json(), indent=2, ensure_ascii=False)
+            body = json.dumps(redact.mask_output(response.json()), indent=2, ensure_ascii=False)
         except ValueError:
-            body = response.text
+            body = redact.mask_output(response.text)
         if body:
             self.app.stdout.write(body if body.endswith("\n") else body + "\n")
         if response.status_code >= 400:
-            raise exceptions.from_response(response, parsed_args.method.upper(), response.url)
+            # The path is the user's: a 404 for it says nothing about the base URL.
+            raise self.session.error_for(response, parsed_args.method.upper(),
+                                         known_path=False)
         return 0

@@ -3,13 +3,13 @@
 import argparse
 import functools
 
-from litellm_cli import exceptions
+from litellm_cli import exceptions, redact
 from litellm_cli.api.keys import PAGE_SIZE_MAX, KeysAPI, hash_key, key_label
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (add_paging_options, amount, duration, parse_json,
-                               read_argument, split_list)
+                               read_argument, read_secret, split_list)
 
 LIST_COLUMNS = ("token", "key_name", "key_alias", "user_id", "team_id", "spend", "max_budget",
                 "expires")
@@ -114,13 +114,15 @@ class ShowKey(ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument("--key", required=True, metavar="KEY",
-                            help="the key (sk-...) or its hash, as `keys list` shows it")
+                            help="the key (sk-...) or its hash, as `keys list` shows it; "
+                                 "@FILE or @- reads it from a file or stdin")
         return parser
 
     def take_action(self, parsed_args):
-        answer = KeysAPI(self.session).info(parsed_args.key)
+        given = read_secret(parsed_args.key, "--key")
+        answer = KeysAPI(self.session).info(given)
         # The proxy echoes the key it was given; show its hash instead.
-        key = {"token": hash_key(answer.get("key") or parsed_args.key), **answer["info"]}
+        key = {"token": hash_key(answer.get("key") or given), **answer["info"]}
         return showing(key)
 
 
@@ -130,13 +132,16 @@ class DeleteKey(DeleteCommand):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument("--keys", metavar="KEY[,KEY...]",
-                            help="comma-separated keys (sk-...) or key hashes")
+                            help="comma-separated keys (sk-...) or key hashes; @FILE or @- "
+                                 "reads them (commas or one per line) from a file or stdin")
         parser.add_argument("--key-aliases", metavar="ALIAS[,ALIAS...]",
                             help="comma-separated key aliases; deletes every key with each alias")
         return parser
 
     def take_action(self, parsed_args):
-        keys = split_list(parsed_args.keys)
+        keys = split_list(read_secret(parsed_args.keys, "--keys").replace("\n", ",")
+                          if parsed_args.keys else None)
+        redact.remember(keys)  # each one masked in all output
         aliases = split_list(parsed_args.key_aliases)
         if not keys and not aliases:
             raise exceptions.UsageError("give at least one of --keys or --key-aliases")
