@@ -267,11 +267,13 @@ class Session:
         path = urlsplit(response.url).path
         if not_a_proxy(response, known_path):
             # Our paths exist on every LiteLLM proxy: the base URL is wrong.
+            hint = ("the proxy's root URL, without /v1" if self.base_url.endswith("/v1")
+                    else "check --base-url or LITELLM_PROXY_URL")
             error = exceptions.ConnectionFailure(
                 f"{self.redactor.url(self.base_url)} does not look like a LiteLLM proxy: "
                 f"{method} {path} answered HTTP {response.status_code} "
                 f"{exceptions.message_from_body(response.text, response.reason or '')!r} "
-                "(check --base-url or LITELLM_PROXY_URL)")
+                f"({hint})")
             error.maybe_received = False
         else:
             error = exceptions.from_response(response, method, self.redactor.url(response.url))
@@ -317,12 +319,15 @@ def _never_reached_server(exc):
 
 
 def not_a_proxy(response, known_path=True):
-    """True when ``response`` cannot come from a LiteLLM proxy's API: an HTML
-    page, or (for a ``known_path``) a 404 for the route itself rather than for
-    an object the route looked up."""
+    """True when a 404 or a success cannot come from a LiteLLM proxy's API: an
+    HTML page, or (for a ``known_path``) a 404 for the route itself rather
+    than for an object the route looked up. (Other errors, e.g. a gateway's
+    HTML 502 page, are the proxy's, or in front of it.)"""
+    if response.status_code >= 400 and response.status_code != 404:
+        return False
     if exceptions.is_html(response.text, response.headers.get("content-type")):
         return True
-    if response.status_code != 404 or not known_path:
+    if not known_path:
         return False
     try:
         body = response.json()

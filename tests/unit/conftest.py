@@ -29,3 +29,13 @@ def local_server():
     for httpd in servers:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts like a new process: no remembered secrets, stdin unread."""
+    from litellm_cli import redact, utils
+
+    redact.REDACTOR.__init__()
+    utils._stdin_reader.clear()
+    yield

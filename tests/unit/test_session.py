@@ -180,3 +180,166 @@ def test_debug_log_masks_secret_query_parameters(server, session_for, caplog):
         session_for(server.url).get("/key/info", params={"key": "sk-queried-key-77"})
     assert "sk-queried-key-77" not in caplog.text
     assert "key=***" in caplog.text
+
+
+# -- credentials go only to the proxy (issue 10 item 1) ----------------------
+
+def test_absolute_url_to_another_host_is_refused_and_nothing_is_sent(local_server,
+                                                                     session_for):
+    proxy, other = local_server(_Handler), local_server(_Handler)
+    with pytest.raises(exceptions.UsageError) as err:
+        session_for(proxy.url).get(f"{other.url}/steal")
+    assert other.seen == [] and proxy.seen == []
+    assert "is not on the proxy" in str(err.value)
+    assert err.value.exit_code == exceptions.EXIT_USAGE
+
+
+def test_absolute_url_on_the_proxy_itself_is_allowed(server, session_for):
+    session_for(server.url).get(server.url + "/v1/models")
+    assert server.seen[0][1] == "/v1/models"
+    assert server.seen[0][2]["Authorization"] == f"Bearer {MASTER}"
+
+
+@pytest.mark.parametrize("scheme_change", [False, True])
+def test_redirect_off_the_proxy_carries_no_credential_header(local_server, session_for,
+                                                               scheme_change):
+    proxy, other = local_server(_Handler), local_server(_Handler)
+    target = f"{other.url}/landing"
+    proxy.script = [(307, {"Location": target}, b"")]
+    session_for(proxy.url).get("/x", headers={"x-goog-api-key": "goog-secret-1",
+                                              "X-Custom-Token": "tok-secret-2",
+                                              "X-Trace": "kept"})
+    assert proxy.seen[0][2]["Authorization"] == f"Bearer {MASTER}"
+    headers = {k.lower(): v for k, v in other.seen[0][2].items()}
+    assert "authorization" not in headers
+    assert "x-goog-api-key" not in headers and "x-custom-token" not in headers
+    assert headers["x-trace"] == "kept"
+
+
+def test_redirect_within_the_proxy_keeps_the_key(server, session_for):
+    server.script = [(302, {"Location": "/other"}, b"")]
+    session_for(server.url).get("/x")
+    assert server.seen[1][1] == "/other"
+    assert server.seen[1][2]["Authorization"] == f"Bearer {MASTER}"
+
+
+def test_unresolvable_host_is_named_and_not_retried(server, session_for, sleeps, monkeypatch):
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "nowhere.example":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    server.script = [(302, {"Location": "http://nowhere.example/x"}, b"")]
+    with pytest.raises(exceptions.ConnectionFailure) as err:
+        session_for(server.url).get("/x")
+    assert "cannot resolve host 'nowhere.example'" in str(err.value)
+    assert "http://nowhere.example/x" in str(err.value)  # where it really went
+    assert sleeps == []
+    with pytest.raises(exceptions.ConnectionFailure) as err:
+        session_for("http://nowhere.example:4000").get("/x")
+    assert "cannot resolve host 'nowhere.example'" in str(err.value) and sleeps == []
+
+
+def test_requests_ca_bundle_is_honoured_unless_a_bundle_or_insecure_is_given(
+        server, session_for, monkeypatch, tmp_path):
+    import requests.adapters
+
+    seen = []
+    real_send = requests.adapters.HTTPAdapter.send
+
+    def send(self, request, **kwargs):
+        seen.append(kwargs["verify"])
+        return real_send(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "corp.pem"))
+    session_for(server.url).get("/x")
+    session_for(server.url, verify="/explicit.pem").get("/x")
+    session_for(server.url, verify=False).get("/x")
+    assert seen == [str(tmp_path / "corp.pem"), "/explicit.pem", False]
+
+
+# -- exit codes and messages tell the truth (issue 10 item 12) ---------------
+
+def test_a_5xx_exits_7_even_when_a_command_recasts_it():
+    assert exceptions.HttpError("rewritten", http_status=500).exit_code == exceptions.EXIT_SERVER
+    assert exceptions.NotFound("x", http_status=503).exit_code == exceptions.EXIT_SERVER
+    assert exceptions.NotFound("x", http_status=400).exit_code == exceptions.EXIT_NOT_FOUND
+    assert exceptions.HttpError("x", http_status=418).exit_code == exceptions.EXIT_REJECTED
+
+
+HTML = ("<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>body{}</style>"
+        "</head><body>" + "<p>nginx says no</p>" * 5000 + "</body></html>").encode()
+
+
+def test_an_html_error_page_becomes_its_title_on_one_short_line(server, session_for):
+    server.script = [(500, {"Content-Type": "text/html"}, HTML)]
+    with pytest.raises(exceptions.ServerError) as err:
+        session_for(server.url).post("/x", json={})
+    assert str(err.value) == "502 Bad Gateway (an HTML page) (HTTP 500)"
+    assert err.value.exit_code == exceptions.EXIT_SERVER
+
+
+def test_a_404_for_the_route_says_the_url_is_not_a_litellm_proxy(server, session_for):
+    server.script = [(404, {}, {"detail": "Not Found"})]
+    with pytest.raises(exceptions.ConnectionFailure) as err:
+        session_for(server.url + "/api").get("/key/list")
+    assert str(err.value).startswith(f"{server.url}/api does not look like a LiteLLM proxy: "
+                                     "GET /api/key/list answered HTTP 404 'Not Found'")
+    assert err.value.exit_code == exceptions.EXIT_CONNECTION
+    server.script = [(404, {}, {"detail": "Not Found"})]
+    with pytest.raises(exceptions.ConnectionFailure) as err:
+        session_for(server.url + "/v1").get("/key/list")
+    assert "without /v1" in str(err.value)
+
+
+def test_a_404_for_an_object_stays_not_found(server, session_for):
+    server.script = [(404, {}, {"error": {"message": "Team not found"}})]
+    with pytest.raises(exceptions.NotFound) as err:
+        session_for(server.url).get("/team/info")
+    assert err.value.exit_code == exceptions.EXIT_NOT_FOUND
+
+
+def test_an_html_page_instead_of_json_is_not_a_litellm_proxy(server, session_for):
+    server.script = [(200, {"Content-Type": "text/html"}, b"<html><title>Login</title></html>")]
+    with pytest.raises(exceptions.ConnectionFailure) as err:
+        session_for(server.url).get_json("/key/list")
+    assert "does not look like a LiteLLM proxy" in str(err.value) and "<html>" not in str(
+        err.value)
+
+
+def test_the_request_id_is_in_the_error_line_and_the_debug_log(server, session_for, caplog):
+    server.script = [(400, {"x-litellm-call-id": "call-123"}, {"error": {"message": "bad"}})]
+    with caplog.at_level(logging.DEBUG, logger="litellm_cli.http"):
+        with pytest.raises(exceptions.BadRequest) as err:
+            session_for(server.url).post("/x", json={})
+    assert str(err.value) == "bad (HTTP 400) (request id: call-123)"
+    assert "request id: call-123" in caplog.text
+
+
+# -- --debug masking (issue 10 item 3) ----------------------------------------
+
+def test_debug_masks_every_header_ending_in_key_token_secret_or_auth(server, session_for,
+                                                                     caplog):
+    headers = {"x-goog-api-key": "hv-1", "x-custom-token": "hv-2", "X-My-Secret": "hv-3",
+               "x-corp-auth": "hv-4", "x-plain": "visible-5"}
+    with caplog.at_level(logging.DEBUG, logger="litellm_cli.http"):
+        session_for(server.url).get("/x", headers=headers)
+    for value in ("hv-1", "hv-2", "hv-3", "hv-4"):
+        assert value not in caplog.text
+    assert "visible-5" in caplog.text
+
+
+def test_url_userinfo_is_masked_in_debug_and_errors(session_for, caplog):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    with caplog.at_level(logging.DEBUG, logger="litellm_cli.http"):
+        with pytest.raises(exceptions.ConnectionFailure) as err:
+            session_for(f"http://admin:pa55word-x@127.0.0.1:{port}").get("/x")
+    assert "pa55word-x" not in str(err.value) and "pa55word-x" not in caplog.text
+    assert f"http://***@127.0.0.1:{port}" in str(err.value)

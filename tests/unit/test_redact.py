@@ -1,0 +1,158 @@
+"""Secrets the user hands in are masked everywhere: by name, by value, and URL userinfo."""
+
+import io
+import json
+
+import pytest
+
+from litellm_cli import config, exceptions, redact, shell, utils
+from litellm_cli.plugins import http, keys
+from tests.unit.test_models import FakeSession, run
+from tests.unit.test_session import _Handler
+
+
+@pytest.mark.parametrize("name", [
+    "api_key", "aws_access_key_id", "aws_secret_access_key", "vertex_credentials",
+    "azure_ad_token", "password", "db_password", "client_secret", "authorization",
+    "x-goog-api-key", "x-custom-token", "token", "refresh_token", "credential_values",
+    "master_key", "private_key"])
+def test_secret_field_names(name):
+    assert redact.is_secret_field(name)
+
+
+@pytest.mark.parametrize("name", [
+    "model", "api_base", "max_tokens", "input_cost_per_token", "output_cost_per_token",
+    "litellm_credential_name", "credential_info", "key_alias", "key_name", "tpm",
+    "max_input_tokens", "use_xai_oauth"])
+def test_ordinary_field_names(name):
+    assert not redact.is_secret_field(name)
+
+
+@pytest.mark.parametrize("name", ["Authorization", "x-goog-api-key", "X-Custom-Token",
+                                  "x-my-secret", "x-corp-auth", "api-key", "Cookie"])
+def test_secret_header_names(name):
+    assert redact.is_secret_header(name)
+
+
+@pytest.mark.parametrize("name", ["content-type", "x-litellm-call-id", "x-litellm-key-spend"])
+def test_ordinary_header_names(name):
+    assert not redact.is_secret_header(name)
+
+
+def test_a_remembered_value_is_masked_under_any_name_and_at_any_depth():
+    redact.remember("hunter2-secret")
+    data = {"description": "uses hunter2-secret here", "n": [{"x": "hunter2-secret"}], "k": 3}
+    assert redact.mask_output(data) == {"description": "uses *** here", "n": [{"x": "***"}],
+                                        "k": 3}
+
+
+def test_a_secret_json_value_masks_each_of_its_strings():
+    redact.remember({"type": "service_account", "private_key": "-----BEGIN KEY-----\nabc"})
+    assert redact.mask_output("key: -----BEGIN KEY-----\nabc") == "key: ***"
+
+
+def test_short_values_are_masked_by_name_only():
+    redact.remember_fields({"api_key": "abc"})
+    assert redact.mask_output({"api_key": "abc", "x": "abc"}) == {"api_key": "abc", "x": "abc"}
+    assert redact.mask_data({"api_key": "abc"}) == {"api_key": "***"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("https://user:p%40ss@host/v1", "https://***@host/v1"),
+    ("see http://u:p@h:1/x and ftp://a@b", "see http://***@h:1/x and ftp://***@b"),
+    ('{"a":"http://h/x","email":"u@example.com"}', '{"a":"http://h/x","email":"u@example.com"}'),
+    ("mail u@example.com", "mail u@example.com"),
+])
+def test_url_userinfo_is_masked_and_nothing_else(text, expected):
+    assert redact.mask_output(text) == expected
+
+
+def test_the_password_of_a_url_is_remembered_too():
+    redact.remember_fields({"api_base": "https://bob:pw-longer-1@host"})
+    assert redact.mask_output("pw-longer-1 leaked") == "*** leaked"
+
+
+def test_sk_keys_are_masked_in_logs_but_not_in_output():
+    assert redact.REDACTOR.text("key sk-abcdef123") == "key sk-***"
+    assert redact.mask_output("key sk-abcdef123") == "key sk-abcdef123"
+
+
+# -- secrets from files and stdin (issue 10 item 11) --------------------------
+
+def test_param_secret_is_read_from_a_file_and_remembered(tmp_path):
+    path = tmp_path / "key"
+    path.write_text("file-secret-1\n")
+    params = utils.parse_pairs([f"api_key=@{path}", "model=@not-a-file"], "--param")
+    assert params == {"api_key": "file-secret-1", "model": "@not-a-file"}
+    assert redact.mask_output("x file-secret-1") == "x ***"
+
+
+def test_param_secret_is_read_from_stdin_once(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("stdin-secret-2\n"))
+    assert utils.parse_pairs(["aws_secret_access_key=@-"], "-p") == {
+        "aws_secret_access_key": "stdin-secret-2"}
+    with pytest.raises(exceptions.UsageError) as err:
+        utils.parse_pairs(["api_key=@-"], "-p")
+    assert "stdin was already read for -p aws_secret_access_key" in str(err.value)
+
+
+def test_missing_or_empty_secret_file_is_a_usage_error(tmp_path):
+    (tmp_path / "empty").write_text("\n")
+    for value in (f"@{tmp_path}/missing", f"@{tmp_path}/empty"):
+        with pytest.raises(exceptions.UsageError):
+            utils.read_secret(value, "--api-key")
+
+
+def test_api_key_flag_reads_a_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("LITELLM_CLI_CONFIG", str(tmp_path / "none.yaml"))
+    monkeypatch.delenv("LITELLM_PROXY_API_KEY", raising=False)
+    (tmp_path / "k").write_text("sk-from-file-123\n")
+    options = shell.build_parser().parse_args(["--api-key", f"@{tmp_path}/k"])
+    assert config.resolve(options).api_key == "sk-from-file-123"
+
+
+def test_secret_header_reads_a_file_and_is_remembered(tmp_path):
+    (tmp_path / "auth").write_text("Bearer hdr-token-3\n")
+    assert http.parse_header(f"Authorization: @{tmp_path}/auth") == (
+        "Authorization", "Bearer hdr-token-3")
+    assert http.parse_header("X-Note: @literal") == ("X-Note", "@literal")
+    assert redact.mask_output("hdr-token-3") == "***"
+
+
+def test_keys_info_and_delete_read_keys_from_a_file(tmp_path):
+    (tmp_path / "one").write_text("sk-info-key-4\n")
+    (tmp_path / "many").write_text("sk-del-key-5\nsk-del-key-6\n")
+    session = FakeSession({("GET", "/key/info"): {"key": "sk-info-key-4", "info": {}},
+                           ("POST", "/key/delete"): {}})
+    run(keys.ShowKey, ["--key", f"@{tmp_path}/one"], session)
+    run(keys.DeleteKey, ["--keys", f"@{tmp_path}/many"], session)
+    assert [c[2] for c in session.calls] == [
+        {"params": {"key": "sk-info-key-4"}},
+        {"body": {"keys": ["sk-del-key-5"]}}, {"body": {"keys": ["sk-del-key-6"]}}]
+
+
+# -- command output (issue 10 item 3) ----------------------------------------
+
+def test_models_add_output_masks_every_secret_it_was_given(local_server, tmp_path, capsys,
+                                                            monkeypatch):
+    server = local_server(_Handler)
+    server.script = [(200, {}, {"model_id": "m-1", "model_name": "m",
+                                "model_info": {"echo": "vals-secret-8"}})]
+    (tmp_path / "sa.json").write_text('{"type": "service_account", "pk": "sa-secret-7"}')
+    monkeypatch.setenv("LITELLM_CLI_CONFIG", str(tmp_path / "none.yaml"))
+    code = shell.main([
+        "--base-url", server.url, "--api-key", "sk-master-unit-9", "models", "add", "m",
+        "-p", "model=openai/x", "-p", f"vertex_credentials=@{tmp_path}/sa.json",
+        "-p", "aws_access_key_id=AKIA-unit-6", "-p", "aws_secret_access_key=vals-secret-8",
+        "-p", "api_base=https://bob:url-pass-9@h/v1", "-i", "client_secret=info-secret-10",
+        "-f", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["litellm_params"]["api_base"] == "https://***@h/v1"
+    assert shown["model_info"]["echo"] == "***"  # masked by value, under an ordinary name
+    for secret in ("sa-secret-7", "AKIA-unit-6", "vals-secret-8", "url-pass-9",
+                   "info-secret-10", "sk-master-unit-9"):
+        assert secret not in out and secret not in err
+    sent = json.loads(server.seen[0][3])
+    assert sent["litellm_params"]["vertex_credentials"]["pk"] == "sa-secret-7"
