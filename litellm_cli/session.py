@@ -77,6 +77,11 @@ class Session:
 
     def __init__(self, base_url, api_key=None, timeout=DEFAULT_TIMEOUT, verify=True,
                  retries=3, backoff=0.25, max_delay=30.0, sleep=time.sleep):
+        if urlsplit(base_url).username is not None:
+            # requests would send it as Basic auth instead of the API key.
+            raise exceptions.UsageError(
+                f"the proxy URL {mask_url_userinfo(base_url)} must not contain "
+                "user:password@; give the API key with --api-key or LITELLM_PROXY_API_KEY")
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.timeout = timeout
@@ -130,8 +135,10 @@ class Session:
 
         attempt = 0
         while True:
-            prepared = self._http.prepare_request(
-                requests.Request(method, url, params=params, data=data, headers=all_headers))
+            # auth=_as_given: requests would otherwise replace our Authorization
+            # header with credentials from ~/.netrc.
+            prepared = self._http.prepare_request(requests.Request(
+                method, url, params=params, data=data, headers=all_headers, auth=_as_given))
             # What requests.Session.request would add: REQUESTS_CA_BUNDLE,
             # CURL_CA_BUNDLE and the proxy variables of the environment.
             settings = self._http.merge_environment_settings(
@@ -309,6 +316,11 @@ class Session:
             LOG.debug("RESP BODY: <streamed>")
         else:
             LOG.debug("RESP BODY: %s", red.body(response.content))
+
+
+def _as_given(prepared):
+    """An auth hook that keeps the request's headers as they are."""
+    return prepared
 
 
 def _never_reached_server(exc):

@@ -333,13 +333,25 @@ def test_debug_masks_every_header_ending_in_key_token_secret_or_auth(server, ses
     assert "visible-5" in caplog.text
 
 
-def test_url_userinfo_is_masked_in_debug_and_errors(session_for, caplog):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+def test_a_base_url_with_userinfo_is_refused_and_masked(session_for):
+    with pytest.raises(exceptions.UsageError) as err:
+        session_for("http://admin:pa55word-x@127.0.0.1:9")
+    assert "pa55word-x" not in str(err.value) and "http://***@127.0.0.1:9" in str(err.value)
+
+
+def test_netrc_never_replaces_the_api_key(server, session_for, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login bob password netrc-pass\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    session_for(server.url).get("/x")
+    assert server.seen[0][2]["Authorization"] == f"Bearer {MASTER}"
+
+
+def test_url_userinfo_is_masked_in_debug_and_errors(server, session_for, caplog):
+    server.script = [(302, {"Location": "http://bob:pa55word-y@127.0.0.1:9/x"}, b"")] * 2
     with caplog.at_level(logging.DEBUG, logger="litellm_cli.http"):
         with pytest.raises(exceptions.ConnectionFailure) as err:
-            session_for(f"http://admin:pa55word-x@127.0.0.1:{port}").get("/x")
-    assert "pa55word-x" not in str(err.value) and "pa55word-x" not in caplog.text
-    assert f"http://***@127.0.0.1:{port}" in str(err.value)
+            session_for(server.url).get("/x")
+    assert "pa55word-y" not in str(err.value) and "pa55word-y" not in caplog.text
+    assert "http://***@127.0.0.1:9/x" in str(err.value)
