@@ -45,13 +45,16 @@ MODEL_COLUMNS = ("id", "model_name", "upstream_model", "credential_name", "litel
 def _format_model(model):
     """One deployment as ``models get/add/update`` show it; secrets masked."""
     info = {k: v for k, v in _info(model).items() if v is not None}
+    shown_info = mask_data(info)
+    if "key" in info:  # model_info.key names the model's price entry: not a secret
+        shown_info["key"] = info["key"]
     return (
         info.get("id"),
         model.get("model_name"),
         _params(model).get("model"),
         _params(model).get("litellm_credential_name"),
         JSONColumn(mask_data(_params(model))),
-        JSONColumn(info),
+        JSONColumn(shown_info),
     )
 
 

@@ -3,6 +3,7 @@ proxy. No known secret may appear in stdout or stderr, unless printing that exac
 command's purpose (the key `keys generate` just made, on stdout only)."""
 
 import json
+import socket
 import uuid
 
 import pytest
@@ -14,12 +15,18 @@ CRED_SECRET = f"cred-secret-value-{U}"
 MODEL_SECRET = f"model-upstream-secret-{U}"
 IMPORT_SECRET = f"import-upstream-secret-{U}"
 WRONG_KEY = f"sk-wrong-key-{U}"
+# Value canaries: one per secret-carrying input, none shaped like an sk- key, so only
+# masking by value (or by name) can hide them.
+CANARIES = {name: f"canary-{name}-{U}" for name in (
+    "vertex-file", "aws-key-id", "aws-secret", "url-pass", "info-secret", "values-file",
+    "values-url-pass", "json-body", "goog-header", "custom-token", "base-url-pass")}
 
 
 class Sweep:
     def __init__(self, proxy, vkey):
         self.proxy = proxy
-        self.secrets = [proxy.key, vkey, CRED_SECRET, MODEL_SECRET, IMPORT_SECRET, WRONG_KEY]
+        self.secrets = [proxy.key, vkey, CRED_SECRET, MODEL_SECRET, IMPORT_SECRET, WRONG_KEY,
+                        *CANARIES.values()]
         self.vkey = vkey
 
     def run(self, *args, key=None, url=None, allowed_on_stdout=(), expect_ok=True, **kwargs):
@@ -43,7 +50,8 @@ def sweep(proxy, tmp_path_factory):
     assert made.rc == 0, made
     vkey = made.out.strip()
     yield Sweep(proxy, vkey)
-    for args in (["keys", "delete", "--key-aliases", f"red-{U},red2-{U}"],
+    for args in (["keys", "delete", "--key-aliases", f"red-{U},red2-{U},red3-{U},red4-{U}"],
+                 ["credentials", "delete", f"red-cred2-{U}"],
                  ["credentials", "delete", f"red-cred-{U}"],
                  ["credentials", "delete", f"red-imported-cred-{U}"],
                  ["users", "delete", f"red-user-{U}"],
@@ -134,3 +142,108 @@ def test_error_paths_never_print_secrets(sweep, case):
     elif case == "bad-json":
         sweep.run("credentials", "create", f"x-{U}", "--values", "{" + CRED_SECRET,
                   expect_ok=False)
+
+
+# -- value canaries in every secret-carrying input (issue 10 items 3 and 11) --
+
+def test_model_params_and_info_are_masked_by_value_in_every_output(sweep, tmp_path):
+    sa = tmp_path / "sa.json"
+    sa.write_text(json.dumps({"type": "service_account", "private_key": CANARIES["vertex-file"]}))
+    added = sweep.run(
+        "models", "add", f"red-canary-{U}", "-p", "model=openai/gpt-4o", "-p", "mock_response=hi",
+        "-p", f"vertex_credentials=@{sa}", "-p", f"aws_access_key_id={CANARIES['aws-key-id']}",
+        "-p", f"aws_secret_access_key={CANARIES['aws-secret']}",
+        "-p", f"api_base=https://bob:{CANARIES['url-pass']}@127.0.0.1:9/v1",
+        "-i", f"client_secret={CANARIES['info-secret']}", "-f", "json")
+    model = json.loads(added.out)
+    assert model["litellm_params"]["api_base"] == "https://***@127.0.0.1:9/v1"
+    sweep.run("models", "get", "--id", model["id"], "-f", "json")
+    # An ordinary field holding a secret this process was given: only masking by value
+    # hides it. (Set back right away: a later process cannot know it is a secret.)
+    updated = sweep.run("models", "update", model["id"],
+                        "-p", f"aws_secret_access_key={CANARIES['aws-secret']}",
+                        "-i", f"description={CANARIES['aws-secret']}", "-f", "json")
+    assert updated.json()["model_info"]["description"] == "***"
+    sweep.run("models", "update", model["id"], "-i", "description=plain")
+    sweep.run("models", "info")
+    sweep.run("models", "delete", model["id"])
+
+
+def test_credential_values_from_a_file_are_masked(sweep, tmp_path):
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps({"api_key": CANARIES["values-file"],
+                                  "api_base": f"https://u:{CANARIES['values-url-pass']}@h/v1"}))
+    sweep.run("credentials", "create", f"red-cred2-{U}", "--values", f"@{values}")
+    sweep.run("credentials", "get", f"red-cred2-{U}", "-f", "json")
+    sweep.run("credentials", "create", f"red-cred2-{U}", "--values", f"@{values}", expect_ok=False)
+
+
+def test_http_request_masks_secret_headers_and_secret_body_fields(sweep, tmp_path):
+    sweep.run("http", "request", "GET", "/v1/models", "-H",
+              f"x-goog-api-key:{CANARIES['goog-header']}",
+              "-H", f"X-Custom-Token:{CANARIES['custom-token']}")
+    # The proxy echoes metadata back: the secret-named field must not reach stdout.
+    res = sweep.run("http", "request", "POST", "/key/generate", "-j", json.dumps(
+        {"key_alias": f"red3-{U}", "metadata": {"api_key": CANARIES["json-body"]}}),
+        allowed_on_stdout=())
+    sweep.secrets.append(json.loads(res.out)["key"])  # the new key: printed, never again
+    auth = tmp_path / "auth"
+    auth.write_text(f"Bearer {sweep.proxy.key}\n")
+    res = sweep.run("http", "request", "GET", "/key/list", "-H", f"Authorization:@{auth}", key="")
+    assert "keys" in res.json()
+
+
+def test_secret_options_read_from_files_and_stdin(sweep, tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text(sweep.proxy.key + "\n")
+    sweep.run("--api-key", f"@{key_file}", "keys", "list", key="")
+    sweep.run("--api-key", "@-", "models", "list", key="", input=sweep.proxy.key + "\n")
+    made = sweep.run("keys", "generate", "--key-alias", f"red4-{U}", "-f", "value", "-c", "key")
+    new_key = made.out.strip()
+    sweep.secrets.append(new_key)
+    (tmp_path / "one").write_text(new_key + "\n")
+    info = sweep.run("keys", "info", "--key", f"@{tmp_path / 'one'}", "-f", "json")
+    assert info.json()["key_alias"] == f"red4-{U}"
+    sweep.run("keys", "delete", "--keys", f"@{tmp_path / 'one'}")
+
+
+def test_url_userinfo_is_masked_and_refused_in_the_base_url(sweep):
+    url = sweep.proxy.url.replace("://", f"://bob:{CANARIES['base-url-pass']}@")
+    res = sweep.run("keys", "list", url=url, expect_ok=False)
+    assert res.rc == 2 and "://***@" in res.err
+
+
+# -- credentials go only to the proxy (issue 10 item 1) ----------------------
+
+def test_absolute_url_to_another_host_is_refused_before_anything_is_sent(sweep):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    try:
+        res = sweep.run("http", "request", "GET",
+                        f"http://127.0.0.1:{listener.getsockname()[1]}/steal", expect_ok=False)
+        assert res.rc == 2 and "is not on the proxy" in res.err, res
+        with pytest.raises(socket.timeout):
+            listener.accept()  # nothing ever connected
+    finally:
+        listener.close()
+    sweep.run("http", "request", "GET", f"{sweep.proxy.url}/v1/models")  # the proxy itself: fine
+
+
+# -- exit codes tell the truth (issue 10 item 12) ----------------------------
+
+@pytest.mark.parametrize("suffix,says", [("/v1", "without /v1"), ("/ui", "an HTML page"),
+                                         ("/nothing-here", "check --base-url")])
+def test_a_wrong_base_url_says_it_is_not_a_litellm_proxy(sweep, suffix, says):
+    res = sweep.run("keys", "list", url=sweep.proxy.url + suffix, expect_ok=False)
+    assert res.rc == 3, res
+    last = res.err.strip().splitlines()[-1]
+    assert last.startswith("Error: ") and "does not look like a LiteLLM proxy" in last
+    assert says in last and "<" not in last and len(last) < 400
+
+
+def test_request_id_is_in_the_error_line(sweep):
+    res = sweep.run("chat", "completions", f"no-such-model-{U}", "-m", "user:hi",
+                    expect_ok=False)
+    assert "(request id: " in res.err.strip().splitlines()[-1]
