@@ -119,7 +119,7 @@ class Redactor:
 
     def values(self, value):
         """Mask known secret values and URL userinfo (not the ``sk-`` shape)."""
-        value = mask_url_userinfo(str(value))
+        value = mask_url_userinfo(value if isinstance(value, str) else str(value))
         if self._secrets:
             if self._pattern is None:
                 # Longest first, so a secret inside another never leaves a tail.
@@ -138,13 +138,13 @@ class Redactor:
     def data(self, data, by_name=True):
         """A copy of a JSON-like structure with secrets masked in every string;
         with ``by_name`` also every secret-named field."""
+        if isinstance(data, str):
+            return self.values(data)
         if isinstance(data, dict):
             return {k: (MASK if by_name and is_secret_field(k) and v not in (None, "", [], {})
                         else self.data(v, by_name)) for k, v in data.items()}
         if isinstance(data, (list, tuple)):
-            return type(data)(self.data(v, by_name) for v in data)
-        if isinstance(data, str):
-            return self.values(data)
+            return type(data)([self.data(v, by_name) for v in data])
         return data
 
     def body(self, raw):
