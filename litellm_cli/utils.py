@@ -11,6 +11,14 @@ from litellm_cli import exceptions, redact
 _stdin_reader = []  # the option that read stdin, if any: it can be read only once
 
 
+def claim_stdin(option):
+    """Note that ``option`` reads stdin; a second reader is a usage error."""
+    if _stdin_reader:
+        raise exceptions.UsageError(
+            f"{option}: stdin was already read for {_stdin_reader[0]}; use @FILE for one of them")
+    _stdin_reader.append(option)
+
+
 def read_argument(value, option):
     """``@FILE`` reads a file and ``@-`` reads stdin; anything else is taken as is.
 
@@ -21,11 +29,7 @@ def read_argument(value, option):
     source = value[1:]
     try:
         if source == "-":
-            if _stdin_reader:
-                raise exceptions.UsageError(
-                    f"{option}: stdin was already read for {_stdin_reader[0]}; "
-                    "use @FILE for one of them")
-            _stdin_reader.append(option)
+            claim_stdin(option)
             return sys.stdin.read()
         with open(source, encoding="utf-8") as handle:
             return handle.read()

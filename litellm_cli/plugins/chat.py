@@ -177,6 +177,9 @@ class ChatCompletion(Command):
         return 0
 
     def _read_stdin(self):
+        from litellm_cli.utils import claim_stdin
+
+        claim_stdin("the message")
         stdin = self.app.stdin
         if stdin.isatty():
             self.warn("Type the message, then Ctrl-D on a new line:")
