@@ -65,7 +65,7 @@ class AddProfile(Command):
         return parser
 
     def take_action(self, parsed_args):
-        from litellm_cli.utils import read_argument
+        from litellm_cli.utils import read_secret
 
         if not parsed_args.base_url.startswith(("http://", "https://")):
             raise exceptions.UsageError(
@@ -74,8 +74,7 @@ class AddProfile(Command):
             raise exceptions.UsageError("--timeout must be greater than 0")
         profile = {
             "base_url": parsed_args.base_url,
-            "api_key": read_argument(parsed_args.api_key, "--key").strip()
-            if parsed_args.api_key else None,
+            "api_key": read_secret(parsed_args.api_key, "--key") if parsed_args.api_key else None,
             "api_key_command": parsed_args.api_key_command,
             "timeout": parsed_args.profile_timeout,
             "ca_bundle": parsed_args.ca_bundle,
