@@ -156,3 +156,11 @@ def test_models_add_output_masks_every_secret_it_was_given(local_server, tmp_pat
         assert secret not in out and secret not in err
     sent = json.loads(server.seen[0][3])
     assert sent["litellm_params"]["vertex_credentials"]["pk"] == "sa-secret-7"
+
+
+def test_keys_given_are_masked_but_key_hashes_are_not():
+    session = FakeSession({("GET", "/key/info"): {"key": "hash-or-key", "info": {}}})
+    hashed = "ab" * 32
+    run(keys.ShowKey, ["--key", "sk-given-key-11"], session)
+    run(keys.ShowKey, ["--key", hashed], session)
+    assert redact.mask_output(f"sk-given-key-11 {hashed}") == f"*** {hashed}"
