@@ -12,7 +12,8 @@ import time
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import NameResolutionError, NewConnectionError
+from urllib3.exceptions import LocationParseError, NameResolutionError, NewConnectionError
+from urllib3.util import parse_url
 
 from litellm_cli import __version__, exceptions
 from litellm_cli.redact import REDACTOR, is_secret_header, mask_url_userinfo
@@ -30,14 +31,14 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def origin(url):
-    """``(scheme, host, port)`` of a URL: where credentials may be sent."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+    """``(scheme, host, port)`` of a URL, as urllib3 reads it to connect: where
+    credentials may be sent. None for a URL it cannot parse."""
     try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
+        parts = parse_url(url)
+    except LocationParseError:
+        return None
+    scheme = (parts.scheme or "").lower()
+    return scheme, (parts.host or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
 
 
 class _HTTP(requests.Session):
@@ -77,7 +78,10 @@ class Session:
 
     def __init__(self, base_url, api_key=None, timeout=DEFAULT_TIMEOUT, verify=True,
                  retries=3, backoff=0.25, max_delay=30.0, sleep=time.sleep):
-        if urlsplit(base_url).username is not None:
+        if origin(base_url) is None:
+            raise exceptions.UsageError(
+                f"the proxy URL {mask_url_userinfo(base_url)!r} is not a valid URL")
+        if parse_url(base_url).auth is not None:
             # requests would send it as Basic auth instead of the API key.
             raise exceptions.UsageError(
                 f"the proxy URL {mask_url_userinfo(base_url)} must not contain "
@@ -103,7 +107,7 @@ class Session:
         """
         if not path.lower().startswith(("http://", "https://")):
             return f"{self.base_url}/{path.lstrip('/')}"
-        if origin(path) != origin(self.base_url):
+        if origin(path) is None or origin(path) != origin(self.base_url):
             raise exceptions.UsageError(
                 f"{mask_url_userinfo(path)} is not on the proxy ({self._base_origin_text()}): "
                 "the API key is sent only there; give a path such as /models")

@@ -355,3 +355,21 @@ def test_url_userinfo_is_masked_in_debug_and_errors(server, session_for, caplog)
             session_for(server.url).get("/x")
     assert "pa55word-y" not in str(err.value) and "pa55word-y" not in caplog.text
     assert "http://***@127.0.0.1:9/x" in str(err.value)
+
+
+@pytest.mark.parametrize("trick", ["{other}#@{proxy_host}/x", "{other}?@{proxy_host}/x",
+                                   "{other}\\@{proxy_host}/x", "{other}/x"])
+def test_urls_that_parse_two_ways_never_take_the_key_elsewhere(local_server, session_for,
+                                                               trick):
+    proxy, other = local_server(_Handler), local_server(_Handler)
+    url = trick.format(other=other.url, proxy_host=proxy.url.split("//")[1])
+    with pytest.raises(exceptions.UsageError):
+        session_for(proxy.url).get(url)
+    assert other.seen == [] and proxy.seen == []
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999", "http://[::1"])
+def test_an_invalid_base_url_is_a_usage_error(url):
+    with pytest.raises(exceptions.UsageError) as err:
+        Session(url)
+    assert "is not a valid URL" in str(err.value)
