@@ -57,6 +57,18 @@ def main():
     print(f"masking {ROWS} rows of 5 values against {SECRETS} secrets: {took:.0f} ms "
           f"({took * 1000 / ROWS:.1f} us a row)")
 
+    # Hostile 1 MB texts: masking and error-body summaries must stay linear.
+    hostile = {"URL-like text": "a." * 500000 + "x://@",
+               "nested userinfo": "http://" + "a@" * 500000,
+               "unclosed HTML tags": "<html><body>" + "<" * 1000000,
+               "repeated <title>": "<html>" + "<title>" * 150000}
+    for name, text in hostile.items():
+        start = time.perf_counter()
+        redact.REDACTOR.text(text)
+        exceptions.message_from_body(text)
+        print(f"1 MB of {name}: masked and summarised in "
+              f"{(time.perf_counter() - start) * 1000:.0f} ms")
+
 
 if __name__ == "__main__":
     main()

@@ -168,6 +168,7 @@ def _from_detail(detail):
 
 
 HTML_SUMMARY_LENGTH = 120
+HTML_SCAN_LENGTH = 20000
 
 
 def is_html(text, content_type=None):
@@ -182,11 +183,16 @@ def _html_summary(text):
     """An HTML page in a few words: its title (or first heading), else its text."""
     import html
 
-    flags = re.IGNORECASE | re.DOTALL
-    found = re.search(r"<(title|h1)[^>]*>(.*?)</\1\s*>", text, flags)
-    summary = found.group(2) if found else re.sub(r"<(script|style)[^>]*>.*?</\1\s*>", " ",
-                                                  text, flags=flags)
-    summary = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", summary)).split())
+    text = text[:HTML_SCAN_LENGTH]  # the title is near the top; bounds the work
+    lower = text.lower()
+    summary = text
+    for tag in ("title", "h1"):  # str.find, not a regex: linear on hostile pages
+        opened = lower.find(">", lower.find(f"<{tag}") + 1) if f"<{tag}" in lower else -1
+        closed = lower.find(f"</{tag}", opened) if opened >= 0 else -1
+        if closed >= 0:
+            summary = text[opened + 1:closed]
+            break
+    summary = " ".join(html.unescape(re.sub(r"<[^<>]*>", " ", summary)).split())
     summary = summary or "an HTML page"
     if len(summary) > HTML_SUMMARY_LENGTH:
         summary = summary[:HTML_SUMMARY_LENGTH - 3] + "..."

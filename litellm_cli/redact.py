@@ -43,8 +43,10 @@ _SECRET_WORDS = {"token", "secret", "password", "passwd", "credentials", "author
 _WORDS = re.compile(r"[^a-z0-9]+")
 # LiteLLM virtual and master keys start with "sk-".
 _KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9_\-]{4,}")
-# The userinfo of a URL: scheme://user:password@host
-_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s\"'<>@]*(?:@[^/?#\s\"'<>@]*)*@")
+# The userinfo of a URL: scheme://user:password@host. The scheme's length is
+# bounded so that hostile text ("a.a.a.a...") cannot make the search quadratic.
+_USERINFO = re.compile(
+    r"(\b[A-Za-z][A-Za-z0-9+.\-]{0,30}://)[^/?#\s\"'<>@]*(?:@[^/?#\s\"'<>@]*)*@")
 
 
 def is_secret_field(name):
@@ -69,7 +71,7 @@ def is_secret_header(name):
 
 def mask_url_userinfo(text):
     """``https://user:pass@host`` -> ``https://***@host``, anywhere in ``text``."""
-    return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text else text
+    return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text and "://" in text else text
 
 
 class Redactor:
