@@ -74,6 +74,20 @@ def mask_url_userinfo(text):
     return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text and "://" in text else text
 
 
+def _strings(data):
+    """Every distinct scalar in a JSON-like structure, each container visited once."""
+    seen, todo, found = set(), [data], []
+    while todo:
+        item = todo.pop()
+        if isinstance(item, (dict, list)):
+            if id(item) not in seen:
+                seen.add(id(item))
+                todo.extend(item.values() if isinstance(item, dict) else item)
+        else:
+            found.append(item)
+    return found
+
+
 class Redactor:
     """Masks secrets in text and data, given the secret values known to be in use."""
 
@@ -88,10 +102,8 @@ class Redactor:
 
         A dict or list adds every value in it (a JSON service-account file).
         """
-        if isinstance(secret, dict):
-            secret = list(secret.values())
-        if isinstance(secret, list):
-            for item in secret:
+        if isinstance(secret, (dict, list)):
+            for item in _strings(secret):
                 self.add(item)
             return
         if secret is None or isinstance(secret, bool):
@@ -101,18 +113,27 @@ class Redactor:
             self._secrets.add(secret)
             self._pattern = None
 
-    def add_fields(self, data):
+    def add_fields(self, data, _seen=None):
         """``add`` the value of every secret-named field in ``data``, at any depth,
-        and the password of every URL in it."""
+        and the password of every URL in it.
+
+        A container is walked once however often it is referenced, so a YAML
+        alias bomb ("billion laughs") costs no more than its text.
+        """
+        if isinstance(data, (dict, list)):
+            _seen = set() if _seen is None else _seen
+            if id(data) in _seen:
+                return
+            _seen.add(id(data))
         if isinstance(data, dict):
             for name, value in data.items():
                 if is_secret_field(name):
                     self.add(value)
                 else:
-                    self.add_fields(value)
+                    self.add_fields(value, _seen)
         elif isinstance(data, list):
             for item in data:
-                self.add_fields(item)
+                self.add_fields(item, _seen)
         elif isinstance(data, str) and "@" in data and "://" in data:
             for found in _USERINFO.finditer(data):
                 userinfo = data[found.end(1):found.end() - 1]

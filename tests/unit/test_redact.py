@@ -164,3 +164,12 @@ def test_keys_given_are_masked_but_key_hashes_are_not():
     run(keys.ShowKey, ["--key", "sk-given-key-11"], session)
     run(keys.ShowKey, ["--key", hashed], session)
     assert redact.mask_output(f"sk-given-key-11 {hashed}") == f"*** {hashed}"
+
+
+def test_a_yaml_alias_bomb_is_remembered_without_expanding_it():
+    levels = ['a: &a ["lols", "lols", "lols", "lols", "lols", "lols", "lols", "lols", "lols"]']
+    for prev, name in zip("abcdefghi", "bcdefghij"):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    levels.append("api_key: [*j, *j, *j, *j, *j, *j, *j, *j, *j]")  # 9**10 strings if expanded
+    utils.parse_yaml("\n".join(levels), "bomb.yaml")
+    assert redact.mask_output("lols") == "***"
