@@ -113,32 +113,34 @@ class Redactor:
             self._secrets.add(secret)
             self._pattern = None
 
-    def add_fields(self, data, _seen=None):
+    def add_fields(self, data):
         """``add`` the value of every secret-named field in ``data``, at any depth,
         and the password of every URL in it.
 
-        A container is walked once however often it is referenced, so a YAML
-        alias bomb ("billion laughs") costs no more than its text.
+        Iterative, and each container is walked once however often it is
+        referenced, so neither deep nesting nor a YAML alias bomb ("billion
+        laughs") costs more than the text it came from.
         """
-        if isinstance(data, (dict, list)):
-            _seen = set() if _seen is None else _seen
-            if id(data) in _seen:
-                return
-            _seen.add(id(data))
-        if isinstance(data, dict):
-            for name, value in data.items():
-                if is_secret_field(name):
-                    self.add(value)
-                else:
-                    self.add_fields(value, _seen)
-        elif isinstance(data, list):
-            for item in data:
-                self.add_fields(item, _seen)
-        elif isinstance(data, str) and "@" in data and "://" in data:
-            for found in _USERINFO.finditer(data):
-                userinfo = data[found.end(1):found.end() - 1]
-                self.add(userinfo)
-                self.add(userinfo.partition(":")[2])
+        seen, todo = set(), [data]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, (dict, list)):
+                if id(item) in seen:
+                    continue
+                seen.add(id(item))
+            if isinstance(item, dict):
+                for name, value in item.items():
+                    if is_secret_field(name):
+                        self.add(value)
+                    else:
+                        todo.append(value)
+            elif isinstance(item, list):
+                todo.extend(item)
+            elif isinstance(item, str) and "@" in item and "://" in item:
+                for found in _USERINFO.finditer(item):
+                    userinfo = item[found.end(1):found.end() - 1]
+                    self.add(userinfo)
+                    self.add(userinfo.partition(":")[2])
 
     def values(self, value):
         """Mask known secret values and URL userinfo (not the ``sk-`` shape)."""
