@@ -50,6 +50,25 @@ def read_secret(value, option):
     return value
 
 
+def read_keys(value, option):
+    """Keys or key hashes as given, or read from @FILE / @- (commas or one per line).
+
+    The raw keys (``sk-...``) are masked in all output; their hashes are not
+    secrets (listings show them).
+    """
+    keys = split_list(read_argument(value, option).replace("\n", ","))
+    redact.remember([key for key in keys if key.startswith("sk-")])
+    return keys
+
+
+def read_key(value, option):
+    """One key or key hash, as ``read_keys`` reads it."""
+    keys = read_keys(value, option)
+    if len(keys) != 1:
+        raise exceptions.UsageError(f"{option}: expected one key or key hash, got {len(keys)}")
+    return keys[0]
+
+
 def parse_json(value, option, expect=None):
     """Parse a JSON option value; a mistake is a usage error naming the option."""
     try:

@@ -3,29 +3,18 @@
 import argparse
 import functools
 
-from litellm_cli import exceptions, redact
+from litellm_cli import exceptions
 from litellm_cli.api.keys import PAGE_SIZE_MAX, KeysAPI, hash_key, key_label
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (add_paging_options, amount, duration, parse_json,
-                               read_argument, split_list)
+                               read_argument, read_key, read_keys, split_list)
 
 LIST_COLUMNS = ("token", "key_name", "key_alias", "user_id", "team_id", "spend", "max_budget",
                 "expires")
 GENERATE_COLUMNS = ("key", "key_name", "token", "key_alias", "models", "max_budget", "expires",
                     "user_id", "team_id", "budget_id")
-
-
-def _keys_argument(value, option):
-    """Keys or key hashes as given, or read from @FILE / @- (commas or one per line).
-
-    The raw keys are masked in all output; their hashes are not secrets
-    (`keys list` shows them).
-    """
-    keys = split_list(read_argument(value, option).replace("\n", ","))
-    redact.remember([key for key in keys if hash_key(key) != key])
-    return keys
 
 
 class ListKey(Lister):
@@ -131,10 +120,7 @@ class ShowKey(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        keys = _keys_argument(parsed_args.key, "--key")
-        if len(keys) != 1:
-            raise exceptions.UsageError(f"--key: expected one key or key hash, got {len(keys)}")
-        given = keys[0]
+        given = read_key(parsed_args.key, "--key")
         answer = KeysAPI(self.session).info(given)
         # The proxy echoes the key it was given; show its hash instead.
         key = {"token": hash_key(answer.get("key") or given), **answer["info"]}
@@ -154,7 +140,7 @@ class DeleteKey(DeleteCommand):
         return parser
 
     def take_action(self, parsed_args):
-        keys = _keys_argument(parsed_args.keys, "--keys") if parsed_args.keys else []
+        keys = read_keys(parsed_args.keys, "--keys") if parsed_args.keys else []
         aliases = split_list(parsed_args.key_aliases)
         if not keys and not aliases:
             raise exceptions.UsageError("give at least one of --keys or --key-aliases")

@@ -7,7 +7,7 @@ from litellm_cli import exceptions
 from litellm_cli.api.spend import GROUPS, PAGE_SIZE_MAX, TOTALS, SpendAPI
 from litellm_cli.command import Lister
 from litellm_cli.display import listing
-from litellm_cli.utils import add_paging_options
+from litellm_cli.utils import add_paging_options, read_key
 
 LOG_COLUMNS = ("request_id", "startTime", "model_group", "api_key", "user", "team_id",
                "end_user", "total_tokens", "spend", "status")
@@ -68,7 +68,8 @@ def _add_filter_options(parser):
     parser.add_argument("--end", type=utc_time, metavar="TIME",
                         help="up to this UTC time (default: now)")
     parser.add_argument("--key", metavar="KEY",
-                        help="only calls made with this key (sk-... or its hash)")
+                        help="only calls made with this key (sk-... or its hash); @FILE or @- "
+                             "reads it from a file or stdin")
     parser.add_argument("--user", metavar="USER_ID", help="only calls of this internal user")
     parser.add_argument("--team", metavar="TEAM_ID", help="only calls of this team")
     parser.add_argument("--model", metavar="MODEL", help="only calls to this model name")
@@ -77,8 +78,8 @@ def _add_filter_options(parser):
 
 
 def _filters(parsed_args):
-    return {name: getattr(parsed_args, name)
-            for name in ("key", "user", "team", "model", "customer")}
+    filters = {name: getattr(parsed_args, name) for name in ("user", "team", "model", "customer")}
+    return {"key": read_key(parsed_args.key, "--key") if parsed_args.key else None, **filters}
 
 
 class ListSpendLog(Lister):

@@ -173,3 +173,15 @@ def test_a_yaml_alias_bomb_is_remembered_without_expanding_it():
     levels.append("api_key: [*j, *j, *j, *j, *j, *j, *j, *j, *j]")  # 9**10 strings if expanded
     utils.parse_yaml("\n".join(levels), "bomb.yaml")
     assert redact.mask_output("lols") == "***"
+
+
+def test_spend_key_filter_reads_a_file_and_masks_the_key(tmp_path):
+    from litellm_cli.plugins import spend
+
+    (tmp_path / "k").write_text("sk-spend-key-12\n")
+    parsed = spend.ListSpendLog(None, None).get_parser("x").parse_args(
+        ["--key", f"@{tmp_path}/k"])
+    assert spend._filters(parsed)["key"] == "sk-spend-key-12"
+    assert redact.mask_output("sk-spend-key-12") == "***"
+    with pytest.raises(exceptions.UsageError):
+        utils.read_key("sk-a,sk-b", "--key")
