@@ -116,6 +116,19 @@ class ServerError(HttpError):
     exit_code = EXIT_SERVER
 
 
+class EnterpriseOnly(Forbidden):
+    """The proxy reserves the feature for licensed (Enterprise) installs.
+
+    It says so with 400, 403 or 500 depending on the endpoint; all are a
+    Forbidden (exit 4), keeping the status the proxy sent; a 500 still exits
+    7, like every 5xx.
+    """
+
+
+# How the proxy words its refusals of unlicensed features.
+_ENTERPRISE_MARKERS = ("LiteLLM Enterprise user", "Enterprise feature", "premium feature")
+
+
 _BY_STATUS = {
     400: BadRequest,
     401: Unauthorized,
@@ -263,8 +276,11 @@ def from_response(response, method=None, url=None):
     if cls is None:
         cls = ServerError if status >= 500 else HttpError
     text = response.text
+    message = message_from_body(text, response.reason or "")
+    if any(marker in message for marker in _ENTERPRISE_MARKERS):
+        cls = EnterpriseOnly
     return cls(
-        message_from_body(text, response.reason or ""),
+        message,
         http_status=status,
         request_id=request_id(response.headers),
         retry_after=retry_after_seconds(response.headers.get("retry-after")),

@@ -199,13 +199,20 @@ def duration(text):
         f"or one of {', '.join(DURATION_WORDS)}; got {text!r}")
 
 
-def delete_each(targets, report, plural, verb="delete", done="Deleted"):
+def delete_each(targets, report, plural, verb="delete", done="Deleted", alone_raises=False):
     """Run every ``(label, delete)`` in ``targets``, reporting each outcome.
 
     One failure does not stop the others; when any failed, raise a CLIError
     "N of M <plural> failed to delete" (exit 1). ``verb`` and ``done`` name
-    another action done one by one the same way ("block", "Blocked").
+    another action done one by one the same way ("block", "Blocked"). With
+    ``alone_raises`` a single target's failure is raised as it is, keeping
+    its message and exit code.
     """
+    if alone_raises and len(targets) == 1:
+        label, delete = targets[0]
+        delete()
+        report(f"{done} {label}")
+        return
     failed = 0
     for label, delete in targets:
         try:

@@ -9,6 +9,10 @@ Plain API client, usable without the CLI::
 from urllib.parse import quote
 
 
+# ``update(display_name=UNCHANGED)`` leaves the label as it is.
+UNCHANGED = object()
+
+
 def _quoted(name):
     # Names may contain "/"; the proxy decodes %2F back into the name.
     return quote(name, safe="")
@@ -32,12 +36,22 @@ class CredentialsAPI:
                 "credential_values": values}
         return self.session.post_json("/credentials", body)
 
-    def update(self, name, values=None, info=None):
-        """Change the given values and info fields of a credential; others are kept."""
+    def update(self, name, values=None, info=None, display_name=UNCHANGED, remove=()):
+        """Change the given values of a credential; others are kept.
+
+        A non-empty ``info`` replaces the stored credential_info (the proxy
+        does not merge it), so send it whole. ``display_name=None`` clears the
+        label; ``remove`` names values to drop. The name itself cannot change.
+        NotFound if there is no such credential.
+        """
         from litellm_cli.session import decode_json
 
         body = {"credential_name": name, "credential_values": values or {},
                 "credential_info": info or {}}
+        if display_name is not UNCHANGED:
+            body["display_name"] = display_name
+        if remove:
+            body["credential_values_to_delete"] = list(remove)
         # A merge of the same values twice is harmless, so retrying is safe.
         return decode_json(self.session.patch(f"/credentials/{_quoted(name)}", json=body,
                                               idempotent=True))

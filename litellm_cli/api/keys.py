@@ -13,6 +13,7 @@ Plain API client, usable without the CLI::
 """
 
 import hashlib
+from urllib.parse import quote
 
 from litellm_cli.api.paging import walk_pages
 
@@ -27,6 +28,11 @@ def hash_key(key):
 def key_label(key):
     """How to name a key in messages without printing a secret."""
     return f"sk-...{key[-4:]}" if key.startswith("sk-") else key
+
+
+def _path_id(key):
+    # The hash, never the secret, goes into a URL (URLs end up in logs).
+    return quote(hash_key(key), safe="")
 
 
 class KeysAPI:
@@ -83,3 +89,26 @@ class KeysAPI:
     def delete_alias(self, alias):
         """Delete the keys with this alias (NotFound if there are none)."""
         return self.session.post_json("/key/delete", {"key_aliases": [alias]})
+
+    def update(self, key, changes):
+        """Change only the given fields of a key (``POST /key/update``); returns
+        the key's settings. NotFound if there is no such key."""
+        return self.session.post_json("/key/update", {**changes, "key": key})
+
+    def regenerate(self, key, changes=None):
+        """Issue a new secret for a key, keeping its settings (and applying
+        ``changes``); the old secret stops working. The answer holds the new
+        ``key``. Enterprise only: an unlicensed proxy refuses."""
+        return self.session.post_json(f"/key/{_path_id(key)}/regenerate", changes or {})
+
+    def block(self, key):
+        """Block a key: calls with it are refused until it is unblocked."""
+        return self.session.post_json("/key/block", {"key": key})
+
+    def unblock(self, key):
+        return self.session.post_json("/key/unblock", {"key": key})
+
+    def reset_spend(self, key, reset_to=0.0):
+        """Set a key's spend to ``reset_to`` (at most its current spend)."""
+        return self.session.post_json(f"/key/{_path_id(key)}/reset_spend",
+                                      {"reset_to": reset_to})

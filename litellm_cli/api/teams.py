@@ -63,3 +63,33 @@ class TeamsAPI:
                 "/team/member_delete", {k: v for k, v in body.items() if v is not None})
         except exceptions.BadRequest as exc:
             raise _not_found(exc) from None
+
+    def update(self, team_id, changes):
+        """Change only the given fields of a team (``POST /team/update``);
+        returns the stored team. NotFound if there is no such team."""
+        return self.session.post_json("/team/update", {**changes, "team_id": team_id})["data"]
+
+    def block(self, team_id):
+        """Block a team: calls with any of its keys are refused until unblocked."""
+        return self.session.post_json("/team/block", {"team_id": team_id})
+
+    def unblock(self, team_id):
+        return self.session.post_json("/team/unblock", {"team_id": team_id})
+
+    def update_member(self, team_id, changes, user_id=None, user_email=None):
+        """Change a member's role, budget or limits in a team (``POST /team/member_update``).
+
+        The proxy answers with the new settings even for a user who is not a
+        member (and stores a budget for them), so callers check membership first.
+        """
+        body = {**changes, "team_id": team_id, "user_id": user_id, "user_email": user_email}
+        try:
+            return self.session.post_json(
+                "/team/member_update", {k: v for k, v in body.items() if v is not None})
+        except exceptions.BadRequest as exc:
+            raise _not_found(exc) from None
+
+    def available(self):
+        """The teams the caller may join by itself (``GET /team/available``);
+        the proxy's ``default_team_settings`` decide which, often none."""
+        return self.session.get_json("/team/available")

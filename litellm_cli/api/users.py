@@ -52,3 +52,12 @@ class UsersAPI:
         """Delete one user and the user's keys (NotFound if there is none)."""
         # The proxy answers with the bare body "1", not an object.
         self.session.post("/user/delete", json={"user_ids": [user_id]})
+
+    def update(self, user_id, changes):
+        """Change only the given fields of a user (``POST /user/update``).
+
+        The proxy creates a user it does not know instead of failing, so this
+        checks that the user exists first (NotFound otherwise).
+        """
+        self.get(user_id)
+        return self.session.post_json("/user/update", {**changes, "user_id": user_id})["data"]

@@ -84,6 +84,53 @@ class ShowCredential(ShowOne):
         return CREDENTIAL_COLUMNS, _format_credential(credential)
 
 
+class UpdateCredential(ShowOne):
+    """Change a credential's display name, info or secret values; the name stays
+
+    --info and --values are merged into what is stored: values not named stay
+    as they are; --remove-value drops one.
+    """
+
+    def get_parser(self, prog_name):
+        parser = _add_name(super().get_parser(prog_name))
+        label = parser.add_mutually_exclusive_group()
+        label.add_argument("--display-name", metavar="TEXT",
+                           help="a new label shown in the proxy's UI")
+        label.add_argument("--clear-display-name", action="store_true",
+                           help="remove the label (the UI then shows the name)")
+        parser.add_argument("--info", metavar="JSON",
+                            help="JSON object of info fields to set, e.g. "
+                                 '\'{"custom_llm_provider": "azure"}\'')
+        parser.add_argument(
+            "--values", metavar="JSON",
+            help='JSON object of secret values to set, e.g. \'{"api_key": "..."}\'; '
+                 "@FILE or @- reads it from a file or stdin, keeping it out of shell history")
+        parser.add_argument("--remove-value", action="append", default=[], metavar="NAME",
+                            help="drop this secret value; repeat for more")
+        return parser
+
+    def take_action(self, parsed_args):
+        from litellm_cli.api.credentials import UNCHANGED
+
+        info = (parse_json(parsed_args.info, "--info", expect=dict)
+                if parsed_args.info is not None else {})
+        values = (parse_json(read_argument(parsed_args.values, "--values"), "--values",
+                             expect=dict) if parsed_args.values is not None else {})
+        display_name = (None if parsed_args.clear_display_name
+                        else parsed_args.display_name if parsed_args.display_name is not None
+                        else UNCHANGED)
+        if not (info or values or parsed_args.remove_value or display_name is not UNCHANGED):
+            raise exceptions.UsageError("nothing to change: give at least one setting")
+        api = CredentialsAPI(self.session)
+        if info:
+            # The proxy replaces the stored info rather than merging it.
+            info = {**(api.get(parsed_args.credential_name).get("credential_info") or {}),
+                    **info}
+        api.update(parsed_args.credential_name, values, info, display_name,
+                   parsed_args.remove_value)
+        return CREDENTIAL_COLUMNS, _format_credential(api.get(parsed_args.credential_name))
+
+
 class DeleteCredential(DeleteCommand):
     """Delete a credential from the proxy"""
 

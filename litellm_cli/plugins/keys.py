@@ -1,4 +1,5 @@
-"""``litellm-proxy keys ...``: list, generate, inspect and delete virtual keys."""
+"""``litellm-proxy keys ...``: list, generate, inspect, change, block, import and
+delete virtual keys."""
 
 import argparse
 import functools
@@ -6,15 +7,77 @@ import functools
 from litellm_cli import exceptions
 from litellm_cli.api.keys import PAGE_SIZE_MAX, KeysAPI, hash_key, key_label
 from litellm_cli.api.teams import TeamsAPI
-from litellm_cli.command import DeleteCommand, Lister, ShowOne
-from litellm_cli.display import listing, showing
-from litellm_cli.utils import (add_paging_options, amount, duration, parse_json,
-                               read_argument, read_key, read_keys, split_list)
+from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
+from litellm_cli.display import listing, object_row, showing
+from litellm_cli.utils import (add_paging_options, amount, delete_each, duration, parse_json,
+                               positive_int, read_argument, read_key, read_keys, read_secret,
+                               split_list)
 
 LIST_COLUMNS = ("token", "key_name", "key_alias", "user_id", "team_id", "spend", "max_budget",
                 "expires")
 GENERATE_COLUMNS = ("key", "key_name", "token", "key_alias", "models", "max_budget", "expires",
                     "user_id", "team_id", "budget_id")
+UPDATE_COLUMNS = ("token", "key_name", "key_alias", "models", "max_budget", "spend", "expires",
+                  "budget_duration", "tpm_limit", "rpm_limit", "team_id", "user_id", "blocked")
+IMPORT_COLUMNS = ("object", "name", "status", "detail")
+ENTERPRISE = "an Enterprise feature of the proxy: an unlicensed proxy refuses it (exit 4)"
+
+
+def _add_change_options(parser):
+    """The settings ``keys update`` and ``keys regenerate`` can change."""
+    parser.add_argument("--models", metavar="MODEL[,MODEL...]",
+                        help="comma-separated models the key may call (an empty value: all)")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--spend", dest="max_budget", type=amount, metavar="USD",
+                        help="the most the key may spend in USD (the proxy's max_budget)")
+    budget.add_argument("--max-budget", dest="max_budget", type=amount, metavar="USD",
+                        help="the same as --spend")
+    parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
+                        help="reset the key's spend this often: 30d, 7d, 24h...")
+    parser.add_argument("--duration", type=duration, metavar="DURATION",
+                        help="the key expires this long from now: 30s, 15m, 24h, 7d, 1mo...")
+    parser.add_argument("--key-alias", metavar="ALIAS", help="a new unique name for the key")
+    parser.add_argument("--metadata", metavar="JSON",
+                        help="a JSON object that replaces the key's metadata (@FILE reads a file)")
+    parser.add_argument("--tpm-limit", type=positive_int, metavar="N", help="tokens per minute")
+    parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
+                        help="requests per minute")
+    parser.add_argument("--max-parallel-requests", type=positive_int, metavar="N",
+                        help="requests the key may have in flight at once")
+    parser.add_argument("--tags", metavar="TAG[,TAG...]",
+                        help=f"comma-separated tags for spend tracking ({ENTERPRISE})")
+    parser.add_argument("--team-id", metavar="TEAM_ID",
+                        help="move the key to this team (must exist)")
+    parser.add_argument("--user-id", metavar="USER_ID", help="give the key to this user")
+
+
+def _changes(parsed_args):
+    """The request body for the change options that were given."""
+    body = {}
+    for option in ("models", "tags"):
+        value = getattr(parsed_args, option)
+        if value is not None:
+            body[option] = split_list(value)
+    if parsed_args.metadata is not None:
+        body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
+                                      "--metadata", expect=dict)
+    for field in ("max_budget", "budget_duration", "duration", "key_alias", "tpm_limit",
+                  "rpm_limit", "max_parallel_requests", "team_id", "user_id"):
+        value = getattr(parsed_args, field)
+        if value is not None:
+            body[field] = value
+    return body
+
+
+def _add_keys_argument(parser, verb):
+    parser.add_argument("keys", nargs="+", metavar="KEY",
+                        help=f"the keys (sk-...) or key hashes to {verb}; @FILE or @- reads "
+                             "them from a file or stdin (one a line)")
+
+
+def _given_keys(parsed_args):
+    """The KEY arguments with @FILE/@- read; the raw keys are masked in all output."""
+    return [key for value in parsed_args.keys for key in read_keys(value, "KEY")]
 
 
 class ListKey(Lister):
@@ -152,3 +215,281 @@ class DeleteKey(DeleteCommand):
         targets += [(f"key alias {a!r}", functools.partial(api.delete_alias, a))
                     for a in aliases]
         self.delete_all(parsed_args, targets, "keys")
+
+
+def _each_key(command, parsed_args, call, action, done, display=None):
+    """Run ``call(key)`` for every KEY and return ``display(answers)``.
+
+    One KEY fails as its error does (own message and exit code). Several are
+    each tried and reported on stderr; when any failed, the answers of those
+    that worked are shown first, then "N of M keys failed to <action>" (exit 1).
+    """
+    answers = []
+    given = _given_keys(parsed_args)
+
+    def run(key):
+        answers.append(call(key))
+
+    def shown():
+        return display(answers) if display else None
+
+    try:
+        delete_each([(f"key {key_label(k)}", functools.partial(run, k))
+                    for k in given], command.warn, "keys", action, done,
+                   alone_raises=True)
+    except exceptions.CLIError:
+        if answers and display:
+            command.produce_output(parsed_args, *shown())
+        raise
+    return shown()
+
+
+class UpdateKey(Lister):
+    """Change a key's models, budget, expiry, alias, metadata, limits or tags
+
+    Only the settings given change. Several keys get the same changes; each
+    is tried and shown, and when any fails the command ends with
+    "N of M keys failed to update" (exit 1). Tags are an Enterprise feature
+    of the proxy: an unlicensed proxy refuses them (exit 4).
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_keys_argument(parser, "change")
+        _add_change_options(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        changes = _changes(parsed_args)
+        if not changes:
+            raise exceptions.UsageError("nothing to change: give at least one setting")
+        if "key_alias" in changes and len(_given_keys(parsed_args)) > 1:
+            raise exceptions.UsageError("--key-alias names one key; give only one KEY")
+        api = KeysAPI(self.session)
+
+        def update(key):
+            answer = api.update(key, changes)
+            answer.pop("key", None)  # the proxy echoes the secret it was given
+            return answer
+
+        return _each_key(self, parsed_args, update, "update", "Updated",
+                         lambda answers: listing(parsed_args, UPDATE_COLUMNS, answers))
+class RegenerateKey(ShowOne):
+    """Issue a new secret for a key (Enterprise); the new key is shown only this once
+
+    The key keeps its settings and spend (apart from the changes given); the
+    old secret stops working at once, or after --grace-period. Regenerating
+    keys is an Enterprise feature of the proxy: an unlicensed proxy refuses
+    it with HTTP 500, and the command shows the proxy's message and exits 7.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("key", metavar="KEY",
+                            help="the key (sk-...) or its hash; @FILE or @- reads it")
+        parser.add_argument("--grace-period", type=duration, metavar="DURATION",
+                            help="keep the old secret working this long (e.g. 24h)")
+        _add_change_options(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        changes = _changes(parsed_args)
+        if parsed_args.grace_period:
+            changes["grace_period"] = parsed_args.grace_period
+        key = KeysAPI(self.session).regenerate(read_key(parsed_args.key, "KEY"), changes)
+        return showing(key, parsed_args, GENERATE_COLUMNS)
+
+
+class _SetKeyBlocked(Command):
+    blocked = True
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_keys_argument(parser, "block" if self.blocked else "unblock")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = KeysAPI(self.session)
+        verb = "block" if self.blocked else "unblock"
+        _each_key(self, parsed_args, api.block if self.blocked else api.unblock, verb,
+                  f"{verb.title()}ed")
+
+
+class BlockKey(_SetKeyBlocked):
+    """Block keys: the proxy refuses every call made with them until unblocked"""
+
+
+class UnblockKey(_SetKeyBlocked):
+    """Unblock keys, so they can be used again"""
+
+    blocked = False
+
+
+class ResetSpendKey(Lister):
+    """Set keys' spend back to 0 (or to --to), keeping their budget
+
+    Shows each key's spend before and after. Several keys are each tried;
+    when any fails the command ends with "N of M keys failed to reset" (exit 1).
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_keys_argument(parser, "reset")
+        parser.add_argument("--to", type=amount, default=0.0, metavar="USD",
+                            help="the spend to set, at most the current spend (default 0)")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = KeysAPI(self.session)
+        fields = ("key_hash", "previous_spend", "spend", "max_budget")
+        return _each_key(
+            self, parsed_args, lambda key: api.reset_spend(key, parsed_args.to), "reset",
+            "Reset spend of",
+            lambda answers: (("token",) + fields[1:],
+                             [object_row(answer, fields) for answer in answers]))
+
+
+def _since(text):
+    """``--created-since``: YYYY-MM-DD, YYYY-MM-DD_HH:MM or ISO 8601, in UTC."""
+    import datetime
+
+    for form in ("%Y-%m-%d", "%Y-%m-%d_%H:%M"):
+        try:
+            return datetime.datetime.strptime(text, form).replace(tzinfo=datetime.timezone.utc)
+        except ValueError:
+            pass
+    from litellm_cli.api.keyimport import parse_time
+
+    value = parse_time(text)
+    if value is None or "-" not in text:
+        raise argparse.ArgumentTypeError(
+            f"expected YYYY-MM-DD, YYYY-MM-DD_HH:MM or an ISO 8601 time, got {text!r}")
+    return value
+
+
+def _open_private(path):
+    """Open ``path`` for appending, readable by its owner only (0600)."""
+    import os
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)
+    except OSError as exc:
+        raise exceptions.UsageError(f"--secrets-out: cannot write {path}: {exc}") from None
+    return os.fdopen(fd, "a", encoding="utf-8")
+
+
+class ImportKey(Lister):
+    """Copy every key of another proxy here, with the teams and users they need
+
+    The destination (the proxy this command talks to) issues a NEW secret for
+    each key: a proxy keeps only hashes, so the source's secrets cannot be
+    copied and do not work here. Give --secrets-out FILE to keep the new
+    secrets; nothing else shows them.
+
+    Every source key is read, page by page; keys that have expired there and
+    the proxy UI's own session keys are skipped. Missing teams and users are
+    created first; a key whose team or user cannot be created is not
+    imported, and the reason is shown. Each key keeps every setting the
+    destination accepts (models, budgets and spend, limits, expiry, metadata,
+    tags...). One row per team, user and key: created, skipped (already
+    there) or failed, with the reason; a summary goes to stderr and the exit
+    code is 1 when anything failed. Running the same import again creates
+    nothing twice: imported keys carry their source key's hash in their
+    metadata (litellm_cli_imported_from).
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--source-base-url", required=True, metavar="URL",
+                            help="the proxy to copy the keys from")
+        parser.add_argument("--source-api-key", metavar="KEY",
+                            help="an admin key of the source proxy; @FILE or @- reads it from "
+                                 "a file or stdin, keeping it out of shell history")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="read both proxies and show what would happen; change nothing")
+        parser.add_argument("--created-since", type=_since, metavar="DATE",
+                            help="only keys created at or after DATE (UTC): YYYY-MM-DD or "
+                                 "YYYY-MM-DD_HH:MM")
+        parser.add_argument("--team-id", metavar="TEAM_ID",
+                            help="only the keys of this team on the source")
+        parser.add_argument("--user-id", metavar="USER_ID",
+                            help="only the keys of this user on the source")
+        parser.add_argument("--secrets-out", metavar="FILE",
+                            help="append each new secret to FILE (created readable by you "
+                                 "only), one JSON object a line: "
+                                 '{"key_alias": ..., "source_token": ..., "key": ...}')
+        return parser
+
+    def take_action(self, parsed_args):
+        from litellm_cli.api.keyimport import KeyImport
+        from litellm_cli.session import Session
+
+        url = parsed_args.source_base_url
+        if not url.startswith(("http://", "https://")):
+            raise exceptions.UsageError(
+                f"--source-base-url must start with http:// or https://, got {url!r}")
+        source_key = None
+        if parsed_args.source_api_key is not None:
+            source_key = read_secret(parsed_args.source_api_key, "--source-api-key")
+        dest = self.session
+        source = Session(url, api_key=source_key, timeout=dest.timeout, verify=dest.verify)
+        secrets = None
+        if parsed_args.secrets_out and not parsed_args.dry_run:
+            secrets = _open_private(parsed_args.secrets_out)
+        if not parsed_args.dry_run:
+            self.warn("Note: the destination issues a NEW secret for every imported key; the "
+                      "source's secrets do not work there. "
+                      + (f"New secrets go to {parsed_args.secrets_out} only."
+                         if secrets else "Without --secrets-out the new secrets are not "
+                                         "saved anywhere."))
+        results = []
+        try:
+            for result in KeyImport(source, dest).run(
+                    created_since=parsed_args.created_since, dry_run=parsed_args.dry_run,
+                    on_secret=secrets and functools.partial(_save_secret, secrets),
+                    team_id=parsed_args.team_id, user_id=parsed_args.user_id):
+                results.append(result)
+        except BaseException:
+            # Stopped part-way (Ctrl-C, a proxy went away): say what was done; a
+            # re-run skips it.
+            if results:
+                self.produce_output(parsed_args, IMPORT_COLUMNS,
+                                    [object_row(r, IMPORT_COLUMNS) for r in results])
+                self.warn(_import_summary(results, parsed_args.dry_run)
+                          + ". Stopped early: run the same import again to add the rest.")
+            raise
+        finally:
+            source.close()
+            if secrets:
+                secrets.close()
+        self.warn(_import_summary(results, parsed_args.dry_run))
+        rows = [object_row(r, IMPORT_COLUMNS) for r in results]
+        failed = sum(r["status"] == "failed" for r in results)
+        if failed:
+            self.produce_output(parsed_args, IMPORT_COLUMNS, rows)
+            raise exceptions.CLIError(f"{failed} of {len(results)} items failed to import")
+        return IMPORT_COLUMNS, rows
+
+
+def _save_secret(handle, source_key, new_key):
+    import json
+
+    entry = {"key_alias": source_key.get("key_alias"), "source_token": source_key["token"],
+             "key": new_key}
+    handle.write(json.dumps(entry) + "\n")
+    handle.flush()
+
+
+def _import_summary(results, dry_run):
+    """``Keys: 3 created, 1 skipped, 0 failed; teams: ...; users: ...``"""
+    parts = []
+    for kind in ("key", "team", "user"):
+        statuses = [r["status"] for r in results if r["object"] == kind]
+        if statuses or kind == "key":
+            counts = ", ".join(f"{statuses.count(s)} {s}" for s in
+                               sorted(set(statuses) | ({"would create"} if dry_run
+                                                       else {"created", "failed"})))
+            parts.append(f"{kind}s: {counts}")
+    text = "; ".join(parts)
+    return ("Dry run, nothing changed. " if dry_run else "") + text[0].upper() + text[1:]

@@ -1,12 +1,14 @@
-"""``litellm-proxy teams ...``: list, inspect, create and delete teams; add and remove members."""
+"""``litellm-proxy teams ...``: list, inspect, create, change, block and delete
+teams; add, change and remove members; move a key into a team."""
 
 import functools
 
+from litellm_cli import exceptions
 from litellm_cli.api.teams import TeamsAPI
-from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (amount, duration, parse_json, positive_int,
-                               read_argument, split_list)
+from litellm_cli.utils import (amount, delete_each, duration, parse_json, positive_int,
+                               read_argument, read_key, split_list)
 
 LIST_COLUMNS = ("team_id", "team_alias", "organization_id", "models", "max_budget", "spend",
                 "blocked")
@@ -14,6 +16,10 @@ CREATE_COLUMNS = ("team_id", "team_alias", "organization_id", "models", "max_bud
                   "budget_duration", "tpm_limit", "rpm_limit", "members_with_roles")
 MEMBER_COLUMNS = ("team_id", "user_id", "user_email", "role", "max_budget_in_team")
 MEMBER_ROLES = ("user", "admin")
+INFO_COLUMNS = ("user_id", "user_email", "role", "spend", "max_budget_in_team",
+                "budget_duration", "tpm_limit", "rpm_limit")
+MEMBER_UPDATE_COLUMNS = ("team_id", "user_id", "user_email", "max_budget_in_team",
+                         "budget_duration", "tpm_limit", "rpm_limit", "allowed_models")
 
 
 def _format_team(answer):
@@ -61,6 +67,40 @@ class ShowTeam(ShowOne):
         return showing(team)
 
 
+def _add_settings_options(parser):
+    """The team settings ``teams create`` and ``teams update`` take."""
+    parser.add_argument("--alias", metavar="NAME", help="the team's display name")
+    parser.add_argument("--models", metavar="MODEL[,MODEL...]",
+                        help="comma-separated models the team may call (default: all)")
+    parser.add_argument("--max-budget", type=amount, metavar="USD",
+                        help="the most the team may spend")
+    parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
+                        help="reset the team's spend this often: 30d, 7d, 24h...")
+    parser.add_argument("--tpm-limit", type=positive_int, metavar="N",
+                        help="tokens per minute, for the whole team")
+    parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
+                        help="requests per minute, for the whole team")
+    parser.add_argument("--organization-id", metavar="ORG_ID",
+                        help="the organization the team belongs to")
+    parser.add_argument("--metadata", metavar="JSON",
+                        help="a JSON object stored with the team (@FILE reads a file)")
+
+
+def _settings(parsed_args):
+    """The request body for the settings options that were given."""
+    fields = {"team_alias": parsed_args.alias, "max_budget": parsed_args.max_budget,
+              "budget_duration": parsed_args.budget_duration,
+              "tpm_limit": parsed_args.tpm_limit, "rpm_limit": parsed_args.rpm_limit,
+              "organization_id": parsed_args.organization_id}
+    body = {name: value for name, value in fields.items() if value is not None}
+    if parsed_args.models is not None:
+        body["models"] = split_list(parsed_args.models)
+    if parsed_args.metadata is not None:
+        body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
+                                      "--metadata", expect=dict)
+    return body
+
+
 class CreateTeam(ShowOne):
     """Create a team"""
 
@@ -68,37 +108,64 @@ class CreateTeam(ShowOne):
         parser = super().get_parser(prog_name)
         parser.add_argument("--team-id", metavar="TEAM_ID",
                             help="the id to give the team (default: a new UUID)")
-        parser.add_argument("--alias", metavar="NAME", help="the team's display name")
-        parser.add_argument("--models", metavar="MODEL[,MODEL...]",
-                            help="comma-separated models the team may call (default: all)")
-        parser.add_argument("--max-budget", type=amount, metavar="USD",
-                            help="the most the team may spend")
-        parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
-                            help="reset the team's spend this often: 30d, 7d, 24h...")
-        parser.add_argument("--tpm-limit", type=positive_int, metavar="N",
-                            help="tokens per minute, for the whole team")
-        parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
-                            help="requests per minute, for the whole team")
-        parser.add_argument("--organization-id", metavar="ORG_ID",
-                            help="the organization the team belongs to")
-        parser.add_argument("--metadata", metavar="JSON",
-                            help="a JSON object stored with the team (@FILE reads a file)")
+        _add_settings_options(parser)
         return parser
 
     def take_action(self, parsed_args):
-        fields = {"team_id": parsed_args.team_id, "team_alias": parsed_args.alias,
-                  "max_budget": parsed_args.max_budget,
-                  "budget_duration": parsed_args.budget_duration,
-                  "tpm_limit": parsed_args.tpm_limit, "rpm_limit": parsed_args.rpm_limit,
-                  "organization_id": parsed_args.organization_id}
-        body = {name: value for name, value in fields.items() if value is not None}
-        if parsed_args.models is not None:
-            body["models"] = split_list(parsed_args.models)
-        if parsed_args.metadata is not None:
-            body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
-                                          "--metadata", expect=dict)
+        body = _settings(parsed_args)
+        if parsed_args.team_id is not None:
+            body["team_id"] = parsed_args.team_id
         team = TeamsAPI(self.session).create(body)
         return showing(team, parsed_args, CREATE_COLUMNS)
+
+
+class UpdateTeam(ShowOne):
+    """Change a team's name, models, budget, limits or metadata; only what is given"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("team_id", metavar="TEAM_ID", help="the team to change")
+        _add_settings_options(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        changes = _settings(parsed_args)
+        if not changes:
+            raise exceptions.UsageError("nothing to change: give at least one setting")
+        team = TeamsAPI(self.session).update(parsed_args.team_id, changes)
+        return showing(team, parsed_args, CREATE_COLUMNS)
+
+
+class _SetTeamBlocked(Command):
+    blocked = True
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        verb = "block" if self.blocked else "unblock"
+        parser.add_argument("ids", nargs="+", metavar="TEAM_ID", help=f"the teams to {verb}")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = TeamsAPI(self.session)
+        call = api.block if self.blocked else api.unblock
+        verb = "block" if self.blocked else "unblock"
+        delete_each([(f"team {team_id}", functools.partial(call, team_id))
+                    for team_id in parsed_args.ids], self.warn, "teams", verb, f"{verb.title()}ed",
+                   alone_raises=True)
+
+
+class BlockTeam(_SetTeamBlocked):
+    """Block teams: the proxy refuses calls made with any of their keys until unblocked
+
+    The proxy may keep accepting a key it checked recently until its cache of
+    teams expires (about a minute).
+    """
+
+
+class UnblockTeam(_SetTeamBlocked):
+    """Unblock teams, so their keys work again"""
+
+    blocked = False
 
 
 class DeleteTeam(DeleteCommand):
@@ -157,3 +224,124 @@ class RemoveTeamMember(DeleteCommand):
                                              user_email=parsed_args.email)
         self.warn(f"Removed {parsed_args.user_id or parsed_args.email} "
                   f"from team {parsed_args.team_id}")
+
+
+def _members(answer):
+    """The members of a ``/team/info`` answer with their role, spend and budget in the team."""
+    memberships = {m.get("user_id"): m for m in answer.get("team_memberships") or []}
+    for member in (answer.get("team_info") or {}).get("members_with_roles") or []:
+        membership = memberships.get(member.get("user_id")) or {}
+        budget = membership.get("litellm_budget_table") or {}
+        yield {"user_id": member.get("user_id"), "user_email": member.get("user_email"),
+               "role": member.get("role"), "spend": membership.get("spend"),
+               "max_budget_in_team": budget.get("max_budget"),
+               "budget_duration": budget.get("budget_duration"),
+               "tpm_limit": budget.get("tpm_limit"), "rpm_limit": budget.get("rpm_limit")}
+
+
+class InfoTeam(Lister):
+    """List a team's members with their role, spend and budget in the team"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("team_id", metavar="TEAM_ID", help="the team")
+        return parser
+
+    def take_action(self, parsed_args):
+        members = _members(TeamsAPI(self.session).get(parsed_args.team_id))
+        return INFO_COLUMNS, [object_row(member, INFO_COLUMNS) for member in members]
+
+
+class UpdateTeamMember(ShowOne):
+    """Change a member's role, budget or limits in a team
+
+    The user must already be in the team (see `teams member add`). Making a
+    member an admin is an Enterprise feature of the proxy: an unlicensed proxy
+    refuses it (exit 4).
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_member_options(parser)
+        parser.add_argument("--role", choices=MEMBER_ROLES,
+                            help="the member's role in the team (admin: Enterprise only)")
+        parser.add_argument("--max-budget-in-team", type=amount, metavar="USD",
+                            help="the most this member may spend within the team")
+        parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
+                            help="reset the member's spend in the team this often: 30d, 7d...")
+        parser.add_argument("--tpm-limit", type=positive_int, metavar="N",
+                            help="tokens per minute for this member")
+        parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
+                            help="requests per minute for this member")
+        parser.add_argument("--allowed-models", metavar="MODEL[,MODEL...]",
+                            help="comma-separated models this member may call in the team")
+        return parser
+
+    def take_action(self, parsed_args):
+        changes = {"role": parsed_args.role, "max_budget_in_team": parsed_args.max_budget_in_team,
+                   "budget_duration": parsed_args.budget_duration,
+                   "tpm_limit": parsed_args.tpm_limit, "rpm_limit": parsed_args.rpm_limit}
+        changes = {name: value for name, value in changes.items() if value is not None}
+        if parsed_args.allowed_models is not None:
+            changes["allowed_models"] = split_list(parsed_args.allowed_models)
+        if not changes:
+            raise exceptions.UsageError("nothing to change: give at least one setting")
+        api = TeamsAPI(self.session)
+        # The proxy "updates" users who are not in the team, storing a budget for them.
+        members = (api.get(parsed_args.team_id).get("team_info") or {}).get(
+            "members_with_roles") or []
+        member = next((m for m in members if parsed_args.user_id in (None, m.get("user_id"))
+                       and parsed_args.email in (None, m.get("user_email"))), None)
+        if member is None:
+            raise exceptions.NotFound(f"{parsed_args.user_id or parsed_args.email} is not a "
+                                      f"member of team {parsed_args.team_id}")
+        answer = api.update_member(parsed_args.team_id, changes, user_id=parsed_args.user_id,
+                                   user_email=parsed_args.email)
+        columns = MEMBER_UPDATE_COLUMNS + ("role",)
+        return columns, object_row({**answer, "role": parsed_args.role or member.get("role")},
+                                   columns)
+
+
+class ListAvailableTeam(Lister):
+    """List the teams you may join yourself (the proxy's default_team_settings decide)"""
+
+    def take_action(self, parsed_args):
+        return listing(parsed_args, LIST_COLUMNS, TeamsAPI(self.session).available())
+
+
+class AssignTeamKey(ShowOne):
+    """Move a key into a team: the key then has the team's models and budget
+
+    Without --key it moves the key this CLI uses (the configured API key).
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--team-id", required=True, metavar="TEAM_ID",
+                            help="the team to move the key into")
+        parser.add_argument("--key", metavar="KEY",
+                            help="the key (sk-...) or key hash to move (default: the key "
+                                 "this CLI uses); @FILE or @- reads it from a file or stdin")
+        return parser
+
+    def take_action(self, parsed_args):
+        from litellm_cli.api.keys import KeysAPI
+
+        key = (read_key(parsed_args.key, "--key") if parsed_args.key
+               else self.session.api_key)
+        if not key:
+            raise exceptions.UsageError("no key to move: give --key, or configure an API key")
+        team = TeamsAPI(self.session).get(parsed_args.team_id).get("team_info") or {}
+        try:
+            answer = KeysAPI(self.session).update(key, {"team_id": parsed_args.team_id})
+        except exceptions.NotFound as exc:
+            if parsed_args.key:
+                raise
+            # Most often the CLI runs with the master key, which is no virtual key.
+            raise exceptions.NotFound(
+                "the key this CLI uses is not a virtual key on the proxy (the master key "
+                "cannot join a team); give --key", http_status=exc.http_status) from None
+        result = {"token": answer.get("token"), "key_name": answer.get("key_name"),
+                  "key_alias": answer.get("key_alias"), "team_id": answer.get("team_id"),
+                  "team_alias": team.get("team_alias"), "team_models": team.get("models")}
+        return tuple(result), object_row(result, tuple(result))

@@ -1,4 +1,4 @@
-"""``litellm-proxy users ...``: list, inspect, create and delete internal users."""
+"""``litellm-proxy users ...``: list, inspect, create, change and delete internal users."""
 
 import functools
 
@@ -7,7 +7,8 @@ from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES, UsersAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import add_paging_options, amount, split_list
+from litellm_cli.utils import (add_paging_options, amount, duration, parse_json, positive_int,
+                               read_argument, split_list)
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
                 "max_budget", "key_count")
@@ -110,6 +111,52 @@ class CreateUser(ShowOne):
                 f"user {user.get('user_id')} was created but not added to team(s) "
                 f"{', '.join(missing)}")
         return result
+
+
+class UpdateUser(ShowOne):
+    """Change a user's email, role, name, budget, models, limits or metadata
+
+    Only what is given changes. The user must exist (the proxy itself would
+    create an unknown user instead).
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("user_id", metavar="USER_ID", help="the user to change")
+        parser.add_argument("--email", metavar="EMAIL", help="the user's new email")
+        parser.add_argument("--role", choices=ROLES, metavar="ROLE",
+                            help=f"the user's role: {', '.join(ROLES)}")
+        parser.add_argument("--alias", metavar="NAME", help="a display name")
+        parser.add_argument("--max-budget", type=amount, metavar="USD",
+                            help="the most the user may spend")
+        parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
+                            help="reset the user's spend this often: 30d, 7d, 24h...")
+        parser.add_argument("--models", metavar="MODEL[,MODEL...]",
+                            help="comma-separated models the user may call (an empty value: all)")
+        parser.add_argument("--tpm-limit", type=positive_int, metavar="N",
+                            help="tokens per minute")
+        parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
+                            help="requests per minute")
+        parser.add_argument("--metadata", metavar="JSON",
+                            help="a JSON object that replaces the user's metadata "
+                                 "(@FILE reads a file)")
+        return parser
+
+    def take_action(self, parsed_args):
+        fields = {"user_email": parsed_args.email, "user_role": parsed_args.role,
+                  "user_alias": parsed_args.alias, "max_budget": parsed_args.max_budget,
+                  "budget_duration": parsed_args.budget_duration,
+                  "tpm_limit": parsed_args.tpm_limit, "rpm_limit": parsed_args.rpm_limit}
+        changes = {name: value for name, value in fields.items() if value is not None}
+        if parsed_args.models is not None:
+            changes["models"] = split_list(parsed_args.models)
+        if parsed_args.metadata is not None:
+            changes["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
+                                             "--metadata", expect=dict)
+        if not changes:
+            raise exceptions.UsageError("nothing to change: give at least one setting")
+        user = UsersAPI(self.session).update(parsed_args.user_id, changes)
+        return showing(user, parsed_args, CREATE_COLUMNS)
 
 
 class DeleteUser(DeleteCommand):

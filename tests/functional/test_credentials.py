@@ -162,3 +162,45 @@ def test_model_using_a_credential_answers_chat(cli, cleanup):
                json.dumps({"model": name, "messages": [{"role": "user", "content": "hi"}]}))
     assert chat.rc == 0, chat
     assert chat.json()["choices"][0]["message"]["content"] == "via credential"
+
+
+NEW_SECRET = "sk-credential-new-secret-zq"
+
+
+def test_update_merges_values_and_info_and_never_prints_the_secret(cli, cleanup):
+    assert cli("credentials", "create", cleanup, "--info", INFO, "--values", VALUES).rc == 0
+    res = cli("credentials", "update", cleanup, "--display-name", "Azure prod",
+              "--info", '{"region": "eu"}', "--values", "@-", "-f", "json",
+              input=json.dumps({"api_key": NEW_SECRET}))
+    assert res.rc == 0, res
+    assert NEW_SECRET not in res.out + res.err and SECRET not in res.out + res.err
+    stored = _proxy_credential(cli, cleanup)
+    assert stored["display_name"] == "Azure prod"
+    assert stored["credential_info"] == {"custom_llm_provider": "azure", "region": "eu"}
+    # The proxy shows values masked, keeping their last two characters.
+    assert stored["credential_values"]["api_key"].endswith("zq")
+    assert stored["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
+
+
+def test_update_removes_a_value_and_clears_the_display_name(cli, cleanup):
+    assert cli("credentials", "create", cleanup, "--values", VALUES).rc == 0
+    assert cli("credentials", "update", cleanup, "--display-name", "x").rc == 0
+    res = cli("credentials", "update", cleanup, "--remove-value", "api_base",
+              "--clear-display-name")
+    assert res.rc == 0, res
+    stored = _proxy_credential(cli, cleanup)
+    assert set(stored["credential_values"]) == {"api_key"}
+    assert stored["display_name"] is None
+
+
+def test_update_unknown_credential_is_not_found(cli, unique):
+    res = cli("credentials", "update", f"{unique}-nope", "--display-name", "x")
+    assert res.rc == 5, res
+    assert res.err.count("\n") == 1
+
+
+def test_update_with_bad_values_json_is_a_usage_error_and_changes_nothing(cli, cleanup):
+    assert cli("credentials", "create", cleanup, "--values", VALUES).rc == 0
+    res = cli("credentials", "update", cleanup, "--values", "{not json")
+    assert res.rc == 2, res
+    assert "--values is not valid JSON" in res.err

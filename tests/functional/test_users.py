@@ -166,3 +166,33 @@ def test_delete_reports_each_failure_and_deletes_the_rest(cli, api, users, uniqu
 
 def test_delete_needs_at_least_one_id(cli):
     assert cli("users", "delete").rc == 2
+
+
+def test_update_changes_only_the_given_fields(cli, api, users, unique):
+    _create(cli, users, unique, "--email", f"{unique}@example.com", "--max-budget", "10",
+            "--models", "gpt-4o")
+    res = cli("users", "update", unique, "--alias", "Bob", "--role", "internal_user",
+              "--max-budget", "25", "--budget-duration", "30d", "--rpm-limit", "6",
+              "--metadata", '{"dept": "ml"}', "-f", "json")
+    assert res.rc == 0, res
+    assert res.json()["user_alias"] == "Bob"
+    info = _user(api, unique)["user_info"]
+    assert info["user_alias"] == "Bob" and info["user_role"] == "internal_user"
+    assert info["max_budget"] == 25.0 and info["budget_duration"] == "30d"
+    assert info["rpm_limit"] == 6 and info["metadata"] == {"dept": "ml"}
+    assert info["user_email"] == f"{unique}@example.com" and info["models"] == ["gpt-4o"]
+
+
+def test_update_unknown_user_is_not_found_and_creates_nobody(cli, api, users, unique):
+    users.append(unique)  # in case the proxy's upsert slipped through
+    res = cli("users", "update", unique, "--max-budget", "3")
+    assert res.rc == 5, res
+    assert res.err.count("\n") == 1
+    assert _user(api, unique) is None
+
+
+def test_update_with_nothing_to_change_is_a_usage_error(cli, users, unique):
+    _create(cli, users, unique)
+    res = cli("users", "update", unique)
+    assert res.rc == 2, res
+    assert "nothing to change" in res.err

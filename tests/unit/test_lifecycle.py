@@ -1,0 +1,343 @@
+"""keys update/regenerate/block/reset-spend/import, teams update/block/info/member update/
+assign-key, users update and credentials update, against fake sessions."""
+
+import datetime
+import hashlib
+import os
+import stat
+import types
+
+import pytest
+
+from litellm_cli import exceptions, utils
+from litellm_cli.api.keyimport import MARKER, KeyImport
+from litellm_cli.plugins import credentials, keys, teams, users
+from tests.unit.test_models import FakeSession, run, shown
+from tests.unit.test_shell import _modules_after
+
+NOT_FOUND = exceptions.NotFound("Key not found.", http_status=404)
+
+
+def _hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+# -- shared helpers -----------------------------------------------------------
+
+def test_delete_each_alone_raises_the_error_itself():
+    with pytest.raises(exceptions.NotFound):
+        utils.delete_each([("key a", lambda: (_ for _ in ()).throw(NOT_FOUND))], print, "keys",
+                         "block", "Blocked", alone_raises=True)
+
+
+def test_delete_each_names_the_action_in_the_count():
+    reports = []
+
+    def fail():
+        raise NOT_FOUND
+
+    with pytest.raises(exceptions.CLIError) as error:
+        utils.delete_each([("key a", fail), ("key b", lambda: None)], reports.append, "keys",
+                         "block", "Blocked", alone_raises=True)
+    assert str(error.value) == "1 of 2 keys failed to block"
+    assert reports == ["Failed to block key a: Key not found. (HTTP 404)", "Blocked key b"]
+
+
+@pytest.mark.parametrize("status, code", [(400, 4), (403, 4), (500, 7)])
+def test_enterprise_refusals_exit_4_but_a_5xx_stays_7(status, code):
+    body = ('{"error": {"message": "Regenerating Virtual Keys is an Enterprise feature, You '
+            'must be a LiteLLM Enterprise user to use this feature."}}')
+    response = types.SimpleNamespace(status_code=status, text=body, reason="", headers={})
+    error = exceptions.from_response(response)
+    assert isinstance(error, exceptions.EnterpriseOnly)
+    assert error.exit_code == code  # the CLI never hides that the proxy failed
+    assert str(error).startswith("Regenerating Virtual Keys is an Enterprise feature")
+
+
+def test_other_server_errors_keep_their_code():
+    response = types.SimpleNamespace(status_code=500, text='{"detail": "boom"}', reason="",
+                                     headers={})
+    assert exceptions.from_response(response).exit_code == exceptions.EXIT_SERVER
+
+
+@pytest.mark.parametrize("words", [
+    ["keys", "update"], ["keys", "regenerate"], ["keys", "block"], ["keys", "unblock"],
+    ["keys", "reset-spend"], ["keys", "import"], ["teams", "update"], ["teams", "block"],
+    ["teams", "unblock"], ["teams", "info"], ["teams", "available"], ["teams", "assign-key"],
+    ["teams", "member", "update"], ["users", "update"], ["credentials", "update"]])
+def test_help_of_each_new_command_imports_only_its_own_module(words):
+    modules = _modules_after("help", *words)
+    own = f"litellm_cli.plugins.{words[0]}"
+    assert own in modules
+    assert {m for m in modules if m.startswith("litellm_cli.plugins.")} == {own}
+    for heavy in ("requests", "yaml", "cmd2", "litellm_cli.api.keyimport"):
+        assert heavy not in modules, heavy
+
+
+# -- keys ---------------------------------------------------------------------
+
+def test_update_sends_only_the_given_settings_and_hides_the_echoed_secret():
+    session = FakeSession({("POST", "/key/update"): lambda body: {
+        **body, "token": _hash(body["key"]), "key_name": "sk-...1234"}})
+    (columns, rows), _ = run(keys.UpdateKey, ["sk-a-1234", "--models", "gpt-4o,b",
+                                              "--spend", "5", "--metadata", '{"x": 1}',
+                                              "--rpm-limit", "3", "--tags", "t1"], session)
+    [(_, _, body)] = session.calls
+    assert body["body"] == {"key": "sk-a-1234", "models": ["gpt-4o", "b"], "max_budget": 5.0,
+                            "metadata": {"x": 1}, "rpm_limit": 3, "tags": ["t1"]}
+    [row] = list(rows)
+    assert "sk-a-1234" not in map(str, row)
+    assert row[columns.index("token")] == _hash("sk-a-1234")
+
+
+def test_update_rejects_one_alias_for_several_keys_and_empty_changes():
+    with pytest.raises(exceptions.UsageError, match="only one KEY"):
+        run(keys.UpdateKey, ["sk-a", "sk-b", "--key-alias", "x"], FakeSession())
+    with pytest.raises(exceptions.UsageError, match="nothing to change"):
+        run(keys.UpdateKey, ["sk-a"], FakeSession())
+
+
+def test_update_of_several_shows_those_that_worked_then_fails():
+    def update(body):
+        if body["key"] == "sk-bad":
+            raise NOT_FOUND
+        return {"token": _hash(body["key"]), "key": body["key"]}
+
+    session = FakeSession({("POST", "/key/update"): update})
+    shown_rows = []
+
+    class Probe(keys.UpdateKey):
+        def produce_output(self, parsed_args, columns, data):
+            shown_rows.extend(data)
+
+    with pytest.raises(exceptions.CLIError, match="1 of 3 keys failed to update"):
+        run(Probe, ["sk-a", "sk-bad", "sk-c", "--tpm-limit", "5"], session)
+    assert [row[0] for row in shown_rows] == [_hash("sk-a"), _hash("sk-c")]
+
+
+def test_regenerate_and_reset_spend_put_the_hash_never_the_secret_in_the_url():
+    session = FakeSession({
+        ("POST", f"/key/{_hash('sk-secret')}/regenerate"): {"key": "sk-new", "token": "t"},
+        ("POST", f"/key/{_hash('sk-secret')}/reset_spend"): {
+            "key_hash": _hash("sk-secret"), "spend": 0.0, "previous_spend": 2.0,
+            "max_budget": None}})
+    result, _ = run(keys.RegenerateKey, ["sk-secret", "--grace-period", "24h"], session)
+    assert shown(result)["key"] == "sk-new"
+    assert session.calls[0][2]["body"] == {"grace_period": "24h"}
+    (columns, rows), app = run(keys.ResetSpendKey, ["sk-secret"], session)
+    assert columns == ("token", "previous_spend", "spend", "max_budget")
+    assert list(rows) == [(_hash("sk-secret"), 2.0, 0.0, None)]
+    assert session.calls[1][2]["body"] == {"reset_to": 0.0}
+    assert "sk-secret" not in app.stderr.getvalue()
+
+
+def test_block_one_unknown_key_is_its_own_not_found():
+    session = FakeSession({("POST", "/key/block"): NOT_FOUND})
+    with pytest.raises(exceptions.NotFound):
+        run(keys.BlockKey, ["sk-nope"], session)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-03-01", datetime.datetime(2026, 3, 1, tzinfo=datetime.timezone.utc)),
+    ("2026-03-01_12:30", datetime.datetime(2026, 3, 1, 12, 30, tzinfo=datetime.timezone.utc)),
+    ("2026-03-01T12:30:00Z", datetime.datetime(2026, 3, 1, 12, 30,
+                                               tzinfo=datetime.timezone.utc))])
+def test_created_since_accepts_the_official_forms_and_iso(text, expected):
+    assert keys._since(text) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "12"])
+def test_created_since_rejects_other_text(text):
+    with pytest.raises(Exception):
+        keys._since(text)
+
+
+def test_secrets_file_is_private_and_appended(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"old": 1}\n')
+    os.chmod(path, 0o644)
+    with keys._open_private(str(path)) as handle:
+        keys._save_secret(handle, {"key_alias": "a", "token": "h"}, "sk-new")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert path.read_text().splitlines() == [
+        '{"old": 1}', '{"key_alias": "a", "source_token": "h", "key": "sk-new"}']
+
+
+def test_unwritable_secrets_file_is_a_usage_error(tmp_path):
+    with pytest.raises(exceptions.UsageError, match="--secrets-out"):
+        keys._open_private(str(tmp_path / "missing" / "s.jsonl"))
+
+
+# -- keys import (the SDK layer) ------------------------------------------------
+
+def _key(token, **fields):
+    return {"token": token, "key_name": f"sk-...{token[-4:]}", "created_at":
+            "2026-01-01T00:00:00Z", "expires": None, "metadata": {}, **fields}
+
+
+def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, generate=None):
+    source_teams = source_teams or {}
+    source = FakeSession({
+        ("GET", "/key/list"): {"keys": list(source_keys), "total_pages": 1},
+        ("GET", "/team/info"): lambda params: source_teams.get(params["team_id"], NOT_FOUND),
+        ("GET", "/user/info"): lambda params: {"user_id": params["user_id"], "user_info": {
+            "user_email": "a@example.com", "teams": ["t1", "t9"]}}})
+    dest = FakeSession({
+        ("GET", "/key/list"): {"keys": list(dest_keys), "total_pages": 1},
+        ("GET", "/team/info"): lambda params: ({"team_info": {}} if params["team_id"]
+                                               in dest_teams else NOT_FOUND),
+        ("GET", "/user/info"): NOT_FOUND,
+        ("POST", "/team/new"): lambda body: body,
+        ("POST", "/user/new"): lambda body: body,
+        ("POST", "/key/generate"): generate or (lambda body: {"key": "sk-new-0001",
+                                                              "key_name": "sk-...0001"})})
+    return KeyImport(source, dest), dest
+
+
+def test_import_creates_team_then_user_then_key_with_its_settings_and_marker():
+    key = _key("h1", key_alias="a1", team_id="t1", user_id="u1", max_budget=5,
+               rpm_limit=7, spend=1.5, models=[], blocked=False, org_id="o1",
+               metadata={"env": "prod"})
+    importer, dest = _importer([key], source_teams={"t1": {"team_info": {
+        "team_id": "t1", "team_alias": "T", "max_budget": 9, "spend": 3}}})
+    secrets = []
+    results = list(importer.run(on_secret=lambda old, new: secrets.append((old["token"], new))))
+    assert [(r["object"], r["status"]) for r in results] == [
+        ("team", "created"), ("user", "created"), ("key", "created")]
+    posts = [(path, kw["body"]) for method, path, kw in dest.calls if method == "POST"]
+    assert posts[0] == ("/team/new", {"team_id": "t1", "team_alias": "T", "max_budget": 9})
+    assert posts[1][1] == {"user_id": "u1", "user_email": "a@example.com", "teams": ["t1"],
+                           "auto_create_key": False}
+    assert posts[2][1] == {"key_alias": "a1", "team_id": "t1", "user_id": "u1",
+                           "max_budget": 5, "rpm_limit": 7, "spend": 1.5,
+                           "organization_id": "o1",
+                           "metadata": {"env": "prod", MARKER: "h1"}}
+    assert secrets == [("h1", "sk-new-0001")]
+    assert "sk-new-0001" not in str(results)
+
+
+def test_import_skips_keys_already_imported_expired_and_of_the_ui():
+    done = _key("h1", key_alias="a1")
+    # No user is brought for a key that is skipped.
+    expired = _key("h2", key_alias="a2", expires="2020-01-01T00:00:00Z", user_id="u2")
+    ui = _key("h3", key_alias="a3", team_id="litellm-dashboard")
+    importer, dest = _importer([done, expired, ui], dest_keys=[
+        {"token": "x", "metadata": {MARKER: "h1"}}])
+    results = list(importer.run())
+    assert [(r["name"], r["status"], r["detail"]) for r in results] == [
+        ("a1", "skipped", "already imported"), ("a2", "skipped", "expired on the source"),
+        ("a3", "skipped", "the proxy UI's own session key")]
+    assert not [c for c in dest.calls if c[0] == "POST"]
+
+
+def test_import_does_not_create_a_key_whose_team_failed():
+    importer, dest = _importer([_key("h1", key_alias="a1", team_id="t1")], source_teams={
+        "t1": exceptions.Forbidden("not allowed")})
+    results = list(importer.run())
+    assert results[0]["status"] == "failed" and "cannot read it from the source" in \
+        results[0]["detail"]
+    assert results[1]["status"] == "failed" and "team t1 is not on the destination" in \
+        results[1]["detail"]
+    assert not [c for c in dest.calls if c[1] == "/key/generate"]
+
+
+def test_import_keeps_a_team_id_the_source_does_not_know_either():
+    importer, dest = _importer([_key("h1", key_alias="a1", team_id="ghost")])
+    results = list(importer.run())
+    assert (results[0]["status"], results[1]["status"]) == ("skipped", "created")
+    assert not [c for c in dest.calls if c[1] == "/team/new"]
+
+
+def test_import_dry_run_writes_nothing_and_expiry_becomes_a_duration():
+    soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2))
+    key = _key("h1", key_alias="a1", team_id="t1", expires=soon.isoformat())
+    importer, dest = _importer([key], dest_teams={"t1"})
+    assert [r["status"] for r in importer.run(dry_run=True)] == ["skipped", "would create"]
+    assert not [c for c in dest.calls if c[0] == "POST"]
+    generated = []
+    importer, _ = _importer([key], dest_teams={"t1"}, generate=lambda body: generated.append(
+        body) or {"key": "sk-n", "key_name": "sk-...n"})
+    list(importer.run())
+    seconds = int(generated[0]["duration"].rstrip("s"))
+    assert 7100 < seconds <= 7200
+
+
+def test_import_created_since_drops_older_keys():
+    old, new = _key("h1", key_alias="old"), _key("h2", key_alias="new",
+                                                  created_at="2026-06-01T00:00:00Z")
+    importer, _ = _importer([old, new])
+    since = datetime.datetime(2026, 3, 1, tzinfo=datetime.timezone.utc)
+    assert [r["name"] for r in importer.run(created_since=since, dry_run=True)] == ["new"]
+
+
+# -- teams, users, credentials ----------------------------------------------------
+
+TEAM_INFO = {"team_info": {"team_alias": "T", "models": ["gpt-4o"], "members_with_roles": [
+    {"user_id": "u1", "user_email": "a@x", "role": "admin"},
+    {"user_id": "u2", "user_email": None, "role": "user"}]},
+    "team_memberships": [
+        {"user_id": "u2", "spend": 1.25, "litellm_budget_table": {"max_budget": 4.0,
+                                                                  "rpm_limit": 3}},
+        {"user_id": "stray", "spend": 0.0}]}
+
+
+def test_team_info_merges_members_with_their_spend_and_budget():
+    session = FakeSession({("GET", "/team/info"): TEAM_INFO})
+    (columns, rows), _ = run(teams.InfoTeam, ["t1"], session)
+    members = [dict(zip(columns, row)) for row in rows]
+    assert [m["user_id"] for m in members] == ["u1", "u2"]  # not the stray membership
+    assert members[1]["spend"] == 1.25 and members[1]["max_budget_in_team"] == 4.0
+    assert members[1]["rpm_limit"] == 3 and members[0]["spend"] is None
+
+
+def test_member_update_checks_membership_first():
+    session = FakeSession({("GET", "/team/info"): TEAM_INFO})
+    with pytest.raises(exceptions.NotFound, match="not a member"):
+        run(teams.UpdateTeamMember, ["--team-id", "t1", "--user-id", "stray",
+                                     "--max-budget-in-team", "2"], session)
+    assert [c[1] for c in session.calls] == ["/team/info"]
+
+
+def test_member_update_shows_the_kept_role():
+    session = FakeSession({("GET", "/team/info"): TEAM_INFO,
+                           ("POST", "/team/member_update"): lambda body: body})
+    result, _ = run(teams.UpdateTeamMember, ["--team-id", "t1", "--email", "a@x",
+                                             "--allowed-models", "gpt-4o"], session)
+    assert shown(result)["role"] == "admin"
+    assert session.calls[1][2]["body"] == {"team_id": "t1", "user_email": "a@x",
+                                           "allowed_models": ["gpt-4o"]}
+
+
+def test_assign_key_uses_the_cli_key_by_default_and_checks_the_team_first():
+    session = FakeSession({("GET", "/team/info"): TEAM_INFO,
+                           ("POST", "/key/update"): lambda body: {
+                               "token": "h", "team_id": body["team_id"], "key": body["key"]}})
+    session.api_key = "sk-mine"
+    result, _ = run(teams.AssignTeamKey, ["--team-id", "t1"], session)
+    assert [c[1] for c in session.calls] == ["/team/info", "/key/update"]
+    assert session.calls[1][2]["body"] == {"team_id": "t1", "key": "sk-mine"}
+    assert shown(result) == {"token": "h", "key_name": None, "key_alias": None,
+                             "team_id": "t1", "team_alias": "T", "team_models": ["gpt-4o"]}
+
+
+def test_users_update_checks_that_the_user_exists():
+    session = FakeSession({("GET", "/user/info"): exceptions.NotFound("User u9 not found")})
+    with pytest.raises(exceptions.NotFound):
+        run(users.UpdateUser, ["u9", "--max-budget", "3"], session)
+    assert [c[1] for c in session.calls] == ["/user/info"]
+
+
+def test_credentials_update_sends_merges_removals_and_label():
+    session = FakeSession({("PATCH", "/credentials/a%2Fb"): {"success": True},
+                           ("GET", "/credentials/by_name/a%2Fb"): {
+                               "credential_name": "a/b", "credential_info": {"p": "azure"}}})
+    run(credentials.UpdateCredential, ["a/b", "--clear-display-name", "--values",
+                                       '{"api_key": "k"}', "--remove-value", "api_base"],
+        session)
+    assert session.calls[0][2]["body"] == {
+        "credential_name": "a/b", "credential_info": {}, "display_name": None,
+        "credential_values": {"api_key": "k"}, "credential_values_to_delete": ["api_base"]}
+    # The proxy would replace the stored info: the merged info is sent.
+    run(credentials.UpdateCredential, ["a/b", "--info", '{"r": "eu"}'], session)
+    assert session.calls[3][2]["body"] == {"credential_name": "a/b", "credential_values": {},
+                                           "credential_info": {"p": "azure", "r": "eu"}}
