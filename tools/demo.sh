@@ -7,7 +7,7 @@ set -euo pipefail
 
 DEMO=demo-$$
 WORK=$(mktemp -d)
-trap '"${SANDBOX[@]}" stop --name "$DEMO"; rm -rf "$WORK"' EXIT
+trap '"${SANDBOX[@]}" stop --name "$DEMO-b" 2>/dev/null; "${SANDBOX[@]}" stop --name "$DEMO"; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 echo "== setting up a disposable LiteLLM proxy (first run: a few minutes)" >&2
@@ -63,10 +63,32 @@ step teams create --team-id "$DEMO-team" --alias "Demo team" --models gpt-4o
 step users create --user-id "$DEMO-user" --email "$DEMO@example.com" --role internal_user --team "$DEMO-team" --max-budget 10
 step teams get --id "$DEMO-team" -f yaml
 KEY=$(litellm-proxy keys generate --models gpt-4o --spend 1 --duration 1h --key-alias "$DEMO-key" -f value -c key)
-echo "(generated a key limited to gpt-4o; it is kept in a shell variable, not printed)"
+(umask 077; printf '%s\n' "$KEY" > "$WORK/key")
+echo "(generated a key limited to gpt-4o; it is kept in a shell variable and a 0600 file, never printed)"
 step_with_key chat completions gpt-4o -m "user:May I use gpt-4o?"
 step_with_key chat completions mistral-mock -m "user:And mistral?"
 step keys list --key-alias "$DEMO-key"
+step keys update @"$WORK/key" --max-budget 20 --rpm-limit 60 --metadata '{"app": "demo"}'
+step keys block @"$WORK/key"
+step_with_key chat completions gpt-4o -m "user:Still there?"
+step keys unblock @"$WORK/key"
+step keys reset-spend @"$WORK/key"
+step keys regenerate @"$WORK/key"
+step teams update "$DEMO-team" --max-budget 800 --models gpt-4o,mistral-mock
+step teams member update --team-id "$DEMO-team" --user-id "$DEMO-user" --max-budget-in-team 20
+step teams info "$DEMO-team"
+step teams assign-key --team-id "$DEMO-team" --key @"$WORK/key"
+step teams available
+step users update "$DEMO-user" --max-budget 50
+printf '{"api_key": "rotated-upstream-key"}' > "$WORK/values.json"
+step credentials update "$DEMO-cred" --display-name "Demo credential" --values @"$WORK/values.json"
+echo "== a second disposable proxy, to copy keys into"
+SECOND=$("${SANDBOX[@]}" start --name "$DEMO-b")   # same sandbox, so the same master key
+printf '%s\n' "$LITELLM_PROXY_API_KEY" > "$WORK/source-key"
+step --base-url "$SECOND" keys import --source-base-url "$URL" --source-api-key @"$WORK/source-key" --dry-run
+step --base-url "$SECOND" keys import --source-base-url "$URL" --source-api-key @"$WORK/source-key" --secrets-out "$WORK/new-keys.jsonl"
+step --base-url "$SECOND" keys import --source-base-url "$URL" --source-api-key @"$WORK/source-key" --secrets-out "$WORK/new-keys.jsonl"
+step --base-url "$SECOND" keys list
 step health
 step health -f json
 step health models --model gpt-4o
