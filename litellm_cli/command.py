@@ -7,10 +7,14 @@ two get cliff's table/json/yaml/csv/value formatters and ``-c``.
 
 import argparse
 import copy
+import itertools
 
 import cliff.command
 import cliff.lister
 import cliff.show
+# cliff's help formatter is private (cliff._argparse) and has no public
+# equivalent; this is its only use. test_output_contract.py fails loudly if
+# it moves or stops being an argparse formatter.
 from cliff._argparse import SmartHelpFormatter
 from cliff.columns import FormattableColumn
 
@@ -69,35 +73,73 @@ def _masked_row(row):
 
 
 class _Display(_Base):
-    def produce_output(self, parsed_args, column_names, data):
-        if isinstance(self, cliff.lister.Lister):
-            data = (_masked_row(row) for row in data)
-        else:
-            data = _masked_row(data)
-        return super().produce_output(parsed_args, column_names, data)
+    """What Lister and ShowOne share: our formats and ``-c`` in the order given.
 
-    def _generate_columns_and_selector(self, parsed_args, column_names):
-        try:
-            return super()._generate_columns_and_selector(parsed_args, column_names)
-        except ValueError:  # cliff's "No recognized column names"
-            raise exceptions.UsageError(
-                f"-c/--column: no column named {', '.join(parsed_args.columns)}; "
-                f"the columns are: {', '.join(column_names)}") from None
+    cliff has no public way to replace its formatters; ``_load_formatter_plugins``
+    is the hook it keeps "so tests can override". It is used here only, and
+    tests/unit/test_output_contract.py fails loudly if cliff stops calling it.
+    """
 
-
-class Lister(_Display, cliff.lister.Lister):
     def _load_formatter_plugins(self):
-        from litellm_cli.display import StreamingJSONFormatter
+        from litellm_cli.display import FORMATTERS
 
         formatters = super()._load_formatter_plugins()
         for formatter in formatters:
-            if formatter.name == "json":
-                formatter.obj = StreamingJSONFormatter()
+            if formatter.name in FORMATTERS:
+                formatter.obj = FORMATTERS[formatter.name]()
         return formatters
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        for action in parser._actions:
+            if action.dest == "columns":
+                action.help = ("a column to show; repeat for more, they come out in the "
+                               "order given")
+        return parser
+
+
+class Lister(_Display, cliff.lister.Lister):
+    #: What the one line on stderr names when nothing matched (on a terminal);
+    #: the command's first word ("keys") unless set.
+    empty_noun = None
+
+    def produce_output(self, parsed_args, column_names, data):
+        from litellm_cli.display import pick_columns
+
+        rows = iter(data)
+        first = next(rows, None)
+        if first is None:
+            # Nothing on stdout but an empty document in json/yaml; people
+            # at a terminal get one line on stderr instead of a blank table.
+            if parsed_args.formatter in ("json", "yaml"):
+                self.app.stdout.write("[]\n")
+            elif self.app.stdout.isatty():
+                noun = self.empty_noun or (self.cmd_name or "results").split()[0]
+                self.warn(f"No {noun} found.")
+            return 0
+        rows = (_masked_row(row) for row in itertools.chain([first], rows))
+        if parsed_args.columns:
+            # cliff keeps its own column order when it picks columns: put
+            # the picked ones first, in the order asked for, and let it pick
+            # (after sorting, which may use any column).
+            picked = pick_columns(column_names, parsed_args.columns)
+            order = picked + [i for i in range(len(column_names)) if i not in picked]
+            column_names = [column_names[i] for i in order]
+            rows = (tuple(row[i] for i in order) for row in rows)
+        return super().produce_output(parsed_args, column_names, rows)
 
 
 class ShowOne(_Display, cliff.show.ShowOne):
-    pass
+    def produce_output(self, parsed_args, column_names, data):
+        from litellm_cli.display import pick_columns
+
+        data = list(_masked_row(data))
+        if parsed_args.columns:
+            picked = pick_columns(column_names, parsed_args.columns)
+            column_names = [column_names[i] for i in picked]
+            data = [data[i] for i in picked]
+        self.formatter.emit_one(column_names, data, self.app.stdout, parsed_args)
+        return 0
 
 
 class DeleteCommand(Command):

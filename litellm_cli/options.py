@@ -32,7 +32,7 @@ has no option of the same name.
 Run '%(prog)s help COMMAND' or '%(prog)s COMMAND --help' for a command's options;
 '%(prog)s GROUP' lists the commands of a group with what each does.
 Exit codes: 0 ok, 1 failed, 2 usage, 3 cannot connect, 4 auth, 5 not found,
-6 rejected by the proxy, 7 proxy error, 130 interrupted."""
+6 rejected by the proxy, 7 proxy error, 130 interrupted, 141 output pipe closed."""
 
 # Where global options given after the command words are kept in the
 # command's namespace until they are moved to the global options.

@@ -39,8 +39,7 @@ class ListCredential(Lister):
     def take_action(self, parsed_args):
         credentials = CredentialsAPI(self.session).list()
         rows = [(c.get("credential_name"), _provider(c)) for c in credentials]
-        # The names the spec gives the table; -c credential_name still works.
-        return ("Credential Name", "Custom LLM Provider"), rows
+        return ("credential_name", "custom_llm_provider"), rows
 
 
 class CreateCredential(ShowOne):
@@ -53,7 +52,8 @@ class CreateCredential(ShowOne):
         parser.add_argument(
             "--info", metavar="JSON", default="{}",
             help='JSON object describing the credential, e.g. '
-                 '\'{"custom_llm_provider": "azure"}\' (default {})')
+                 '\'{"custom_llm_provider": "azure"}\' (default {}); @FILE or @- reads it '
+                 "from a file or stdin")
         parser.add_argument(
             "--values", metavar="JSON", required=True,
             help='JSON object of secret values, e.g. \'{"api_key": "...", "api_base": "..."}\'; '
@@ -61,7 +61,9 @@ class CreateCredential(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        info = parse_json(parsed_args.info, "--info", expect=dict)
+        if parsed_args.info == parsed_args.values == "@-":
+            raise exceptions.UsageError("--info and --values cannot both read stdin (@-)")
+        info = parse_json(read_argument(parsed_args.info, "--info"), "--info", expect=dict)
         values = parse_json(read_argument(parsed_args.values, "--values"), "--values",
                             expect=dict)
         if not values:

@@ -2,12 +2,13 @@
 them as code (import, diff, apply, export; the engine is litellm_cli.api.model_sync)."""
 
 import datetime
+import functools
 import re
 
 from litellm_cli import exceptions
 from litellm_cli.api.models import ModelsAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
-from litellm_cli.display import JSONColumn
+from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
 from litellm_cli.redact import mask_data
 from litellm_cli.utils import parse_pairs, split_list
 
@@ -36,7 +37,8 @@ INFO_COLUMNS = {
     "input_cost": lambda m: _per_1k_tokens(_info(m).get("input_cost_per_token")),
     "output_cost": lambda m: _per_1k_tokens(_info(m).get("output_cost_per_token")),
 }
-DEFAULT_INFO_COLUMNS = "public_model,upstream_model,updated_at"
+# created_at and updated_at are filled only by LiteLLM Enterprise proxies.
+DEFAULT_INFO_COLUMNS = "public_model,upstream_model,id,input_cost,output_cost"
 
 MODEL_COLUMNS = ("id", "model_name", "upstream_model", "credential_name", "litellm_params",
                  "model_info")
@@ -90,21 +92,24 @@ class InfoModel(Lister):
         parser = super().get_parser(prog_name)
         parser.add_argument(
             # dest differs from cliff's own -c/--column (dest "columns").
-            "--columns", dest="info_columns", metavar="COLUMNS", default=DEFAULT_INFO_COLUMNS,
-            help="comma-separated columns to show, from: " + ", ".join(INFO_COLUMNS)
-                 + f" (default: {DEFAULT_INFO_COLUMNS}); costs are USD per 1000 tokens")
+            "--columns", dest="info_columns", metavar="COLUMNS",
+            help="comma-separated columns to show, the same as one -c per column: "
+                 + ", ".join(INFO_COLUMNS) + f" (default: {DEFAULT_INFO_COLUMNS}; "
+                 "json and yaml show them all); costs are USD per 1000 tokens")
         return parser
 
     def take_action(self, parsed_args):
-        columns = split_list(parsed_args.info_columns)
-        unknown = [c for c in columns if c not in INFO_COLUMNS]
-        if unknown or not columns:
-            raise exceptions.UsageError(
-                f"--columns: unknown column(s) {', '.join(unknown) or '(none given)'}; "
-                f"choose from {', '.join(INFO_COLUMNS)}")
+        if parsed_args.info_columns is not None:
+            picked = split_list(parsed_args.info_columns)
+            if not picked:
+                raise exceptions.UsageError("--columns: give at least one column")
+            parsed_args.columns = picked + parsed_args.columns
+        columns = tuple(INFO_COLUMNS)
+        pick_columns(columns, parsed_args.columns)  # a typo fails before any request
+        if not wants_all_fields(parsed_args):
+            columns = tuple(split_list(DEFAULT_INFO_COLUMNS))
         models = ModelsAPI(self.session).info()
-        rows = [tuple(INFO_COLUMNS[c](m) for c in columns) for m in models]
-        return columns, rows
+        return columns, [tuple(INFO_COLUMNS[c](m) for c in columns) for m in models]
 
 
 class ShowModel(ShowOne):
@@ -184,17 +189,18 @@ class UpdateModel(ShowOne):
 
 
 class DeleteModel(DeleteCommand):
-    """Delete a model deployment stored in the proxy's database"""
+    """Delete model deployments stored in the proxy's database; each id is tried and reported"""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("model_id", metavar="MODEL_ID", help="the deployment's id")
+        parser.add_argument("model_ids", nargs="+", metavar="MODEL_ID",
+                            help="the deployments' ids (as `models info -c id` shows them)")
         return parser
 
     def take_action(self, parsed_args):
-        self.confirm(parsed_args, f"model deployment {parsed_args.model_id}")
-        ModelsAPI(self.session).delete(parsed_args.model_id)
-        self.warn(f"Deleted model {parsed_args.model_id}")
+        api = ModelsAPI(self.session)
+        self.delete_all(parsed_args, [(f"model {model_id}", functools.partial(api.delete, model_id))
+                                      for model_id in parsed_args.model_ids], "models")
 
 
 # -- config as code: import, diff, apply, export ------------------------------

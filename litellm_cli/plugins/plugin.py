@@ -8,6 +8,8 @@ from litellm_cli.exceptions import CLIError
 class ListPlugin(Lister):
     """List command groups, the package each comes from, and load errors"""
 
+    empty_noun = "plugins"
+
     def take_action(self, parsed_args):
         import importlib.metadata
 
@@ -30,9 +32,9 @@ class ListPlugin(Lister):
             packages = sorted({origin.get(n, ("unknown", "")) for n in names})
             rows.append((
                 group,
-                " ".join(n.split(" ", 1)[1] if " " in n else n for n in names),
+                [n.split(" ", 1)[1] if " " in n else n for n in names],
                 ", ".join(p for p, _ in packages),
                 ", ".join(v for _, v in packages),
                 f"{len(errors)} of {len(names)} fail to load: {errors[0]}" if errors else "ok",
             ))
-        return ("Group", "Commands", "Package", "Version", "Status"), rows
+        return ("group", "commands", "package", "version", "status"), rows

@@ -4,6 +4,8 @@ from litellm_cli import config, exceptions
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.redact import MASK
 
+KEY_FROM_COMMAND = "(from api_key_command)"
+
 
 def _masked(name, value):
     return MASK if name in config.SECRET_FIELDS and value else value
@@ -12,16 +14,18 @@ def _masked(name, value):
 class ListProfile(Lister):
     """List the profiles in the config file"""
 
+    empty_noun = "profiles"
+
     def take_action(self, parsed_args):
         data = config.load()
         current = data.get("current_profile")
-        columns = ("Name", "Current", "Base URL", "API Key", "Timeout")
+        columns = ("name", "current", "base_url", "api_key", "timeout")
         rows = []
         for name, profile in sorted(data.get("profiles", {}).items()):
             key = MASK if profile.get("api_key") else (
-                "(command)" if profile.get("api_key_command") else "")
-            rows.append((name, name == current, profile.get("base_url", ""), key,
-                         profile.get("timeout", "")))
+                KEY_FROM_COMMAND if profile.get("api_key_command") else None)
+            rows.append((name, name == current, profile.get("base_url"), key,
+                         profile.get("timeout")))
         return columns, rows
 
 
@@ -30,12 +34,11 @@ class ShowProfile(ShowOne):
 
     def take_action(self, parsed_args):
         settings = self.app.client_manager.settings
-        columns, values = ["config_file", "profile"], [config.config_path(),
-                                                       settings.profile or ""]
+        columns, values = ["config_file", "profile"], [config.config_path(), settings.profile]
         for name in config.DEFAULTS:
             value = _masked(name, settings.values.get(name))
             if name == "api_key" and value is None and settings._key_command:
-                value = "(from api_key_command)"
+                value = KEY_FROM_COMMAND
             columns += [name, f"{name}_source"]
             values += [value, settings.sources[name]]
         return columns, values

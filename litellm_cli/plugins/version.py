@@ -8,13 +8,16 @@ from litellm_cli.command import ShowOne
 class ShowVersion(ShowOne):
     """Show the client version and the LiteLLM proxy server version"""
 
+    _epilog = ("server_version is empty (null in json) when the proxy does not say it; "
+               "when the proxy\ncannot be reached, a note says why on stderr and the exit "
+               "code is still 0:\nthe client version was shown.")
+
     def take_action(self, parsed_args):
         columns = ("client_version", "server_version", "server_url")
         try:
-            server = server_version(self.session) or "unknown"
+            server = server_version(self.session)
         except exceptions.ConnectionFailure as exc:
-            # Still show what we know, then fail like kubectl does.
-            self.produce_output(parsed_args, columns,
-                                (__version__, "unknown", self.app.client_manager.base_url))
-            raise exc
-        return columns, (__version__, server, self.session.base_url)
+            server = None
+            self.warn(f"note: no server version: {exc}")
+        url = self.app.client_manager.redactor.url(self.session.base_url)
+        return columns, (__version__, server, url)

@@ -29,7 +29,7 @@ def test_list_rows_are_name_and_provider():
     other = {"credential_name": "bare", "credential_info": {}}
     session = FakeSession({("GET", "/credentials"): {"credentials": [CREDENTIAL, other]}})
     columns, rows = run(plugin.ListCredential, [], session)[0]
-    assert columns == ("Credential Name", "Custom LLM Provider")
+    assert columns == ("credential_name", "custom_llm_provider")
     assert rows == [("azure-prod", "azure"), ("bare", None)]
 
 
@@ -96,3 +96,16 @@ def test_delete_reports_on_stderr_only():
     session = FakeSession({("DELETE", "/credentials/c"): None})
     _, app = run(plugin.DeleteCredential, ["c"], session)
     assert app.stdout.getvalue() == "" and "Deleted credential c" in app.stderr.getvalue()
+
+
+def test_create_reads_info_from_a_file(tmp_path):
+    path = tmp_path / "info.json"
+    path.write_text('{"custom_llm_provider": "azure"}')
+    session = FakeSession({("POST", "/credentials"): {"success": True}})
+    run(plugin.CreateCredential, ["c", "--info", f"@{path}", "--values", '{"k": "v"}'], session)
+    assert session.calls[0][2]["body"]["credential_info"] == {"custom_llm_provider": "azure"}
+
+
+def test_create_refuses_to_read_info_and_values_both_from_stdin():
+    with pytest.raises(exceptions.UsageError, match="stdin"):
+        run(plugin.CreateCredential, ["c", "--info", "@-", "--values", "@-"], FakeSession())

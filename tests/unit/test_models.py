@@ -14,6 +14,7 @@ import pytest
 from litellm_cli import exceptions
 from litellm_cli.api.models import ModelsAPI
 from litellm_cli.plugins import models as plugin
+from tests.unit.output import render
 
 
 class FakeSession:
@@ -171,25 +172,44 @@ def test_add_rejects_a_param_without_equals_sign():
         run(plugin.AddModel, ["m", "-p", "api_key"], FakeSession())
 
 
-def test_info_returns_requested_columns_with_costs_per_1000_tokens():
+def test_info_returns_requested_columns_in_order_with_costs_per_1000_tokens():
     session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
-    columns, rows = run(plugin.InfoModel, ["--columns", "id, input_cost,output_cost,"
-                                           "credential_name"], session)[0]
-    assert columns == ["id", "input_cost", "output_cost", "credential_name"]
-    assert rows == [("id-1", 0.0025, 0.01, "azure-prod")]
+    _, out, _ = render(plugin.InfoModel, ["--columns", "id, input_cost,output_cost,"
+                                          "credential_name", "-f", "json"], session)
+    assert json.loads(out) == [{"id": "id-1", "input_cost": 0.0025, "output_cost": 0.01,
+                                "credential_name": "azure-prod"}]
+    assert list(json.loads(out)[0]) == ["id", "input_cost", "output_cost", "credential_name"]
 
 
-def test_info_default_columns():
+@pytest.mark.parametrize("argv", [["--columns", "output_cost,id"],
+                                  ["-c", "output_cost", "-c", "id"],
+                                  ["--columns", "output_cost", "-c", "id"]])
+def test_info_columns_option_and_c_pick_the_same_columns(argv):
     session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
-    columns, rows = run(plugin.InfoModel, [], session)[0]
-    assert rows == [("my-gpt", "openai/gpt-4o", "2025-01-02T03:04:05Z")]
-    assert columns == ["public_model", "upstream_model", "updated_at"]
+    assert render(plugin.InfoModel, argv + ["-f", "csv"], session)[1].splitlines() == [
+        '"output_cost","id"', '0.01,"id-1"']
+
+
+def test_info_default_columns_are_ones_every_proxy_fills():
+    session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
+    out = render(plugin.InfoModel, ["-f", "csv"], session)[1]
+    assert out.splitlines() == [
+        '"public_model","upstream_model","id","input_cost","output_cost"',
+        '"my-gpt","openai/gpt-4o","id-1",0.0025,0.01']
+
+
+def test_info_json_shows_every_column():
+    session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
+    out = json.loads(render(plugin.InfoModel, ["-f", "json"], session)[1])
+    assert list(out[0]) == list(plugin.INFO_COLUMNS)
 
 
 def test_info_unknown_column_is_a_usage_error_before_any_request():
     session = FakeSession()
     with pytest.raises(exceptions.UsageError, match="bogus"):
         run(plugin.InfoModel, ["--columns", "id,bogus"], session)
+    with pytest.raises(exceptions.UsageError, match="bogus"):
+        run(plugin.InfoModel, ["-c", "bogus"], session)
     assert session.calls == []
 
 
@@ -226,6 +246,16 @@ def test_delete_reports_on_stderr_only():
     _, app = run(plugin.DeleteModel, ["id-1"], session)
     assert session.calls[0][2] == {"body": {"id": "id-1"}}
     assert app.stdout.getvalue() == "" and "id-1" in app.stderr.getvalue()
+
+
+def test_delete_tries_every_id_and_reports_each():
+    def delete(body):
+        return exceptions.NotFound("no such model") if body["id"] == "bad" else {"message": "ok"}
+
+    session = FakeSession({("POST", "/model/delete"): delete})
+    with pytest.raises(exceptions.CLIError, match="1 of 3 models failed to delete"):
+        run(plugin.DeleteModel, ["a", "bad", "c"], session)
+    assert [call[2]["body"]["id"] for call in session.calls] == ["a", "bad", "c"]
 
 
 # -- import, diff, apply, export (the engine: tests/unit/test_model_sync.py) -------
