@@ -3,6 +3,8 @@
 import io
 import types
 
+from litellm_cli.redact import Redactor
+
 
 class Terminal(io.StringIO):
     """stdout as a terminal."""
@@ -15,7 +17,7 @@ def render(command_class, argv, session, tty=False, name="test command"):
     """``(exit status, stdout, stderr)`` of one command run in process."""
     app = types.SimpleNamespace(
         stdin=io.StringIO(), stdout=Terminal() if tty else io.StringIO(), stderr=io.StringIO(),
-        client_manager=types.SimpleNamespace(session=session))
+        client_manager=types.SimpleNamespace(session=session, redactor=Redactor()))
     cmd = command_class(app, None)
     cmd.cmd_name = name  # set after: cliff would look up hooks for it
     parsed = cmd.get_parser(f"litellm-proxy {name}").parse_args(argv)
