@@ -63,7 +63,7 @@ def test_documented_create_examples_store_what_they_say(cli, cleanup, name, api_
     assert stored["credential_values"]["api_key"] != "sk-123"  # masked by the proxy
     listed = cli("credentials", "list", "--format", "json")
     assert listed.rc == 0, listed
-    assert {"Credential Name": name, "Custom LLM Provider": "azure"} in listed.json()
+    assert {"credential_name": name, "custom_llm_provider": "azure"} in listed.json()
 
 
 def test_create_reads_values_from_a_file(cli, cleanup, tmp_path):
@@ -88,9 +88,9 @@ def test_list_shows_name_and_provider(cli, cleanup):
     assert cli("credentials", "create", cleanup, "--info", INFO, "--values", VALUES).rc == 0
     res = cli("credentials", "list", "-f", "json")
     assert res.rc == 0, res
-    assert {"Credential Name": cleanup, "Custom LLM Provider": "azure"} in res.json()
+    assert {"credential_name": cleanup, "custom_llm_provider": "azure"} in res.json()
     table = cli("credentials", "list")
-    assert "| Credential Name" in table.out and "| Custom LLM Provider" in table.out
+    assert "| credential_name" in table.out and "| custom_llm_provider" in table.out
     assert SECRET not in res.out
 
 

@@ -136,7 +136,8 @@ def test_info_default_columns_and_chosen_columns(cli, cleanup):
     res = cli("models", "info", "--format", "json")
     assert res.rc == 0, res
     rows = res.json()
-    assert set(rows[0]) == {"public_model", "upstream_model", "updated_at"}
+    assert list(rows[0]) == ["public_model", "upstream_model", "credential_name", "created_at",
+                            "updated_at", "id", "input_cost", "output_cost"]  # json: all
     assert {"public_model": name, "upstream_model": "openai/gpt-4o"}.items() <= next(
         r for r in rows if r["public_model"] == name).items()
 

@@ -58,17 +58,17 @@ def test_installed_example_adds_a_working_command_group(cli, spend_ready):
     res = cli("acme-report", "models", "-f", "json")
     assert res.rc == 0, res
     rows = res.json()
-    assert "openai/gpt-4o" in {row["Model"] for row in rows}
-    assert all(isinstance(row["Total Spend"], (int, float)) for row in rows)
+    assert "openai/gpt-4o" in {row["model"] for row in rows}
+    assert all(isinstance(row["total_spend"], (int, float)) for row in rows)
     assert "  acme-report  keys, models" in cli("--help").out
 
 
 @pytest.mark.parametrize("fmt,check", [
-    ("table", lambda out: "| Model" in out),
+    ("table", lambda out: "| model" in out),
     ("json", lambda out: out.lstrip().startswith("[")),
-    ("yaml", lambda out: "Model:" in out),
-    ("csv", lambda out: out.startswith('"Model","Total Spend"')),
-    ("value", lambda out: "|" not in out and "Model" not in out),
+    ("yaml", lambda out: "model:" in out),
+    ("csv", lambda out: out.startswith('"model","total_spend"')),
+    ("value", lambda out: "|" not in out and not out.startswith("model")),
 ])
 def test_plugin_commands_get_every_formatter(cli, spend_ready, fmt, check):
     res = cli("acme-report", "models", "-f", fmt)
@@ -79,10 +79,11 @@ def test_plugin_commands_get_every_formatter(cli, spend_ready, fmt, check):
 def test_plugin_list_names_the_distribution(cli, acme_plugin):
     res = cli("plugin", "list", "-f", "json")
     assert res.rc == 0, res
-    rows = {r["Group"]: r for r in res.json()}
-    assert rows["acme-report"]["Package"] == "litellm-cli-acme-report"
-    assert rows["spend"]["Package"] == "litellm-cli"
-    assert rows["models"]["Package"] == "litellm-cli" and rows["models"]["Status"] == "ok"
+    rows = {r["group"]: r for r in res.json()}
+    assert rows["acme-report"]["package"] == "litellm-cli-acme-report"
+    assert rows["acme-report"]["commands"] == ["keys", "models"]
+    assert rows["spend"]["package"] == "litellm-cli"
+    assert rows["models"]["package"] == "litellm-cli" and rows["models"]["status"] == "ok"
 
 
 def test_broken_plugin_only_breaks_its_own_command(cli, broken_plugin):
@@ -94,6 +95,6 @@ def test_broken_plugin_only_breaks_its_own_command(cli, broken_plugin):
     ok = cli("models", "list", "-f", "json", env=broken_plugin)
     assert ok.rc == 0 and ok.err == "", ok
     listing = cli("plugin", "list", "-f", "json", env=broken_plugin)
-    rows = {r["Group"]: r for r in listing.json()}
-    assert "boom at import" in rows["broken"]["Status"]
-    assert rows["broken"]["Package"] == "broken-example"
+    rows = {r["group"]: r for r in listing.json()}
+    assert "boom at import" in rows["broken"]["status"]
+    assert rows["broken"]["package"] == "broken-example"

@@ -65,9 +65,10 @@ def test_profile_list_masks_keys_and_use_switches(proxy, config_env):
     run_cli(["profile", "add", "b", "--url", proxy.url], "", env=config_env)
     assert run_cli(["profile", "use", "b"], "", env=config_env).rc == 0
     res = run_cli(["profile", "list", "-f", "json"], "", env=config_env)
-    rows = {r["Name"]: r for r in res.json()}
-    assert rows["b"]["Current"] is True and rows["a"]["Current"] is False
-    assert rows["a"]["API Key"] == "***" and "sk-secret-a-123" not in res.out
+    rows = {r["name"]: r for r in res.json()}
+    assert rows["b"]["current"] is True and rows["a"]["current"] is False
+    assert rows["a"]["api_key"] == "***" and "sk-secret-a-123" not in res.out
+    assert rows["b"]["api_key"] is None and rows["b"]["timeout"] is None
     assert run_cli(["profile", "use", "nope"], "", env=config_env).rc == 5
 
 

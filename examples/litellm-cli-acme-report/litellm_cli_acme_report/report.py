@@ -23,7 +23,7 @@ class ListModelSpend(_SpendLister):
 
     def take_action(self, parsed_args):
         rows = [(r.get("model"), r.get("total_spend")) for r in self.fetch(parsed_args)]
-        return ("Model", "Total Spend"), rows
+        return ("model", "total_spend"), rows
 
 
 class ListKeySpend(_SpendLister):
@@ -34,4 +34,4 @@ class ListKeySpend(_SpendLister):
     def take_action(self, parsed_args):
         rows = [(r.get("key_alias"), r.get("key_name"), r.get("api_key"), r.get("total_spend"))
                 for r in self.fetch(parsed_args)]
-        return ("Key Alias", "Key Name", "Key Hash", "Total Spend"), rows
+        return ("key_alias", "key_name", "token", "total_spend"), rows
