@@ -23,7 +23,7 @@ def _complete(script, *words):
     program = (f"source {script}; COMP_WORDS=({quoted}); COMP_CWORD={len(words)}; "
                "_litellm_proxy; printf '%s\\n' \"${COMPREPLY[@]}\"")
     out = subprocess.run(["bash", "-c", program], capture_output=True, text=True, check=True)
-    return out.stdout.split()
+    return out.stdout.splitlines()
 
 
 def test_completes_groups_and_commands(bash_script):
@@ -45,3 +45,28 @@ def test_zsh_and_fish_scripts_are_generated(cli):
     assert fish.rc == 0 and "__fish_seen_subcommand_from models" in fish.out
     if shutil.which("zsh"):
         subprocess.run(["zsh", "-n", "-c", zsh.out], check=True)
+
+
+def test_a_global_option_value_is_not_taken_for_a_command_word(bash_script):
+    assert "list" in _complete(bash_script, "--profile", "p", "models", "")
+    assert "list" in _complete(bash_script, "--base-url", "http://x", "models", "")
+    assert "--name" in _complete(bash_script, "--timeout", "5", "models", "get", "--")
+
+
+def test_hidden_options_are_not_offered(bash_script):
+    assert "--variable" not in _complete(bash_script, "keys", "info", "--")
+    assert "--prefix" in _complete(bash_script, "keys", "info", "--")
+
+
+def test_profile_names_come_from_the_config_file(bash_script, tmp_path, monkeypatch):
+    config = tmp_path / "config.yaml"
+    config.write_text("current_profile: prod\nprofiles:\n  prod:\n    base_url: http://a\n"
+                      "  'odd name':\n    base_url: http://b\n  empty: {}\nother: 1\n")
+    monkeypatch.setenv("LITELLM_CLI_CONFIG", str(config))
+    assert _complete(bash_script, "--profile", "") == ["prod", "odd\\ name", "empty"]
+    assert _complete(bash_script, "--profile", "p") == ["prod"]
+    assert _complete(bash_script, "models", "list", "--profile", "e") == ["empty"]
+
+
+def test_format_values_are_offered(bash_script):
+    assert _complete(bash_script, "keys", "list", "-f", "j") == ["json"]
