@@ -107,9 +107,12 @@ class LiteLLMApp(cliff.app.App):
             return exceptions.EXIT_FAILURE
 
     def _report(self, exc, message):
+        from litellm_cli.utils import escape_controls
+
         redact = self.client_manager.redactor.text
         if self.options.debug:
             self.stderr.write(redact("".join(traceback.format_exception(exc))))
-        self.stderr.write(f"Error: {redact(message)}\n")
+        # One line, whatever the proxy or the user put in the message.
+        self.stderr.write(f"Error: {escape_controls(redact(message))}\n")
         self.stderr.flush()
 

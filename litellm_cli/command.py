@@ -47,10 +47,13 @@ class _Base:
         return self.app.client_manager.session
 
     def warn(self, message):
-        """A note for the user on stderr; stdout stays data only. Secrets masked."""
+        """A note for the user on stderr, one line whatever names it quotes
+        (control characters escaped); stdout stays data only. Secrets masked."""
         from litellm_cli.redact import REDACTOR
+        from litellm_cli.utils import escape_controls
 
-        self.app.stderr.write(f"{REDACTOR.values(message)}\n")
+        self.app.stderr.write(f"{escape_controls(REDACTOR.values(message))}
+")
 
 
 class Command(_Base, cliff.command.Command):

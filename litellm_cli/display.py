@@ -29,6 +29,7 @@ from cliff.formatters.table import TableFormatter
 from cliff.formatters.value import ValueFormatter
 
 from litellm_cli import exceptions
+from litellm_cli.utils import escape_controls
 
 
 class JSONColumn(FormattableColumn):
@@ -79,27 +80,6 @@ def showing(obj, parsed_args=None, summary=None):
 
 
 # -- cells ---------------------------------------------------------------------
-
-# C0 and C1 controls, DEL, line/paragraph separators and the bidi overrides
-# that can make a terminal show text other than what is there.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(match):
-    char = match.group()
-    if char in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def escape_controls(text):
-    """``text`` with every control character written as an escape (``\\n``,
-    ``\\x1b``, ``\\u202e``), so a value cannot move the cursor, recolour or
-    retitle a terminal, or hide text, and each row stays on one line."""
-    return _CONTROLS.sub(_escape, text)
-
 
 def plain(value):
     """The data of a cell (a FormattableColumn's machine-readable value)."""

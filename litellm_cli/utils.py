@@ -1,5 +1,5 @@
-"""Parsing helpers shared by commands: JSON options, key=value pairs, files,
-argument types, and the one-by-one delete."""
+"""Helpers shared by commands: JSON options, key=value pairs, files, argument
+types, the one-by-one delete, and making text safe for a terminal."""
 
 import argparse
 import json
@@ -254,3 +254,24 @@ def given_fields(parsed_args, fields):
     """``{field: value}`` for each of ``fields`` given on the command line."""
     values = {field: getattr(parsed_args, field) for field in fields}
     return {field: value for field, value in values.items() if value is not None}
+
+
+# C0 and C1 controls, DEL, line/paragraph separators and the bidi overrides
+# that can make a terminal show text other than what is there.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match):
+    char = match.group()
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text):
+    """``text`` with every control character written as an escape (``\\n``,
+    ``\\x1b``, ``\\u202e``), so a value cannot move the cursor, recolour or
+    retitle a terminal, or hide text, and each row stays on one line."""
+    return _CONTROLS.sub(_escape, text)

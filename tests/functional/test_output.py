@@ -209,3 +209,10 @@ def test_models_delete_takes_several_ids_and_reports_each(cli, api, unique):
     assert "1 of 3 models failed to delete" in result.err
     remaining = {m["model_info"]["id"] for m in api.ok("GET", "/model/info")["data"]}
     assert not remaining & set(ids)
+
+
+def test_an_error_quoting_a_hostile_name_is_one_line_without_control_characters(cli, unique):
+    result = cli("teams", "get", "--id", f"{unique}\x1b]0;owned\x07\nsecond")
+    assert result.rc == 5, result
+    assert result.err.count("\n") == 1 and not any(c in result.err for c in CONTROLS)
+    assert "\\x1b]0;owned\\x07" in result.err

@@ -190,3 +190,14 @@ def test_cliff_still_loads_formatters_through_the_hook_we_override():
 def test_cliffs_private_help_formatter_is_still_an_argparse_formatter():
     assert issubclass(command.SmartHelpFormatter, argparse.HelpFormatter), (
         "cliff._argparse.SmartHelpFormatter moved or changed: see the import in command.py")
+
+
+# -- stderr -------------------------------------------------------------------------
+
+def test_notes_on_stderr_stay_one_line_whatever_they_quote():
+    class Noting(command.Command):
+        def take_action(self, parsed_args):
+            self.warn("Deleted team \x1b]0;owned\x07evil\nsecond line")
+
+    _, out, err = render(Noting, [], session=None)
+    assert err == "Deleted team \\x1b]0;owned\\x07evil\\nsecond line\n"
