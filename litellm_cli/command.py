@@ -75,12 +75,39 @@ def _masked_row(row):
     return tuple(masked)
 
 
+# Our wording for the options cliff adds to every command that shows data
+# (by dest), and for its groups of them (by title).
+FORMAT_HELP = {
+    "formatter": "the output format (default: table)",
+    "columns": "a column to show; repeat for more, they come out in the order given",
+    "sort_columns": "sort by this column (shown or not); repeat for more, the first one first",
+    "noindent": "print the JSON on one line",
+    "max_width": "the widest the table may be, in characters; below 1, no limit "
+                 "(default: $CLIFF_MAX_TERM_WIDTH, else the terminal's width)",
+    "fit_width": "fit the table to the terminal's width (on by default on a terminal, "
+                 "or with CLIFF_FIT_WIDTH=1)",
+    "print_empty": "print the header even when nothing was found",
+    "quote_mode": "which cells to quote (default: nonnumeric, every cell but numbers)",
+    "prefix": "put PREFIX before every variable name (letters, digits and _)",
+}
+FORMAT_METAVARS = {"max_width": "N", "sort_columns": "COLUMN"}
+FORMAT_GROUPS = {
+    "output formatters": ("output format", None),
+    "csv formatter": ("-f csv", None),
+    "json formatter": ("-f json", None),
+    "table formatter": ("-f table", None),
+    "shell formatter": ("-f shell", "name='value' lines, safe to eval"),
+}
+
+
 class _Display(_Base):
     """What Lister and ShowOne share: our formats and ``-c`` in the order given.
 
     cliff has no public way to replace its formatters; ``_load_formatter_plugins``
     is the hook it keeps "so tests can override". It is used here only, and
     tests/unit/test_output_contract.py fails loudly if cliff stops calling it.
+    The help of cliff's options is reworded through argparse's parser._actions
+    and _action_groups, which argparse offers no public way to reach either.
     """
 
     def _load_formatter_plugins(self):
@@ -95,9 +122,11 @@ class _Display(_Base):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         for action in parser._actions:
-            if action.dest == "columns":
-                action.help = ("a column to show; repeat for more, they come out in the "
-                               "order given")
+            action.help = FORMAT_HELP.get(action.dest, action.help)
+            action.metavar = FORMAT_METAVARS.get(action.dest, action.metavar)
+        for group in parser._action_groups:
+            group.title, group.description = FORMAT_GROUPS.get(
+                (group.title or "").lower(), (group.title, group.description))
         return parser
 
 
@@ -116,6 +145,8 @@ class Lister(_Display, cliff.lister.Lister):
             # at a terminal get one line on stderr instead of a blank table.
             if parsed_args.formatter in ("json", "yaml"):
                 self.app.stdout.write("[]\n")
+            elif parsed_args.formatter == "table" and parsed_args.print_empty:
+                return super().produce_output(parsed_args, column_names, ())
             elif self.app.stdout.isatty():
                 noun = self.empty_noun or (self.cmd_name or "results").split()[0]
                 self.warn(f"No {noun} found.")

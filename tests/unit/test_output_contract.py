@@ -201,3 +201,10 @@ def test_notes_on_stderr_stay_one_line_whatever_they_quote():
 
     _, out, err = render(Noting, [], session=None)
     assert err == "Deleted team \\x1b]0;owned\\x07evil\\nsecond line\n"
+
+
+def test_help_of_cliffs_format_options_is_reworded():
+    parser = _lister(("a",), [])(None, None).get_parser("litellm-proxy test")
+    text = parser.format_help()
+    assert "-f table:" in text and "--max-width N" in text and "in the order given" in text
+    assert "output formatter options" not in text and "<integer>" not in text
