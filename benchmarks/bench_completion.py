@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import measure, proxy_arguments  # noqa: E402
 
 LINES = ["''", "mo", "models ''", "models import --", "http request POST /x --j",
-         "--profile p models ''", "--profile ''",
+         "--profile p models ''", "--profile ''", "chat completions g",
          "teams member ''"]
 
 TIMER = r"""

@@ -134,6 +134,9 @@ class Lister(_Display, cliff.lister.Lister):
     #: What the one line on stderr names when nothing matched (on a terminal);
     #: the command's first word ("keys") unless set.
     empty_noun = None
+    #: ``(cache name, column)``: keep the column's values for shell completion
+    #: (see plugins/completion.py), e.g. ``("models", "id")``.
+    completion_cache = None
 
     def produce_output(self, parsed_args, column_names, data):
         from litellm_cli.display import pick_columns
@@ -160,7 +163,20 @@ class Lister(_Display, cliff.lister.Lister):
             order = picked + [i for i in range(len(column_names)) if i not in picked]
             column_names = [column_names[i] for i in order]
             rows = (tuple(row[i] for i in order) for row in rows)
+        if self.completion_cache and self.completion_cache[1] in column_names:
+            rows = self._remembered(rows, column_names.index(self.completion_cache[1]))
         return super().produce_output(parsed_args, column_names, rows)
+
+    def _remembered(self, rows, index):
+        """``rows`` as they stream by; once all are out, their ``index``
+        values go to the completion cache."""
+        from litellm_cli.utils import save_completion_cache
+
+        seen = []
+        for row in rows:
+            seen.append(row[index])
+            yield row
+        save_completion_cache(self.completion_cache[0], seen)
 
 
 class ShowOne(_Display, cliff.show.ShowOne):

@@ -3,6 +3,7 @@ types, the one-by-one delete, and making text safe for a terminal."""
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -275,3 +276,28 @@ def escape_controls(text):
     ``\\x1b``, ``\\u202e``), so a value cannot move the cursor, recolour or
     retitle a terminal, or hide text, and each row stays on one line."""
     return _CONTROLS.sub(_escape, text)
+
+
+def completion_cache_path(name):
+    """The file the shell completion reads ``name`` (e.g. model names) from."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "litellm-cli", f"completion-{name}")
+
+
+def save_completion_cache(name, values):
+    """Keep ``values`` for shell completion, one a line, readable by you only.
+
+    Best effort: a cache that cannot be written is not an error. Values with
+    a line break could not be completed as one word, so they are left out.
+    """
+    path = completion_cache_path(name)
+    lines = sorted({v for v in values if isinstance(v, str) and v and "\n" not in v
+                    and "\r" not in v})
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        descriptor = os.open(f"{path}.tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.writelines(f"{line}\n" for line in lines)
+        os.replace(f"{path}.tmp", path)
+    except OSError:
+        pass

@@ -35,6 +35,20 @@ _litellm_proxy_profiles() {
         esac
     done < "$file"
 }
+_litellm_proxy_cached() {
+    # What `models list` or `keys list` saw in the last 10 minutes; never
+    # asks the proxy.
+    local file=${XDG_CACHE_HOME:-$HOME/.cache}/litellm-cli/completion-$1
+    [[ -r $file && -n $(find "$file" -mmin -10 2>/dev/null) ]] && cat "$file"
+}
+_litellm_proxy_offer() {
+    # The lines of stdin that start with $cur, each as one (quoted) word.
+    local word
+    COMPREPLY=()
+    while IFS= read -r word; do
+        [[ $word == "$cur"* ]] && printf -v word %%q "$word" && COMPREPLY+=("$word")
+    done
+}
 _litellm_proxy() {
     local cur=${COMP_WORDS[COMP_CWORD]} cmd="" word opts wants=""
     local valued=" %(valued)s "
@@ -48,15 +62,17 @@ _litellm_proxy() {
     done
     case $wants in
         "") ;;
-        --profile) COMPREPLY=()
-            while IFS= read -r word; do
-                [[ $word == "$cur"* ]] && printf -v word %%q "$word" && COMPREPLY+=("$word")
-            done < <(_litellm_proxy_profiles)
-            return ;;
+        --profile) _litellm_proxy_offer < <(_litellm_proxy_profiles); return ;;
+        --name|--models|--model) _litellm_proxy_offer < <(_litellm_proxy_cached models); return ;;
+        --key-alias|--key-aliases)
+            _litellm_proxy_offer < <(_litellm_proxy_cached key-aliases); return ;;
         -f|--format) COMPREPLY=($(compgen -W "table json yaml csv value shell" -- "$cur"))
             return ;;
         *) COMPREPLY=(); return ;;  # any other value: files (complete -o default)
     esac
+    if [[ $cmd == "chat completions" && $cur != -* ]]; then
+        _litellm_proxy_offer < <(_litellm_proxy_cached models); return
+    fi
     while :; do
         case $cmd in
 %(cases)s

@@ -83,6 +83,8 @@ def _given_keys(parsed_args):
 class ListKey(Lister):
     """List virtual keys, one page or all of them"""
 
+    completion_cache = ("key-aliases", "key_alias")
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         add_paging_options(parser, "keys", 10, PAGE_SIZE_MAX)

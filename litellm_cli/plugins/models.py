@@ -80,6 +80,8 @@ def _add_param_options(parser):
 class ListModel(Lister):
     """List the model names the proxy serves"""
 
+    completion_cache = ("models", "id")
+
     def take_action(self, parsed_args):
         models = ModelsAPI(self.session).list()
         return ("id", "object", "created", "owned_by"), [_format_public_model(m) for m in models]

@@ -23,7 +23,7 @@ def _complete(script, *words):
     program = (f"source {script}; COMP_WORDS=({quoted}); COMP_CWORD={len(words)}; "
                "_litellm_proxy; printf '%s\\n' \"${COMPREPLY[@]}\"")
     out = subprocess.run(["bash", "-c", program], capture_output=True, text=True, check=True)
-    return out.stdout.splitlines()
+    return [word for word in out.stdout.splitlines() if word]
 
 
 def test_completes_groups_and_commands(bash_script):
@@ -70,3 +70,14 @@ def test_profile_names_come_from_the_config_file(bash_script, tmp_path, monkeypa
 
 def test_format_values_are_offered(bash_script):
     assert _complete(bash_script, "keys", "list", "-f", "j") == ["json"]
+
+
+def test_model_names_come_from_a_fresh_cache_only(bash_script, cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert _complete(bash_script, "chat", "completions", "gpt") == []  # no cache: no request
+    assert cli("models", "list", env={"XDG_CACHE_HOME": str(tmp_path)}).rc == 0
+    assert _complete(bash_script, "chat", "completions", "gpt") == ["gpt-4o"]
+    assert _complete(bash_script, "models", "get", "--name", "mis") == ["mistral-mock"]
+    subprocess.run(["touch", "-d", "20 minutes ago",
+                    str(tmp_path / "litellm-cli" / "completion-models")], check=True)
+    assert _complete(bash_script, "chat", "completions", "gpt") == []

@@ -208,3 +208,16 @@ def test_help_of_cliffs_format_options_is_reworded():
     text = parser.format_help()
     assert "-f table:" in text and "--max-width N" in text and "in the order given" in text
     assert "output formatter options" not in text and "<integer>" not in text
+
+
+# -- completion cache -----------------------------------------------------------------
+
+def test_a_listing_keeps_a_column_for_shell_completion_once_all_rows_are_out(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cls = _lister(("id", "n"), [("b", 1), ("a", 2), ("bad\nname", 3), (None, 4)])
+    cls.completion_cache = ("things", "id")
+    _out(cls, "-c", "n", "-f", "csv")
+    path = tmp_path / "litellm-cli" / "completion-things"
+    assert path.read_text() == "a\nb\n"
+    assert path.stat().st_mode & 0o077 == 0
