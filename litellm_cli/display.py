@@ -7,8 +7,8 @@ so every command gets it without doing anything:
 - ``cell_text``: a cell as exact text for ``-f value``, ``csv`` and ``shell``
   (None -> empty, true/false, lists and mappings -> JSON text);
 - ``human_text``: a cell in a table (the same, floats without noise);
-- ``escape_controls``: no raw control character reaches a terminal from
-  ``table`` or ``value``;
+- ``utils.escape_controls``: no raw control character reaches a terminal
+  from ``table`` or ``value`` (nor from notes and errors on stderr);
 - ``pick_columns``: ``-c`` in the order given, unknown names rejected;
 - the formatter classes below replace cliff's own (see command.py).
 """

@@ -103,8 +103,11 @@ CASES = [
     (["keys", "info", "--key", "sk-no-such-key-0000"], NOT_FOUND),
     (["users", "get", "--id", "no-such-user"], NOT_FOUND),
     (["teams", "get", "--id", "no-such-team"], NOT_FOUND),
-    (["users", "delete", "no-such-user"], FAILED),
-    (["keys", "delete", "--key-aliases", "no-such-alias-0000"], FAILED),
+    (["users", "delete", "no-such-user"], NOT_FOUND),
+    (["teams", "delete", "no-such-team"], NOT_FOUND),
+    (["keys", "delete", "--key-aliases", "no-such-alias-0000"], NOT_FOUND),
+    (["users", "delete", "no-such-user", "no-such-user-2"], FAILED),
+    (["models", "delete", "no-such-model-id", "no-such-model-id-2"], FAILED),
 ]
 
 
@@ -124,7 +127,8 @@ def _check_one_line(res, code):
     lines = res.err.strip().splitlines()
     if code == FAILED:
         # A multi-object command reports each object, then one summary error line.
-        assert len(lines) == 2 and lines[0].startswith("Failed to delete"), res
+        assert len(lines) == 3 and all(line.startswith("Failed to delete")
+                                       for line in lines[:2]), res
     else:
         assert len(lines) == 1, res
     assert lines[-1].startswith("Error: "), res
