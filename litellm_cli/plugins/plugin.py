@@ -34,7 +34,7 @@ class ListPlugin(Lister):
                 group,
                 [n.split(" ", 1)[1] if " " in n else n for n in names],
                 ", ".join(p for p, _ in packages),
-                ", ".join(v for _, v in packages),
+                ", ".join(v for _, v in packages if v) or None,
                 f"{len(errors)} of {len(names)} fail to load: {errors[0]}" if errors else "ok",
             ))
         return ("group", "commands", "package", "version", "status"), rows
