@@ -216,23 +216,9 @@ class DeleteCommand(Command):
             raise exceptions.CLIError("aborted; nothing was deleted")
 
     def delete_all(self, parsed_args, targets, plural):
-        """Confirm, then run every ``(label, delete)``: see utils.delete_each.
-
-        A single target fails like any other command: one line, and the exit
-        code of what went wrong (5 when it does not exist).
-        """
+        """Confirm, then run every ``(label, delete)``: see utils.delete_each."""
         from litellm_cli.utils import delete_each
 
-        if len(targets) == 1:
-            label, delete = targets[0]
-            self.confirm(parsed_args, label)
-            try:
-                delete()
-            except exceptions.CLIError as exc:
-                raise exceptions.CLIError(f"cannot delete {label}: {exc}",
-                                          exc.exit_code) from None
-            self.warn(f"Deleted {label}")
-            return
         self.confirm(parsed_args, f"{len(targets)} {plural}: "
                                   + ", ".join(label for label, _ in targets))
         delete_each(targets, self.warn, plural)

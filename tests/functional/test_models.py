@@ -215,7 +215,7 @@ def test_update_with_nothing_to_change_is_a_usage_error(cli):
     assert res.rc == 2, res
 
 
-def test_delete_removes_the_model_and_a_second_delete_exits_5(cli, cleanup):
+def test_delete_removes_the_model_and_a_second_delete_reports_it_failed(cli, cleanup):
     added = _add(cli, f"{cleanup}-del")
     res = cli("models", "delete", added["id"])
     assert res.rc == 0, res
@@ -223,7 +223,11 @@ def test_delete_removes_the_model_and_a_second_delete_exits_5(cli, cleanup):
     rc, _ = _proxy_model(cli, added["id"])
     assert rc == 6  # the proxy answers 400 for an unknown id
     again = cli("models", "delete", added["id"])
-    assert again.rc == 5, again
+    # Like users and teams delete: each id reported, exit 1 when any failed.
+    assert again.rc == 1, again
+    assert again.err.splitlines() == [
+        f"Failed to delete model {added['id']}: Model with id={added['id']} not found in db "
+        "(HTTP 400)", "Error: 1 of 1 models failed to delete"]
 
 
 def _import_file(tmp_path, prefix, name="models-import.yaml"):
