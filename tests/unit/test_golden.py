@@ -19,7 +19,8 @@ import pathlib
 import pytest
 
 from litellm_cli import __version__
-from litellm_cli.plugins import credentials, keys, models, profile, teams, users, version
+from litellm_cli.plugins import (budgets, credentials, customers, keys, model_groups, models,
+                                 profile, teams, users, version)
 from tests.unit.output import render
 from tests.unit.test_models import FakeSession
 
@@ -71,6 +72,24 @@ ANSWERS = {
     ("GET", "/team/info"): {"team_id": "t1", "team_info": TEAM, "keys": [{"token": "9f86"}],
                             "team_memberships": [{"user_id": "u1", "spend": 0.5}]},
     ("POST", "/team/new"): TEAM,
+    # Trimmed from the real proxy's answers (LiteLLM 1.108.7).
+    ("GET", "/budget/list"): [
+        {"budget_id": "b1", "max_budget": 4.0, "soft_budget": None, "max_parallel_requests": None,
+         "tpm_limit": None, "rpm_limit": 60, "budget_duration": "30d", "budget_reset_at": None,
+         "allowed_models": [], "model_max_budget": {"gpt-4o": {"max_budget": 1.5}},
+         "created_at": "2026-12-03T14:16:14.948000Z"}],
+    ("GET", "/customer/list"): [
+        {"user_id": "c1", "blocked": False, "alias": None, "spend": 0.000225,
+         "allowed_model_region": None, "default_model": None, "models": [], "budget_id": None,
+         "litellm_budget_table": None},
+        {"user_id": "c2", "blocked": True, "alias": "Acme", "spend": 0.1 + 0.2,
+         "allowed_model_region": "eu", "default_model": "gpt-4o", "models": ["gpt-4o"],
+         "budget_id": "b1", "litellm_budget_table": {"max_budget": 4.0, "budget_duration": "30d"}}],
+    ("GET", "/model_group/info"): {"data": [
+        {"model_group": "gpt-4o", "providers": ["openai"], "max_input_tokens": 128000.0,
+         "max_output_tokens": 16384.0, "input_cost_per_token": 2.5e-06,
+         "output_cost_per_token": 1e-05, "mode": "chat", "tpm": None, "rpm": None,
+         "supports_vision": True}]},
 }
 
 
@@ -106,6 +125,9 @@ CASES = [
     ("teams_create", teams.CreateTeam, ["--team-id", "t1"], ONE_FORMATS),
     ("version", version.ShowVersion, [], ONE_FORMATS),
     ("profile_list", profile.ListProfile, [], LIST_FORMATS),
+    ("budgets_list", budgets.ListBudget, [], LIST_FORMATS),
+    ("customers_list", customers.ListCustomer, [], LIST_FORMATS),
+    ("model-groups_list", model_groups.ListModelGroup, [], LIST_FORMATS),
 ]
 
 PROFILES = """\
