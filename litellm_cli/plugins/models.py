@@ -201,8 +201,9 @@ class DeleteModel(DeleteCommand):
 
     def take_action(self, parsed_args):
         api = ModelsAPI(self.session)
-        self.delete_all(parsed_args, [(f"model {model_id}", functools.partial(api.delete, model_id))
-                                      for model_id in parsed_args.model_ids], "models")
+        targets = [(f"model {model_id}", functools.partial(api.delete, model_id))
+                   for model_id in parsed_args.model_ids]
+        self.delete_all(parsed_args, targets, "models")
 
 
 # -- config as code: import, diff, apply, export ------------------------------

@@ -84,7 +84,8 @@ ANSWERS = {
          "litellm_budget_table": None},
         {"user_id": "c2", "blocked": True, "alias": "Acme", "spend": 0.1 + 0.2,
          "allowed_model_region": "eu", "default_model": "gpt-4o", "models": ["gpt-4o"],
-         "budget_id": "b1", "litellm_budget_table": {"max_budget": 4.0, "budget_duration": "30d"}}],
+         "budget_id": "b1",
+         "litellm_budget_table": {"max_budget": 4.0, "budget_duration": "30d"}}],
     ("GET", "/model_group/info"): {"data": [
         {"model_group": "gpt-4o", "providers": ["openai"], "max_input_tokens": 128000.0,
          "max_output_tokens": 16384.0, "input_cost_per_token": 2.5e-06,
