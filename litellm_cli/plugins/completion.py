@@ -26,12 +26,12 @@ _litellm_proxy_profiles() {
     while IFS= read -r line; do
         case $line in
             profiles:*) in=1 ;;
-            "  "[!\ ]*) if [[ $in ]]; then
-                    line=${line#  }; line=${line%%: \{\}}; line=${line%%:}
+            "  "[!\\ ]*) if [[ $in ]]; then
+                    line=${line#  }; line=${line%%: \\{\\}}; line=${line%%:}
                     case $line in \\"*\\"|\\'*\\') line=${line:1:${#line}-2} ;; esac
                     printf '%%s\\n' "$line"
                 fi ;;
-            [!\ ]*) in="" ;;
+            [!\\ ]*) in="" ;;
         esac
     done < "$file"
 }
