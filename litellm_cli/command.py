@@ -52,8 +52,7 @@ class _Base:
         from litellm_cli.redact import REDACTOR
         from litellm_cli.utils import escape_controls
 
-        self.app.stderr.write(f"{escape_controls(REDACTOR.values(message))}
-")
+        self.app.stderr.write(f"{escape_controls(REDACTOR.values(message))}\n")
 
 
 class Command(_Base, cliff.command.Command):

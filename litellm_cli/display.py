@@ -27,6 +27,7 @@ from cliff.formatters.json_format import JSONFormatter
 from cliff.formatters.shell import ShellFormatter
 from cliff.formatters.table import TableFormatter
 from cliff.formatters.value import ValueFormatter
+from cliff.formatters.yaml_format import YAMLFormatter
 
 from litellm_cli import exceptions
 from litellm_cli.utils import escape_controls
@@ -253,6 +254,29 @@ class StreamingJSONFormatter(JSONFormatter):
         stdout.write("\n]\n" if indent and separator else "]\n")
 
 
+class PlainYAMLFormatter(YAMLFormatter):
+    """cliff's ``-f yaml`` without anchors and aliases (``&id001``/``*id001``)
+    when two fields hold the same object: each value is written out in full."""
+
+    def emit_list(self, column_names, data, stdout, parsed_args):
+        _dump_yaml([{name: plain(value) for name, value in zip(column_names, row)}
+                    for row in data], stdout)
+
+    def emit_one(self, column_names, data, stdout, parsed_args):
+        for name, value in zip(column_names, data):
+            _dump_yaml({name: plain(value)}, stdout)
+
+
+def _dump_yaml(data, stdout):
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data):
+            return True
+
+    yaml.dump(data, stdout, Dumper=Dumper, default_flow_style=False)
+
+
 # Our formatter for each of cliff's format names (see command._Display).
 FORMATTERS = {
     "table": SafeTableFormatter,
@@ -260,4 +284,5 @@ FORMATTERS = {
     "csv": SafeCSVFormatter,
     "shell": SafeShellFormatter,
     "json": StreamingJSONFormatter,
+    "yaml": PlainYAMLFormatter,
 }

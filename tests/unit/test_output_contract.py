@@ -221,3 +221,10 @@ def test_a_listing_keeps_a_column_for_shell_completion_once_all_rows_are_out(
     path = tmp_path / "litellm-cli" / "completion-things"
     assert path.read_text() == "a\nb\n"
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_yaml_writes_a_shared_value_in_full_without_anchors():
+    shared = {"k": [1]}
+    out, _ = _out(_lister(("a", "b"), [(shared, shared)]), "-f", "yaml")
+    assert "&" not in out and "*" not in out
+    assert yaml.safe_load(out) == [{"a": shared, "b": shared}]
