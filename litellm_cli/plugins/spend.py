@@ -9,8 +9,11 @@ from litellm_cli.command import Lister
 from litellm_cli.display import listing
 from litellm_cli.utils import add_paging_options, read_key
 
-LOG_COLUMNS = ("request_id", "startTime", "model_group", "api_key", "user", "team_id",
+LOG_COLUMNS = ("request_id", "start_time", "model_group", "api_key", "user", "team_id",
                "end_user", "total_tokens", "spend", "status")
+# The proxy's camelCase log fields, under the snake_case names every command uses.
+RENAMED = {"startTime": "start_time", "endTime": "end_time",
+           "completionStartTime": "completion_start_time"}
 DEFAULT_DAYS = 7
 PROXY_TIME = "%Y-%m-%d %H:%M:%S"
 TIME_FORMATS = (PROXY_TIME, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
@@ -102,7 +105,7 @@ class ListSpendLog(Lister):
         else:
             logs = api.logs(start, end, page=parsed_args.page, size=parsed_args.size,
                             **_filters(parsed_args)).get("data") or []
-        return listing(parsed_args, LOG_COLUMNS, logs)
+        return listing(parsed_args, LOG_COLUMNS, map(_snake_case, logs))
 
 
 class ReportSpend(Lister):
@@ -124,3 +127,7 @@ class ReportSpend(Lister):
         field = GROUPS[parsed_args.group_by]
         columns = (field,) + (("key_alias",) if parsed_args.group_by == "key" else ()) + TOTALS
         return listing(parsed_args, columns, rows)
+
+
+def _snake_case(log):
+    return {RENAMED.get(name, name): value for name, value in log.items()}

@@ -74,7 +74,7 @@ def test_logs_hold_exactly_the_calls_made_with_the_key(workload):
     assert all(isinstance(log["spend"], float) and log["spend"] > 0 for log in logs)
     assert all(isinstance(log["total_tokens"], int) for log in logs)
     # --all reads oldest first
-    times = [log["startTime"] for log in logs]
+    times = [log["start_time"] for log in logs]
     assert times == sorted(times)
 
 
@@ -85,7 +85,7 @@ def test_all_reads_every_page_once_with_small_pages(cli, workload):
 
 def test_one_page_is_the_newest_logs_first(cli, workload):
     logs = _spend(cli, workload, "logs", "--key", workload["key"], "--size", "2")
-    newest = sorted(workload["logs"], key=lambda log: log["startTime"], reverse=True)[:2]
+    newest = sorted(workload["logs"], key=lambda log: log["start_time"], reverse=True)[:2]
     assert [log["request_id"] for log in logs] == [log["request_id"] for log in newest]
     second = _spend(cli, workload, "logs", "--key", workload["key"], "--size", "2", "--page", "2")
     assert not {log["request_id"] for log in second} & {log["request_id"] for log in logs}
@@ -114,7 +114,7 @@ def test_report_totals_add_up_to_the_logs(cli, workload, group_by, field):
     logs = workload["logs"]
     expected = {}
     for log in logs:
-        value = log["startTime"][:10] if field == "day" else log[field]
+        value = log["start_time"][:10] if field == "day" else log[field]
         total = expected.setdefault(value, {"requests": 0, "spend": 0.0, "total_tokens": 0})
         total["requests"] += 1
         total["spend"] += log["spend"]
@@ -166,7 +166,7 @@ def test_bad_time_is_a_usage_error(cli):
 
 
 def test_a_date_alone_as_end_means_the_whole_day(cli, workload):
-    today = workload["logs"][0]["startTime"][:10]
+    today = workload["logs"][0]["start_time"][:10]
     logs = _spend(cli, workload, "logs", "--all", "--key", workload["key"], "--end", today)
     assert {log["request_id"] for log in logs} == workload["ids"]
 
