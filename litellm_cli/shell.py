@@ -75,6 +75,9 @@ def run():
     Tearing down every imported module costs about 25 ms per command here and
     does nothing for a process that is about to end; output is flushed first.
     """
+    closed = open_closed_streams()
+    if "stdout" in closed:
+        sys.stderr.write("warning: standard output is closed; the output is discarded\n")
     try:
         code = main()
         sys.stdout.flush()
@@ -90,6 +93,36 @@ def run():
     except OSError:
         pass
     os._exit(code)
+
+
+def open_closed_streams():
+    """Put /dev/null where stdin, stdout or stderr is closed (``<&-``, ``>&-``, ``2>&-``).
+
+    Python leaves such a stream None, and the next file or socket opened would
+    take its descriptor and receive the output. With /dev/null a closed stdin
+    reads as empty and output to a closed stream is discarded, so the command
+    runs and its exit code still says what happened on the proxy. Returns the
+    names of the streams that were closed.
+    """
+    closed = []
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        closed.append(name)
+        flags = os.O_RDONLY if fd == 0 else os.O_WRONLY
+        try:
+            os.fstat(fd)
+        except OSError:  # free: make it /dev/null for us and for child processes
+            devnull = os.open(os.devnull, flags)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+            target = fd
+        else:  # already reused for something else: leave it alone
+            target = os.open(os.devnull, flags)
+        setattr(sys, name, open(target, "r" if fd == 0 else "w", encoding="utf-8",
+                                errors="backslashreplace", closefd=target != fd))
+    return closed
 
 
 def silence_stdout():

@@ -3,6 +3,7 @@ types, the one-by-one delete, and making text safe for a terminal."""
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -70,11 +71,27 @@ def read_key(value, option):
     return keys[0]
 
 
+def loads_json(text):
+    """``json.loads`` that refuses NaN, Infinity and numbers too large for a
+    float: they would go out as ``NaN``/``Infinity``, which is not JSON."""
+
+    def refuse(token):
+        raise ValueError(f"{token} is not a JSON value")
+
+    def finite(token):
+        value = float(token)
+        if not math.isfinite(value):
+            raise ValueError(f"number {token[:20]} is too large")
+        return value
+
+    return json.loads(text, parse_constant=refuse, parse_float=finite)
+
+
 def parse_json(value, option, expect=None):
     """Parse a JSON option value; a mistake is a usage error naming the option."""
     try:
-        data = json.loads(value)
-    except ValueError as exc:
+        data = loads_json(value)
+    except (ValueError, RecursionError) as exc:
         raise exceptions.UsageError(f"{option} is not valid JSON: {exc}") from None
     redact.remember_fields(data)
     if expect is not None and not isinstance(data, expect):
@@ -83,44 +100,179 @@ def parse_json(value, option, expect=None):
     return data
 
 
+# Alias expansion a YAML document may have: this many nodes in all, or this
+# many times the nodes it is written with, whichever is more. Past that it is
+# an alias bomb ("billion laughs"), not a configuration.
+YAML_EXPANSION_NODES = 1_000_000
+YAML_EXPANSION_RATIO = 10
+
+
+def _yaml_children(node):
+    if isinstance(node.value, list):
+        for item in node.value:
+            if isinstance(item, tuple):  # a mapping's (key, value)
+                yield from item
+            else:
+                yield item
+
+
+def check_yaml_expansion(root):
+    """Refuse a node graph whose aliases expand out of proportion, or that
+    refers to itself. Walks each distinct node once (no recursion, so deep
+    nesting cannot overflow the stack); raises ValueError."""
+    sizes, on_path, stack = {}, set(), [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _yaml_children(node))
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise ValueError("an alias refers to a node that contains it")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _yaml_children(node) if id(child) not in sizes)
+    limit = max(YAML_EXPANSION_NODES, YAML_EXPANSION_RATIO * len(sizes))
+    if sizes[id(root)] > limit:
+        raise ValueError(f"its aliases expand to {sizes[id(root)]} values from {len(sizes)} "
+                         f"written (more than {limit}): refused as an alias bomb")
+
+
 def parse_yaml(text, source):
-    """Parse YAML; a mistake is a usage error naming the source, line and column."""
+    """Parse YAML safely; a mistake is a usage error naming the source, line and column.
+
+    Uses libyaml's parser when PyYAML has it (about 5 times faster), refuses
+    alias bombs and self-referring documents (see check_yaml_expansion), and
+    types plain values by the rule of typed_value (``2024.10`` stays text).
+    """
     import yaml
 
+    loader = _yaml_loader()(text)
     try:
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_yaml_expansion(node)
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
         raise exceptions.UsageError(f"{source}{where}: invalid YAML: {problem}") from None
+    except ValueError as exc:
+        raise exceptions.UsageError(f"{source}: invalid YAML: {exc}") from None
+    except RecursionError:
+        raise exceptions.UsageError(f"{source}: invalid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
     redact.remember_fields(data)
     return data
 
 
-def typed_value(text):
-    """``42`` -> 42, ``0.5`` -> 0.5, ``true``/``false``/``null``, JSON objects and
-    lists -> those; anything else stays a string."""
-    lowered = text.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    if lowered in ("null", "none"):
+_LOADER = []
+_YAML = "tag:yaml.org,2002:"
+# The tags YAML guesses for plain (untagged, unquoted) values that we type
+# by our own rule instead, and the private tags the loader gives them.
+_GUESSED = {_YAML + kind: "tag:litellm-cli,plain:" + kind
+            for kind in ("int", "float", "bool", "timestamp")}
+_YAML_BOOLEANS = {"true": True, "True": True, "TRUE": True,
+                  "false": False, "False": False, "FALSE": False}
+
+
+def _yaml_loader():
+    """PyYAML's safe loader (the C one when available), typing plain values by
+    the rule of typed_value: a number only when no digit is lost, a boolean
+    only when spelled true/false, never a date; and never NaN or infinity."""
+    if not _LOADER:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class Loader(base):
+            def resolve(self, kind, value, implicit):
+                tag = super().resolve(kind, value, implicit)
+                if kind is yaml.ScalarNode and implicit[0]:
+                    return _GUESSED.get(tag, tag)
+                return tag
+
+            def construct_plain(self, node):
+                text = self.construct_scalar(node)
+                if node.tag.endswith(":bool"):
+                    return _YAML_BOOLEANS.get(text, text)  # yes, no, on, off stay text
+                number = _lossless_number(text) if node.tag.endswith(("int", "float")) else None
+                return text if number is None else number
+
+            def construct_yaml_float(self, node):  # explicitly tagged !!float
+                value = super().construct_yaml_float(node)
+                if not math.isfinite(value):
+                    raise ValueError(f"line {node.start_mark.line + 1}: {node.value} "
+                                     "(NaN or infinity) has no JSON form")
+                return value
+
+        for tag in _GUESSED.values():
+            Loader.add_constructor(tag, Loader.construct_plain)
+        Loader.add_constructor(_YAML + "float", Loader.construct_yaml_float)
+        _LOADER.append(Loader)
+    return _LOADER[0]
+
+
+# A number as JSON writes it (no "+", "_", leading zeros or bare ".5").
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_JSON_WORDS = {"true": True, "false": False, "null": None}
+
+
+def _lossless_number(text):
+    """The number ``text`` is, or None unless converting it keeps every digit
+    written: 42, 0.5, 1e-6 convert; 2024.10, 00123, 1_000, -0, NaN do not."""
+    if not _JSON_NUMBER.fullmatch(text):
         return None
-    for convert in (int, float):
+    if text.lstrip("-").isdigit():
         try:
-            return convert(text)
-        except ValueError:
-            pass
-    if text.strip().startswith(("{", "[")):
+            value = int(text)
+        except ValueError:  # more digits than Python converts
+            return None
+        return value if str(value) == text else None
+    value = float(text)
+    if not math.isfinite(value):
+        return None
+    if repr(value) == text:
+        return value
+    from decimal import Decimal
+
+    written = Decimal(text)
+    # Same value, and no written digit (such as a trailing zero) dropped.
+    if written == Decimal(repr(value)) and written.as_tuple() == written.normalize().as_tuple():
+        return value
+    return None
+
+
+def typed_value(text):
+    """A ``KEY=VALUE`` value: JSON when it is JSON and reading it loses nothing,
+    otherwise the text itself.
+
+    ``true``/``false``/``null``, numbers that keep every digit (``42``, ``0.5``),
+    JSON objects and arrays, and JSON strings (``"2024.10"``: the way to force
+    text) become those; ``2024.10``, ``00123``, ``1_000``, ``NaN`` stay text.
+    """
+    if text in _JSON_WORDS:
+        return _JSON_WORDS[text]
+    number = _lossless_number(text)
+    if number is not None:
+        return number
+    if text.startswith(("{", "[", '"')):
         try:
-            return json.loads(text)
-        except ValueError:
+            return loads_json(text)
+        except (ValueError, RecursionError):
             pass
     return text
 
 
 def parse_pairs(pairs, option):
-    """Turn repeated ``key=value`` arguments into a dict with typed values.
+    """Turn repeated ``key=value`` arguments into a dict with typed values
+    (see typed_value).
 
     The value of a secret-named key (``api_key``, ``*_secret``...) may be
     ``@FILE`` or ``@-``, and is masked in all output, like URL passwords.

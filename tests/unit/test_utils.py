@@ -1,0 +1,120 @@
+"""Typed KEY=VALUE values, JSON options and the YAML loader (litellm_cli.utils)."""
+
+import json
+
+import pytest
+
+from litellm_cli import exceptions
+from litellm_cli.utils import parse_json, parse_pairs, parse_yaml, typed_value
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("42", 42), ("-5", -5), ("0", 0), ("0.5", 0.5), ("1.0", 1.0), ("-0.0", -0.0),
+    ("1e-6", 1e-6), ("0.000002", 2e-6), ("1.5e3", 1500.0),
+    ("0.30000000000000004", 0.30000000000000004),
+    ("true", True), ("false", False), ("null", None),
+    ('{"a": [1, 2.5]}', {"a": [1, 2.5]}), ("[1, 2]", [1, 2]),
+])
+def test_typed_value_converts_when_nothing_is_lost(text, expected):
+    value = typed_value(text)
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "2024.10", "00123", "1_000", "+1", ".5", "1.", "-0", "1.50", "0.3000000000000000444",
+    "NaN", "Infinity", "-Infinity", "nan", "1e400", "0x1F", " 42", "42 ", "9" * 5000,
+    "True", "FALSE", "None", "none", "yes", "", "{bad", "[1, NaN]", '{"a": Infinity}',
+    '"unclosed', "gpt-4o",
+])
+def test_typed_value_keeps_text_when_converting_would_lose_something(text):
+    assert typed_value(text) == text
+
+
+def test_a_json_string_forces_text():
+    assert typed_value('"2024.10"') == "2024.10"
+    assert typed_value('"00123"') == "00123"
+    assert typed_value('"true"') == "true"
+
+
+def test_typed_values_are_always_valid_json():
+    pairs = [f"k{i}={v}" for i, v in enumerate(
+        ["NaN", "Infinity", "-Infinity", "1e999", "[NaN]", "2024.10", "1_000", "00123"])]
+    body = parse_pairs(pairs, "--param")
+    json.dumps(body, allow_nan=False)  # raises on NaN/Infinity
+    assert body["k5"] == "2024.10" and body["k6"] == "1_000" and body["k7"] == "00123"
+
+
+@pytest.mark.parametrize("text", ["NaN", "[Infinity]", '{"a": -Infinity}', "1e999", "[1e400]"])
+def test_json_options_refuse_nan_and_infinity(text):
+    with pytest.raises(exceptions.UsageError, match="--values is not valid JSON"):
+        parse_json(text, "--values")
+
+
+def test_json_options_refuse_nesting_too_deep_for_the_parser():
+    with pytest.raises(exceptions.UsageError):
+        parse_json("[" * 100_000 + "]" * 100_000, "--json")
+
+
+def test_yaml_plain_values_follow_the_same_rule():
+    data = parse_yaml("a: 2024.10\nb: 00123\nc: 1_000\nd: 0x1F\ne: 1:20\nf: yes\ng: on\n"
+                      "h: true\ni: 2024-01-01\nj: .nan\nk: -.inf\nl: 42\nm: 0.5\nn: ~\n"
+                      "o: \"2024.10\"\np: False\n", "t.yaml")
+    assert data == {"a": "2024.10", "b": "00123", "c": "1_000", "d": "0x1F", "e": "1:20",
+                    "f": "yes", "g": "on", "h": True, "i": "2024-01-01", "j": ".nan",
+                    "k": "-.inf", "l": 42, "m": 0.5, "n": None, "o": "2024.10", "p": False}
+    json.dumps(data, allow_nan=False)
+
+
+def test_yaml_explicit_nan_is_refused():
+    with pytest.raises(exceptions.UsageError, match="NaN or infinity"):
+        parse_yaml("x: !!float .nan\n", "t.yaml")
+
+
+def _bomb(levels, width=10):
+    lines = ["l0: &l0 [" + ", ".join(["lol"] * width) + "]"]
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_alias_bomb_is_refused_quickly():
+    import time
+
+    started = time.process_time()
+    with pytest.raises(exceptions.UsageError, match="alias bomb"):
+        parse_yaml("model_list:\n  - model_name: x\n    litellm_params:\n      model: a/b\n"
+                   "      extra:\n" + "".join("        " + line + "\n"
+                                              for line in _bomb(9).splitlines()), "bomb.yaml")
+    # Not a timed assert on performance: a billion expansions walked would take minutes.
+    assert time.process_time() - started < 30
+
+
+def test_yaml_proportionate_aliases_are_fine():
+    shared = "defaults: &d {api_base: 'http://x', rpm: 10}\nmodel_list:\n" + "".join(
+        f"  - {{model_name: m{i}, litellm_params: {{<<: *d, model: a/m{i}}}}}\n"
+        for i in range(500))
+    data = parse_yaml(shared, "ok.yaml")
+    assert len(data["model_list"]) == 500
+    assert data["model_list"][7]["litellm_params"] == {"api_base": "http://x", "rpm": 10,
+                                                       "model": "a/m7"}
+    assert parse_yaml(_bomb(5), "small.yaml")["l4"][0][0][0][0] == ["lol"] * 10
+
+
+def test_yaml_self_reference_is_refused():
+    with pytest.raises(exceptions.UsageError, match="contains it"):
+        parse_yaml("a: &a [1, *a]\n", "loop.yaml")
+
+
+def test_yaml_deep_nesting_is_a_usage_error():
+    with pytest.raises(exceptions.UsageError, match="deep.yaml"):
+        parse_yaml("[" * 100_000 + "]" * 100_000, "deep.yaml")
+
+
+def test_yaml_uses_the_c_loader_when_available():
+    import yaml
+
+    from litellm_cli.utils import _yaml_loader
+
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml")
+    assert issubclass(_yaml_loader(), yaml.CSafeLoader)
