@@ -7,6 +7,7 @@ import math
 import os
 import re
 import sys
+import unicodedata
 
 from litellm_cli import exceptions, redact
 
@@ -288,6 +289,23 @@ def parse_pairs(pairs, option):
         result[key] = typed_value(value)
         redact.remember_fields({key: result[key]})
     return result
+
+
+def valid_name(text):
+    """The argument type of every name and id (models, keys, users, teams,
+    credentials, profiles...): not empty or blank, not ``.`` or ``..``, no
+    control characters. Checked before anything is sent, so a name never
+    addresses a collection or the path above it, nor lets the proxy invent a
+    random id."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty or blank")
+    if text in (".", ".."):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a name")
+    bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise argparse.ArgumentTypeError(
+            f"must not contain control characters (found {bad!r})")
+    return text
 
 
 def split_list(value):

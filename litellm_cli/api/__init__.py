@@ -1,0 +1,16 @@
+"""The SDK: plain API clients for the proxy (they print nothing and import no cliff)."""
+
+from urllib.parse import quote
+
+
+def path_segment(value):
+    """``value`` as one URL path segment, for ids and names in paths.
+
+    Every reserved character is quoted, so ``/``, ``?`` or ``#`` in a name
+    cannot reach another endpoint. ``""``, ``.`` and ``..`` are refused: they
+    would address the collection or the path above it (requests sends %2E as
+    a plain dot, and servers in front of the proxy resolve dot segments).
+    """
+    if str(value) in ("", ".", ".."):
+        raise ValueError(f"{value!r} cannot name an object in a URL path")
+    return quote(str(value), safe="")

@@ -6,16 +6,11 @@ Plain API client, usable without the CLI::
     creds.create("azure-prod", {"api_key": "..."}, {"custom_llm_provider": "azure"})
 """
 
-from urllib.parse import quote
+from litellm_cli.api import path_segment
 
 
 # ``update(display_name=UNCHANGED)`` leaves the label as it is.
 UNCHANGED = object()
-
-
-def _quoted(name):
-    # Names may contain "/"; the proxy decodes %2F back into the name.
-    return quote(name, safe="")
 
 
 class CredentialsAPI:
@@ -28,7 +23,7 @@ class CredentialsAPI:
 
     def get(self, name):
         """One credential by name, values masked (NotFound if unknown)."""
-        return self.session.get_json(f"/credentials/by_name/{_quoted(name)}")
+        return self.session.get_json(f"/credentials/by_name/{path_segment(name)}")
 
     def create(self, name, values, info=None):
         """Store a credential; a duplicate name is a Conflict (409)."""
@@ -53,11 +48,11 @@ class CredentialsAPI:
         if remove:
             body["credential_values_to_delete"] = list(remove)
         # A merge of the same values twice is harmless, so retrying is safe.
-        return decode_json(self.session.patch(f"/credentials/{_quoted(name)}", json=body,
+        return decode_json(self.session.patch(f"/credentials/{path_segment(name)}", json=body,
                                               idempotent=True))
 
     def delete(self, name):
         """Remove a credential (NotFound if unknown)."""
         from litellm_cli.session import decode_json
 
-        return decode_json(self.session.delete(f"/credentials/{_quoted(name)}"))
+        return decode_json(self.session.delete(f"/credentials/{path_segment(name)}"))

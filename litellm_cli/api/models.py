@@ -11,9 +11,8 @@ Plain API client, usable without the CLI::
 """
 
 import re
-from urllib.parse import quote
-
 from litellm_cli import exceptions
+from litellm_cli.api import path_segment
 
 # `models get --name` only needs to tell one deployment from several.
 FIND_PAGE_SIZE = 100
@@ -162,7 +161,7 @@ class ModelsAPI:
 
         try:
             # A merge of the same values twice is harmless, so retrying is safe.
-            response = self.session.patch(f"/model/{quote(model_id, safe='')}/update",
+            response = self.session.patch(f"/model/{path_segment(model_id)}/update",
                                           json=body, idempotent=True)
         except exceptions.BadRequest as exc:
             raise _not_found(exc) from None

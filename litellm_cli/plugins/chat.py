@@ -6,7 +6,7 @@ import json
 from litellm_cli import exceptions
 from litellm_cli.api.chat import ChatAPI
 from litellm_cli.command import Command
-from litellm_cli.utils import parse_pairs, positive_int
+from litellm_cli.utils import parse_pairs, positive_int, valid_name
 
 # Roles a message can have with text content alone ("tool" and "function"
 # messages need more fields than ROLE:CONTENT can carry).
@@ -123,7 +123,7 @@ class ChatCompletion(Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("model", metavar="MODEL",
+        parser.add_argument("model", type=valid_name, metavar="MODEL",
                             help="model to ask, by its name on the proxy (see 'models list')")
         parser.add_argument(
             "-m", "--message", action="append", default=[], metavar="ROLE:CONTENT",
@@ -146,7 +146,7 @@ class ChatCompletion(Command):
                             help="penalise tokens that already appeared at all")
         parser.add_argument("--frequency-penalty", type=_number(-2, 2), metavar="-2..2",
                             help="penalise tokens by how often they already appeared")
-        parser.add_argument("--user", metavar="ID",
+        parser.add_argument("--user", type=valid_name, metavar="ID",
                             help="identifier of the end user, for the proxy's spend tracking")
         parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                             help="any other request field (e.g. seed=7, stop=[\"\\n\"]); "

@@ -5,7 +5,7 @@ from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.redact import MASK
 from litellm_cli.display import JSONColumn
-from litellm_cli.utils import parse_json, read_argument
+from litellm_cli.utils import parse_json, read_argument, valid_name
 
 CREDENTIAL_COLUMNS = ("credential_name", "custom_llm_provider", "display_name", "source",
                       "credential_info", "credential_values")
@@ -28,7 +28,7 @@ def _format_credential(credential):
 
 
 def _add_name(parser):
-    parser.add_argument("credential_name", metavar="CREDENTIAL_NAME",
+    parser.add_argument("credential_name", type=valid_name, metavar="CREDENTIAL_NAME",
                         help="the credential's name")
     return parser
 
@@ -47,7 +47,7 @@ class CreateCredential(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("credential_name", metavar="CREDENTIAL_NAME",
+        parser.add_argument("credential_name", type=valid_name, metavar="CREDENTIAL_NAME",
                             help="name models refer to (litellm_credential_name)")
         parser.add_argument(
             "--info", metavar="JSON", default="{}",

@@ -4,7 +4,7 @@ import json
 
 from litellm_cli import exceptions, redact
 from litellm_cli.command import Command
-from litellm_cli.utils import parse_json, read_secret
+from litellm_cli.utils import loads_json, parse_json, read_secret
 
 
 def parse_header(text):
@@ -48,8 +48,8 @@ class Request(Command):
             kwargs["json"] = parse_json(parsed_args.json, "--json")
         elif parsed_args.data is not None:
             try:
-                kwargs["json"] = json.loads(parsed_args.data)
-            except ValueError:
+                kwargs["json"] = loads_json(parsed_args.data)
+            except (ValueError, RecursionError):
                 kwargs["data"] = parsed_args.data.encode("utf-8")
             else:
                 redact.remember_fields(kwargs["json"])

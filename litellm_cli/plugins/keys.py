@@ -11,7 +11,7 @@ from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (add_paging_options, amount, delete_each, duration, parse_json,
                                positive_int, read_argument, read_key, read_keys, read_secret,
-                               split_list)
+                               split_list, valid_name)
 
 LIST_COLUMNS = ("token", "key_name", "key_alias", "user_id", "team_id", "spend", "max_budget",
                 "expires")
@@ -88,12 +88,16 @@ class ListKey(Lister):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         add_paging_options(parser, "keys", 10, PAGE_SIZE_MAX)
-        parser.add_argument("--user-id", metavar="USER_ID", help="only keys of this user")
-        parser.add_argument("--team-id", metavar="TEAM_ID", help="only keys of this team")
-        parser.add_argument("--organization-id", metavar="ORG_ID",
+        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
+                            help="only keys of this user")
+        parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
+                            help="only keys of this team")
+        parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
                             help="only keys of this organization")
-        parser.add_argument("--key-hash", metavar="HASH", help="only the key with this hash")
-        parser.add_argument("--key-alias", metavar="ALIAS", help="only keys with this alias")
+        parser.add_argument("--key-hash", type=valid_name, metavar="HASH",
+                            help="only the key with this hash")
+        parser.add_argument("--key-alias", type=valid_name, metavar="ALIAS",
+                            help="only keys with this alias")
         parser.add_argument(
             "--return-full-object", action=argparse.BooleanOptionalAction, default=True,
             help="fetch every field of each key (the default); with "
@@ -140,11 +144,13 @@ class GenerateKey(ShowOne):
         parser.add_argument("--duration", type=duration, metavar="DURATION",
                             help="how long the key stays valid: 30s, 15m, 24h, 7d, 1mo... "
                                  "(default: no expiry)")
-        parser.add_argument("--key-alias", metavar="ALIAS", help="a unique name for the key")
-        parser.add_argument("--team-id", metavar="TEAM_ID",
+        parser.add_argument("--key-alias", type=valid_name, metavar="ALIAS",
+                            help="a unique name for the key")
+        parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
                             help="the team the key belongs to (must exist)")
-        parser.add_argument("--user-id", metavar="USER_ID", help="the user the key belongs to")
-        parser.add_argument("--budget-id", metavar="BUDGET_ID",
+        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
+                            help="the user the key belongs to")
+        parser.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID",
                             help="a budget to apply to the key (must exist)")
         parser.add_argument("--config", metavar="JSON",
                             help="extra key settings as a JSON object (@FILE reads a file)")
@@ -179,7 +185,7 @@ class ShowKey(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--key", required=True, metavar="KEY",
+        parser.add_argument("--key", type=valid_name, required=True, metavar="KEY",
                             help="the key (sk-...) or its hash, as `keys list` shows it; "
                                  "@FILE or @- reads it from a file or stdin")
         return parser

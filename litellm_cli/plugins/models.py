@@ -10,7 +10,7 @@ from litellm_cli.api.models import ModelsAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
 from litellm_cli.redact import mask_data
-from litellm_cli.utils import parse_pairs, split_list
+from litellm_cli.utils import parse_pairs, split_list, valid_name
 
 
 def _params(model):
@@ -120,8 +120,8 @@ class ShowModel(ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         which = parser.add_mutually_exclusive_group(required=True)
-        which.add_argument("--id", metavar="MODEL_ID", help="the deployment's id")
-        which.add_argument("--name", metavar="MODEL_NAME",
+        which.add_argument("--id", type=valid_name, metavar="MODEL_ID", help="the deployment's id")
+        which.add_argument("--name", type=valid_name, metavar="MODEL_NAME",
                            help="the public model name (must match one deployment)")
         return parser
 
@@ -147,7 +147,7 @@ class AddModel(ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            "model_name", metavar="MODEL_NAME",
+            "model_name", type=valid_name, metavar="MODEL_NAME",
             help="the public name callers use; also the upstream model unless -p model=... "
                  "is given")
         _add_param_options(parser)
@@ -175,7 +175,8 @@ class UpdateModel(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("model_id", metavar="MODEL_ID", help="the deployment's id")
+        parser.add_argument("model_id", type=valid_name, metavar="MODEL_ID",
+                            help="the deployment's id")
         _add_param_options(parser)
         return parser
 
@@ -195,7 +196,7 @@ class DeleteModel(DeleteCommand):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("model_ids", nargs="+", metavar="MODEL_ID",
+        parser.add_argument("model_ids", type=valid_name, nargs="+", metavar="MODEL_ID",
                             help="the deployments' ids (as `models info -c id` shows them)")
         return parser
 

@@ -3,6 +3,7 @@
 from litellm_cli import config, exceptions
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.redact import MASK
+from litellm_cli.utils import read_secret, valid_name
 
 KEY_FROM_COMMAND = "(from api_key_command)"
 
@@ -49,7 +50,7 @@ class AddProfile(Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("name", metavar="NAME", help="profile name")
+        parser.add_argument("name", type=valid_name, metavar="NAME", help="profile name")
         parser.add_argument("--url", dest="base_url", metavar="URL", required=True,
                             help="the proxy's URL")
         key = parser.add_mutually_exclusive_group()
@@ -68,8 +69,6 @@ class AddProfile(Command):
         return parser
 
     def take_action(self, parsed_args):
-        from litellm_cli.utils import read_secret
-
         if not parsed_args.base_url.startswith(("http://", "https://")):
             raise exceptions.UsageError(
                 f"--url must start with http:// or https://, got {parsed_args.base_url!r}")
@@ -104,7 +103,7 @@ def _load_with(name):
 
 
 def _add_name(parser):
-    parser.add_argument("name", metavar="NAME", help="profile name")
+    parser.add_argument("name", type=valid_name, metavar="NAME", help="profile name")
     return parser
 
 

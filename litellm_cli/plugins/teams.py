@@ -8,7 +8,7 @@ from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (amount, delete_each, duration, parse_json, positive_int,
-                               read_argument, read_key, split_list)
+                               read_argument, read_key, split_list, valid_name)
 
 LIST_COLUMNS = ("team_id", "team_alias", "organization_id", "models", "max_budget", "spend",
                 "blocked")
@@ -32,10 +32,11 @@ def _format_team(answer):
 
 
 def _add_member_options(parser):
-    parser.add_argument("--team-id", required=True, metavar="TEAM_ID", help="the team")
+    parser.add_argument("--team-id", type=valid_name, required=True, metavar="TEAM_ID",
+                        help="the team")
     who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--user-id", metavar="USER_ID", help="the member's user id")
-    who.add_argument("--email", metavar="EMAIL", help="the member's email")
+    who.add_argument("--user-id", type=valid_name, metavar="USER_ID", help="the member's user id")
+    who.add_argument("--email", type=valid_name, metavar="EMAIL", help="the member's email")
 
 
 class ListTeam(Lister):
@@ -43,8 +44,9 @@ class ListTeam(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--user-id", metavar="USER_ID", help="only teams this user is in")
-        parser.add_argument("--organization-id", metavar="ORG_ID",
+        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
+                            help="only teams this user is in")
+        parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
                             help="only teams of this organization")
         return parser
 
@@ -59,7 +61,8 @@ class ShowTeam(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--id", required=True, metavar="TEAM_ID", help="the team's id")
+        parser.add_argument("--id", type=valid_name, required=True, metavar="TEAM_ID",
+                            help="the team's id")
         return parser
 
     def take_action(self, parsed_args):
@@ -106,7 +109,7 @@ class CreateTeam(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--team-id", metavar="TEAM_ID",
+        parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
                             help="the id to give the team (default: a new UUID)")
         _add_settings_options(parser)
         return parser
@@ -173,7 +176,8 @@ class DeleteTeam(DeleteCommand):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("ids", nargs="+", metavar="TEAM_ID", help="the teams to delete")
+        parser.add_argument("ids", type=valid_name, nargs="+", metavar="TEAM_ID",
+                            help="the teams to delete")
         return parser
 
     def take_action(self, parsed_args):

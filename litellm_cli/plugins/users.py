@@ -8,7 +8,7 @@ from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES, UsersAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (add_paging_options, amount, duration, parse_json, positive_int,
-                               read_argument, split_list)
+                               read_argument, split_list, valid_name)
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
                 "max_budget", "key_count")
@@ -32,11 +32,12 @@ class ListUser(Lister):
         parser = super().get_parser(prog_name)
         add_paging_options(parser, "users", 25, PAGE_SIZE_MAX)
         parser.add_argument("--role", choices=ROLES, help="only users with this role")
-        parser.add_argument("--user-ids", metavar="ID[,ID...]",
+        parser.add_argument("--user-ids", type=valid_name, metavar="ID[,ID...]",
                             help="only these users (a single id also matches part of an id)")
-        parser.add_argument("--email", metavar="TEXT",
+        parser.add_argument("--email", type=valid_name, metavar="TEXT",
                             help="only users whose email contains TEXT (any case)")
-        parser.add_argument("--team", metavar="TEAM_ID", help="only members of this team")
+        parser.add_argument("--team", type=valid_name, metavar="TEAM_ID",
+                            help="only members of this team")
         return parser
 
     def take_action(self, parsed_args):
@@ -57,7 +58,8 @@ class ShowUser(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--id", required=True, metavar="USER_ID", help="the user's id")
+        parser.add_argument("--id", type=valid_name, required=True, metavar="USER_ID",
+                            help="the user's id")
         return parser
 
     def take_action(self, parsed_args):
@@ -70,18 +72,20 @@ class CreateUser(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--email", metavar="EMAIL", help="the user's email (unique)")
+        parser.add_argument("--email", type=valid_name, metavar="EMAIL",
+                            help="the user's email (unique)")
         parser.add_argument("--role", choices=ROLES, metavar="ROLE",
                             help=f"the user's role: {', '.join(ROLES)} (proxy default: "
                                  "internal_user_viewer)")
-        parser.add_argument("--alias", metavar="NAME", help="a display name")
-        parser.add_argument("--team", action="append", default=[], metavar="TEAM_ID",
+        parser.add_argument("--alias", type=valid_name, metavar="NAME", help="a display name")
+        parser.add_argument("--team", type=valid_name, action="append", default=[],
+                            metavar="TEAM_ID",
                             help="a team to add the user to (must exist); repeat for more")
         parser.add_argument("--max-budget", type=amount, metavar="USD",
                             help="the most the user may spend")
         parser.add_argument("--models", metavar="MODEL[,MODEL...]",
                             help="comma-separated models the user may call (default: all)")
-        parser.add_argument("--user-id", metavar="USER_ID",
+        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
                             help="the id to give the user (default: a new UUID)")
         parser.add_argument("--create-key", action="store_true",
                             help="also create a key for the user and show it (only this once)")
@@ -164,7 +168,8 @@ class DeleteUser(DeleteCommand):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("ids", nargs="+", metavar="USER_ID", help="the users to delete")
+        parser.add_argument("ids", type=valid_name, nargs="+", metavar="USER_ID",
+                            help="the users to delete")
         return parser
 
     def take_action(self, parsed_args):
