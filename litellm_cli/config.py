@@ -29,6 +29,8 @@ ENVIRONMENT = {"base_url": "LITELLM_PROXY_URL", "api_key": "LITELLM_PROXY_API_KE
                "timeout": "LITELLM_PROXY_TIMEOUT"}
 PROFILE_FIELDS = ("base_url", "api_key", "api_key_command", "timeout", "ca_bundle", "insecure")
 SECRET_FIELDS = ("api_key",)
+FIELD_TYPES = {"timeout": (int, float), "insecure": bool}  # the others are text
+FIELD_TYPE_NAMES = {str: "text", (int, float): "a number", bool: "true or false"}
 
 
 def config_path():
@@ -63,26 +65,54 @@ def load(path=None):
             raise exceptions.UsageError(
                 f"config file {path}: profile {name!r} has unknown settings: "
                 f"{', '.join(sorted(unknown))} (known: {', '.join(PROFILE_FIELDS)})")
+        for field, value in profile.items():
+            wanted = FIELD_TYPES.get(field, str)
+            if value is not None and not isinstance(value, wanted):
+                raise exceptions.UsageError(
+                    f"config file {path}: profile {name!r}: {field} must be "
+                    f"{FIELD_TYPE_NAMES[wanted]}, got {value!r}")
     _warn_if_readable(path, data)
     return data
 
 
 def save(data, path=None):
-    """Write the file atomically, readable by its owner only (it may hold keys)."""
+    """Write the file atomically, readable by its owner only (it may hold keys).
+
+    A symlinked file is written through the link: the link stays, its target
+    is replaced by a complete new file in the target's folder.
+    """
+    import tempfile
+
     import yaml
 
-    path = path or config_path()
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = f"{path}.tmp-{os.getpid()}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    path = os.path.realpath(path or config_path())
+    directory = os.path.dirname(path)
+    tmp = None
     try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".config-", suffix=".tmp")  # 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            yaml.safe_dump(data, handle, default_flow_style=False, sort_keys=False)
+            yaml.safe_dump(data, handle, default_flow_style=False, sort_keys=False,
+                           allow_unicode=True)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp:
+            _remove(tmp)
+        raise exceptions.CLIError(f"cannot write config file {path}: "
+                                  f"{exc.strerror or exc}") from None
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp:
+            _remove(tmp)
         raise
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _warn_if_readable(path, data):
@@ -101,11 +131,13 @@ def _warn_if_readable(path, data):
 class Settings:
     """The effective connection settings, and the source of each one."""
 
-    def __init__(self, values, sources, profile=None):
+    def __init__(self, values, sources, profile=None, key_command=None, config_file=None):
         self.values = values
         self.sources = sources
         self.profile = profile
-        self._key_command = None
+        # The profile's api_key_command, run (once) when the key is first needed.
+        self.key_command = key_command
+        self.config_file = config_file
 
     def __getattr__(self, name):
         try:
@@ -115,9 +147,34 @@ class Settings:
 
     @property
     def api_key(self):
-        if self.values["api_key"] is None and self._key_command:
-            self.values["api_key"] = run_key_command(self._key_command, self.profile)
+        if self.values["api_key"] is None and self.key_command:
+            check_owner_only(self.config_file, self.profile)
+            self.values["api_key"] = run_key_command(self.key_command, self.profile)
         return self.values["api_key"]
+
+
+def check_owner_only(path, profile):
+    """Refuse to run a profile's api_key_command (a shell command) when someone
+    else could have written it: the file (or a symlink's target) or its folder
+    writable by group or others (a sticky folder such as /tmp aside), or
+    owned by another user."""
+    real = os.path.realpath(path)
+    folders = {os.path.dirname(real), os.path.dirname(os.path.abspath(path))}
+    for place in [real, *sorted(folders)]:
+        try:
+            info = os.stat(place)
+        except OSError as exc:
+            raise exceptions.UsageError(f"cannot check config file {path}: {exc}") from None
+        sticky_folder = place != real and info.st_mode & stat.S_ISVTX
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not sticky_folder:
+            problem, fix = "is writable by group or others", f"chmod go-w {place}"
+        elif info.st_uid not in (os.getuid(), 0):
+            problem, fix = "belongs to another user", f"chown $USER {place}"
+        else:
+            continue
+        raise exceptions.UsageError(
+            f"refusing to run the api_key_command of profile {profile!r}: {place} {problem}, "
+            f"so others could make it run any command as you (fix: {fix})")
 
 
 def run_key_command(command, profile):
@@ -183,8 +240,8 @@ def resolve(options, environ=None):
 
         values["api_key"] = read_secret(values["api_key"], "--api-key")
     values["base_url"] = str(values["base_url"])
-    settings = Settings(values, sources, profile_name)
+    key_command = None
     if values["api_key"] is None and profile.get("api_key_command"):
-        settings._key_command = profile["api_key_command"]
+        key_command = profile["api_key_command"]
         sources["api_key"] = f"profile {profile_name} (api_key_command)"
-    return settings
+    return Settings(values, sources, profile_name, key_command, config_path())

@@ -38,7 +38,7 @@ class ShowProfile(ShowOne):
         columns, values = ["config_file", "profile"], [config.config_path(), settings.profile]
         for name in config.DEFAULTS:
             value = _masked(name, settings.values.get(name))
-            if name == "api_key" and value is None and settings._key_command:
+            if name == "api_key" and value is None and settings.key_command:
                 value = KEY_FROM_COMMAND
             columns += [name, f"{name}_source"]
             values += [value, settings.sources[name]]

@@ -116,3 +116,74 @@ def test_save_writes_owner_only_file(cfg, tmp_path):
     path = tmp_path / "config.yaml"
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert config.load()["profiles"]["a"]["api_key"] == "sk-1"
+
+
+def test_save_through_a_symlink_keeps_the_link_and_replaces_the_target(cfg, tmp_path):
+    real_dir = tmp_path / "dotfiles"
+    real_dir.mkdir()
+    target = real_dir / "litellm.yaml"
+    target.write_text("profiles: {}\n")
+    link = cfg("")  # the configured path...
+    link.unlink()
+    link.symlink_to(target)  # ...is a link into the dotfiles folder
+    config.save({"current_profile": "a", "profiles": {"a": {"base_url": "http://a:1"}}})
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert config.load()["current_profile"] == "a"
+    assert "current_profile: a" in target.read_text()
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in real_dir.iterdir()) == ["litellm.yaml"]  # no temp file left
+
+
+def test_save_into_a_folder_it_cannot_write_is_one_clear_error(cfg, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    os.chmod(folder, 0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root: permissions are not enforced")
+        with pytest.raises(exceptions.CLIError, match="cannot write config file"):
+            config.save({"profiles": {}}, str(folder / "config.yaml"))
+        assert list(folder.iterdir()) == []
+    finally:
+        os.chmod(folder, 0o700)
+
+
+@pytest.mark.parametrize("mode", [0o620, 0o602, 0o666])
+def test_api_key_command_in_a_file_others_can_write_is_refused(cfg, tmp_path, mode):
+    marker = tmp_path / "ran"
+    cfg(f"profiles:\n  p: {{base_url: 'http://x:1', api_key_command: 'touch {marker}; "
+        f"echo sk-x'}}\n", mode=mode)
+    settings = config.resolve(_options(profile="p"))
+    with pytest.raises(exceptions.UsageError, match="writable by group or others"):
+        settings.api_key
+    assert not marker.exists()
+
+
+def test_api_key_command_in_a_folder_others_can_write_is_refused(cfg, tmp_path):
+    marker = tmp_path / "ran"
+    cfg(f"profiles:\n  p: {{base_url: 'http://x:1', api_key_command: 'touch {marker}'}}\n")
+    os.chmod(tmp_path, 0o777)
+    try:
+        with pytest.raises(exceptions.UsageError, match="its folder|writable by group"):
+            config.resolve(_options(profile="p")).api_key
+    finally:
+        os.chmod(tmp_path, 0o700)
+    assert not marker.exists()
+
+
+def test_api_key_command_in_an_owner_only_file_runs(cfg):
+    cfg("profiles:\n  p: {base_url: 'http://x:1', api_key_command: 'echo sk-ok'}\n", mode=0o600)
+    assert config.resolve(_options(profile="p")).api_key == "sk-ok"
+
+
+def test_a_key_in_a_group_writable_file_without_a_command_is_still_used(cfg):
+    cfg("profiles:\n  p: {base_url: 'http://x:1', api_key: sk-plain}\n", mode=0o620)
+    assert config.resolve(_options(profile="p")).api_key == "sk-plain"
+
+
+@pytest.mark.parametrize("field,value", [("insecure", "yes"), ("base_url", "[1, 2]"),
+                                         ("timeout", "'30s'"), ("api_key_command", "{a: 1}")])
+def test_settings_of_the_wrong_type_are_reported(cfg, field, value):
+    cfg(f"profiles:\n  p: {{base_url: 'http://x:1', {field}: {value}}}\n")
+    with pytest.raises(exceptions.UsageError, match=f"{field} must be"):
+        config.load()
