@@ -152,3 +152,197 @@ def test_wrong_key_is_one_line_exit_4(proxy, args):
     res = run_cli(args, proxy.url, key="sk-wrong-key-4242")
     _check_one_line(res, AUTH)
     assert "sk-wrong-key-4242" not in res.err + res.out
+
+
+# --- closed standard streams -------------------------------------------------
+
+STREAMS = {"stdin": 0, "stdout": 1, "stderr": 2}
+CLOSED_COMBINATIONS = [("stdin",), ("stdout",), ("stderr",), ("stdin", "stdout"),
+                       ("stdout", "stderr"), ("stdin", "stderr"), ("stdin", "stdout", "stderr")]
+
+
+def run_closed(args, proxy, closed):
+    """Run the CLI with the named standard streams closed (``<&-``, ``>&-``, ``2>&-``);
+    the others are captured. Returns (exit code, stdout, stderr) - None for a closed one."""
+    import subprocess
+
+    from tests.functional.conftest import CLI, cli_env
+
+    fds = [STREAMS[name] for name in closed]
+
+    def close():  # runs in the child, after its pipes are set up
+        import os
+
+        for fd in fds:
+            os.close(fd)
+
+    done = subprocess.run([CLI, *args], env=cli_env(proxy.url, proxy.key),
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=120,
+                          preexec_fn=close)
+    out = None if "stdout" in closed else done.stdout.decode()
+    err = None if "stderr" in closed else done.stderr.decode()
+    return done.returncode, out, err
+
+
+@pytest.mark.parametrize("closed", CLOSED_COMBINATIONS, ids="+".join)
+def test_closed_streams_on_a_read_command_exit_0_without_traceback(proxy, closed):
+    code, out, err = run_closed(["models", "list", "-f", "value", "-c", "id"], proxy, closed)
+    assert code == 0, (code, out, err)
+    if out is not None:
+        assert "gpt-4o" in out.split()
+    if err is not None:
+        assert "Traceback" not in err
+        if "stdout" in closed:
+            assert err.strip() == "warning: standard output is closed; the output is discarded"
+        else:
+            assert err == ""
+
+
+@pytest.mark.parametrize("closed", CLOSED_COMBINATIONS, ids="+".join)
+def test_closed_streams_on_a_write_command_exit_code_matches_the_proxy(proxy, api, unique,
+                                                                        closed):
+    name = f"{unique}-closed"
+    try:
+        code, out, err = run_closed(["credentials", "create", name, "--values",
+                                     '{"api_key": "sk-closed-stream-secret"}'], proxy, closed)
+        exists = api.call("GET", f"/credentials/by_name/{name}").status_code == 200
+        assert (code == 0) == exists and code == 0, (code, out, err, exists)
+        if err is not None:
+            assert "Traceback" not in err
+        for text in (out, err):
+            assert text is None or "sk-closed-stream-secret" not in text
+    finally:
+        api.call("DELETE", f"/credentials/{name}")
+
+
+@pytest.mark.parametrize("closed", [("stdin",), ("stdin", "stdout"), ("stdin", "stderr"),
+                                    ("stdin", "stdout", "stderr")], ids="+".join)
+def test_values_from_a_closed_stdin_is_a_usage_error_and_creates_nothing(proxy, api, unique,
+                                                                         closed):
+    name = f"{unique}-nostdin"
+    code, out, err = run_closed(["credentials", "create", name, "--values", "@-"], proxy,
+                                closed)
+    assert code == USAGE, (code, out, err)
+    assert api.call("GET", f"/credentials/by_name/{name}").status_code == 404
+    if err is not None:
+        lines = err.strip().splitlines()
+        assert lines[-1].startswith("Error: --values is not valid JSON"), err
+        assert "Traceback" not in err
+
+
+# --- YAML alias bombs and self-references --------------------------------------
+
+def _bomb(levels=9, width=10, indent=""):
+    lines = [f"{indent}l0: &l0 [" + ", ".join(["lol"] * width) + "]"]
+    lines += [f"{indent}l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * width) + "]"
+              for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+YAML_BOMBS = {
+    "bomb-in-entry": ("model_list:\n  - model_name: bomb\n    litellm_params:\n"
+                      "      model: openai/gpt-4o\n      extra:\n" + _bomb(indent="        ")),
+    "bomb-top-level": _bomb() + "model_list: [{model_name: x, litellm_params: "
+                                "{model: openai/x, e: *l8}}]\n",
+    "bomb-via-merge-keys": "a: &a {x: 1, y: 2}\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} {{<<: [*{chr(97 + i)}], k{i}: [" + ", ".join(
+            [f"*{chr(97 + i)}"] * 10) + "]}\n" for i in range(9)) + "model_list: []\n",
+    "self-reference": "model_list: &m\n  - model_name: loop\n    litellm_params: "
+                      "{model: openai/x, again: *m}\n",
+}
+
+
+@pytest.mark.parametrize("name", YAML_BOMBS)
+def test_yaml_bomb_in_an_import_file_is_refused_quickly_with_exit_2(cli, tmp_path, name):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(YAML_BOMBS[name])
+    res = cli("models", "import", str(path), timeout=30)
+    _check_one_line(res, USAGE)
+    assert str(path) in res.err and ("alias bomb" in res.err or "contains it" in res.err), res
+
+
+@pytest.mark.parametrize("name", ["bomb-top-level", "self-reference"])
+def test_yaml_bomb_in_the_config_file_is_refused_with_exit_2(proxy, tmp_path, name):
+    path = tmp_path / "config.yaml"
+    path.write_text(YAML_BOMBS[name].replace("model_list", "profiles_x"))
+    res = run_cli(["profile", "list"], proxy.url, env={"LITELLM_CLI_CONFIG": str(path)},
+                  timeout=30)
+    _check_one_line(res, USAGE)
+    assert "config file" in res.err, res
+
+
+# --- empty, blank and path-like names ------------------------------------------
+
+EMPTY_NAME_CASES = [
+    ["credentials", "create", "{}", "--values", '{"api_key": "x"}'],
+    ["credentials", "get", "{}"],
+    ["credentials", "delete", "{}", "-y"],
+    ["models", "add", "{}", "-p", "model=openai/x"],
+    ["models", "get", "--id", "{}"],
+    ["models", "get", "--name", "{}"],
+    ["models", "update", "{}", "-p", "temperature=1"],
+    ["models", "delete", "{}", "-y"],
+    ["keys", "info", "--key", "{}"],
+    ["keys", "generate", "--key-alias", "{}"],
+    ["keys", "list", "--user-id", "{}"],
+    ["users", "create", "--user-id", "{}"],
+    ["users", "get", "--id", "{}"],
+    ["users", "delete", "{}", "-y"],
+    ["teams", "create", "--team-id", "{}"],
+    ["teams", "get", "--id", "{}"],
+    ["teams", "delete", "{}", "-y"],
+    ["teams", "member", "add", "--team-id", "{}", "--user-id", "u"],
+    ["profile", "add", "{}", "--url", "http://127.0.0.1:9"],
+    ["profile", "use", "{}"],
+    ["profile", "remove", "{}", "-y"],
+    CHAT + ["-m", "user:hi", "--user", "{}"],
+]
+BAD_NAMES = {"empty": "", "blank": "  ", "newline": "a\nb", "escape": "\x1b[2J", "dotdot": ".."}
+
+
+@pytest.mark.parametrize("kind", BAD_NAMES)
+@pytest.mark.parametrize("args", EMPTY_NAME_CASES, ids=" ".join)
+def test_empty_blank_and_control_names_are_usage_errors_before_any_request(
+        proxy, tmp_path, args, kind):
+    args = [a.replace("{}", BAD_NAMES[kind]) if a == "{}" else a for a in args]
+    env = {"LITELLM_CLI_CONFIG": str(tmp_path / "config.yaml")}
+    res = run_cli(args, proxy.url, key=proxy.key, env=env)
+    _check_one_line(res, USAGE)
+    # With --debug every request sent is logged: there must be none.
+    debug = run_cli(["--debug", *args], proxy.url, key=proxy.key, env=env)
+    assert debug.rc == USAGE and "curl" not in debug.err, debug
+    assert not (tmp_path / "config.yaml").exists()
+
+
+@pytest.mark.parametrize("args", [["credentials", "get", "../models"],
+                                  ["credentials", "get", "x?y=1"],
+                                  ["credentials", "delete", "../../models", "-y"],
+                                  ["models", "update", "../../models", "-p", "temperature=1"]])
+def test_path_like_names_address_only_that_name(cli, args):
+    res = cli(*args)
+    _check_one_line(res, NOT_FOUND)
+
+
+# --- typed -p/-i values: nothing lost, never NaN ---------------------------------
+
+def test_param_values_are_converted_only_when_nothing_is_lost(cli, api, unique):
+    name = f"{unique}-typed"
+    res = cli("models", "add", name, "-p", "model=openai/gpt-4o", "-p", "mock_response=hi",
+              "-p", "api_version=2024.10", "-p", "organization=00123", "-p", "seed=1_000",
+              "-p", "temperature=NaN", "-p", "top_p=0.5", "-p", "max_retries=3",
+              "-p", 'region="42"', "-i", "rank=Infinity", "-i", "weight=1e-6",
+              "-f", "json")
+    assert res.rc == 0, res
+    model_id = res.json()["id"]
+    try:
+        stored = api.ok("GET", "/model/info", litellm_model_id=model_id)["data"][0]
+        params, info = stored["litellm_params"], stored["model_info"]
+        assert params["api_version"] == "2024.10"
+        assert params["organization"] == "00123"
+        assert params["seed"] == "1_000"
+        assert params["temperature"] == "NaN"
+        assert params["top_p"] == 0.5 and params["max_retries"] == 3
+        assert params["region"] == "42"
+        assert info["rank"] == "Infinity" and info["weight"] == 1e-6
+    finally:
+        api.call("POST", "/model/delete", json={"id": model_id})
