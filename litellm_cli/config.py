@@ -47,7 +47,7 @@ def load(path=None):
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise exceptions.UsageError(f"cannot read config file {path}: {exc}") from None

@@ -250,6 +250,12 @@ def _lossless_number(text):
     return None
 
 
+# The rule of typed_value, for the help of every KEY=VALUE option.
+TYPED_VALUE_HELP = ("VALUE is typed when nothing is lost: 42, 0.5, true, false, null and JSON "
+                    "objects/arrays become those, anything else (2024.10, 00123, NaN) stays "
+                    "text; write a JSON string to force text: key='\"2024.10\"'")
+
+
 def typed_value(text):
     """A ``KEY=VALUE`` value: JSON when it is JSON and reading it loses nothing,
     otherwise the text itself.

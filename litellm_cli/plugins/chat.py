@@ -6,7 +6,7 @@ import json
 from litellm_cli import exceptions
 from litellm_cli.api.chat import ChatAPI
 from litellm_cli.command import Command
-from litellm_cli.utils import parse_pairs, positive_int, valid_name
+from litellm_cli.utils import TYPED_VALUE_HELP, parse_pairs, positive_int, valid_name
 
 # Roles a message can have with text content alone ("tool" and "function"
 # messages need more fields than ROLE:CONTENT can carry).
@@ -150,7 +150,7 @@ class ChatCompletion(Command):
                             help="identifier of the end user, for the proxy's spend tracking")
         parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                             help="any other request field (e.g. seed=7, stop=[\"\\n\"]); "
-                                 "values are typed like JSON; repeat for more")
+                                 "repeat for more. " + TYPED_VALUE_HELP)
         parser.add_argument("--stream", action="store_true",
                             help="print the reply as it is generated")
         parser.add_argument("--usage", action="store_true",

@@ -10,7 +10,7 @@ from litellm_cli.api.models import ModelsAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
 from litellm_cli.redact import mask_data
-from litellm_cli.utils import parse_pairs, split_list, valid_name
+from litellm_cli.utils import TYPED_VALUE_HELP, parse_pairs, split_list, valid_name
 
 
 def _params(model):
@@ -71,10 +71,12 @@ def _format_public_model(model):
 def _add_param_options(parser):
     parser.add_argument(
         "-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-        help="a litellm_params entry (model, api_base, api_key, ...); repeat for more")
+        help="a litellm_params entry (model, api_base, api_key, ...); repeat for more. "
+             + TYPED_VALUE_HELP)
     parser.add_argument(
         "-i", "--info", action="append", default=[], metavar="KEY=VALUE",
-        help="a model_info entry (description, access_groups, ...); repeat for more")
+        help="a model_info entry (description, access_groups, ...); repeat for more; "
+             "typed like --param")
 
 
 class ListModel(Lister):

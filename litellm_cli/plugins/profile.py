@@ -1,5 +1,7 @@
 """``litellm-proxy profile ...``: named connection settings in the config file."""
 
+import math
+
 from litellm_cli import config, exceptions
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.redact import MASK
@@ -72,11 +74,19 @@ class AddProfile(Command):
         if not parsed_args.base_url.startswith(("http://", "https://")):
             raise exceptions.UsageError(
                 f"--url must start with http:// or https://, got {parsed_args.base_url!r}")
-        if parsed_args.profile_timeout is not None and parsed_args.profile_timeout <= 0:
-            raise exceptions.UsageError("--timeout must be greater than 0")
+        timeout = parsed_args.profile_timeout
+        if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
+            raise exceptions.UsageError("--timeout must be a number greater than 0")
+        key = parsed_args.api_key
+        if key is not None:
+            key = read_secret(key, "--key").strip()
+            if not key:
+                raise exceptions.UsageError("--key: the key is empty")
+        if parsed_args.api_key_command is not None and not parsed_args.api_key_command.strip():
+            raise exceptions.UsageError("--key-command is empty")
         profile = {
             "base_url": parsed_args.base_url,
-            "api_key": read_secret(parsed_args.api_key, "--key") if parsed_args.api_key else None,
+            "api_key": key,
             "api_key_command": parsed_args.api_key_command,
             "timeout": parsed_args.profile_timeout,
             "ca_bundle": parsed_args.ca_bundle,

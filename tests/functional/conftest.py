@@ -92,8 +92,9 @@ def cli_env(url, key=None, env=None):
     """The environment the CLI runs in: this one without LITELLM_*, plus url and key."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("LITELLM_")}
     full_env.update(LITELLM_PROXY_URL=url, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost",
-                    # Never pick up the profiles of whoever runs the tests.
-                    LITELLM_CLI_CONFIG="/nonexistent/litellm-cli-test/config.yaml")
+                    # Never pick up (nor, even as root, write) the profiles of whoever
+                    # runs the tests: nothing can be created under /dev/null.
+                    LITELLM_CLI_CONFIG="/dev/null/litellm-cli-test/config.yaml")
     if key is not None:
         full_env["LITELLM_PROXY_API_KEY"] = key
     full_env.update(env or {})
