@@ -156,7 +156,8 @@ def parse_yaml(text, source):
         node = loader.get_single_node()
         if node is None:
             return None
-        check_yaml_expansion(node)
+        if "&" in text:  # without an anchor there is no alias to expand
+            check_yaml_expansion(node)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
