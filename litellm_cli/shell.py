@@ -76,6 +76,7 @@ def run():
     does nothing for a process that is about to end; output is flushed first.
     """
     closed = open_closed_streams()
+    sys.stderr = Diagnostics(sys.stderr)
     if "stdout" in closed:
         sys.stderr.write("warning: standard output is closed; the output is discarded\n")
     try:
@@ -123,6 +124,40 @@ def open_closed_streams():
         setattr(sys, name, open(target, "r" if fd == 0 else "w", encoding="utf-8",
                                 errors="backslashreplace", closefd=target != fd))
     return closed
+
+
+class Diagnostics:
+    """stderr, except that it cannot change the outcome: once its reader is
+    gone (``2>&1 | head``), messages are dropped instead of failing the
+    command, so the exit code stays the one of what happened on the proxy."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._drop()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._drop()
+
+    def _drop(self):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def silence_stdout():

@@ -350,3 +350,37 @@ def test_param_values_are_converted_only_when_nothing_is_lost(cli, api, unique):
         assert info["rank"] == "Infinity" and info["weight"] == 1e-6
     finally:
         api.call("POST", "/model/delete", json={"id": model_id})
+
+
+def _run_with_gone_stderr_reader(args, proxy):
+    """Run the CLI with stderr a pipe whose reader has already gone (``2>&1 | true``)."""
+    import os
+    import subprocess
+
+    from tests.functional.conftest import CLI, cli_env
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([CLI, *args], env=cli_env(proxy.url, proxy.key),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=write_end, timeout=120)
+    finally:
+        os.close(write_end)
+    return done.returncode, done.stdout.decode()
+
+
+def test_a_gone_stderr_reader_does_not_change_the_exit_code(proxy, api, unique):
+    assert _run_with_gone_stderr_reader(["credentials", "get", f"{unique}-none"], proxy)[0] \
+        == NOT_FOUND
+    name = f"{unique}-stderr"
+    try:
+        code, out = _run_with_gone_stderr_reader(
+            ["--debug", "credentials", "create", name, "--values", '{"api_key": "x"}'], proxy)
+        assert code == 0 and name in out
+        assert api.call("GET", f"/credentials/by_name/{name}").status_code == 200
+        code, _ = _run_with_gone_stderr_reader(["credentials", "delete", name, "-y"], proxy)
+        assert code == 0
+        assert api.call("GET", f"/credentials/by_name/{name}").status_code == 404
+    finally:
+        api.call("DELETE", f"/credentials/{name}")
