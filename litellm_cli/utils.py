@@ -22,6 +22,10 @@ def claim_stdin(option):
     _stdin_reader.append(option)
 
 
+# The most an @FILE or @- option value may hold: JSON objects and keys, not data sets.
+MAX_ARGUMENT_CHARS = 16 * 2**20
+
+
 def read_argument(value, option):
     """``@FILE`` reads a file and ``@-`` reads stdin; anything else is taken as is.
 
@@ -33,11 +37,16 @@ def read_argument(value, option):
     try:
         if source == "-":
             claim_stdin(option)
-            return sys.stdin.read()
-        with open(source, encoding="utf-8") as handle:
-            return handle.read()
+            text = sys.stdin.read(MAX_ARGUMENT_CHARS + 1)
+        else:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read(MAX_ARGUMENT_CHARS + 1)
     except (OSError, UnicodeDecodeError) as exc:
         raise exceptions.UsageError(f"{option}: cannot read {source}: {exc}") from None
+    if len(text) > MAX_ARGUMENT_CHARS:  # e.g. @/dev/zero
+        raise exceptions.UsageError(f"{option}: {source} is larger than "
+                                    f"{MAX_ARGUMENT_CHARS // 2**20} MiB")
+    return text
 
 
 def read_secret(value, option):

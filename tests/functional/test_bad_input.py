@@ -92,6 +92,7 @@ CASES = [
     (["profile", "add", "p", "--url", "http://127.0.0.1:9", "--key", ""], USAGE),
     (["profile", "add", "p", "--url", "http://127.0.0.1:9", "--key-command", " "], USAGE),
     (["credentials", "create", "c", "--values", '{"api_key": NaN}'], USAGE),
+    (["credentials", "create", "c", "--values", "@/dev/zero"], USAGE),
     (["keys", "generate", "--config", '{"x": Infinity}'], USAGE),
     (["--timeout", "0", "version"], USAGE),
     (["--base-url", "ftp://example", "version"], USAGE),

@@ -118,3 +118,23 @@ def test_yaml_uses_the_c_loader_when_available():
     if not hasattr(yaml, "CSafeLoader"):
         pytest.skip("PyYAML without libyaml")
     assert issubclass(_yaml_loader(), yaml.CSafeLoader)
+
+
+def test_an_endless_argument_file_is_refused_not_read_forever(monkeypatch):
+    from litellm_cli import utils
+
+    monkeypatch.setattr(utils, "MAX_ARGUMENT_CHARS", 1000)
+    with pytest.raises(exceptions.UsageError, match="larger than"):
+        utils.read_argument("@/dev/zero", "--values")
+
+
+def test_argument_files_and_stdin_are_read(tmp_path, monkeypatch):
+    import io
+
+    from litellm_cli.utils import read_argument
+
+    (tmp_path / "v.json").write_text('{"api_key": "k"}')
+    assert read_argument(f"@{tmp_path / 'v.json'}", "--values") == '{"api_key": "k"}'
+    monkeypatch.setattr("sys.stdin", io.StringIO("from stdin"))
+    assert read_argument("@-", "--values") == "from stdin"
+    assert read_argument("plain", "--values") == "plain"
