@@ -373,8 +373,8 @@ def amount(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an amount, got {text!r}") from None
-    if value < 0 or value != value:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    if not 0 <= value < math.inf:  # also refuses NaN, which is not JSON
+        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, got {text!r}")
     return value
 
 

@@ -64,6 +64,8 @@ CASES = [
     (["keys", "generate", "--duration", "forever"], USAGE),
     (["keys", "generate", "--spend", "abc"], USAGE),
     (["keys", "generate", "--spend", "-5"], USAGE),
+    (["keys", "generate", "--spend", "inf"], USAGE),
+    (["teams", "create", "--max-budget", "NaN"], USAGE),
     (["keys", "delete"], USAGE),
     (["keys", "info"], USAGE),
     (["keys", "list", "--size", "0"], USAGE),

@@ -138,3 +138,13 @@ def test_argument_files_and_stdin_are_read(tmp_path, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("from stdin"))
     assert read_argument("@-", "--values") == "from stdin"
     assert read_argument("plain", "--values") == "plain"
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "Infinity", "1e999", "-1"])
+def test_amounts_are_finite_and_not_negative(text):
+    import argparse
+
+    from litellm_cli.utils import amount
+
+    with pytest.raises(argparse.ArgumentTypeError):
+        amount(text)
