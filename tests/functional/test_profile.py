@@ -102,3 +102,38 @@ def test_remove_without_terminal_or_with_yes_does_not_ask(config_env):
     run_cli(["profile", "add", "y", "--url", "http://x:1"], "", env=config_env)
     rc, _, err = _run_on_terminal(["profile", "remove", "--yes", "y"], config_env, "")
     assert rc == 0 and "Continue?" not in err
+
+
+def test_profile_use_writes_through_a_symlinked_config(tmp_path):
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = dotfiles / "litellm.yaml"
+    link = tmp_path / "config.yaml"
+    link.symlink_to(target)
+    env = {"LITELLM_CLI_CONFIG": str(link)}
+    for name in ("a", "b"):
+        assert run_cli(["profile", "add", name, "--url", "http://127.0.0.1:9"], "",
+                       env=env).rc == 0
+    res = run_cli(["profile", "use", "b"], "", env=env)
+    assert res.rc == 0, res
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert "current_profile: b" in target.read_text()
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    assert [p.name for p in dotfiles.iterdir()] == ["litellm.yaml"]
+
+
+def test_api_key_command_in_a_group_writable_config_is_refused_and_not_run(proxy, tmp_path):
+    marker = tmp_path / "ran"
+    path = tmp_path / "config.yaml"
+    path.write_text(f"profiles:\n  p: {{base_url: '{proxy.url}', "
+                    f"api_key_command: 'touch {marker}; echo {proxy.key}'}}\n")
+    os.chmod(path, 0o664)
+    env = {"LITELLM_CLI_CONFIG": str(path), "LITELLM_PROXY_URL": ""}
+    res = run_cli(["--profile", "p", "keys", "list"], "", env=env)
+    assert res.rc == 2, res
+    assert res.err.startswith("Error: refusing to run the api_key_command") and \
+        "writable by group or others" in res.err, res
+    assert not marker.exists()
+    os.chmod(path, 0o600)
+    res = run_cli(["--profile", "p", "keys", "list", "--size", "1"], "", env=env)
+    assert res.rc == 0 and marker.exists(), res
