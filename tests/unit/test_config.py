@@ -187,3 +187,15 @@ def test_settings_of_the_wrong_type_are_reported(cfg, field, value):
     cfg(f"profiles:\n  p: {{base_url: 'http://x:1', {field}: {value}}}\n")
     with pytest.raises(exceptions.UsageError, match=f"{field} must be"):
         config.load()
+
+
+def test_api_key_command_in_a_file_of_another_user_is_refused(cfg, tmp_path):
+    marker = tmp_path / "ran"
+    path = cfg(f"profiles:\n  p: {{base_url: 'http://x:1', api_key_command: 'touch {marker}'}}\n")
+    try:
+        os.chown(path, 65534, -1)  # nobody
+    except PermissionError:
+        pytest.skip("only root can give a file away")
+    with pytest.raises(exceptions.UsageError, match="belongs to another user"):
+        config.resolve(_options(profile="p")).api_key
+    assert not marker.exists()
