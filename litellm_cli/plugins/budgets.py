@@ -6,7 +6,7 @@ from litellm_cli.api.budgets import BudgetsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, given_fields, parse_json,
-                               read_argument)
+                               read_argument, valid_name)
 
 COLUMNS = ("budget_id", "max_budget", "soft_budget", "budget_duration", "budget_reset_at",
            "tpm_limit", "rpm_limit", "max_parallel_requests")
@@ -47,7 +47,7 @@ class CreateBudget(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--budget-id", metavar="BUDGET_ID",
+        parser.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID",
                             help="the id to give the budget (default: a new UUID)")
         _add_options(parser)
         return parser
@@ -62,7 +62,7 @@ class UpdateBudget(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--budget-id", required=True, metavar="BUDGET_ID",
+        parser.add_argument("--budget-id", type=valid_name, required=True, metavar="BUDGET_ID",
                             help="the budget to change")
         _add_options(parser)
         return parser
@@ -77,7 +77,8 @@ class DeleteBudget(DeleteCommand):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("ids", nargs="+", metavar="BUDGET_ID", help="the budgets to delete")
+        parser.add_argument("ids", type=valid_name, nargs="+", metavar="BUDGET_ID",
+                            help="the budgets to delete")
         return parser
 
     def take_action(self, parsed_args):

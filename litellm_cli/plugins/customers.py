@@ -7,7 +7,7 @@ from litellm_cli.api.customers import CustomersAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, delete_each, given_fields,
-                               split_list)
+                               split_list, valid_name)
 
 COLUMNS = ("user_id", "alias", "blocked", "spend", "max_budget", "budget_id", "default_model",
            "models")
@@ -31,17 +31,17 @@ def _format_customer(customer):
 
 
 def _add_options(parser, budget_fields):
-    parser.add_argument("--alias", metavar="NAME", help="a display name")
+    parser.add_argument("--alias", type=valid_name, metavar="NAME", help="a display name")
     parser.add_argument("--models", metavar="MODEL[,MODEL...]",
                         help="comma-separated models the customer may call (default: all)")
-    parser.add_argument("--default-model", metavar="MODEL",
+    parser.add_argument("--default-model", type=valid_name, metavar="MODEL",
                         help="the model to use when the requested one is not allowed in the "
                              "customer's region")
     parser.add_argument("--region", dest="allowed_model_region", choices=REGIONS,
                         help="only route the customer's calls to deployments in this region")
     budget = parser.add_argument_group(
         "budget", "give either --budget-id or the customer's own limits")
-    budget.add_argument("--budget-id", metavar="BUDGET_ID",
+    budget.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID",
                         help="apply this existing budget (see 'budgets list')")
     add_budget_options(budget, "the customer", budget_fields)
 
@@ -70,7 +70,7 @@ class CreateCustomer(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--id", required=True, metavar="USER_ID",
+        parser.add_argument("--id", type=valid_name, required=True, metavar="USER_ID",
                             help="the id your application sends as 'user'")
         _add_options(parser, BUDGET_FIELDS)
         return parser
@@ -88,7 +88,8 @@ class UpdateCustomer(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--id", required=True, metavar="USER_ID", help="the customer")
+        parser.add_argument("--id", type=valid_name, required=True, metavar="USER_ID",
+                            help="the customer")
         _add_options(parser, self.budget_fields)
         return parser
 
@@ -106,7 +107,8 @@ class BlockCustomer(Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("ids", nargs="+", metavar="USER_ID", help="the customers")
+        parser.add_argument("ids", type=valid_name, nargs="+", metavar="USER_ID",
+                            help="the customers")
         return parser
 
     def take_action(self, parsed_args):
@@ -129,7 +131,8 @@ class DeleteCustomer(DeleteCommand):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("ids", nargs="+", metavar="USER_ID", help="the customers to delete")
+        parser.add_argument("ids", type=valid_name, nargs="+", metavar="USER_ID",
+                            help="the customers to delete")
         return parser
 
     def take_action(self, parsed_args):

@@ -5,6 +5,7 @@ from litellm_cli import exceptions
 from litellm_cli.api.health import HealthAPI, server_version
 from litellm_cli.command import Lister, ShowOne
 from litellm_cli.display import listing
+from litellm_cli.utils import valid_name
 
 COLUMNS = ("url", "alive", "ready", "db", "cache", "litellm_version")
 MODEL_COLUMNS = ("status", "model", "model_id", "api_base", "error")
@@ -73,9 +74,10 @@ class ListModelHealth(Lister):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         which = parser.add_mutually_exclusive_group()
-        which.add_argument("--model", metavar="NAME",
+        which.add_argument("--model", type=valid_name, metavar="NAME",
                            help="only the deployments of this model name")
-        which.add_argument("--model-id", metavar="ID", help="only this deployment")
+        which.add_argument("--model-id", type=valid_name, metavar="ID",
+                           help="only this deployment")
         return parser
 
     def take_action(self, parsed_args):

@@ -4,6 +4,7 @@ their mode, limits and prices."""
 from litellm_cli.api.model_groups import ModelGroupsAPI
 from litellm_cli.command import Lister
 from litellm_cli.display import listing
+from litellm_cli.utils import valid_name
 
 COLUMNS = ("model_group", "providers", "mode", "max_input_tokens", "max_output_tokens",
            "input_cost_per_token", "output_cost_per_token", "tpm", "rpm")
@@ -14,7 +15,8 @@ class ListModelGroup(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--model-group", metavar="NAME", help="only this model group")
+        parser.add_argument("--model-group", type=valid_name, metavar="NAME",
+                            help="only this model group")
         return parser
 
     def take_action(self, parsed_args):

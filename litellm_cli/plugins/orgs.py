@@ -7,7 +7,7 @@ from litellm_cli.api.orgs import OrgsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, amount, given_fields,
-                               parse_json, read_argument, split_list)
+                               parse_json, read_argument, split_list, valid_name)
 
 COLUMNS = ("organization_id", "organization_alias", "models", "budget_id", "spend", "teams")
 MEMBER_COLUMNS = ("organization_id", "user_id", "user_email", "role",
@@ -32,9 +32,9 @@ class ListOrg(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--organization-id", metavar="ORG_ID",
+        parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
                             help="only the organization with this id")
-        parser.add_argument("--alias", metavar="TEXT",
+        parser.add_argument("--alias", type=valid_name, metavar="TEXT",
                             help="only organizations whose alias contains this (any case)")
         return parser
 
@@ -51,13 +51,13 @@ class CreateOrg(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--alias", required=True, metavar="NAME",
+        parser.add_argument("--alias", type=valid_name, required=True, metavar="NAME",
                             help="the organization's name")
-        parser.add_argument("--organization-id", metavar="ORG_ID",
+        parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
                             help="the id to give it (default: a new UUID)")
         parser.add_argument("--models", metavar="MODEL[,MODEL...]",
                             help="comma-separated models its teams may call (default: all)")
-        parser.add_argument("--budget-id", metavar="BUDGET_ID",
+        parser.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID",
                             help="apply this existing budget instead of the limits below")
         add_budget_options(parser, "the organization")
         parser.add_argument("--metadata", metavar="JSON",
@@ -83,7 +83,7 @@ class DeleteOrg(DeleteCommand):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("ids", nargs="+", metavar="ORG_ID",
+        parser.add_argument("ids", type=valid_name, nargs="+", metavar="ORG_ID",
                             help="the organizations to delete")
         return parser
 
@@ -101,11 +101,12 @@ class AddOrgMember(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--organization-id", required=True, metavar="ORG_ID",
+        parser.add_argument("--organization-id", type=valid_name, required=True, metavar="ORG_ID",
                             help="the organization")
         who = parser.add_mutually_exclusive_group(required=True)
-        who.add_argument("--user-id", metavar="USER_ID", help="the member's user id")
-        who.add_argument("--email", metavar="EMAIL", help="the member's email")
+        who.add_argument("--user-id", type=valid_name, metavar="USER_ID",
+                         help="the member's user id")
+        who.add_argument("--email", type=valid_name, metavar="EMAIL", help="the member's email")
         parser.add_argument("--role", choices=MEMBER_ROLES, default="internal_user",
                             help="the member's role in the organization (default: "
                                  "internal_user)")

@@ -7,7 +7,7 @@ from litellm_cli import exceptions
 from litellm_cli.api.spend import GROUPS, PAGE_SIZE_MAX, TOTALS, SpendAPI
 from litellm_cli.command import Lister
 from litellm_cli.display import listing
-from litellm_cli.utils import add_paging_options, read_key
+from litellm_cli.utils import add_paging_options, read_key, valid_name
 
 LOG_COLUMNS = ("request_id", "start_time", "model_group", "api_key", "user", "team_id",
                "end_user", "total_tokens", "spend", "status")
@@ -70,13 +70,16 @@ def _add_filter_options(parser):
                         help=f"from this UTC time (default: {DEFAULT_DAYS} days before --end)")
     parser.add_argument("--end", type=utc_time, metavar="TIME",
                         help="up to this UTC time (default: now)")
-    parser.add_argument("--key", metavar="KEY",
+    parser.add_argument("--key", type=valid_name, metavar="KEY",
                         help="only calls made with this key (sk-... or its hash); @FILE or @- "
                              "reads it from a file or stdin")
-    parser.add_argument("--user", metavar="USER_ID", help="only calls of this internal user")
-    parser.add_argument("--team", metavar="TEAM_ID", help="only calls of this team")
-    parser.add_argument("--model", metavar="MODEL", help="only calls to this model name")
-    parser.add_argument("--customer", metavar="USER_ID",
+    parser.add_argument("--user", type=valid_name, metavar="USER_ID",
+                        help="only calls of this internal user")
+    parser.add_argument("--team", type=valid_name, metavar="TEAM_ID",
+                        help="only calls of this team")
+    parser.add_argument("--model", type=valid_name, metavar="MODEL",
+                        help="only calls to this model name")
+    parser.add_argument("--customer", type=valid_name, metavar="USER_ID",
                         help="only calls naming this customer (end user)")
 
 

@@ -303,6 +303,12 @@ EMPTY_NAME_CASES = [
     ["profile", "use", "{}"],
     ["profile", "remove", "{}", "-y"],
     CHAT + ["-m", "user:hi", "--user", "{}"],
+    ["budgets", "delete", "{}", "-y"],
+    ["customers", "create", "--id", "{}"],
+    ["orgs", "create", "--alias", "{}"],
+    ["spend", "logs", "--user", "{}"],
+    ["health", "models", "--model-id", "{}"],
+    ["model-groups", "list", "--model-group", "{}"],
 ]
 BAD_NAMES = {"empty": "", "blank": "  ", "newline": "a\nb", "escape": "\x1b[2J", "dotdot": ".."}
 
