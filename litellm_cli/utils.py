@@ -237,7 +237,8 @@ _JSON_WORDS = {"true": True, "false": False, "null": None}
 
 def _lossless_number(text):
     """The number ``text`` is, or None unless converting it keeps every digit
-    written: 42, 0.5, 1e-6 convert; 2024.10, 00123, 1_000, -0, NaN do not."""
+    written: 42, 0.5, 1e-6, 1.0e-6 convert; 2024.10, 1.50, 00123, 1_000, -0,
+    NaN do not."""
     if not _JSON_NUMBER.fullmatch(text):
         return None
     if text.lstrip("-").isdigit():
@@ -254,8 +255,11 @@ def _lossless_number(text):
     from decimal import Decimal
 
     written = Decimal(text)
-    # Same value, and no written digit (such as a trailing zero) dropped.
-    if written == Decimal(repr(value)) and written.as_tuple() == written.normalize().as_tuple():
+    if written != Decimal(repr(value)):  # more digits than a float keeps
+        return None
+    # Exponent notation is a number whatever its digits; otherwise no written
+    # digit may be dropped (the trailing zero of a version such as 2024.10).
+    if "e" in text.lower() or written.as_tuple() == written.normalize().as_tuple():
         return value
     return None
 

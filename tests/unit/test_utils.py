@@ -10,7 +10,8 @@ from litellm_cli.utils import parse_json, parse_pairs, parse_yaml, typed_value
 
 @pytest.mark.parametrize("text,expected", [
     ("42", 42), ("-5", -5), ("0", 0), ("0.5", 0.5), ("1.0", 1.0), ("-0.0", -0.0),
-    ("1e-6", 1e-6), ("0.000002", 2e-6), ("1.5e3", 1500.0),
+    ("1e-6", 1e-6), ("0.000002", 2e-6), ("1.5e3", 1500.0), ("1.0e-6", 1e-6), ("10e2", 1000.0),
+    ("2.50E-7", 2.5e-7),
     ("0.30000000000000004", 0.30000000000000004),
     ("true", True), ("false", False), ("null", None),
     ('{"a": [1, 2.5]}', {"a": [1, 2.5]}), ("[1, 2]", [1, 2]),
@@ -56,6 +57,7 @@ def test_json_options_refuse_nesting_too_deep_for_the_parser():
 
 
 def test_yaml_plain_values_follow_the_same_rule():
+    assert parse_yaml("cost: 1.0e-6\n", "t.yaml") == {"cost": 1e-6}
     data = parse_yaml("a: 2024.10\nb: 00123\nc: 1_000\nd: 0x1F\ne: 1:20\nf: yes\ng: on\n"
                       "h: true\ni: 2024-01-01\nj: .nan\nk: -.inf\nl: 42\nm: 0.5\nn: ~\n"
                       "o: \"2024.10\"\np: False\n", "t.yaml")
