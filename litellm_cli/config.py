@@ -196,8 +196,8 @@ def _to_timeout(value, source):
         timeout = float(value)
     except (TypeError, ValueError):
         timeout = 0
-    if timeout <= 0:
-        raise exceptions.UsageError(f"timeout from {source} must be a positive number, "
+    if not 0 < timeout < float("inf"):  # NaN too
+        raise exceptions.UsageError(f"timeout from {source} must be a finite positive number, "
                                     f"got {value!r}")
     return timeout
 

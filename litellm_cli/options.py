@@ -44,8 +44,8 @@ def _positive_float(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
+    if not 0 < value < float("inf"):  # NaN too: requests cannot wait NaN seconds
+        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {text!r}")
     return value
 
 

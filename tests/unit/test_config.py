@@ -199,3 +199,10 @@ def test_api_key_command_in_a_file_of_another_user_is_refused(cfg, tmp_path):
     with pytest.raises(exceptions.UsageError, match="belongs to another user"):
         config.resolve(_options(profile="p")).api_key
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "soon"])
+def test_a_timeout_from_the_environment_must_be_finite_and_positive(cfg, monkeypatch, value):
+    monkeypatch.setenv("LITELLM_PROXY_TIMEOUT", value)
+    with pytest.raises(exceptions.UsageError, match="LITELLM_PROXY_TIMEOUT must be a finite"):
+        config.resolve(_options())
