@@ -205,6 +205,15 @@ def _to_timeout(value, source):
 def resolve(options, environ=None):
     """Combine flags, environment, profile and defaults into Settings."""
     environ = os.environ if environ is None else environ
+    if getattr(options, "profile", None) is not None:
+        import argparse
+
+        from litellm_cli.utils import valid_name
+
+        try:  # the argument type of every name, applied late: the global
+            valid_name(options.profile)  # options' parser imports no utils
+        except argparse.ArgumentTypeError as exc:
+            raise exceptions.UsageError(f"--profile: {exc}") from None
     profile_name = getattr(options, "profile", None) or environ.get("LITELLM_PROFILE")
     profile_source = "--profile" if getattr(options, "profile", None) else "LITELLM_PROFILE"
     data = None

@@ -98,6 +98,8 @@ CASES = [
     (["keys", "generate", "--config", '{"x": Infinity}'], USAGE),
     (["--timeout", "0", "version"], USAGE),
     (["--timeout", "nan", "version"], USAGE),
+    (["--profile", "", "models", "list"], USAGE),
+    (["models", "list", "--profile", " "], USAGE),
     (["version", "--timeout", "inf"], USAGE),
     (["profile", "add", "p", "--url", "http://127.0.0.1:9", "--timeout", "nan"], USAGE),
     (["--base-url", "ftp://example", "version"], USAGE),

@@ -206,3 +206,10 @@ def test_a_timeout_from_the_environment_must_be_finite_and_positive(cfg, monkeyp
     monkeypatch.setenv("LITELLM_PROXY_TIMEOUT", value)
     with pytest.raises(exceptions.UsageError, match="LITELLM_PROXY_TIMEOUT must be a finite"):
         config.resolve(_options())
+
+
+@pytest.mark.parametrize("name", ["", "  ", "a\nb"])
+def test_an_empty_or_blank_profile_flag_is_refused_not_ignored(cfg, name):
+    cfg(PROFILES)
+    with pytest.raises(exceptions.UsageError, match="--profile: must not"):
+        config.resolve(_options(profile=name))
