@@ -334,8 +334,7 @@ def test_empty_blank_and_control_names_are_usage_errors_before_any_request(
 
 @pytest.mark.parametrize("args", [["credentials", "get", "../models"],
                                   ["credentials", "get", "x?y=1"],
-                                  ["credentials", "delete", "../../models", "-y"],
-                                  ["models", "update", "../../models", "-p", "temperature=1"]])
+                                  ["credentials", "delete", "../../models", "-y"]])
 def test_path_like_names_address_only_that_name(cli, args):
     res = cli(*args)
     _check_one_line(res, NOT_FOUND)
