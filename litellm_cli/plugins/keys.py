@@ -36,7 +36,8 @@ def _add_change_options(parser):
                         help="reset the key's spend this often: 30d, 7d, 24h...")
     parser.add_argument("--duration", type=duration, metavar="DURATION",
                         help="the key expires this long from now: 30s, 15m, 24h, 7d, 1mo...")
-    parser.add_argument("--key-alias", metavar="ALIAS", help="a new unique name for the key")
+    parser.add_argument("--key-alias", type=valid_name, metavar="ALIAS",
+                        help="a new unique name for the key")
     parser.add_argument("--metadata", metavar="JSON",
                         help="a JSON object that replaces the key's metadata (@FILE reads a file)")
     parser.add_argument("--tpm-limit", type=positive_int, metavar="N", help="tokens per minute")
@@ -46,9 +47,10 @@ def _add_change_options(parser):
                         help="requests the key may have in flight at once")
     parser.add_argument("--tags", metavar="TAG[,TAG...]",
                         help=f"comma-separated tags for spend tracking ({ENTERPRISE})")
-    parser.add_argument("--team-id", metavar="TEAM_ID",
+    parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
                         help="move the key to this team (must exist)")
-    parser.add_argument("--user-id", metavar="USER_ID", help="give the key to this user")
+    parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
+                        help="give the key to this user")
 
 
 def _changes(parsed_args):
@@ -70,7 +72,7 @@ def _changes(parsed_args):
 
 
 def _add_keys_argument(parser, verb):
-    parser.add_argument("keys", nargs="+", metavar="KEY",
+    parser.add_argument("keys", type=valid_name, nargs="+", metavar="KEY",
                         help=f"the keys (sk-...) or key hashes to {verb}; @FILE or @- reads "
                              "them from a file or stdin (one a line)")
 
@@ -293,7 +295,7 @@ class RegenerateKey(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("key", metavar="KEY",
+        parser.add_argument("key", type=valid_name, metavar="KEY",
                             help="the key (sk-...) or its hash; @FILE or @- reads it")
         parser.add_argument("--grace-period", type=duration, metavar="DURATION",
                             help="keep the old secret working this long (e.g. 24h)")
@@ -419,9 +421,9 @@ class ImportKey(Lister):
         parser.add_argument("--created-since", type=_since, metavar="DATE",
                             help="only keys created at or after DATE (UTC): YYYY-MM-DD or "
                                  "YYYY-MM-DD_HH:MM")
-        parser.add_argument("--team-id", metavar="TEAM_ID",
+        parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
                             help="only the keys of this team on the source")
-        parser.add_argument("--user-id", metavar="USER_ID",
+        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
                             help="only the keys of this user on the source")
         parser.add_argument("--secrets-out", metavar="FILE",
                             help="append each new secret to FILE (created readable by you "

@@ -72,7 +72,7 @@ class ShowTeam(ShowOne):
 
 def _add_settings_options(parser):
     """The team settings ``teams create`` and ``teams update`` take."""
-    parser.add_argument("--alias", metavar="NAME", help="the team's display name")
+    parser.add_argument("--alias", type=valid_name, metavar="NAME", help="the team's display name")
     parser.add_argument("--models", metavar="MODEL[,MODEL...]",
                         help="comma-separated models the team may call (default: all)")
     parser.add_argument("--max-budget", type=amount, metavar="USD",
@@ -83,7 +83,7 @@ def _add_settings_options(parser):
                         help="tokens per minute, for the whole team")
     parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
                         help="requests per minute, for the whole team")
-    parser.add_argument("--organization-id", metavar="ORG_ID",
+    parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
                         help="the organization the team belongs to")
     parser.add_argument("--metadata", metavar="JSON",
                         help="a JSON object stored with the team (@FILE reads a file)")
@@ -127,7 +127,8 @@ class UpdateTeam(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("team_id", metavar="TEAM_ID", help="the team to change")
+        parser.add_argument("team_id", type=valid_name, metavar="TEAM_ID",
+                            help="the team to change")
         _add_settings_options(parser)
         return parser
 
@@ -145,7 +146,8 @@ class _SetTeamBlocked(Command):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         verb = "block" if self.blocked else "unblock"
-        parser.add_argument("ids", nargs="+", metavar="TEAM_ID", help=f"the teams to {verb}")
+        parser.add_argument("ids", type=valid_name, nargs="+", metavar="TEAM_ID",
+                            help=f"the teams to {verb}")
         return parser
 
     def take_action(self, parsed_args):
@@ -248,7 +250,7 @@ class InfoTeam(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("team_id", metavar="TEAM_ID", help="the team")
+        parser.add_argument("team_id", type=valid_name, metavar="TEAM_ID", help="the team")
         return parser
 
     def take_action(self, parsed_args):
@@ -321,9 +323,9 @@ class AssignTeamKey(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--team-id", required=True, metavar="TEAM_ID",
+        parser.add_argument("--team-id", type=valid_name, required=True, metavar="TEAM_ID",
                             help="the team to move the key into")
-        parser.add_argument("--key", metavar="KEY",
+        parser.add_argument("--key", type=valid_name, metavar="KEY",
                             help="the key (sk-...) or key hash to move (default: the key "
                                  "this CLI uses); @FILE or @- reads it from a file or stdin")
         return parser

@@ -126,11 +126,13 @@ class UpdateUser(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("user_id", metavar="USER_ID", help="the user to change")
-        parser.add_argument("--email", metavar="EMAIL", help="the user's new email")
+        parser.add_argument("user_id", type=valid_name, metavar="USER_ID",
+                            help="the user to change")
+        parser.add_argument("--email", type=valid_name, metavar="EMAIL",
+                            help="the user's new email")
         parser.add_argument("--role", choices=ROLES, metavar="ROLE",
                             help=f"the user's role: {', '.join(ROLES)}")
-        parser.add_argument("--alias", metavar="NAME", help="a display name")
+        parser.add_argument("--alias", type=valid_name, metavar="NAME", help="a display name")
         parser.add_argument("--max-budget", type=amount, metavar="USD",
                             help="the most the user may spend")
         parser.add_argument("--budget-duration", type=duration, metavar="DURATION",

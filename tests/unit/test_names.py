@@ -10,7 +10,9 @@ from litellm_cli.utils import valid_name
 
 # An argument names an object when its dest or metavar says so.
 NAMING = re.compile(r"(^|_)(id|ids|name|alias|email|user|team|model|key|hash)$")
-NOT_NAMES = {"columns", "info_columns", "sort_columns", "api_key", "api_key_command"}
+# Secrets, and a label that may be set to anything (it names nothing in a URL or lookup).
+NOT_NAMES = {"columns", "info_columns", "sort_columns", "api_key", "api_key_command",
+             "source_api_key", "display_name"}
 
 
 def _commands():
