@@ -80,6 +80,23 @@ class HttpError(CLIError):
                          EXIT_SERVER if (self.http_status or 0) >= 500 else None)
 
 
+    def recast(self, cls, message=None):
+        """This error as a ``cls`` with the same status, request id and request."""
+        return cls(self.details if message is None else message, http_status=self.http_status,
+                   request_id=self.request_id, retry_after=self.retry_after,
+                   method=self.method, url=self.url, body=self.body)
+
+
+def not_found(error, *phrases):
+    """``error`` as a NotFound (exit 5) when it is a 400 whose text has one of
+    ``phrases`` (default "not found"): the proxy answers some unknown ids with
+    400. Any other error is returned as it is."""
+    text = error.details.lower()
+    if isinstance(error, BadRequest) and any(p in text for p in phrases or ("not found",)):
+        return error.recast(NotFound)
+    return error
+
+
 class BadRequest(HttpError):
     http_status = 400
 

@@ -13,6 +13,7 @@ import argparse
 import sys
 
 from litellm_cli import exceptions
+from litellm_cli.utils import number
 
 PROG = "litellm-proxy"
 DEFAULT_URL = "http://localhost:4000"
@@ -39,16 +40,6 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 cannot connect, 4 auth, 5 not found,
 _TRAILING = "global_option_"
 
 
-def _positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 < value < float("inf"):  # NaN too: requests cannot wait NaN seconds
-        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {text!r}")
-    return value
-
-
 # (option strings, add_argument settings) of the options that may also follow
 # the command words.
 SETTINGS = (
@@ -60,7 +51,7 @@ SETTINGS = (
                             "or @- reads it from a file or stdin, out of the process list and "
                             "shell history")),
     (("--timeout",), dict(
-        metavar="SECONDS", type=_positive_float,
+        metavar="SECONDS", type=number(0, what="a number of seconds", above=True),
         help="seconds to wait for the proxy to connect or answer (env LITELLM_PROXY_TIMEOUT; "
              "default 60)")),
     (("--insecure",), dict(action="store_true",

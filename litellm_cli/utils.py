@@ -339,47 +339,50 @@ DURATION = re.compile(r"^\d+(s|m|h|d|w|mo)$")
 DURATION_WORDS = ("hourly", "daily", "weekly", "monthly")
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
-    return value
-
-
-def page_size(maximum):
-    """An argument type for ``--size``: 1 to ``maximum`` (what the proxy accepts)."""
+def number(low=None, high=None, kind=float, what=None, above=False):
+    """An argument type: a ``kind`` (``int`` or ``float``) from ``low`` to ``high``
+    (either end may be None); with ``above``, greater than ``low``. ``what``
+    names the value in the message ("a number of seconds"). A float must be
+    finite: NaN and infinity are not JSON, and no limit means anything there."""
+    what = what or ("a whole number" if kind is int else "a number")
+    if above:
+        bounds = f"greater than {low}"
+    elif high is None:
+        bounds = f"{low} or more"
+    else:
+        bounds = f"at most {high}" if low is None else f"from {low} to {high}"
+    if kind is float:
+        bounds = f"a finite number {bounds}"
 
     def parse(text):
-        value = positive_int(text)
-        if value > maximum:
-            raise argparse.ArgumentTypeError(f"must be at most {maximum}, got {text!r}")
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if (not -math.inf < value < math.inf
+                or (low is not None and (value <= low if above else value < low))
+                or (high is not None and value > high)):
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {text!r}")
         return value
 
     return parse
+
+
+positive_int = number(1, kind=int)
 
 
 def add_paging_options(parser, noun, proxy_default, maximum):
     """--page, --size and --all for a listing the proxy pages."""
     parser.add_argument("--page", type=positive_int, metavar="N",
                         help="page number, from 1 (with --all: the first page to read)")
-    parser.add_argument("--size", type=page_size(maximum), metavar="N",
+    parser.add_argument("--size", type=number(1, maximum, int), metavar="N",
                         help=f"{noun} per page, at most {maximum} (proxy default "
                              f"{proxy_default}; with --all: {maximum})")
     parser.add_argument("--all", action="store_true",
                         help=f"read every page, printing {noun} as the pages arrive")
 
 
-def amount(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an amount, got {text!r}") from None
-    if not 0 <= value < math.inf:  # also refuses NaN, which is not JSON
-        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, got {text!r}")
-    return value
+amount = number(0, what="an amount")
 
 
 def duration(text):

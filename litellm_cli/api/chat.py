@@ -53,11 +53,7 @@ class ChatAPI:
             return self.session.request("POST", PATH, json=body, stream=stream)
         except exceptions.BadRequest as exc:
             # The proxy answers an unknown model with 400 "Invalid model name".
-            if "invalid model name" in exc.details.lower():
-                raise exceptions.NotFound(exc.details, http_status=exc.http_status,
-                                          request_id=exc.request_id, method=exc.method,
-                                          url=exc.url, body=exc.body) from None
-            raise
+            raise exceptions.not_found(exc, "invalid model name") from None
 
 
 def response_cost(headers):

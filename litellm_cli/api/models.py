@@ -60,15 +60,6 @@ def _array_items(chunks, key):
         buffer, position = buffer[end:], 0
 
 
-def _not_found(error):
-    """The proxy answers 400 for some unknown model ids; make those a NotFound."""
-    if isinstance(error, exceptions.BadRequest) and "not found" in error.details.lower():
-        return exceptions.NotFound(error.details, http_status=error.http_status,
-                                   request_id=error.request_id, method=error.method,
-                                   url=error.url, body=error.body)
-    return error
-
-
 class ModelsAPI:
     def __init__(self, session):
         self.session = session
@@ -86,7 +77,7 @@ class ModelsAPI:
         try:
             return self.session.get_json("/model/info", params=params).get("data", [])
         except exceptions.BadRequest as exc:
-            raise _not_found(exc) from None
+            raise exceptions.not_found(exc) from None
 
     def iter_info(self):
         """Every deployment, as ``info()``, parsed as the answer arrives: memory
@@ -143,9 +134,7 @@ class ModelsAPI:
                    "litellm_params.model lacks a provider prefix such as openai/)")
         message += (f"; delete the stored copy with: models delete {' '.join(left)}" if left
                     else "; the stored copy was removed")
-        raise exceptions.HttpError(message, http_status=error.http_status,
-                                   request_id=error.request_id, method=error.method,
-                                   url=error.url, body=error.body) from None
+        raise error.recast(exceptions.HttpError, message) from None
 
     def update(self, model_id, litellm_params=None, model_info=None, model_name=None):
         """Change only the given params and info fields (and the name) of a deployment.
@@ -164,7 +153,7 @@ class ModelsAPI:
             response = self.session.patch(f"/model/{path_segment(model_id)}/update",
                                           json=body, idempotent=True)
         except exceptions.BadRequest as exc:
-            raise _not_found(exc) from None
+            raise exceptions.not_found(exc) from None
         return decode_json(response)
 
     def delete(self, model_id):
@@ -172,4 +161,4 @@ class ModelsAPI:
         try:
             return self.session.post_json("/model/delete", {"id": model_id})
         except exceptions.BadRequest as exc:
-            raise _not_found(exc) from None
+            raise exceptions.not_found(exc) from None

@@ -15,15 +15,8 @@ from litellm_cli import exceptions
 
 
 def _not_found(error):
-    """The proxy answers 400 for an unknown team or member in some calls;
-    make those a NotFound (exit 5)."""
-    text = error.details.lower()
-    if isinstance(error, exceptions.BadRequest) and (
-            "not found" in text or "does not exist" in text):
-        return exceptions.NotFound(error.details, http_status=error.http_status,
-                                   request_id=error.request_id, method=error.method,
-                                   url=error.url, body=error.body)
-    return error
+    """The proxy answers 400 for an unknown team or member in some calls."""
+    return exceptions.not_found(error, "not found", "does not exist")
 
 
 class TeamsAPI:

@@ -1,12 +1,12 @@
 """``litellm-proxy chat completions``: talk to a model from the terminal or a pipeline."""
 
-import argparse
 import json
 
 from litellm_cli import exceptions
 from litellm_cli.api.chat import ChatAPI
 from litellm_cli.command import Command
-from litellm_cli.utils import TYPED_VALUE_HELP, parse_pairs, positive_int, valid_name
+from litellm_cli.utils import (TYPED_VALUE_HELP, number, parse_pairs, positive_int,
+                               valid_name)
 
 # Roles a message can have with text content alone ("tool" and "function"
 # messages need more fields than ROLE:CONTENT can carry).
@@ -17,19 +17,6 @@ PARAMETERS = ("temperature", "top_p", "n", "max_tokens", "presence_penalty",
               "frequency_penalty", "user")
 # Fields --param may not set: the command sets (and checks) these itself.
 _RESERVED = frozenset(PARAMETERS) | {"model", "messages", "stream", "stream_options"}
-
-
-def _number(low, high):
-    def parse(text):
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {text}")
-        return value
-
-    return parse
 
 
 def _shorten(text, width=60):
@@ -133,18 +120,18 @@ class ChatCompletion(Command):
                  "from stdin")
         parser.add_argument("-s", "--system", metavar="TEXT",
                             help="system prompt, sent before all other messages")
-        parser.add_argument("-t", "--temperature", type=_number(0, 2), metavar="0..2",
+        parser.add_argument("-t", "--temperature", type=number(0, 2), metavar="0..2",
                             help="sampling temperature; higher is more random")
-        parser.add_argument("--top-p", type=_number(0, 1), metavar="0..1",
+        parser.add_argument("--top-p", type=number(0, 1), metavar="0..1",
                             help="nucleus sampling: keep the tokens within this "
                                  "probability mass")
         parser.add_argument("--n", type=positive_int, metavar="N",
                             help="how many alternative replies to generate")
         parser.add_argument("--max-tokens", type=positive_int, metavar="N",
                             help="most tokens the reply may have")
-        parser.add_argument("--presence-penalty", type=_number(-2, 2), metavar="-2..2",
+        parser.add_argument("--presence-penalty", type=number(-2, 2), metavar="-2..2",
                             help="penalise tokens that already appeared at all")
-        parser.add_argument("--frequency-penalty", type=_number(-2, 2), metavar="-2..2",
+        parser.add_argument("--frequency-penalty", type=number(-2, 2), metavar="-2..2",
                             help="penalise tokens by how often they already appeared")
         parser.add_argument("--user", type=valid_name, metavar="ID",
                             help="identifier of the end user, for the proxy's spend tracking")

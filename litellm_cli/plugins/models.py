@@ -10,7 +10,7 @@ from litellm_cli.api.models import ModelsAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
 from litellm_cli.redact import mask_data
-from litellm_cli.utils import TYPED_VALUE_HELP, parse_pairs, split_list, valid_name
+from litellm_cli.utils import TYPED_VALUE_HELP, number, parse_pairs, split_list, valid_name
 
 
 def _params(model):
@@ -319,17 +319,6 @@ def _compile(pattern, option):
         raise exceptions.UsageError(f"{option}: invalid regular expression: {exc}") from None
 
 
-def _workers(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_WORKERS:
-        raise exceptions.UsageError(
-            f"--workers: expected a whole number from 1 to {MAX_WORKERS}, got {text!r}")
-    return value
-
-
 def _add_file_argument(parser, what):
     parser.add_argument("yaml_file", metavar="FILE",
                         help=f"proxy config YAML with a model_list (and optionally a "
@@ -337,7 +326,7 @@ def _add_file_argument(parser, what):
 
 
 def _add_workers_option(parser):
-    parser.add_argument("--workers", metavar="N", type=_workers, default=DEFAULT_WORKERS,
+    parser.add_argument("--workers", metavar="N", type=number(1, MAX_WORKERS, int), default=DEFAULT_WORKERS,
                         help=f"models sent to the proxy at the same time, 1 to "
                              f"{MAX_WORKERS} (default {DEFAULT_WORKERS})")
 

@@ -1,11 +1,13 @@
-"""Typed KEY=VALUE values, JSON options and the YAML loader (litellm_cli.utils)."""
+"""Typed KEY=VALUE values, JSON options, the YAML loader and the argument types
+(litellm_cli.utils); the HTTP error -> NotFound conversion (litellm_cli.exceptions)."""
 
+import argparse
 import json
 
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.utils import parse_json, parse_pairs, parse_yaml, typed_value
+from litellm_cli.utils import number, parse_json, parse_pairs, parse_yaml, typed_value
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -150,3 +152,35 @@ def test_amounts_are_finite_and_not_negative(text):
 
     with pytest.raises(argparse.ArgumentTypeError):
         amount(text)
+
+
+@pytest.mark.parametrize("args, text, value", [
+    ((1, None, int), "3", 3), ((0, 2), "2", 2.0), ((-2, 2), "-2", -2.0),
+    ((0,), "0", 0.0), ((1, 10, int), "10", 10)])
+def test_number_accepts_its_range(args, text, value):
+    assert number(*args)(text) == value
+
+
+@pytest.mark.parametrize("args, kwargs, text, message", [
+    ((1, None, int), {}, "1.5", "expected a whole number"),
+    ((0, 2), {}, "2.1", "must be a finite number from 0 to 2"),
+    ((0, 2), {}, "nan", "must be a finite number from 0 to 2"),
+    ((1, None, int), {}, "0", "must be 1 or more"),
+    ((0,), {"above": True, "what": "a number of seconds"}, "0", "must be a finite number greater than 0"),
+    ((0,), {"what": "a number of seconds"}, "soon", "expected a number of seconds")])
+def test_number_rejects_with_an_argparse_error(args, kwargs, text, message):
+    # ArgumentTypeError, so argparse names the option and the shell exits 2.
+    with pytest.raises(argparse.ArgumentTypeError, match=message):
+        number(*args, **kwargs)(text)
+
+
+def test_not_found_recasts_only_matching_400s():
+    error = exceptions.BadRequest("Team x does not exist", request_id="r1", method="POST",
+                                  url="http://p/team/info", body="{}")
+    recast = exceptions.not_found(error, "does not exist")
+    assert type(recast) is exceptions.NotFound and recast.exit_code == exceptions.EXIT_NOT_FOUND
+    assert (recast.details, recast.request_id, recast.method, recast.url, recast.http_status) == (
+        error.details, "r1", "POST", "http://p/team/info", 400)
+    assert exceptions.not_found(error) is error  # "not found" is not in the text
+    server = exceptions.ServerError("model not found")
+    assert exceptions.not_found(server) is server
