@@ -1,10 +1,12 @@
-"""Builds the connection settings and the HTTP session, lazily.
+"""Builds the connection settings, the HTTP session and the API clients, lazily.
 
-Commands (ours and third-party plugins) reach the proxy through
+Commands (ours and third-party plugins) reach the proxy through an API client,
+``self.app.client_manager.teams`` (see API_CLIENTS), or the raw
 ``self.app.client_manager.session``; nothing is read, imported or connected
 until a command asks for it.
 """
 
+import importlib
 import logging
 import os
 
@@ -13,11 +15,40 @@ from litellm_cli import config, exceptions
 LOG = logging.getLogger(__name__)
 
 
+# ``client_manager.<name>``: the API client class built (once) on that session.
+API_CLIENTS = {
+    "budgets": "litellm_cli.api.budgets:BudgetsAPI",
+    "chat": "litellm_cli.api.chat:ChatAPI",
+    "credentials": "litellm_cli.api.credentials:CredentialsAPI",
+    "customers": "litellm_cli.api.customers:CustomersAPI",
+    "health": "litellm_cli.api.health:HealthAPI",
+    "keys": "litellm_cli.api.keys:KeysAPI",
+    "model_groups": "litellm_cli.api.model_groups:ModelGroupsAPI",
+    "models": "litellm_cli.api.models:ModelsAPI",
+    "orgs": "litellm_cli.api.orgs:OrgsAPI",
+    "spend": "litellm_cli.api.spend:SpendAPI",
+    "teams": "litellm_cli.api.teams:TeamsAPI",
+    "users": "litellm_cli.api.users:UsersAPI",
+}
+
+
 class ClientManager:
-    def __init__(self, options):
+    def __init__(self, options=None, session=None):
+        """``options`` are the global options; a ready ``session`` (an SDK
+        caller's, a test's fake) is used as it is."""
         self.options = options
         self._settings = None
-        self._session = None
+        self._session = session
+
+    def __getattr__(self, name):
+        # Only called for names that are not attributes yet: the first use of
+        # an API client imports its module and keeps the client.
+        if name not in API_CLIENTS:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        module, _, cls = API_CLIENTS[name].partition(":")
+        client = getattr(importlib.import_module(module), cls)(self.session)
+        setattr(self, name, client)
+        return client
 
     @property
     def settings(self):

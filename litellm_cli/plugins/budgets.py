@@ -2,7 +2,6 @@
 
 import functools
 
-from litellm_cli.api.budgets import BudgetsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, given_fields, parse_json,
@@ -37,7 +36,7 @@ class ListBudget(Lister):
     """List budgets"""
 
     def take_action(self, parsed_args):
-        return listing(parsed_args, COLUMNS, BudgetsAPI(self.session).list())
+        return listing(parsed_args, COLUMNS, self.app.client_manager.budgets.list())
 
 
 class CreateBudget(ShowOne):
@@ -53,7 +52,7 @@ class CreateBudget(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        budget = BudgetsAPI(self.session).create(_body(parsed_args))
+        budget = self.app.client_manager.budgets.create(_body(parsed_args))
         return showing(budget, parsed_args, COLUMNS)
 
 
@@ -68,7 +67,7 @@ class UpdateBudget(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        budget = BudgetsAPI(self.session).update(_body(parsed_args))
+        budget = self.app.client_manager.budgets.update(_body(parsed_args))
         return showing(budget, parsed_args, COLUMNS)
 
 
@@ -82,7 +81,7 @@ class DeleteBudget(DeleteCommand):
         return parser
 
     def take_action(self, parsed_args):
-        api = BudgetsAPI(self.session)
+        api = self.app.client_manager.budgets
         self.delete_all(parsed_args, [(f"budget {budget_id}",
                                        functools.partial(api.delete, budget_id))
                                       for budget_id in parsed_args.ids], "budgets")

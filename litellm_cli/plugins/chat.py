@@ -3,7 +3,6 @@
 import json
 
 from litellm_cli import exceptions
-from litellm_cli.api.chat import ChatAPI
 from litellm_cli.command import Command
 from litellm_cli.utils import (TYPED_VALUE_HELP, number, parse_pairs, positive_int,
                                valid_name)
@@ -150,7 +149,7 @@ class ChatCompletion(Command):
     def take_action(self, parsed_args):
         messages = build_messages(parsed_args.message, parsed_args.system, self._read_stdin)
         body = build_body(parsed_args, messages)
-        api = ChatAPI(self.session)
+        api = self.app.client_manager.chat
         if parsed_args.stream:
             # A stream's cost comes in its usage chunk, not in a header.
             usage = self._print_stream(api.stream(body), parsed_args)

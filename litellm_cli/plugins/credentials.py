@@ -1,7 +1,6 @@
 """``litellm-proxy credentials ...``: named provider credentials that models can use."""
 
 from litellm_cli import exceptions
-from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.redact import MASK
 from litellm_cli.display import JSONColumn
@@ -37,7 +36,7 @@ class ListCredential(Lister):
     """List the credentials stored on the proxy"""
 
     def take_action(self, parsed_args):
-        credentials = CredentialsAPI(self.session).list()
+        credentials = self.app.client_manager.credentials.list()
         rows = [(c.get("credential_name"), _provider(c)) for c in credentials]
         return ("credential_name", "custom_llm_provider"), rows
 
@@ -68,7 +67,7 @@ class CreateCredential(ShowOne):
                             expect=dict)
         if not values:
             raise exceptions.UsageError("--values must hold at least one value")
-        CredentialsAPI(self.session).create(parsed_args.credential_name, values, info)
+        self.app.client_manager.credentials.create(parsed_args.credential_name, values, info)
         # Show which values were stored, never the values themselves.
         return CREDENTIAL_COLUMNS, _format_credential({
             "credential_name": parsed_args.credential_name, "credential_info": info,
@@ -82,7 +81,7 @@ class ShowCredential(ShowOne):
         return _add_name(super().get_parser(prog_name))
 
     def take_action(self, parsed_args):
-        credential = CredentialsAPI(self.session).get(parsed_args.credential_name)
+        credential = self.app.client_manager.credentials.get(parsed_args.credential_name)
         return CREDENTIAL_COLUMNS, _format_credential(credential)
 
 
@@ -123,7 +122,7 @@ class UpdateCredential(ShowOne):
                         else UNCHANGED)
         if not (info or values or parsed_args.remove_value or display_name is not UNCHANGED):
             raise exceptions.UsageError("nothing to change: give at least one setting")
-        api = CredentialsAPI(self.session)
+        api = self.app.client_manager.credentials
         if info:
             # The proxy replaces the stored info rather than merging it.
             info = {**(api.get(parsed_args.credential_name).get("credential_info") or {}),
@@ -141,5 +140,5 @@ class DeleteCredential(DeleteCommand):
 
     def take_action(self, parsed_args):
         self.confirm(parsed_args, f"credential {parsed_args.credential_name!r}")
-        CredentialsAPI(self.session).delete(parsed_args.credential_name)
+        self.app.client_manager.credentials.delete(parsed_args.credential_name)
         self.warn(f"Deleted credential {parsed_args.credential_name}")

@@ -3,7 +3,6 @@ application sends with each call): list, create, update, block, unblock, delete.
 
 import functools
 
-from litellm_cli.api.customers import CustomersAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, delete_each, given_fields,
@@ -59,7 +58,7 @@ class ListCustomer(Lister):
     """List customers with their spend and budget"""
 
     def take_action(self, parsed_args):
-        customers = map(_format_customer, CustomersAPI(self.session).list())
+        customers = map(_format_customer, self.app.client_manager.customers.list())
         return listing(parsed_args, COLUMNS, customers)
 
 
@@ -76,7 +75,7 @@ class CreateCustomer(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        customer = CustomersAPI(self.session).create(_body(parsed_args, BUDGET_FIELDS))
+        customer = self.app.client_manager.customers.create(_body(parsed_args, BUDGET_FIELDS))
         return showing(_format_customer(customer), parsed_args, COLUMNS)
 
 
@@ -94,7 +93,7 @@ class UpdateCustomer(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        customer = CustomersAPI(self.session).update(_body(parsed_args, self.budget_fields))
+        customer = self.app.client_manager.customers.update(_body(parsed_args, self.budget_fields))
         return showing(_format_customer(customer), parsed_args, COLUMNS)
 
 
@@ -112,7 +111,7 @@ class BlockCustomer(Command):
         return parser
 
     def take_action(self, parsed_args):
-        api = CustomersAPI(self.session)
+        api = self.app.client_manager.customers
         delete_each([(f"customer {user_id}",
                       functools.partial(api.set_blocked, user_id, self.blocked))
                      for user_id in parsed_args.ids],
@@ -136,7 +135,7 @@ class DeleteCustomer(DeleteCommand):
         return parser
 
     def take_action(self, parsed_args):
-        api = CustomersAPI(self.session)
+        api = self.app.client_manager.customers
         self.delete_all(parsed_args, [(f"customer {user_id}",
                                        functools.partial(api.delete, user_id))
                                       for user_id in parsed_args.ids], "customers")

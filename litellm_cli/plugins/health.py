@@ -2,7 +2,7 @@
 health, and a check of each model deployment."""
 
 from litellm_cli import exceptions
-from litellm_cli.api.health import HealthAPI, server_version
+from litellm_cli.api.health import server_version
 from litellm_cli.command import Lister, ShowOne
 from litellm_cli.display import listing
 from litellm_cli.utils import valid_name
@@ -41,7 +41,7 @@ class ShowHealth(ShowOne):
     _epilog = HEALTH_EPILOG
 
     def take_action(self, parsed_args):
-        api = HealthAPI(self.session)
+        api = self.app.client_manager.health
         alive_status, alive = api.liveliness()
         ready_status, ready = api.readiness()
         ready = ready if isinstance(ready, dict) else {"status": _first_line(ready)}
@@ -83,7 +83,7 @@ class ListModelHealth(Lister):
     def take_action(self, parsed_args):
         self.warn("Note: checking deployments sends a real request to each upstream model; "
                   "this may be billed.")
-        answer = HealthAPI(self.session).models(model=parsed_args.model,
+        answer = self.app.client_manager.health.models(model=parsed_args.model,
                                                 model_id=parsed_args.model_id)
         healthy = answer.get("healthy_endpoints") or []
         unhealthy = answer.get("unhealthy_endpoints") or []

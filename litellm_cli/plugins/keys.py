@@ -5,8 +5,7 @@ import argparse
 import functools
 
 from litellm_cli import exceptions
-from litellm_cli.api.keys import PAGE_SIZE_MAX, KeysAPI, hash_key, key_label
-from litellm_cli.api.teams import TeamsAPI
+from litellm_cli.api.keys import PAGE_SIZE_MAX, hash_key, key_label
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (add_paging_options, amount, delete_each, duration, parse_json,
@@ -109,7 +108,7 @@ class ListKey(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        api = KeysAPI(self.session)
+        api = self.app.client_manager.keys
         full = parsed_args.return_full_object
         filters = dict(user_id=parsed_args.user_id, team_id=parsed_args.team_id,
                        organization_id=parsed_args.organization_id,
@@ -171,11 +170,11 @@ class GenerateKey(ShowOne):
             value = getattr(parsed_args, field)
             if value is not None:
                 body[field] = value
-        api = KeysAPI(self.session)
+        api = self.app.client_manager.keys
         # The proxy happily creates a key for a team that does not exist, and
         # fails with a bare 500 for an unknown budget: check both first.
         if parsed_args.team_id:
-            TeamsAPI(self.session).get(parsed_args.team_id)
+            self.app.client_manager.teams.get(parsed_args.team_id)
         if parsed_args.budget_id and not api.budget_exists(parsed_args.budget_id):
             raise exceptions.NotFound(f"Budget {parsed_args.budget_id!r} not found")
         key = api.generate(body)
@@ -194,7 +193,7 @@ class ShowKey(ShowOne):
 
     def take_action(self, parsed_args):
         given = read_key(parsed_args.key, "--key")
-        answer = KeysAPI(self.session).info(given)
+        answer = self.app.client_manager.keys.info(given)
         # The proxy echoes the key it was given; show its hash instead.
         key = {"token": hash_key(answer.get("key") or given), **answer["info"]}
         return showing(key)
@@ -217,7 +216,7 @@ class DeleteKey(DeleteCommand):
         aliases = split_list(parsed_args.key_aliases)
         if not keys and not aliases:
             raise exceptions.UsageError("give at least one of --keys or --key-aliases")
-        api = KeysAPI(self.session)
+        api = self.app.client_manager.keys
         # One call per key: the proxy reports unknown keys as deleted when
         # they come in a batch with known ones, and ignores the aliases when
         # keys are given too.
@@ -275,7 +274,7 @@ class UpdateKey(Lister):
             raise exceptions.UsageError("nothing to change: give at least one setting")
         if "key_alias" in changes and len(_given_keys(parsed_args)) > 1:
             raise exceptions.UsageError("--key-alias names one key; give only one KEY")
-        api = KeysAPI(self.session)
+        api = self.app.client_manager.keys
 
         def update(key):
             answer = api.update(key, changes)
@@ -306,7 +305,7 @@ class RegenerateKey(ShowOne):
         changes = _changes(parsed_args)
         if parsed_args.grace_period:
             changes["grace_period"] = parsed_args.grace_period
-        key = KeysAPI(self.session).regenerate(read_key(parsed_args.key, "KEY"), changes)
+        key = self.app.client_manager.keys.regenerate(read_key(parsed_args.key, "KEY"), changes)
         return showing(key, parsed_args, GENERATE_COLUMNS)
 
 
@@ -319,7 +318,7 @@ class _SetKeyBlocked(Command):
         return parser
 
     def take_action(self, parsed_args):
-        api = KeysAPI(self.session)
+        api = self.app.client_manager.keys
         verb = "block" if self.blocked else "unblock"
         _each_key(self, parsed_args, api.block if self.blocked else api.unblock, verb,
                   f"{verb.title()}ed")
@@ -350,7 +349,7 @@ class ResetSpendKey(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        api = KeysAPI(self.session)
+        api = self.app.client_manager.keys
         fields = ("key_hash", "previous_spend", "spend", "max_budget")
         return _each_key(
             self, parsed_args, lambda key: api.reset_spend(key, parsed_args.to), "reset",

@@ -1,7 +1,6 @@
 """``litellm-proxy model-groups list``: the model names clients call, with
 their mode, limits and prices."""
 
-from litellm_cli.api.model_groups import ModelGroupsAPI
 from litellm_cli.command import Lister
 from litellm_cli.display import listing
 from litellm_cli.utils import valid_name
@@ -20,5 +19,5 @@ class ListModelGroup(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        groups = ModelGroupsAPI(self.session).list(parsed_args.model_group)
+        groups = self.app.client_manager.model_groups.list(parsed_args.model_group)
         return listing(parsed_args, COLUMNS, groups)

@@ -6,7 +6,6 @@ import functools
 import re
 
 from litellm_cli import exceptions
-from litellm_cli.api.models import ModelsAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
 from litellm_cli.redact import mask_data
@@ -85,7 +84,7 @@ class ListModel(Lister):
     completion_cache = ("models", "id")
 
     def take_action(self, parsed_args):
-        models = ModelsAPI(self.session).list()
+        models = self.app.client_manager.models.list()
         return ("id", "object", "created", "owned_by"), [_format_public_model(m) for m in models]
 
 
@@ -112,7 +111,7 @@ class InfoModel(Lister):
         pick_columns(columns, parsed_args.columns)  # a typo fails before any request
         if not wants_all_fields(parsed_args):
             columns = tuple(split_list(DEFAULT_INFO_COLUMNS))
-        models = ModelsAPI(self.session).info()
+        models = self.app.client_manager.models.info()
         return columns, [tuple(INFO_COLUMNS[c](m) for c in columns) for m in models]
 
 
@@ -128,7 +127,7 @@ class ShowModel(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        api = ModelsAPI(self.session)
+        api = self.app.client_manager.models
         if parsed_args.id:
             return MODEL_COLUMNS, _format_model(api.get(parsed_args.id))
         found = api.find(parsed_args.name)
@@ -164,7 +163,7 @@ class AddModel(ShowOne):
             self.warn(f"note: no -p model=... given; using {parsed_args.model_name!r} "
                       "as the upstream model")
         info = parse_pairs(parsed_args.info, "--info")
-        created = ModelsAPI(self.session).create(parsed_args.model_name, params, info)
+        created = self.app.client_manager.models.create(parsed_args.model_name, params, info)
         # The proxy answers with encrypted params; show the ones we sent, masked.
         shown = {"model_name": created.get("model_name"), "litellm_params": params,
                  "model_info": {**_info(created), "id": created.get("model_id")}}
@@ -187,7 +186,7 @@ class UpdateModel(ShowOne):
         info = parse_pairs(parsed_args.info, "--info")
         if not params and not info:
             raise exceptions.UsageError("nothing to update: give --param and/or --info")
-        api = ModelsAPI(self.session)
+        api = self.app.client_manager.models
         api.update(parsed_args.model_id, params, info)
         # The answer holds encrypted params: read the result back instead.
         return MODEL_COLUMNS, _format_model(api.get(parsed_args.model_id))
@@ -203,7 +202,7 @@ class DeleteModel(DeleteCommand):
         return parser
 
     def take_action(self, parsed_args):
-        api = ModelsAPI(self.session)
+        api = self.app.client_manager.models
         targets = [(f"model {model_id}", functools.partial(api.delete, model_id))
                    for model_id in parsed_args.model_ids]
         self.delete_all(parsed_args, targets, "models")

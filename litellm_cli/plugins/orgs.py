@@ -3,7 +3,6 @@ delete, add members."""
 
 import functools
 
-from litellm_cli.api.orgs import OrgsAPI
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, amount, given_fields,
@@ -39,7 +38,7 @@ class ListOrg(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        orgs = OrgsAPI(self.session).list(organization_id=parsed_args.organization_id,
+        orgs = self.app.client_manager.orgs.list(organization_id=parsed_args.organization_id,
                                           alias=parsed_args.alias)
         return listing(parsed_args, COLUMNS, map(_format_org, orgs))
 
@@ -72,7 +71,7 @@ class CreateOrg(ShowOne):
         if parsed_args.metadata is not None:
             body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
                                           "--metadata", expect=dict)
-        org = OrgsAPI(self.session).create(body)
+        org = self.app.client_manager.orgs.create(body)
         return showing(_format_org(org), parsed_args, COLUMNS)
 
 
@@ -88,7 +87,7 @@ class DeleteOrg(DeleteCommand):
         return parser
 
     def take_action(self, parsed_args):
-        api = OrgsAPI(self.session)
+        api = self.app.client_manager.orgs
         self.delete_all(parsed_args, [(f"organization {org_id}",
                                        functools.partial(api.delete, org_id))
                                       for org_id in parsed_args.ids], "organizations")
@@ -120,7 +119,7 @@ class AddOrgMember(ShowOne):
             member["user_id"] = parsed_args.user_id
         else:
             member["user_email"] = parsed_args.email
-        answer = OrgsAPI(self.session).add_member(parsed_args.organization_id, member,
+        answer = self.app.client_manager.orgs.add_member(parsed_args.organization_id, member,
                                                   parsed_args.max_budget_in_organization)
         user = (answer.get("updated_users") or [{}])[0]
         added = {"organization_id": parsed_args.organization_id,

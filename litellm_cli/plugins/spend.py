@@ -4,7 +4,7 @@ import argparse
 import datetime
 
 from litellm_cli import exceptions
-from litellm_cli.api.spend import GROUPS, PAGE_SIZE_MAX, TOTALS, SpendAPI
+from litellm_cli.api.spend import GROUPS, PAGE_SIZE_MAX, TOTALS
 from litellm_cli.command import Lister
 from litellm_cli.display import listing
 from litellm_cli.utils import add_paging_options, read_key, valid_name
@@ -101,7 +101,7 @@ class ListSpendLog(Lister):
 
     def take_action(self, parsed_args):
         start, end = _time_range(parsed_args)
-        api = SpendAPI(self.session)
+        api = self.app.client_manager.spend
         if parsed_args.all:
             logs = api.iter_logs(start, end, first_page=parsed_args.page or 1,
                                  size=parsed_args.size or PAGE_SIZE_MAX, **_filters(parsed_args))
@@ -125,7 +125,7 @@ class ReportSpend(Lister):
 
     def take_action(self, parsed_args):
         start, end = _time_range(parsed_args)
-        rows = SpendAPI(self.session).report(start, end, parsed_args.group_by,
+        rows = self.app.client_manager.spend.report(start, end, parsed_args.group_by,
                                              **_filters(parsed_args))
         field = GROUPS[parsed_args.group_by]
         columns = (field,) + (("key_alias",) if parsed_args.group_by == "key" else ()) + TOTALS

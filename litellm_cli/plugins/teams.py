@@ -4,7 +4,6 @@ teams; add, change and remove members; move a key into a team."""
 import functools
 
 from litellm_cli import exceptions
-from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (amount, delete_each, duration, parse_json, positive_int,
@@ -51,7 +50,7 @@ class ListTeam(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        teams = TeamsAPI(self.session).list(user_id=parsed_args.user_id,
+        teams = self.app.client_manager.teams.list(user_id=parsed_args.user_id,
                                             organization_id=parsed_args.organization_id)
         return listing(parsed_args, LIST_COLUMNS, teams)
 
@@ -66,7 +65,7 @@ class ShowTeam(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        team = _format_team(TeamsAPI(self.session).get(parsed_args.id))
+        team = _format_team(self.app.client_manager.teams.get(parsed_args.id))
         return showing(team)
 
 
@@ -118,7 +117,7 @@ class CreateTeam(ShowOne):
         body = _settings(parsed_args)
         if parsed_args.team_id is not None:
             body["team_id"] = parsed_args.team_id
-        team = TeamsAPI(self.session).create(body)
+        team = self.app.client_manager.teams.create(body)
         return showing(team, parsed_args, CREATE_COLUMNS)
 
 
@@ -136,7 +135,7 @@ class UpdateTeam(ShowOne):
         changes = _settings(parsed_args)
         if not changes:
             raise exceptions.UsageError("nothing to change: give at least one setting")
-        team = TeamsAPI(self.session).update(parsed_args.team_id, changes)
+        team = self.app.client_manager.teams.update(parsed_args.team_id, changes)
         return showing(team, parsed_args, CREATE_COLUMNS)
 
 
@@ -151,7 +150,7 @@ class _SetTeamBlocked(Command):
         return parser
 
     def take_action(self, parsed_args):
-        api = TeamsAPI(self.session)
+        api = self.app.client_manager.teams
         call = api.block if self.blocked else api.unblock
         verb = "block" if self.blocked else "unblock"
         delete_each([(f"team {team_id}", functools.partial(call, team_id))
@@ -183,7 +182,7 @@ class DeleteTeam(DeleteCommand):
         return parser
 
     def take_action(self, parsed_args):
-        api = TeamsAPI(self.session)
+        api = self.app.client_manager.teams
         self.delete_all(parsed_args, [(f"team {team_id}", functools.partial(api.delete, team_id))
                                       for team_id in parsed_args.ids], "teams")
 
@@ -206,7 +205,7 @@ class AddTeamMember(ShowOne):
             member["user_id"] = parsed_args.user_id
         else:
             member["user_email"] = parsed_args.email
-        team = TeamsAPI(self.session).add_member(parsed_args.team_id, member,
+        team = self.app.client_manager.teams.add_member(parsed_args.team_id, member,
                                                  parsed_args.max_budget_in_team)
         user = (team.get("updated_users") or [{}])[0]
         added = {"team_id": team.get("team_id"), "user_id": user.get("user_id"),
@@ -226,7 +225,7 @@ class RemoveTeamMember(DeleteCommand):
     def take_action(self, parsed_args):
         who = parsed_args.user_id or parsed_args.email
         self.confirm(parsed_args, f"the membership of {who} in team {parsed_args.team_id}")
-        TeamsAPI(self.session).remove_member(parsed_args.team_id, user_id=parsed_args.user_id,
+        self.app.client_manager.teams.remove_member(parsed_args.team_id, user_id=parsed_args.user_id,
                                              user_email=parsed_args.email)
         self.warn(f"Removed {parsed_args.user_id or parsed_args.email} "
                   f"from team {parsed_args.team_id}")
@@ -254,7 +253,7 @@ class InfoTeam(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        members = _members(TeamsAPI(self.session).get(parsed_args.team_id))
+        members = _members(self.app.client_manager.teams.get(parsed_args.team_id))
         return INFO_COLUMNS, [object_row(member, INFO_COLUMNS) for member in members]
 
 
@@ -292,7 +291,7 @@ class UpdateTeamMember(ShowOne):
             changes["allowed_models"] = split_list(parsed_args.allowed_models)
         if not changes:
             raise exceptions.UsageError("nothing to change: give at least one setting")
-        api = TeamsAPI(self.session)
+        api = self.app.client_manager.teams
         # The proxy "updates" users who are not in the team, storing a budget for them.
         members = (api.get(parsed_args.team_id).get("team_info") or {}).get(
             "members_with_roles") or []
@@ -312,7 +311,7 @@ class ListAvailableTeam(Lister):
     """List the teams you may join yourself (the proxy's default_team_settings decide)"""
 
     def take_action(self, parsed_args):
-        return listing(parsed_args, LIST_COLUMNS, TeamsAPI(self.session).available())
+        return listing(parsed_args, LIST_COLUMNS, self.app.client_manager.teams.available())
 
 
 class AssignTeamKey(ShowOne):
@@ -331,15 +330,13 @@ class AssignTeamKey(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        from litellm_cli.api.keys import KeysAPI
-
         key = (read_key(parsed_args.key, "--key") if parsed_args.key
                else self.session.api_key)
         if not key:
             raise exceptions.UsageError("no key to move: give --key, or configure an API key")
-        team = TeamsAPI(self.session).get(parsed_args.team_id).get("team_info") or {}
+        team = self.app.client_manager.teams.get(parsed_args.team_id).get("team_info") or {}
         try:
-            answer = KeysAPI(self.session).update(key, {"team_id": parsed_args.team_id})
+            answer = self.app.client_manager.keys.update(key, {"team_id": parsed_args.team_id})
         except exceptions.NotFound as exc:
             if parsed_args.key:
                 raise

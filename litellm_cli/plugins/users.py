@@ -3,8 +3,7 @@
 import functools
 
 from litellm_cli import exceptions
-from litellm_cli.api.teams import TeamsAPI
-from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES, UsersAPI
+from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES
 from litellm_cli.command import DeleteCommand, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (add_paging_options, amount, duration, parse_json, positive_int,
@@ -41,7 +40,7 @@ class ListUser(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        api = UsersAPI(self.session)
+        api = self.app.client_manager.users
         filters = dict(role=parsed_args.role, user_ids=parsed_args.user_ids,
                        user_email=parsed_args.email, team=parsed_args.team)
         if parsed_args.all:
@@ -63,7 +62,7 @@ class ShowUser(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        user = _format_user(UsersAPI(self.session).get(parsed_args.id))
+        user = _format_user(self.app.client_manager.users.get(parsed_args.id))
         return showing(user)
 
 
@@ -94,7 +93,7 @@ class CreateUser(ShowOne):
     def take_action(self, parsed_args):
         teams = [team for value in parsed_args.team for team in split_list(value)]
         # The proxy creates the user even when it cannot add it to a team.
-        teams_api = TeamsAPI(self.session)
+        teams_api = self.app.client_manager.teams
         for team in teams:
             teams_api.get(team)
         body = {"auto_create_key": parsed_args.create_key}
@@ -103,7 +102,7 @@ class CreateUser(ShowOne):
                   "user_id": parsed_args.user_id, "teams": teams or None,
                   "models": split_list(parsed_args.models) if parsed_args.models else None}
         body.update({name: value for name, value in fields.items() if value is not None})
-        user = UsersAPI(self.session).create(body)
+        user = self.app.client_manager.users.create(body)
         if not parsed_args.create_key:
             user.pop("key", None)
         result = showing(user, parsed_args,
@@ -161,7 +160,7 @@ class UpdateUser(ShowOne):
                                              "--metadata", expect=dict)
         if not changes:
             raise exceptions.UsageError("nothing to change: give at least one setting")
-        user = UsersAPI(self.session).update(parsed_args.user_id, changes)
+        user = self.app.client_manager.users.update(parsed_args.user_id, changes)
         return showing(user, parsed_args, CREATE_COLUMNS)
 
 
@@ -175,6 +174,6 @@ class DeleteUser(DeleteCommand):
         return parser
 
     def take_action(self, parsed_args):
-        api = UsersAPI(self.session)
+        api = self.app.client_manager.users
         self.delete_all(parsed_args, [(f"user {user_id}", functools.partial(api.delete, user_id))
                                       for user_id in parsed_args.ids], "users")

@@ -9,6 +9,7 @@ import types
 import pytest
 
 from litellm_cli import exceptions
+from litellm_cli.clientmanager import ClientManager
 from litellm_cli.plugins import health as plugin
 from litellm_cli.plugins import model_groups, orgs
 from litellm_cli.session import Session
@@ -38,7 +39,7 @@ class _Routes(http.server.BaseHTTPRequestHandler):
 def run_fully(command_class, argv, session):
     """Run the command as cliff does (formatting included); return the app's stdout."""
     app = types.SimpleNamespace(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
-                                client_manager=types.SimpleNamespace(session=session))
+                                client_manager=ClientManager(session=session))
     cmd = command_class(app, None)
     try:
         cmd.run(cmd.get_parser("litellm-proxy test").parse_args(argv))

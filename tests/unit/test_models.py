@@ -12,6 +12,7 @@ import types
 import pytest
 
 from litellm_cli import exceptions
+from litellm_cli.clientmanager import ClientManager
 from litellm_cli.api.models import ModelsAPI
 from litellm_cli.plugins import models as plugin
 from tests.unit.output import render
@@ -61,7 +62,7 @@ def _response(body):
 
 def run(command_class, argv, session):
     app = types.SimpleNamespace(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
-                                client_manager=types.SimpleNamespace(session=session))
+                                client_manager=ClientManager(session=session))
     cmd = command_class(app, None)
     parsed = cmd.get_parser("litellm-proxy test").parse_args(argv)
     return cmd.take_action(parsed), app
@@ -293,7 +294,7 @@ def _run_sync(command_class, tmp_path, config, argv, session, stdin=""):
     path = _yaml_file(tmp_path, yaml.safe_dump(config)) if config is not None else "-"
     app = types.SimpleNamespace(stdin=io.StringIO(stdin), stdout=io.StringIO(),
                                 stderr=io.StringIO(),
-                                client_manager=types.SimpleNamespace(session=session))
+                                client_manager=ClientManager(session=session))
     cmd = command_class(app, None)
     parsed = cmd.get_parser("x").parse_args([path, "-f", "json", *argv])
     try:
@@ -495,7 +496,7 @@ def _import_until_stopped(tmp_path, session, expected):
     config = {"model_list": [dict(MODEL_LIST[0], model_name=f"m{i}") for i in range(4)]}
     path = _yaml_file(tmp_path, yaml.safe_dump(config))
     app = types.SimpleNamespace(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
-                                client_manager=types.SimpleNamespace(session=session))
+                                client_manager=ClientManager(session=session))
     cmd = plugin.ImportModel(app, None)
     with pytest.raises(expected):
         cmd.run(cmd.get_parser("x").parse_args([path, "-f", "json", "--workers", "1"]))
@@ -603,7 +604,7 @@ def test_apply_updates_in_place_and_prunes_after_the_writes(tmp_path):
 def test_apply_prune_on_a_terminal_asks_and_no_deletes_nothing(tmp_path):
     session = _proxy([_db("gone", "id-gone")])
     app = types.SimpleNamespace(stdout=io.StringIO(), stderr=io.StringIO(),
-                                client_manager=types.SimpleNamespace(session=session))
+                                client_manager=ClientManager(session=session))
     app.stdin = io.StringIO("n\n")
     app.stdin.isatty = lambda: True
     cmd = plugin.ApplyModel(app, None)

@@ -184,3 +184,16 @@ def test_not_found_recasts_only_matching_400s():
     assert exceptions.not_found(error) is error  # "not found" is not in the text
     server = exceptions.ServerError("model not found")
     assert exceptions.not_found(server) is server
+
+
+def test_client_manager_builds_each_api_client_once_on_its_session():
+    from litellm_cli.clientmanager import API_CLIENTS, ClientManager
+
+    session = object()
+    manager = ClientManager(session=session)
+    for name, path in API_CLIENTS.items():
+        client = getattr(manager, name)
+        assert type(client).__name__ == path.rsplit(":", 1)[1]
+        assert client.session is session and getattr(manager, name) is client
+    with pytest.raises(AttributeError):
+        manager.nothing_like_this
