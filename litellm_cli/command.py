@@ -7,6 +7,7 @@ two get cliff's table/json/yaml/csv/value formatters and ``-c``.
 
 import argparse
 import copy
+import functools
 import itertools
 
 import cliff.command
@@ -108,6 +109,12 @@ class _Display(_Base):
     The help of cliff's options is reworded through argparse's parser._actions
     and _action_groups, which argparse offers no public way to reach either.
     """
+
+    def fail_showing(self, parsed_args, columns, data, error):
+        """Print what was done (``columns``, ``data``), then fail with ``error``
+        (a CLIError, or its message)."""
+        self.produce_output(parsed_args, columns, data)
+        raise error if isinstance(error, BaseException) else exceptions.CLIError(error)
 
     def _load_formatter_plugins(self):
         from litellm_cli.display import FORMATTERS
@@ -221,3 +228,78 @@ class DeleteCommand(Command):
         self.confirm(parsed_args, f"{len(targets)} {plural}: "
                                   + ", ".join(label for label, _ in targets))
         delete_each(targets, self.warn, plural)
+
+
+class _OnClient:
+    """A command on one API client: ``client`` is its name on the client
+    manager ("teams"), ``noun`` what it handles ("team"), ``plural`` the
+    plural ("teams" by default), ``metavar`` an id's placeholder ("TEAM_ID")."""
+
+    client = noun = metavar = None
+    plural = None
+
+    @property
+    def api(self):
+        return getattr(self.app.client_manager, self.client)
+
+    @property
+    def nouns(self):
+        return self.plural or f"{self.noun}s"
+
+
+class DeleteByIds(_OnClient, DeleteCommand):
+    """Deletes the objects whose ids are given (``api.delete(id)``); each is
+    tried and reported."""
+
+    def get_parser(self, prog_name):
+        from litellm_cli.utils import valid_name
+
+        parser = super().get_parser(prog_name)
+        parser.add_argument("ids", type=valid_name, nargs="+", metavar=self.metavar,
+                            help=f"the {self.nouns} to delete")
+        return parser
+
+    def take_action(self, parsed_args):
+        api = self.api
+        self.delete_all(parsed_args, [(f"{self.noun} {ident}", functools.partial(api.delete, ident))
+                                      for ident in parsed_args.ids], self.nouns)
+
+
+class ShowById(_OnClient, ShowOne):
+    """Shows the object ``--id`` names: ``api.get(id)``, through ``format``."""
+
+    def get_parser(self, prog_name):
+        from litellm_cli.utils import valid_name
+
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--id", type=valid_name, required=True, metavar=self.metavar,
+                            help=f"the {self.noun}'s id")
+        return parser
+
+    def format(self, answer):
+        return answer
+
+    def take_action(self, parsed_args):
+        from litellm_cli.display import showing
+
+        return showing(self.format(self.api.get(parsed_args.id)))
+
+
+class PagedLister(_OnClient, Lister):
+    """A listing the proxy pages (the API is a ``litellm_cli.api.paging.PagedAPI``):
+    --page, --size and --all; ``items(parsed_args, **filters)`` fetches what
+    they ask for. ``page_size`` is the proxy's default page size,
+    ``page_size_max`` the largest it accepts."""
+
+    page_size = page_size_max = None
+
+    def get_parser(self, prog_name):
+        from litellm_cli.utils import add_paging_options
+
+        parser = super().get_parser(prog_name)
+        add_paging_options(parser, self.nouns, self.page_size, self.page_size_max)
+        return parser
+
+    def items(self, parsed_args, **filters):
+        return self.api.items(page=parsed_args.page, size=parsed_args.size,
+                              all_pages=parsed_args.all, **filters)

@@ -15,7 +15,7 @@ Plain API client, usable without the CLI::
 import hashlib
 from urllib.parse import quote
 
-from litellm_cli.api.paging import walk_pages
+from litellm_cli.api.paging import PagedAPI
 
 PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
 
@@ -35,9 +35,8 @@ def _path_id(key):
     return quote(hash_key(key), safe="")
 
 
-class KeysAPI:
-    def __init__(self, session):
-        self.session = session
+class KeysAPI(PagedAPI):
+    ITEMS, ID, PAGE_SIZE_MAX = "keys", "token", PAGE_SIZE_MAX
 
     def list(self, page=None, size=None, return_full_object=True, **filters):
         """One page of keys (``GET /key/list``): ``{"keys", "total_count",
@@ -50,17 +49,6 @@ class KeysAPI:
             if value:
                 params[name] = "true" if value is True else value
         return self.session.get_json("/key/list", params=params)
-
-    def iter_all(self, first_page=1, size=PAGE_SIZE_MAX, return_full_object=True, **filters):
-        """Every key, fetched page by page as the caller iterates."""
-
-        def fetch(page):
-            body = self.list(page=page, size=size, return_full_object=return_full_object,
-                             **filters)
-            return body.get("keys") or [], body.get("total_pages")
-
-        identity = (lambda key: key["token"]) if return_full_object else (lambda key: key)
-        return walk_pages(fetch, identity, first_page)
 
     def generate(self, body):
         """Create a key (``POST /key/generate``); the answer holds the new ``key``."""

@@ -20,3 +20,31 @@ def walk_pages(fetch, identity, first_page=1):
         if not items or page >= (total_pages or 0):
             return
         page, previous = page + 1, current
+
+
+class PagedAPI:
+    """Base of an API client whose ``list(page=, size=, **filters)`` answers one
+    page as ``{ITEMS: [...], "total_pages": N}``; adds ``iter_all`` and ``items``."""
+
+    ITEMS = None  # the field of the answer that holds the page's items
+    ID = None  # the field that identifies an item (a bare string is its own id)
+    PAGE_SIZE_MAX = None  # the largest page the proxy accepts
+
+    def __init__(self, session):
+        self.session = session
+
+    def iter_all(self, first_page=1, size=None, **filters):
+        """Every item, fetched page by page as the caller iterates."""
+
+        def fetch(page):
+            body = self.list(page=page, size=size or self.PAGE_SIZE_MAX, **filters)
+            return body.get(self.ITEMS) or [], body.get("total_pages")
+
+        return walk_pages(fetch, lambda item: item if isinstance(item, str) else item[self.ID],
+                          first_page)
+
+    def items(self, page=None, size=None, all_pages=False, **filters):
+        """The items of one page, or with ``all_pages`` of every page from ``page`` on."""
+        if all_pages:
+            return self.iter_all(first_page=page or 1, size=size, **filters)
+        return self.list(page=page, size=size, **filters).get(self.ITEMS) or []

@@ -11,7 +11,7 @@ Plain API client, usable without the CLI::
     users.delete(user["user_id"])
 """
 
-from litellm_cli.api.paging import walk_pages
+from litellm_cli.api.paging import PagedAPI
 
 PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
 
@@ -19,9 +19,8 @@ PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
 ROLES = ("proxy_admin", "proxy_admin_viewer", "internal_user", "internal_user_viewer")
 
 
-class UsersAPI:
-    def __init__(self, session):
-        self.session = session
+class UsersAPI(PagedAPI):
+    ITEMS, ID, PAGE_SIZE_MAX = "users", "user_id", PAGE_SIZE_MAX
 
     def list(self, page=None, size=None, **filters):
         """One page of users (``GET /user/list``): ``{"users", "total", "page",
@@ -29,15 +28,6 @@ class UsersAPI:
         a single id matches as a substring), user_email (substring), team."""
         params = {"page": page, "page_size": size, **filters}
         return self.session.get_json("/user/list", params=params)
-
-    def iter_all(self, first_page=1, size=PAGE_SIZE_MAX, **filters):
-        """Every user, fetched page by page as the caller iterates."""
-
-        def fetch(page):
-            body = self.list(page=page, size=size, **filters)
-            return body.get("users") or [], body.get("total_pages")
-
-        return walk_pages(fetch, lambda user: user["user_id"], first_page)
 
     def get(self, user_id):
         """``{"user_id", "user_info", "keys", "teams"}`` (``GET /user/info``)."""

@@ -1,8 +1,6 @@
 """``litellm-proxy budgets ...``: list, create, update and delete budgets."""
 
-import functools
-
-from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, given_fields, parse_json,
                                read_argument, valid_name)
@@ -71,17 +69,7 @@ class UpdateBudget(ShowOne):
         return showing(budget, parsed_args, COLUMNS)
 
 
-class DeleteBudget(DeleteCommand):
+class DeleteBudget(DeleteByIds):
     """Delete budgets; each id is tried and reported"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("ids", type=valid_name, nargs="+", metavar="BUDGET_ID",
-                            help="the budgets to delete")
-        return parser
-
-    def take_action(self, parsed_args):
-        api = self.app.client_manager.budgets
-        self.delete_all(parsed_args, [(f"budget {budget_id}",
-                                       functools.partial(api.delete, budget_id))
-                                      for budget_id in parsed_args.ids], "budgets")
+    client, noun, metavar = "budgets", "budget", "BUDGET_ID"

@@ -3,7 +3,7 @@ application sends with each call): list, create, update, block, unblock, delete.
 
 import functools
 
-from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
+from litellm_cli.command import Command, DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, delete_each, given_fields,
                                split_list, valid_name)
@@ -125,17 +125,7 @@ class UnblockCustomer(BlockCustomer):
     verb, done = "unblock", "Unblocked"
 
 
-class DeleteCustomer(DeleteCommand):
+class DeleteCustomer(DeleteByIds):
     """Delete customers; each id is tried and reported"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("ids", type=valid_name, nargs="+", metavar="USER_ID",
-                            help="the customers to delete")
-        return parser
-
-    def take_action(self, parsed_args):
-        api = self.app.client_manager.customers
-        self.delete_all(parsed_args, [(f"customer {user_id}",
-                                       functools.partial(api.delete, user_id))
-                                      for user_id in parsed_args.ids], "customers")
+    client, noun, metavar = "customers", "customer", "USER_ID"

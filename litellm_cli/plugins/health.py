@@ -62,8 +62,7 @@ class ShowHealth(ShowOne):
             problem = f"the proxy is not ready: {_first_line(reason)} (HTTP {ready_status})"
         else:
             return COLUMNS, values
-        self.produce_output(parsed_args, COLUMNS, values)
-        raise exceptions.CLIError(problem)
+        self.fail_showing(parsed_args, COLUMNS, values, problem)
 
 
 class ListModelHealth(Lister):
@@ -84,7 +83,7 @@ class ListModelHealth(Lister):
         self.warn("Note: checking deployments sends a real request to each upstream model; "
                   "this may be billed.")
         answer = self.app.client_manager.health.models(model=parsed_args.model,
-                                                model_id=parsed_args.model_id)
+                                                       model_id=parsed_args.model_id)
         healthy = answer.get("healthy_endpoints") or []
         unhealthy = answer.get("unhealthy_endpoints") or []
         if not healthy and not unhealthy and (parsed_args.model or parsed_args.model_id):
@@ -94,7 +93,6 @@ class ListModelHealth(Lister):
         rows += [_row("unhealthy", endpoint, parsed_args) for endpoint in unhealthy]
         columns, data = listing(parsed_args, MODEL_COLUMNS, rows)
         if unhealthy:
-            self.produce_output(parsed_args, columns, data)
-            raise exceptions.CLIError(
-                f"{len(unhealthy)} of {len(rows)} deployments are unhealthy")
+            self.fail_showing(parsed_args, columns, data,
+                              f"{len(unhealthy)} of {len(rows)} deployments are unhealthy")
         return columns, data

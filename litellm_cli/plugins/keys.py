@@ -6,9 +6,9 @@ import functools
 
 from litellm_cli import exceptions
 from litellm_cli.api.keys import PAGE_SIZE_MAX, hash_key, key_label
-from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
+from litellm_cli.command import Command, DeleteCommand, Lister, PagedLister, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (add_paging_options, amount, delete_each, duration, parse_json,
+from litellm_cli.utils import (amount, delete_each, duration, parse_json,
                                positive_int, read_argument, read_key, read_keys, read_secret,
                                split_list, valid_name)
 
@@ -81,14 +81,15 @@ def _given_keys(parsed_args):
     return [key for value in parsed_args.keys for key in read_keys(value, "KEY")]
 
 
-class ListKey(Lister):
+class ListKey(PagedLister):
     """List virtual keys, one page or all of them"""
+
+    client, noun, page_size, page_size_max = "keys", "key", 10, PAGE_SIZE_MAX
 
     completion_cache = ("key-aliases", "key_alias")
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_paging_options(parser, "keys", 10, PAGE_SIZE_MAX)
         parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
                             help="only keys of this user")
         parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
@@ -108,19 +109,12 @@ class ListKey(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        api = self.app.client_manager.keys
         full = parsed_args.return_full_object
-        filters = dict(user_id=parsed_args.user_id, team_id=parsed_args.team_id,
-                       organization_id=parsed_args.organization_id,
-                       key_hash=parsed_args.key_hash, key_alias=parsed_args.key_alias,
-                       include_team_keys=parsed_args.include_team_keys)
-        if parsed_args.all:
-            keys = api.iter_all(first_page=parsed_args.page or 1,
-                                size=parsed_args.size or PAGE_SIZE_MAX,
-                                return_full_object=full, **filters)
-        else:
-            keys = api.list(page=parsed_args.page, size=parsed_args.size,
-                            return_full_object=full, **filters).get("keys") or []
+        keys = self.items(parsed_args, return_full_object=full, user_id=parsed_args.user_id,
+                          team_id=parsed_args.team_id,
+                          organization_id=parsed_args.organization_id,
+                          key_hash=parsed_args.key_hash, key_alias=parsed_args.key_alias,
+                          include_team_keys=parsed_args.include_team_keys)
         if not full:
             return ("token",), ((token,) for token in keys)
         return listing(parsed_args, LIST_COLUMNS, keys)
@@ -476,8 +470,8 @@ class ImportKey(Lister):
         rows = [object_row(r, IMPORT_COLUMNS) for r in results]
         failed = sum(r["status"] == "failed" for r in results)
         if failed:
-            self.produce_output(parsed_args, IMPORT_COLUMNS, rows)
-            raise exceptions.CLIError(f"{failed} of {len(results)} items failed to import")
+            self.fail_showing(parsed_args, IMPORT_COLUMNS, rows,
+                              f"{failed} of {len(results)} items failed to import")
         return IMPORT_COLUMNS, rows
 
 

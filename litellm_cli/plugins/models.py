@@ -374,9 +374,9 @@ class _SyncCommand(Lister):
         rows = [row(item) for item in plan.items]
         failures = _failures(plan)
         if failures:
-            self.produce_output(parsed_args, columns, rows)
-            raise exceptions.CLIError(f"{failures} are invalid" if parsed_args.dry_run
-                                      else f"{failures} failed to {self.verb}")
+            self.fail_showing(parsed_args, columns, rows,
+                              f"{failures} are invalid" if parsed_args.dry_run
+                              else f"{failures} failed to {self.verb}")
         return columns, rows
 
 

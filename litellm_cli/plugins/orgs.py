@@ -1,9 +1,8 @@
 """``litellm-proxy orgs ...``: organizations (LiteLLM Enterprise): list, create,
 delete, add members."""
 
-import functools
 
-from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, amount, given_fields,
                                parse_json, read_argument, split_list, valid_name)
@@ -75,22 +74,12 @@ class CreateOrg(ShowOne):
         return showing(_format_org(org), parsed_args, COLUMNS)
 
 
-class DeleteOrg(DeleteCommand):
+class DeleteOrg(DeleteByIds):
     """Delete organizations (LiteLLM Enterprise); each id is tried and reported"""
 
     _epilog = ENTERPRISE
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("ids", type=valid_name, nargs="+", metavar="ORG_ID",
-                            help="the organizations to delete")
-        return parser
-
-    def take_action(self, parsed_args):
-        api = self.app.client_manager.orgs
-        self.delete_all(parsed_args, [(f"organization {org_id}",
-                                       functools.partial(api.delete, org_id))
-                                      for org_id in parsed_args.ids], "organizations")
+    client, noun, metavar = "orgs", "organization", "ORG_ID"
 
 
 class AddOrgMember(ShowOne):

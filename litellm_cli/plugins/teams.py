@@ -4,7 +4,7 @@ teams; add, change and remove members; move a key into a team."""
 import functools
 
 from litellm_cli import exceptions
-from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
+from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowById, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (amount, delete_each, duration, parse_json, positive_int,
                                read_argument, read_key, split_list, valid_name)
@@ -19,15 +19,6 @@ INFO_COLUMNS = ("user_id", "user_email", "role", "spend", "max_budget_in_team",
                 "budget_duration", "tpm_limit", "rpm_limit")
 MEMBER_UPDATE_COLUMNS = ("team_id", "user_id", "user_email", "max_budget_in_team",
                          "budget_duration", "tpm_limit", "rpm_limit", "allowed_models")
-
-
-def _format_team(answer):
-    """``/team/info``'s answer as one object: the team's fields, its members'
-    budgets and spend (``team_memberships``) and the hashes of its keys."""
-    team = dict(answer.get("team_info") or {})
-    team["team_memberships"] = answer.get("team_memberships") or []
-    team["keys"] = [key.get("token") for key in answer.get("keys") or []]
-    return team
 
 
 def _add_member_options(parser):
@@ -50,23 +41,23 @@ class ListTeam(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        teams = self.app.client_manager.teams.list(user_id=parsed_args.user_id,
-                                            organization_id=parsed_args.organization_id)
+        teams = self.app.client_manager.teams.list(
+            user_id=parsed_args.user_id, organization_id=parsed_args.organization_id)
         return listing(parsed_args, LIST_COLUMNS, teams)
 
 
-class ShowTeam(ShowOne):
+class ShowTeam(ShowById):
     """Show a team with its members, limits and keys"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("--id", type=valid_name, required=True, metavar="TEAM_ID",
-                            help="the team's id")
-        return parser
+    client, noun, metavar = "teams", "team", "TEAM_ID"
 
-    def take_action(self, parsed_args):
-        team = _format_team(self.app.client_manager.teams.get(parsed_args.id))
-        return showing(team)
+    def format(self, answer):
+        """``/team/info``'s answer as one object: the team's fields, its members'
+        budgets and spend (``team_memberships``) and the hashes of its keys."""
+        team = dict(answer.get("team_info") or {})
+        team["team_memberships"] = answer.get("team_memberships") or []
+        team["keys"] = [key.get("token") for key in answer.get("keys") or []]
+        return team
 
 
 def _add_settings_options(parser):
@@ -172,19 +163,10 @@ class UnblockTeam(_SetTeamBlocked):
     blocked = False
 
 
-class DeleteTeam(DeleteCommand):
+class DeleteTeam(DeleteByIds):
     """Delete teams; each id is tried and reported"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("ids", type=valid_name, nargs="+", metavar="TEAM_ID",
-                            help="the teams to delete")
-        return parser
-
-    def take_action(self, parsed_args):
-        api = self.app.client_manager.teams
-        self.delete_all(parsed_args, [(f"team {team_id}", functools.partial(api.delete, team_id))
-                                      for team_id in parsed_args.ids], "teams")
+    client, noun, metavar = "teams", "team", "TEAM_ID"
 
 
 class AddTeamMember(ShowOne):
@@ -206,7 +188,7 @@ class AddTeamMember(ShowOne):
         else:
             member["user_email"] = parsed_args.email
         team = self.app.client_manager.teams.add_member(parsed_args.team_id, member,
-                                                 parsed_args.max_budget_in_team)
+                                                        parsed_args.max_budget_in_team)
         user = (team.get("updated_users") or [{}])[0]
         added = {"team_id": team.get("team_id"), "user_id": user.get("user_id"),
                  "user_email": user.get("user_email"), "role": parsed_args.role,
@@ -225,8 +207,8 @@ class RemoveTeamMember(DeleteCommand):
     def take_action(self, parsed_args):
         who = parsed_args.user_id or parsed_args.email
         self.confirm(parsed_args, f"the membership of {who} in team {parsed_args.team_id}")
-        self.app.client_manager.teams.remove_member(parsed_args.team_id, user_id=parsed_args.user_id,
-                                             user_email=parsed_args.email)
+        self.app.client_manager.teams.remove_member(
+            parsed_args.team_id, user_id=parsed_args.user_id, user_email=parsed_args.email)
         self.warn(f"Removed {parsed_args.user_id or parsed_args.email} "
                   f"from team {parsed_args.team_id}")
 
@@ -341,9 +323,9 @@ class AssignTeamKey(ShowOne):
             if parsed_args.key:
                 raise
             # Most often the CLI runs with the master key, which is no virtual key.
-            raise exceptions.NotFound(
-                "the key this CLI uses is not a virtual key on the proxy (the master key "
-                "cannot join a team); give --key", http_status=exc.http_status) from None
+            raise exc.recast(exceptions.NotFound,
+                             "the key this CLI uses is not a virtual key on the proxy (the "
+                             "master key cannot join a team); give --key") from None
         result = {"token": answer.get("token"), "key_name": answer.get("key_name"),
                   "key_alias": answer.get("key_alias"), "team_id": answer.get("team_id"),
                   "team_alias": team.get("team_alias"), "team_models": team.get("models")}

@@ -1,13 +1,11 @@
 """``litellm-proxy users ...``: list, inspect, create, change and delete internal users."""
 
-import functools
-
 from litellm_cli import exceptions
 from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES
-from litellm_cli.command import DeleteCommand, Lister, ShowOne
+from litellm_cli.command import DeleteByIds, PagedLister, ShowById, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import (add_paging_options, amount, duration, parse_json, positive_int,
-                               read_argument, split_list, valid_name)
+from litellm_cli.utils import (amount, duration, parse_json, positive_int, read_argument,
+                               split_list, valid_name)
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
                 "max_budget", "key_count")
@@ -15,21 +13,13 @@ CREATE_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "
                   "models")
 
 
-def _format_user(answer):
-    """``/user/info``'s answer as one object: the user's fields, its team ids
-    and the hashes of its keys."""
-    user = dict(answer.get("user_info") or {})
-    user["user_id"] = answer.get("user_id") or user.get("user_id")
-    user["keys"] = [key.get("token") for key in answer.get("keys") or []]
-    return user
-
-
-class ListUser(Lister):
+class ListUser(PagedLister):
     """List internal users, one page or all of them"""
+
+    client, noun, page_size, page_size_max = "users", "user", 25, PAGE_SIZE_MAX
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_paging_options(parser, "users", 25, PAGE_SIZE_MAX)
         parser.add_argument("--role", choices=ROLES, help="only users with this role")
         parser.add_argument("--user-ids", type=valid_name, metavar="ID[,ID...]",
                             help="only these users (a single id also matches part of an id)")
@@ -40,30 +30,23 @@ class ListUser(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        api = self.app.client_manager.users
-        filters = dict(role=parsed_args.role, user_ids=parsed_args.user_ids,
-                       user_email=parsed_args.email, team=parsed_args.team)
-        if parsed_args.all:
-            users = api.iter_all(first_page=parsed_args.page or 1,
-                                 size=parsed_args.size or PAGE_SIZE_MAX, **filters)
-        else:
-            users = api.list(page=parsed_args.page, size=parsed_args.size,
-                             **filters).get("users") or []
+        users = self.items(parsed_args, role=parsed_args.role, user_ids=parsed_args.user_ids,
+                           user_email=parsed_args.email, team=parsed_args.team)
         return listing(parsed_args, LIST_COLUMNS, users)
 
 
-class ShowUser(ShowOne):
+class ShowUser(ShowById):
     """Show a user with its teams and keys"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("--id", type=valid_name, required=True, metavar="USER_ID",
-                            help="the user's id")
-        return parser
+    client, noun, metavar = "users", "user", "USER_ID"
 
-    def take_action(self, parsed_args):
-        user = _format_user(self.app.client_manager.users.get(parsed_args.id))
-        return showing(user)
+    def format(self, answer):
+        """``/user/info``'s answer as one object: the user's fields, its team ids
+        and the hashes of its keys."""
+        user = dict(answer.get("user_info") or {})
+        user["user_id"] = answer.get("user_id") or user.get("user_id")
+        user["keys"] = [key.get("token") for key in answer.get("keys") or []]
+        return user
 
 
 class CreateUser(ShowOne):
@@ -109,10 +92,9 @@ class CreateUser(ShowOne):
                          CREATE_COLUMNS + (("key",) if parsed_args.create_key else ()))
         missing = sorted(set(teams) - set(user.get("teams") or ()))
         if missing:
-            self.produce_output(parsed_args, *result)
-            raise exceptions.CLIError(
-                f"user {user.get('user_id')} was created but not added to team(s) "
-                f"{', '.join(missing)}")
+            self.fail_showing(parsed_args, *result,
+                              f"user {user.get('user_id')} was created but not added to "
+                              f"team(s) {', '.join(missing)}")
         return result
 
 
@@ -164,16 +146,7 @@ class UpdateUser(ShowOne):
         return showing(user, parsed_args, CREATE_COLUMNS)
 
 
-class DeleteUser(DeleteCommand):
+class DeleteUser(DeleteByIds):
     """Delete users and their keys; each id is tried and reported"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("ids", type=valid_name, nargs="+", metavar="USER_ID",
-                            help="the users to delete")
-        return parser
-
-    def take_action(self, parsed_args):
-        api = self.app.client_manager.users
-        self.delete_all(parsed_args, [(f"user {user_id}", functools.partial(api.delete, user_id))
-                                      for user_id in parsed_args.ids], "users")
+    client, noun, metavar = "users", "user", "USER_ID"
