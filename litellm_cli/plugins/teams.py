@@ -21,6 +21,15 @@ MEMBER_UPDATE_COLUMNS = ("team_id", "user_id", "user_email", "max_budget_in_team
                          "budget_duration", "tpm_limit", "rpm_limit", "allowed_models")
 
 
+def _format_team(answer):
+    """``/team/info``'s answer as one object: the team's fields, its members'
+    budgets and spend (``team_memberships``) and the hashes of its keys."""
+    team = dict(answer.get("team_info") or {})
+    team["team_memberships"] = answer.get("team_memberships") or []
+    team["keys"] = [key.get("token") for key in answer.get("keys") or []]
+    return team
+
+
 def _add_member_options(parser):
     parser.add_argument("--team-id", type=valid_name, required=True, metavar="TEAM_ID",
                         help="the team")
@@ -51,13 +60,7 @@ class ShowTeam(ShowById):
 
     client, noun, metavar = "teams", "team", "TEAM_ID"
 
-    def format(self, answer):
-        """``/team/info``'s answer as one object: the team's fields, its members'
-        budgets and spend (``team_memberships``) and the hashes of its keys."""
-        team = dict(answer.get("team_info") or {})
-        team["team_memberships"] = answer.get("team_memberships") or []
-        team["keys"] = [key.get("token") for key in answer.get("keys") or []]
-        return team
+    format = staticmethod(_format_team)
 
 
 def _add_settings_options(parser):
