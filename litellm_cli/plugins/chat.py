@@ -98,7 +98,7 @@ def _separator(index, total):
     return f"--- choice {index + 1} of {total} ---\n"
 
 
-class ChatCompletion(Command):
+class CreateChatCompletion(Command):
     """Send a conversation to a model and print its reply"""
 
     # A plain Command with its own -f/--format rather than a ShowOne: the

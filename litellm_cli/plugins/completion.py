@@ -92,7 +92,7 @@ autoload -U +X bashcompinit && bashcompinit
 %(bash)s"""
 
 
-class Completion(Command):
+class CreateCompletion(Command):
     """Print a shell completion script for bash, zsh or fish"""
 
     _epilog = INSTALL_HELP

@@ -20,7 +20,7 @@ def parse_header(text):
     return name, value
 
 
-class Request(Command):
+class SendRequest(Command):
     """Send an HTTP request to any proxy endpoint and print the response body"""
 
     def get_parser(self, prog_name):

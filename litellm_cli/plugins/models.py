@@ -88,7 +88,7 @@ class ListModel(Lister):
         return ("id", "object", "created", "owned_by"), [_format_public_model(m) for m in models]
 
 
-class InfoModel(Lister):
+class ListModelInfo(Lister):
     """Show every model deployment with its upstream model, credential and costs"""
 
     def get_parser(self, prog_name):

@@ -229,7 +229,7 @@ def _members(answer):
                "tpm_limit": budget.get("tpm_limit"), "rpm_limit": budget.get("rpm_limit")}
 
 
-class InfoTeam(Lister):
+class ListTeamMember(Lister):
     """List a team's members with their role, spend and budget in the team"""
 
     def get_parser(self, prog_name):

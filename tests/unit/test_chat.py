@@ -154,7 +154,7 @@ def test_stdin_can_be_read_only_once():
 # -- parameters ----------------------------------------------------------------------------
 
 def _parse(*argv):
-    cmd = chat.ChatCompletion(None, None)
+    cmd = chat.CreateChatCompletion(None, None)
     return cmd.get_parser("chat completions").parse_args(["gpt-4o", *argv])
 
 

@@ -109,8 +109,8 @@ ONE_FORMATS = ("table", "json", "yaml", "value", "shell")
 # (golden name, command class, arguments, formats)
 CASES = [
     ("models_list", models.ListModel, [], LIST_FORMATS),
-    ("models_info", models.InfoModel, [], LIST_FORMATS),
-    ("models_info_columns", models.InfoModel, ["--columns", "output_cost,public_model"],
+    ("models_info", models.ListModelInfo, [], LIST_FORMATS),
+    ("models_info_columns", models.ListModelInfo, ["--columns", "output_cost,public_model"],
      LIST_FORMATS),
     ("models_get", models.ShowModel, ["--id", "d74a0b45"], ONE_FORMATS),
     ("credentials_list", credentials.ListCredential, [], LIST_FORMATS),

@@ -283,7 +283,7 @@ TEAM_INFO = {"team_info": {"team_alias": "T", "models": ["gpt-4o"], "members_wit
 
 def test_team_info_merges_members_with_their_spend_and_budget():
     session = FakeSession({("GET", "/team/info"): TEAM_INFO})
-    (columns, rows), _ = run(teams.InfoTeam, ["t1"], session)
+    (columns, rows), _ = run(teams.ListTeamMember, ["t1"], session)
     members = [dict(zip(columns, row)) for row in rows]
     assert [m["user_id"] for m in members] == ["u1", "u2"]  # not the stray membership
     assert members[1]["spend"] == 1.25 and members[1]["max_budget_in_team"] == 4.0

@@ -175,7 +175,7 @@ def test_add_rejects_a_param_without_equals_sign():
 
 def test_info_returns_requested_columns_in_order_with_costs_per_1000_tokens():
     session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
-    _, out, _ = render(plugin.InfoModel, ["--columns", "id, input_cost,output_cost,"
+    _, out, _ = render(plugin.ListModelInfo, ["--columns", "id, input_cost,output_cost,"
                                           "credential_name", "-f", "json"], session)
     assert json.loads(out) == [{"id": "id-1", "input_cost": 0.0025, "output_cost": 0.01,
                                 "credential_name": "azure-prod"}]
@@ -187,13 +187,13 @@ def test_info_returns_requested_columns_in_order_with_costs_per_1000_tokens():
                                   ["--columns", "output_cost", "-c", "id"]])
 def test_info_columns_option_and_c_pick_the_same_columns(argv):
     session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
-    assert render(plugin.InfoModel, argv + ["-f", "csv"], session)[1].splitlines() == [
+    assert render(plugin.ListModelInfo, argv + ["-f", "csv"], session)[1].splitlines() == [
         '"output_cost","id"', '0.01,"id-1"']
 
 
 def test_info_default_columns_are_ones_every_proxy_fills():
     session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
-    out = render(plugin.InfoModel, ["-f", "csv"], session)[1]
+    out = render(plugin.ListModelInfo, ["-f", "csv"], session)[1]
     assert out.splitlines() == [
         '"public_model","upstream_model","id","input_cost","output_cost"',
         '"my-gpt","openai/gpt-4o","id-1",0.0025,0.01']
@@ -201,16 +201,16 @@ def test_info_default_columns_are_ones_every_proxy_fills():
 
 def test_info_json_shows_every_column():
     session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
-    out = json.loads(render(plugin.InfoModel, ["-f", "json"], session)[1])
+    out = json.loads(render(plugin.ListModelInfo, ["-f", "json"], session)[1])
     assert list(out[0]) == list(plugin.INFO_COLUMNS)
 
 
 def test_info_unknown_column_is_a_usage_error_before_any_request():
     session = FakeSession()
     with pytest.raises(exceptions.UsageError, match="bogus"):
-        run(plugin.InfoModel, ["--columns", "id,bogus"], session)
+        run(plugin.ListModelInfo, ["--columns", "id,bogus"], session)
     with pytest.raises(exceptions.UsageError, match="bogus"):
-        run(plugin.InfoModel, ["-c", "bogus"], session)
+        run(plugin.ListModelInfo, ["-c", "bogus"], session)
     assert session.calls == []
 
 
