@@ -4,7 +4,7 @@ import pytest
 
 from litellm_cli import exceptions
 from litellm_cli.plugins import budgets as plugin
-from tests.unit.test_models import FakeSession, run, shown
+from tests.unit.conftest import FakeSession, run, shown
 
 
 def test_create_sends_only_the_given_options():

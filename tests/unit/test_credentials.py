@@ -7,7 +7,7 @@ import pytest
 from litellm_cli import exceptions
 from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.plugins import credentials as plugin
-from tests.unit.test_models import FakeSession, run, shown
+from tests.unit.conftest import FakeSession, run, shown
 
 
 CREDENTIAL = {"credential_name": "azure-prod", "display_name": None, "source": "db",

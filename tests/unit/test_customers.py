@@ -4,7 +4,7 @@ import pytest
 
 from litellm_cli import exceptions, utils
 from litellm_cli.plugins import customers as plugin
-from tests.unit.test_models import FakeSession, run, shown
+from tests.unit.conftest import FakeSession, run, shown
 
 
 def test_create_sends_the_options_and_shows_the_budget():

@@ -22,7 +22,7 @@ from litellm_cli import __version__
 from litellm_cli.plugins import (budgets, credentials, customers, keys, model_groups, models,
                                  profile, teams, users, version)
 from tests.unit.output import render
-from tests.unit.test_models import FakeSession
+from tests.unit.conftest import FakeSession
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 UPDATE = os.environ.get("LITELLM_CLI_UPDATE_GOLDEN") == "1"

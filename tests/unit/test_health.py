@@ -13,7 +13,7 @@ from litellm_cli.clientmanager import ClientManager
 from litellm_cli.plugins import health as plugin
 from litellm_cli.plugins import model_groups, orgs
 from litellm_cli.session import Session
-from tests.unit.test_models import run, shown
+from tests.unit.conftest import run, shown
 
 
 class _Routes(http.server.BaseHTTPRequestHandler):

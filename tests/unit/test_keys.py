@@ -8,7 +8,7 @@ from litellm_cli import exceptions, utils
 from litellm_cli.api.keys import KeysAPI
 from litellm_cli.api.paging import walk_pages
 from litellm_cli.plugins import keys as plugin
-from tests.unit.test_models import FakeSession, run, shown
+from tests.unit.conftest import FakeSession, run, shown
 
 NOT_FOUND = exceptions.NotFound("No keys found", http_status=404)
 

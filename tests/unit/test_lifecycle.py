@@ -12,7 +12,7 @@ import pytest
 from litellm_cli import exceptions, utils
 from litellm_cli.api.keyimport import MARKER, KeyImport
 from litellm_cli.plugins import credentials, keys, teams, users
-from tests.unit.test_models import FakeSession, run, shown
+from tests.unit.conftest import FakeSession, run, shown
 from tests.unit.test_shell import _modules_after
 
 NOT_FOUND = exceptions.NotFound("Key not found.", http_status=404)

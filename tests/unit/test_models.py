@@ -1,7 +1,4 @@
-"""The models API client and commands, against a fake session.
-
-``FakeSession``, ``run`` and ``shown`` are shared with the other command tests.
-"""
+"""The models API client and commands, against a fake session (see conftest)."""
 
 import io
 import json
@@ -15,62 +12,8 @@ from litellm_cli import exceptions
 from litellm_cli.clientmanager import ClientManager
 from litellm_cli.api.models import ModelsAPI
 from litellm_cli.plugins import models as plugin
+from tests.unit.conftest import FakeSession, run, shown
 from tests.unit.output import render
-
-
-class FakeSession:
-    """Answers (method, path) with canned data or exceptions; records every call."""
-
-    def __init__(self, answers=None):
-        self.answers = answers or {}
-        self.calls = []
-        self.lock = threading.Lock()
-
-    def _answer(self, method, path, **kwargs):
-        with self.lock:
-            self.calls.append((method, path, kwargs))
-        answer = self.answers[(method, path)]
-        if callable(answer):
-            answer = answer(**kwargs)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def get_json(self, path, params=None):
-        return self._answer("GET", path, params=params)
-
-    def get(self, path, params=None, stream=False):
-        """A streamed answer, sent in small chunks so parsing must wait for the rest."""
-        body = json.dumps(self._answer("GET", path, params=params)).encode()
-        return types.SimpleNamespace(
-            iter_content=lambda size: (body[i:i + 7] for i in range(0, len(body), 7)),
-            close=lambda: None)
-
-    def post_json(self, path, body=None):
-        return self._answer("POST", path, body=body)
-
-    def patch(self, path, json=None, idempotent=None):
-        return _response(self._answer("PATCH", path, body=json))
-
-    def delete(self, path):
-        return _response(self._answer("DELETE", path))
-
-
-def _response(body):
-    return types.SimpleNamespace(content=b"{}", json=lambda: body)
-
-
-def run(command_class, argv, session):
-    app = types.SimpleNamespace(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
-                                client_manager=ClientManager(session=session))
-    cmd = command_class(app, None)
-    parsed = cmd.get_parser("litellm-proxy test").parse_args(argv)
-    return cmd.take_action(parsed), app
-
-
-def shown(result):
-    columns, values = result
-    return {c: getattr(v, "machine_readable", lambda v=v: v)() for c, v in zip(columns, values)}
 
 
 DEPLOYMENT = {

@@ -7,7 +7,7 @@ import pytest
 
 from litellm_cli import config, exceptions, redact, shell, utils
 from litellm_cli.plugins import http, keys
-from tests.unit.test_models import FakeSession, run
+from tests.unit.conftest import FakeSession, run
 from tests.unit.test_session import _Handler
 
 

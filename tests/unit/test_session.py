@@ -373,3 +373,19 @@ def test_an_invalid_base_url_is_a_usage_error(url):
     with pytest.raises(exceptions.UsageError) as err:
         Session(url)
     assert "is not a valid URL" in str(err.value)
+
+
+def test_the_unit_tests_fake_session_cannot_drift_from_session(monkeypatch):
+    from tests.unit.conftest import FakeSession
+
+    methods = [name for name in vars(FakeSession) if not name.startswith("_")]
+    assert methods and all(callable(getattr(Session, name, None)) for name in methods)
+    fake = FakeSession({("GET", "/x"): {"ok": 1}, ("POST", "/x"): {}})
+    assert fake.get_json("/x", params={"a": 1}) == {"ok": 1}
+    # Were Session.request to stop taking params, or post_json its body, the fake refuses too.
+    monkeypatch.setattr(Session, "request", lambda self, method, path, *, json=None: None)
+    with pytest.raises(TypeError):
+        fake.get_json("/x", params={"a": 1})
+    monkeypatch.setattr(Session, "post_json", lambda self, path, **kwargs: None)
+    with pytest.raises(TypeError):
+        fake.post_json("/x", {})

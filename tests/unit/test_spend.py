@@ -9,7 +9,7 @@ import pytest
 from litellm_cli import exceptions
 from litellm_cli.api.spend import SpendAPI
 from litellm_cli.plugins import spend as plugin
-from tests.unit.test_models import FakeSession, run
+from tests.unit.conftest import FakeSession, run
 
 
 def _log(n, **fields):

@@ -5,7 +5,7 @@ import pytest
 from litellm_cli import exceptions
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.plugins import teams as plugin
-from tests.unit.test_models import FakeSession, run, shown
+from tests.unit.conftest import FakeSession, run, shown
 
 
 @pytest.mark.parametrize("message", ["User not found in team",

@@ -1,19 +1,12 @@
 """Users commands against a fake session."""
 
-import types
 
 import pytest
 
 from litellm_cli import exceptions
 from litellm_cli.api.users import UsersAPI
 from litellm_cli.plugins import users as plugin
-from tests.unit.test_models import FakeSession, run, shown
-
-
-class Session(FakeSession):
-    def post(self, path, json=None):
-        answer = self._answer("POST", path, body=json)
-        return types.SimpleNamespace(content=b"1", json=lambda: answer)
+from tests.unit.conftest import FakeSession, run, shown
 
 
 def _created(body):
@@ -22,7 +15,7 @@ def _created(body):
 
 
 def test_create_sends_the_documented_options_and_no_key_by_default():
-    session = Session({("POST", "/user/new"): _created,
+    session = FakeSession({("POST", "/user/new"): _created,
                        ("GET", "/team/info"): {"team_id": "t"}})
     result, _ = run(plugin.CreateUser, ["--email", "a@b.com", "--role", "internal_user",
                                         "--alias", "Alice", "--team", "t1", "--team", "t2,t3",
@@ -38,21 +31,21 @@ def test_create_sends_the_documented_options_and_no_key_by_default():
 
 
 def test_create_key_shows_the_new_key():
-    session = Session({("POST", "/user/new"): _created})
+    session = FakeSession({("POST", "/user/new"): _created})
     result, _ = run(plugin.CreateUser, ["--create-key", "-f", "value", "-c", "key"], session)
     assert session.calls[-1][2]["body"]["auto_create_key"] is True
     assert shown(result)["key"] == "sk-user-key"
 
 
 def test_create_with_an_unknown_team_creates_nothing():
-    session = Session({("GET", "/team/info"): exceptions.NotFound("Team not found")})
+    session = FakeSession({("GET", "/team/info"): exceptions.NotFound("Team not found")})
     with pytest.raises(exceptions.NotFound):
         run(plugin.CreateUser, ["--team", "nope"], session)
     assert [c[:2] for c in session.calls] == [("GET", "/team/info")]
 
 
 def test_create_reports_teams_the_proxy_silently_skipped(monkeypatch):
-    session = Session({("GET", "/team/info"): {},
+    session = FakeSession({("GET", "/team/info"): {},
                        ("POST", "/user/new"): lambda body: {"user_id": "u", "teams": []}})
     shown_first = []
     monkeypatch.setattr(plugin.CreateUser, "produce_output",
@@ -65,7 +58,7 @@ def test_create_reports_teams_the_proxy_silently_skipped(monkeypatch):
 
 def test_unknown_role_is_a_usage_error():
     with pytest.raises(exceptions.UsageError) as error:
-        run(plugin.CreateUser, ["--role", "owner"], Session())
+        run(plugin.CreateUser, ["--role", "owner"], FakeSession())
     assert "internal_user_viewer" in str(error.value)
 
 
@@ -74,7 +67,7 @@ def test_list_all_walks_pages_lazily_with_filters():
         users = {1: [{"user_id": "a"}, {"user_id": "b"}], 2: [{"user_id": "c"}]}
         return {"users": users.get(params["page"], []), "total_pages": 2}
 
-    session = Session({("GET", "/user/list"): page})
+    session = FakeSession({("GET", "/user/list"): page})
     (columns, rows), _ = run(plugin.ListUser, ["--all", "--size", "2", "--role",
                                                "internal_user", "--team", "t"], session)
     assert session.calls == [] and columns == plugin.LIST_COLUMNS
@@ -86,7 +79,7 @@ def test_list_all_walks_pages_lazily_with_filters():
 def test_get_merges_user_info_with_key_hashes():
     answer = {"user_id": "u", "user_info": {"user_id": "u", "teams": ["t"]},
               "keys": [{"token": "h1"}, {"token": "h2"}], "teams": [{"team_id": "t"}]}
-    result, _ = run(plugin.ShowUser, ["--id", "u"], Session({("GET", "/user/info"): answer}))
+    result, _ = run(plugin.ShowUser, ["--id", "u"], FakeSession({("GET", "/user/info"): answer}))
     assert shown(result) == {"user_id": "u", "teams": ["t"], "keys": ["h1", "h2"]}
 
 
@@ -94,13 +87,15 @@ def test_delete_tries_every_id():
     def delete(body):
         return exceptions.NotFound("User not found") if body == {"user_ids": ["x"]} else 1
 
-    session = Session({("POST", "/user/delete"): delete})
+    session = FakeSession({("POST", "/user/delete"): delete})
     with pytest.raises(exceptions.CLIError) as error:
         run(plugin.DeleteUser, ["a", "x", "b"], session)
     assert [c[2]["body"]["user_ids"] for c in session.calls] == [["a"], ["x"], ["b"]]
     assert str(error.value) == "1 of 3 users failed to delete"
 
 
-def test_users_api_is_usable_without_the_cli():
-    session = Session({("GET", "/user/list"): {"users": [{"user_id": "a"}], "total_pages": 1}})
+def test_users_api_pages_through_every_user():
+    session = FakeSession({("GET", "/user/list"): {"users": [{"user_id": "a"}],
+                                                   "total_pages": 1}})
     assert [u["user_id"] for u in UsersAPI(session).iter_all(user_email="x")] == ["a"]
+    assert session.calls[0][2]["params"]["user_email"] == "x"

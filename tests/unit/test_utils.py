@@ -3,6 +3,8 @@
 
 import argparse
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -197,3 +199,27 @@ def test_client_manager_builds_each_api_client_once_on_its_session():
         assert client.session is session and getattr(manager, name) is client
     with pytest.raises(AttributeError):
         manager.nothing_like_this
+
+
+# An SDK user imports an API client and its Session, and nothing of the CLI.
+SDK_PROBE = """
+import sys
+from litellm_cli.clientmanager import API_CLIENTS
+from litellm_cli.session import Session
+session = Session("http://127.0.0.1:9", api_key="sk-probe")
+for path in API_CLIENTS.values():
+    module, _, name = path.partition(":")
+    __import__(module, fromlist=[name])
+    assert getattr(sys.modules[module], name)(session).session is session
+cli = sorted(m for m in sys.modules if m.split(".")[0] in ("cliff", "stevedore", "cmd2",
+             "prettytable") or m.startswith(("litellm_cli.plugins", "litellm_cli.command",
+                                             "litellm_cli.app", "litellm_cli.shell")))
+print(cli)
+"""
+
+
+def test_the_api_clients_are_usable_without_the_cli():
+    # In a fresh interpreter: this test process has imported the CLI already.
+    res = subprocess.run([sys.executable, "-c", SDK_PROBE], capture_output=True, text=True,
+                         timeout=60)
+    assert (res.returncode, res.stdout.strip()) == (0, "[]"), res.stderr
