@@ -144,7 +144,19 @@ def _check_one_line(res, code):
     assert lines[-1].startswith("Error: "), res
 
 
-@pytest.mark.parametrize("args,code", CASES, ids=[" ".join(a) for a, _ in CASES])
+# Usage errors found from the command line alone (-c is checked against the columns of
+# the proxy's answer): no proxy is needed, nothing listens at the URL.
+PARSING = [(args, code) for args, code in CASES if code == USAGE and "-c" not in args]
+ANSWERED = [case for case in CASES if case not in PARSING]
+
+
+@pytest.mark.parametrize("args,code", PARSING, ids=[" ".join(a) for a, _ in PARSING])
+def test_bad_command_line_is_one_line_exit_2_without_a_proxy(files, args, code):
+    res = run_cli(_expand(args, files), f"http://127.0.0.1:{closed_port()}", key="sk-anything")
+    _check_one_line(res, code)
+
+
+@pytest.mark.parametrize("args,code", ANSWERED, ids=[" ".join(a) for a, _ in ANSWERED])
 def test_bad_invocation_is_one_line_with_documented_exit_code(cli, files, args, code):
     _check_one_line(cli(*_expand(args, files)), code)
 

@@ -49,8 +49,9 @@ def test_http_data_that_is_json_is_sent_as_json(cli):
     assert res.json()["choices"][0]["message"]["content"] == "hello"
 
 
-def test_http_invalid_json_is_a_usage_error_naming_the_option(cli):
-    res = cli("http", "request", "POST", "/chat/completions", "-j", "{not json")
+def test_http_invalid_json_is_a_usage_error_naming_the_option():
+    res = run_cli(["http", "request", "POST", "/chat/completions", "-j", "{not json"],
+                  f"http://127.0.0.1:{closed_port()}")
     assert res.rc == 2, res
     assert "--json" in res.err and len(res.err.strip().splitlines()) == 1
 
@@ -84,13 +85,13 @@ def test_debug_logs_curl_and_never_the_master_key(cli, proxy):
     cli("http", "request", "POST", "/key/delete", "-j", f'{{"keys": ["{new_key}"]}}')
 
 
-def test_unknown_command_suggests_and_exits_2(cli):
-    res = cli("models", "lsit")
+def test_unknown_command_suggests_and_exits_2():
+    res = run_cli(["models", "lsit"], f"http://127.0.0.1:{closed_port()}")
     assert res.rc == 2, res
     assert "models list" in res.err
 
 
-def test_empty_command_line_prints_help_and_exits_0(cli):
-    res = cli()
+def test_empty_command_line_prints_help_and_exits_0():
+    res = run_cli([], f"http://127.0.0.1:{closed_port()}")
     assert res.rc == 0
     assert "Commands:" in res.out and "models" in res.out

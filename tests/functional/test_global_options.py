@@ -18,8 +18,8 @@ def test_wrong_key_after_the_command_words_is_used(proxy):
     assert "sk-wrong-h15" not in res.err
 
 
-def test_version_flag_after_a_command_is_a_usage_error(proxy):
-    res = run_cli(["keys", "list", "-v"], proxy.url, key=proxy.key)
+def test_version_flag_after_a_command_is_a_usage_error():
+    res = run_cli(["keys", "list", "-v"], f"http://127.0.0.1:{closed_port()}", key="sk-anything")
     assert (res.rc, res.out) == (2, ""), res
     assert "-v" in res.err and len(res.err.strip().splitlines()) == 1
 
