@@ -15,6 +15,7 @@ Plain API client, usable without the CLI::
 import hashlib
 from urllib.parse import quote
 
+from litellm_cli import exceptions
 from litellm_cli.api.paging import PagedAPI
 
 PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
@@ -50,8 +51,19 @@ class KeysAPI(PagedAPI):
                 params[name] = "true" if value is True else value
         return self.session.get_json("/key/list", params=params)
 
-    def generate(self, body):
-        """Create a key (``POST /key/generate``); the answer holds the new ``key``."""
+    def generate(self, body, check=True):
+        """Create a key (``POST /key/generate``); the answer holds the new ``key``.
+
+        The proxy happily creates a key for a team that does not exist, and
+        fails with a bare 500 for an unknown budget: unless ``check`` is false,
+        both are looked up first (NotFound if either is missing).
+        """
+        if check and body.get("team_id"):
+            from litellm_cli.api.teams import TeamsAPI
+
+            TeamsAPI(self.session).get(body["team_id"])
+        if check and body.get("budget_id") and not self.budget_exists(body["budget_id"]):
+            raise exceptions.NotFound(f"Budget {body['budget_id']!r} not found")
         return self.session.post_json("/key/generate", body)
 
     def budget_exists(self, budget_id):

@@ -33,9 +33,20 @@ class UsersAPI(PagedAPI):
         """``{"user_id", "user_info", "keys", "teams"}`` (``GET /user/info``)."""
         return self.session.get_json("/user/info", params={"user_id": user_id})
 
-    def create(self, body):
+    def create(self, body, check=True):
         """Create a user (``POST /user/new``). Unless ``auto_create_key`` is
-        false the proxy also makes a key for the user and returns it in ``key``."""
+        false the proxy also makes a key for the user and returns it in ``key``.
+
+        The proxy creates the user even when it cannot add it to a team, so
+        unless ``check`` is false the teams in ``body["teams"]`` are looked up
+        first (NotFound if one is missing).
+        """
+        if check:
+            from litellm_cli.api.teams import TeamsAPI
+
+            teams = TeamsAPI(self.session)
+            for team in body.get("teams") or ():
+                teams.get(team)
         return self.session.post_json("/user/new", body)
 
     def delete(self, user_id):

@@ -164,14 +164,7 @@ class GenerateKey(ShowOne):
             value = getattr(parsed_args, field)
             if value is not None:
                 body[field] = value
-        api = self.app.client_manager.keys
-        # The proxy happily creates a key for a team that does not exist, and
-        # fails with a bare 500 for an unknown budget: check both first.
-        if parsed_args.team_id:
-            self.app.client_manager.teams.get(parsed_args.team_id)
-        if parsed_args.budget_id and not api.budget_exists(parsed_args.budget_id):
-            raise exceptions.NotFound(f"Budget {parsed_args.budget_id!r} not found")
-        key = api.generate(body)
+        key = self.app.client_manager.keys.generate(body)
         return showing(key, parsed_args, GENERATE_COLUMNS)
 
 

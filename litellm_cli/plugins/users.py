@@ -78,10 +78,6 @@ class CreateUser(ShowOne):
 
     def take_action(self, parsed_args):
         teams = [team for value in parsed_args.team for team in split_list(value)]
-        # The proxy creates the user even when it cannot add it to a team.
-        teams_api = self.app.client_manager.teams
-        for team in teams:
-            teams_api.get(team)
         body = {"auto_create_key": parsed_args.create_key}
         fields = {"user_email": parsed_args.email, "user_role": parsed_args.role,
                   "user_alias": parsed_args.alias, "max_budget": parsed_args.max_budget,
