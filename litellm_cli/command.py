@@ -261,7 +261,8 @@ class DeleteByIds(_OnClient, DeleteCommand):
 
     def take_action(self, parsed_args):
         api = self.api
-        self.delete_all(parsed_args, [(f"{self.noun} {ident}", functools.partial(api.delete, ident))
+        self.delete_all(parsed_args, [(f"{self.noun} {ident}",
+                                       functools.partial(api.delete, ident))
                                       for ident in parsed_args.ids], self.nouns)
 
 

@@ -494,3 +494,18 @@ def save_completion_cache(name, values):
         os.replace(f"{path}.tmp", path)
     except OSError:
         pass
+
+
+def add_member_options(parser):
+    """--user-id or --email: the user a team's or organization's member command is about."""
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user-id", type=valid_name, metavar="USER_ID",
+                     help="the member's user id")
+    who.add_argument("--email", type=valid_name, metavar="EMAIL", help="the member's email")
+
+
+def member_body(parsed_args):
+    """The member to add, as the proxy's member endpoints take it: role and user."""
+    if parsed_args.user_id:
+        return {"role": parsed_args.role, "user_id": parsed_args.user_id}
+    return {"role": parsed_args.role, "user_email": parsed_args.email}

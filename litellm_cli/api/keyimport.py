@@ -134,7 +134,8 @@ class KeyImport:
             result = self._bring(
                 "user", user_id, self.users.get, self.source_users.get,
                 functools.partial(self._user_body, ready),
-                functools.partial(self.users.create, check=False), dry_run)  # its teams: done above
+                # Its teams were brought over (or failed) above.
+                functools.partial(self.users.create, check=False), dry_run)
             if result["status"] == "failed":
                 failed[("user", user_id)] = result["detail"]
             yield result

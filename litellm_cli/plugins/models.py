@@ -325,7 +325,8 @@ def _add_file_argument(parser, what):
 
 
 def _add_workers_option(parser):
-    parser.add_argument("--workers", metavar="N", type=number(1, MAX_WORKERS, int), default=DEFAULT_WORKERS,
+    parser.add_argument("--workers", metavar="N", type=number(1, MAX_WORKERS, int),
+                        default=DEFAULT_WORKERS,
                         help=f"models sent to the proxy at the same time, 1 to "
                              f"{MAX_WORKERS} (default {DEFAULT_WORKERS})")
 

@@ -4,8 +4,9 @@ delete, add members."""
 
 from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, amount, given_fields,
-                               parse_json, read_argument, split_list, valid_name)
+from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, add_member_options, amount,
+                               given_fields, member_body, parse_json, read_argument, split_list,
+                               valid_name)
 
 COLUMNS = ("organization_id", "organization_alias", "models", "budget_id", "spend", "teams")
 MEMBER_COLUMNS = ("organization_id", "user_id", "user_email", "role",
@@ -91,10 +92,7 @@ class AddOrgMember(ShowOne):
         parser = super().get_parser(prog_name)
         parser.add_argument("--organization-id", type=valid_name, required=True, metavar="ORG_ID",
                             help="the organization")
-        who = parser.add_mutually_exclusive_group(required=True)
-        who.add_argument("--user-id", type=valid_name, metavar="USER_ID",
-                         help="the member's user id")
-        who.add_argument("--email", type=valid_name, metavar="EMAIL", help="the member's email")
+        add_member_options(parser)
         parser.add_argument("--role", choices=MEMBER_ROLES, default="internal_user",
                             help="the member's role in the organization (default: "
                                  "internal_user)")
@@ -103,13 +101,9 @@ class AddOrgMember(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        member = {"role": parsed_args.role}
-        if parsed_args.user_id:
-            member["user_id"] = parsed_args.user_id
-        else:
-            member["user_email"] = parsed_args.email
-        answer = self.app.client_manager.orgs.add_member(parsed_args.organization_id, member,
-                                                  parsed_args.max_budget_in_organization)
+        answer = self.app.client_manager.orgs.add_member(
+            parsed_args.organization_id, member_body(parsed_args),
+            parsed_args.max_budget_in_organization)
         user = (answer.get("updated_users") or [{}])[0]
         added = {"organization_id": parsed_args.organization_id,
                  "user_id": user.get("user_id") or parsed_args.user_id,

@@ -6,8 +6,9 @@ import functools
 from litellm_cli import exceptions
 from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowById, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (amount, delete_each, duration, parse_json, positive_int,
-                               read_argument, read_key, split_list, valid_name)
+from litellm_cli.utils import (add_member_options, amount, delete_each, duration,
+                               member_body, parse_json, positive_int, read_argument, read_key,
+                               split_list, valid_name)
 
 LIST_COLUMNS = ("team_id", "team_alias", "organization_id", "models", "max_budget", "spend",
                 "blocked")
@@ -33,9 +34,7 @@ def _format_team(answer):
 def _add_member_options(parser):
     parser.add_argument("--team-id", type=valid_name, required=True, metavar="TEAM_ID",
                         help="the team")
-    who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--user-id", type=valid_name, metavar="USER_ID", help="the member's user id")
-    who.add_argument("--email", type=valid_name, metavar="EMAIL", help="the member's email")
+    add_member_options(parser)
 
 
 class ListTeam(Lister):
@@ -185,12 +184,8 @@ class AddTeamMember(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        member = {"role": parsed_args.role}
-        if parsed_args.user_id:
-            member["user_id"] = parsed_args.user_id
-        else:
-            member["user_email"] = parsed_args.email
-        team = self.app.client_manager.teams.add_member(parsed_args.team_id, member,
+        team = self.app.client_manager.teams.add_member(parsed_args.team_id,
+                                                        member_body(parsed_args),
                                                         parsed_args.max_budget_in_team)
         user = (team.get("updated_users") or [{}])[0]
         added = {"team_id": team.get("team_id"), "user_id": user.get("user_id"),
