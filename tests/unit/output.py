@@ -3,6 +3,7 @@
 import io
 import types
 
+from litellm_cli.clientmanager import ClientManager
 from litellm_cli.redact import Redactor
 
 
@@ -13,11 +14,23 @@ class Terminal(io.StringIO):
         return True
 
 
+class _ClientManager(ClientManager):
+    """The real client manager on a fake session, with a redactor of its own."""
+
+    def __init__(self, session):
+        super().__init__(session=session)
+        self._redactor = Redactor()
+
+    @property
+    def redactor(self):
+        return self._redactor
+
+
 def render(command_class, argv, session, tty=False, name="test command"):
     """``(exit status, stdout, stderr)`` of one command run in process."""
     app = types.SimpleNamespace(
         stdin=io.StringIO(), stdout=Terminal() if tty else io.StringIO(), stderr=io.StringIO(),
-        client_manager=types.SimpleNamespace(session=session, redactor=Redactor()))
+        client_manager=_ClientManager(session))
     cmd = command_class(app, None)
     cmd.cmd_name = name  # set after: cliff would look up hooks for it
     parsed = cmd.get_parser(f"litellm-proxy {name}").parse_args(argv)
