@@ -249,14 +249,17 @@ class _OnClient:
 
 class DeleteByIds(_OnClient, DeleteCommand):
     """Deletes the objects whose ids are given (``api.delete(id)``); each is
-    tried and reported."""
+    tried and reported. ``ids_help`` is the help of the ids (default: "the
+    <plural> to delete")."""
+
+    ids_help = None
 
     def get_parser(self, prog_name):
         from litellm_cli.utils import valid_name
 
         parser = super().get_parser(prog_name)
         parser.add_argument("ids", type=valid_name, nargs="+", metavar=self.metavar,
-                            help=f"the {self.nouns} to delete")
+                            help=self.ids_help or f"the {self.nouns} to delete")
         return parser
 
     def take_action(self, parsed_args):

@@ -2,11 +2,10 @@
 them as code (import, diff, apply, export; the engine is litellm_cli.api.model_sync)."""
 
 import datetime
-import functools
 import re
 
 from litellm_cli import exceptions
-from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
+from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
 from litellm_cli.redact import mask_data
 from litellm_cli.utils import TYPED_VALUE_HELP, number, parse_pairs, split_list, valid_name
@@ -192,20 +191,11 @@ class UpdateModel(ShowOne):
         return MODEL_COLUMNS, _format_model(api.get(parsed_args.model_id))
 
 
-class DeleteModel(DeleteCommand):
+class DeleteModel(DeleteByIds):
     """Delete model deployments stored in the proxy's database; each id is tried and reported"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("model_ids", type=valid_name, nargs="+", metavar="MODEL_ID",
-                            help="the deployments' ids (as `models info -c id` shows them)")
-        return parser
-
-    def take_action(self, parsed_args):
-        api = self.app.client_manager.models
-        targets = [(f"model {model_id}", functools.partial(api.delete, model_id))
-                   for model_id in parsed_args.model_ids]
-        self.delete_all(parsed_args, targets, "models")
+    client, noun, metavar = "models", "model", "MODEL_ID"
+    ids_help = "the deployments' ids (as `models info -c id` shows them)"
 
 
 # -- config as code: import, diff, apply, export ------------------------------
