@@ -444,10 +444,32 @@ def add_budget_options(parser, owner, fields=BUDGET_FIELDS):
         parser.add_argument("--" + field.replace("_", "-"), **options[field])
 
 
-def given_fields(parsed_args, fields):
-    """``{field: value}`` for each of ``fields`` given on the command line."""
-    values = {field: getattr(parsed_args, field) for field in fields}
-    return {field: value for field, value in values.items() if value is not None}
+def request_body(parsed_args, fields=(), lists=(), objects=()):
+    """The request body for the options given on the command line: ``fields``
+    as they are, ``lists`` (MODEL[,MODEL...]) split on commas, ``objects``
+    (JSON; @FILE reads a file) parsed as JSON objects. A field is its
+    option's dest, or ``(body name, dest)`` when the proxy names it otherwise."""
+    body = {}
+    for field in fields:
+        name, dest = field if isinstance(field, tuple) else (field, field)
+        if getattr(parsed_args, dest) is not None:
+            body[name] = getattr(parsed_args, dest)
+    for name in lists:
+        if getattr(parsed_args, name) is not None:
+            body[name] = split_list(getattr(parsed_args, name))
+    for name in objects:
+        if getattr(parsed_args, name) is not None:
+            option = "--" + name.replace("_", "-")
+            body[name] = parse_json(read_argument(getattr(parsed_args, name), option), option,
+                                    expect=dict)
+    return body
+
+
+def required_changes(changes):
+    """``changes``, unless there are none (a usage error: an update that changes nothing)."""
+    if not changes:
+        raise exceptions.UsageError("nothing to change: give at least one setting")
+    return changes
 
 
 # C0 and C1 controls, DEL, line/paragraph separators and the bidi overrides

@@ -2,8 +2,7 @@
 
 from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, given_fields, parse_json,
-                               read_argument, valid_name)
+from litellm_cli.utils import BUDGET_FIELDS, add_budget_options, request_body, valid_name
 
 COLUMNS = ("budget_id", "max_budget", "soft_budget", "budget_duration", "budget_reset_at",
            "tpm_limit", "rpm_limit", "max_parallel_requests")
@@ -22,12 +21,8 @@ def _add_options(parser):
 
 
 def _body(parsed_args):
-    body = given_fields(parsed_args, ("budget_id",) + BUDGET_FIELDS)
-    if parsed_args.model_max_budget is not None:
-        body["model_max_budget"] = parse_json(
-            read_argument(parsed_args.model_max_budget, "--model-max-budget"),
-            "--model-max-budget", expect=dict)
-    return body
+    return request_body(parsed_args, ("budget_id",) + BUDGET_FIELDS,
+                        objects=("model_max_budget",))
 
 
 class ListBudget(Lister):

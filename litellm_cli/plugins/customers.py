@@ -5,8 +5,8 @@ import functools
 
 from litellm_cli.command import Command, DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, delete_each, given_fields,
-                               split_list, valid_name)
+from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, delete_each, request_body,
+                               valid_name)
 
 COLUMNS = ("user_id", "alias", "blocked", "spend", "max_budget", "budget_id", "default_model",
            "models")
@@ -46,11 +46,9 @@ def _add_options(parser, budget_fields):
 
 
 def _body(parsed_args, budget_fields):
-    body = given_fields(parsed_args, ("alias", "default_model", "allowed_model_region",
-                                      "budget_id") + budget_fields)
+    body = request_body(parsed_args, ("alias", "default_model", "allowed_model_region",
+                                      "budget_id") + budget_fields, lists=("models",))
     body["user_id"] = parsed_args.id
-    if parsed_args.models is not None:
-        body["models"] = split_list(parsed_args.models)
     return body
 
 

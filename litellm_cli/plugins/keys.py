@@ -8,9 +8,8 @@ from litellm_cli import exceptions
 from litellm_cli.api.keys import PAGE_SIZE_MAX, hash_key, key_label
 from litellm_cli.command import Command, DeleteCommand, Lister, PagedLister, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (amount, delete_each, duration, parse_json,
-                               positive_int, read_argument, read_key, read_keys, read_secret,
-                               split_list, valid_name)
+from litellm_cli.utils import (amount, delete_each, duration, positive_int, read_key, read_keys,
+                               read_secret, request_body, required_changes, split_list, valid_name)
 
 LIST_COLUMNS = ("token", "key_name", "key_alias", "user_id", "team_id", "spend", "max_budget",
                 "expires")
@@ -54,20 +53,10 @@ def _add_change_options(parser):
 
 def _changes(parsed_args):
     """The request body for the change options that were given."""
-    body = {}
-    for option in ("models", "tags"):
-        value = getattr(parsed_args, option)
-        if value is not None:
-            body[option] = split_list(value)
-    if parsed_args.metadata is not None:
-        body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
-                                      "--metadata", expect=dict)
-    for field in ("max_budget", "budget_duration", "duration", "key_alias", "tpm_limit",
-                  "rpm_limit", "max_parallel_requests", "team_id", "user_id"):
-        value = getattr(parsed_args, field)
-        if value is not None:
-            body[field] = value
-    return body
+    return request_body(parsed_args, ("max_budget", "budget_duration", "duration", "key_alias",
+                                      "tpm_limit", "rpm_limit", "max_parallel_requests",
+                                      "team_id", "user_id"),
+                        lists=("models", "tags"), objects=("metadata",))
 
 
 def _add_keys_argument(parser, verb):
@@ -152,18 +141,9 @@ class GenerateKey(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        body = {}
-        if parsed_args.models is not None:
-            body["models"] = split_list(parsed_args.models)
-        for option in ("aliases", "config"):
-            value = getattr(parsed_args, option)
-            if value is not None:
-                body[option] = parse_json(read_argument(value, f"--{option}"), f"--{option}",
-                                          expect=dict)
-        for field in ("max_budget", "duration", "key_alias", "team_id", "user_id", "budget_id"):
-            value = getattr(parsed_args, field)
-            if value is not None:
-                body[field] = value
+        body = request_body(parsed_args, ("max_budget", "duration", "key_alias", "team_id",
+                                          "user_id", "budget_id"),
+                            lists=("models",), objects=("aliases", "config"))
         key = self.app.client_manager.keys.generate(body)
         return showing(key, parsed_args, GENERATE_COLUMNS)
 
@@ -256,9 +236,7 @@ class UpdateKey(Lister):
         return parser
 
     def take_action(self, parsed_args):
-        changes = _changes(parsed_args)
-        if not changes:
-            raise exceptions.UsageError("nothing to change: give at least one setting")
+        changes = required_changes(_changes(parsed_args))
         if "key_alias" in changes and len(_given_keys(parsed_args)) > 1:
             raise exceptions.UsageError("--key-alias names one key; give only one KEY")
         api = self.app.client_manager.keys

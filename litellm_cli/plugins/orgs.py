@@ -5,8 +5,7 @@ delete, add members."""
 from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, add_member_options, amount,
-                               given_fields, member_body, parse_json, read_argument, split_list,
-                               valid_name)
+                               member_body, request_body, valid_name)
 
 COLUMNS = ("organization_id", "organization_alias", "models", "budget_id", "spend", "teams")
 MEMBER_COLUMNS = ("organization_id", "user_id", "user_email", "role",
@@ -64,13 +63,9 @@ class CreateOrg(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        body = given_fields(parsed_args, ("organization_id", "budget_id") + BUDGET_FIELDS)
+        body = request_body(parsed_args, ("organization_id", "budget_id") + BUDGET_FIELDS,
+                            lists=("models",), objects=("metadata",))
         body["organization_alias"] = parsed_args.alias
-        if parsed_args.models is not None:
-            body["models"] = split_list(parsed_args.models)
-        if parsed_args.metadata is not None:
-            body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
-                                          "--metadata", expect=dict)
         org = self.app.client_manager.orgs.create(body)
         return showing(_format_org(org), parsed_args, COLUMNS)
 

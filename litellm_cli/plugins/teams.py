@@ -6,9 +6,8 @@ import functools
 from litellm_cli import exceptions
 from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowById, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (add_member_options, amount, delete_each, duration,
-                               member_body, parse_json, positive_int, read_argument, read_key,
-                               split_list, valid_name)
+from litellm_cli.utils import (add_member_options, amount, delete_each, duration, member_body,
+                               positive_int, read_key, request_body, required_changes, valid_name)
 
 LIST_COLUMNS = ("team_id", "team_alias", "organization_id", "models", "max_budget", "spend",
                 "blocked")
@@ -83,17 +82,9 @@ def _add_settings_options(parser):
 
 def _settings(parsed_args):
     """The request body for the settings options that were given."""
-    fields = {"team_alias": parsed_args.alias, "max_budget": parsed_args.max_budget,
-              "budget_duration": parsed_args.budget_duration,
-              "tpm_limit": parsed_args.tpm_limit, "rpm_limit": parsed_args.rpm_limit,
-              "organization_id": parsed_args.organization_id}
-    body = {name: value for name, value in fields.items() if value is not None}
-    if parsed_args.models is not None:
-        body["models"] = split_list(parsed_args.models)
-    if parsed_args.metadata is not None:
-        body["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
-                                      "--metadata", expect=dict)
-    return body
+    return request_body(parsed_args, (("team_alias", "alias"), "max_budget", "budget_duration",
+                                      "tpm_limit", "rpm_limit", "organization_id"),
+                        lists=("models",), objects=("metadata",))
 
 
 class CreateTeam(ShowOne):
@@ -125,9 +116,7 @@ class UpdateTeam(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        changes = _settings(parsed_args)
-        if not changes:
-            raise exceptions.UsageError("nothing to change: give at least one setting")
+        changes = required_changes(_settings(parsed_args))
         team = self.app.client_manager.teams.update(parsed_args.team_id, changes)
         return showing(team, parsed_args, CREATE_COLUMNS)
 
@@ -263,14 +252,9 @@ class UpdateTeamMember(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        changes = {"role": parsed_args.role, "max_budget_in_team": parsed_args.max_budget_in_team,
-                   "budget_duration": parsed_args.budget_duration,
-                   "tpm_limit": parsed_args.tpm_limit, "rpm_limit": parsed_args.rpm_limit}
-        changes = {name: value for name, value in changes.items() if value is not None}
-        if parsed_args.allowed_models is not None:
-            changes["allowed_models"] = split_list(parsed_args.allowed_models)
-        if not changes:
-            raise exceptions.UsageError("nothing to change: give at least one setting")
+        changes = required_changes(request_body(
+            parsed_args, ("role", "max_budget_in_team", "budget_duration", "tpm_limit",
+                          "rpm_limit"), lists=("allowed_models",)))
         api = self.app.client_manager.teams
         # The proxy "updates" users who are not in the team, storing a budget for them.
         members = (api.get(parsed_args.team_id).get("team_info") or {}).get(

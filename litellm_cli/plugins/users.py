@@ -1,10 +1,9 @@
 """``litellm-proxy users ...``: list, inspect, create, change and delete internal users."""
 
-from litellm_cli import exceptions
 from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES
 from litellm_cli.command import DeleteByIds, PagedLister, ShowById, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import (amount, duration, parse_json, positive_int, read_argument,
+from litellm_cli.utils import (amount, duration, positive_int, request_body, required_changes,
                                split_list, valid_name)
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
@@ -129,18 +128,10 @@ class UpdateUser(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        fields = {"user_email": parsed_args.email, "user_role": parsed_args.role,
-                  "user_alias": parsed_args.alias, "max_budget": parsed_args.max_budget,
-                  "budget_duration": parsed_args.budget_duration,
-                  "tpm_limit": parsed_args.tpm_limit, "rpm_limit": parsed_args.rpm_limit}
-        changes = {name: value for name, value in fields.items() if value is not None}
-        if parsed_args.models is not None:
-            changes["models"] = split_list(parsed_args.models)
-        if parsed_args.metadata is not None:
-            changes["metadata"] = parse_json(read_argument(parsed_args.metadata, "--metadata"),
-                                             "--metadata", expect=dict)
-        if not changes:
-            raise exceptions.UsageError("nothing to change: give at least one setting")
+        changes = required_changes(request_body(
+            parsed_args, (("user_email", "email"), ("user_role", "role"), ("user_alias", "alias"),
+                          "max_budget", "budget_duration", "tpm_limit", "rpm_limit"),
+            lists=("models",), objects=("metadata",)))
         user = self.app.client_manager.users.update(parsed_args.user_id, changes)
         return showing(user, parsed_args, CREATE_COLUMNS)
 

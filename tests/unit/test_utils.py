@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.utils import number, parse_json, parse_pairs, parse_yaml, typed_value
+from litellm_cli.utils import (number, parse_json, parse_pairs, parse_yaml, request_body,
+                               required_changes, typed_value)
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -223,3 +224,25 @@ def test_the_api_clients_are_usable_without_the_cli():
     res = subprocess.run([sys.executable, "-c", SDK_PROBE], capture_output=True, text=True,
                          timeout=60)
     assert (res.returncode, res.stdout.strip()) == (0, "[]"), res.stderr
+
+
+def test_request_body_holds_only_the_options_given(tmp_path):
+    metadata = tmp_path / "meta.json"
+    metadata.write_text('{"team": "a"}')
+    args = argparse.Namespace(alias="x", max_budget=None, models="a, b", tags=None,
+                              metadata=f"@{metadata}", config=None)
+    body = request_body(args, (("key_alias", "alias"), "max_budget"),
+                        lists=("models", "tags"), objects=("metadata", "config"))
+    assert body == {"key_alias": "x", "models": ["a", "b"], "metadata": {"team": "a"}}
+
+
+def test_request_body_names_the_option_of_a_bad_json_object():
+    args = argparse.Namespace(model_max_budget="[1]")
+    with pytest.raises(exceptions.UsageError, match="--model-max-budget"):
+        request_body(args, objects=("model_max_budget",))
+
+
+def test_an_update_that_changes_nothing_is_a_usage_error():
+    assert required_changes({"a": 1}) == {"a": 1}
+    with pytest.raises(exceptions.UsageError, match="nothing to change"):
+        required_changes({})
