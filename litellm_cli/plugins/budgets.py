@@ -32,36 +32,36 @@ class ListBudget(Lister):
         return listing(parsed_args, COLUMNS, self.app.client_manager.budgets.list())
 
 
-class CreateBudget(ShowOne):
+class _SaveBudget(ShowOne):
+    """Sends the budget the options give to ``budgets.<action>``; ``budget_id``
+    is how its --budget-id option is declared."""
+
+    action = budget_id = None
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID", **self.budget_id)
+        _add_options(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        budget = getattr(self.app.client_manager.budgets, self.action)(_body(parsed_args))
+        return showing(budget, parsed_args, COLUMNS)
+
+
+class CreateBudget(_SaveBudget):
     """Create a budget"""
 
     _epilog = EPILOG
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID",
-                            help="the id to give the budget (default: a new UUID)")
-        _add_options(parser)
-        return parser
-
-    def take_action(self, parsed_args):
-        budget = self.app.client_manager.budgets.create(_body(parsed_args))
-        return showing(budget, parsed_args, COLUMNS)
+    action = "create"
+    budget_id = dict(help="the id to give the budget (default: a new UUID)")
 
 
-class UpdateBudget(ShowOne):
+class UpdateBudget(_SaveBudget):
     """Change a budget's limits; options not given stay as they are"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("--budget-id", type=valid_name, required=True, metavar="BUDGET_ID",
-                            help="the budget to change")
-        _add_options(parser)
-        return parser
-
-    def take_action(self, parsed_args):
-        budget = self.app.client_manager.budgets.update(_body(parsed_args))
-        return showing(budget, parsed_args, COLUMNS)
+    action = "update"
+    budget_id = dict(required=True, help="the budget to change")
 
 
 class DeleteBudget(DeleteByIds):
