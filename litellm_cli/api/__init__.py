@@ -14,3 +14,11 @@ def path_segment(value):
     if str(value) in ("", ".", ".."):
         raise ValueError(f"{value!r} cannot name an object in a URL path")
     return quote(str(value), safe="")
+
+
+class API:
+    """Base of an API client: it calls the proxy through ``session`` (a
+    ``litellm_cli.session.Session``)."""
+
+    def __init__(self, session):
+        self.session = session

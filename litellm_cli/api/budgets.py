@@ -13,6 +13,7 @@ Plain API client, usable without the CLI::
 """
 
 from litellm_cli import exceptions
+from litellm_cli.api import API
 
 
 def _found(budget, budget_id):
@@ -22,10 +23,7 @@ def _found(budget, budget_id):
     return budget
 
 
-class BudgetsAPI:
-    def __init__(self, session):
-        self.session = session
-
+class BudgetsAPI(API):
     def list(self):
         """Every budget (``GET /budget/list``, not paged)."""
         return self.session.get_json("/budget/list") or []

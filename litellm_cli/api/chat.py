@@ -13,6 +13,7 @@ import json
 import types
 
 from litellm_cli import exceptions
+from litellm_cli.api import API
 
 PATH = "/chat/completions"
 # The proxy reports what a (non-streamed) call cost, in USD, in this header.
@@ -20,10 +21,7 @@ COST_HEADER = "x-litellm-response-cost"
 _READ_SIZE = 65536
 
 
-class ChatAPI:
-    def __init__(self, session):
-        self.session = session
-
+class ChatAPI(API):
     def create(self, body):
         """Send one chat request; return ``(response, cost)``.
 

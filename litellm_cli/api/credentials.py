@@ -6,17 +6,14 @@ Plain API client, usable without the CLI::
     creds.create("azure-prod", {"api_key": "..."}, {"custom_llm_provider": "azure"})
 """
 
-from litellm_cli.api import path_segment
+from litellm_cli.api import API, path_segment
 
 
 # ``update(display_name=UNCHANGED)`` leaves the label as it is.
 UNCHANGED = object()
 
 
-class CredentialsAPI:
-    def __init__(self, session):
-        self.session = session
-
+class CredentialsAPI(API):
     def list(self):
         """Every credential, with its values masked by the proxy."""
         return self.session.get_json("/credentials").get("credentials", [])

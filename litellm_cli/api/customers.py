@@ -12,11 +12,10 @@ Plain API client, usable without the CLI::
     customers.delete("acme-42")
 """
 
+from litellm_cli.api import API
 
-class CustomersAPI:
-    def __init__(self, session):
-        self.session = session
 
+class CustomersAPI(API):
     def list(self):
         """Every customer with its budget (``GET /customer/list``, not paged)."""
         return self.session.get_json("/customer/list") or []

@@ -12,6 +12,7 @@ Plain API client, usable without the CLI::
 """
 
 from litellm_cli import exceptions
+from litellm_cli.api import API
 
 
 def server_version(session):
@@ -26,10 +27,7 @@ def server_version(session):
     return None
 
 
-class HealthAPI:
-    def __init__(self, session):
-        self.session = session
-
+class HealthAPI(API):
     def _probe(self, path, authenticated=True):
         from litellm_cli.session import decode_json
 

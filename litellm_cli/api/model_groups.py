@@ -10,11 +10,10 @@ Plain API client, usable without the CLI::
         print(group["model_group"], group["mode"], group["input_cost_per_token"])
 """
 
+from litellm_cli.api import API
 
-class ModelGroupsAPI:
-    def __init__(self, session):
-        self.session = session
 
+class ModelGroupsAPI(API):
     def list(self, model_group=None):
         """Every model group the key may use, or one (``GET /model_group/info``)."""
         body = self.session.get_json("/model_group/info", params={"model_group": model_group})

@@ -12,7 +12,7 @@ Plain API client, usable without the CLI::
 
 import re
 from litellm_cli import exceptions
-from litellm_cli.api import path_segment
+from litellm_cli.api import API, path_segment
 
 # `models get --name` only needs to tell one deployment from several.
 FIND_PAGE_SIZE = 100
@@ -60,10 +60,7 @@ def _array_items(chunks, key):
         buffer, position = buffer[end:], 0
 
 
-class ModelsAPI:
-    def __init__(self, session):
-        self.session = session
-
+class ModelsAPI(API):
     def list(self):
         """The public model names callers can use (``GET /models``)."""
         return self.session.get_json("/models").get("data", [])

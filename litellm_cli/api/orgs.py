@@ -15,11 +15,10 @@ Plain API client, usable without the CLI::
     orgs.delete(org["organization_id"])
 """
 
+from litellm_cli.api import API
 
-class OrgsAPI:
-    def __init__(self, session):
-        self.session = session
 
+class OrgsAPI(API):
     def list(self, organization_id=None, alias=None):
         """Every organization, or those matching an id or (part of) an alias
         (``GET /organization/list``)."""

@@ -1,5 +1,7 @@
 """Paging over the proxy's offset-paged listings."""
 
+from litellm_cli.api import API
+
 
 def walk_pages(fetch, identity, first_page=1):
     """Yield every item of a paged listing, one page in memory at a time.
@@ -22,16 +24,13 @@ def walk_pages(fetch, identity, first_page=1):
         page, previous = page + 1, current
 
 
-class PagedAPI:
+class PagedAPI(API):
     """Base of an API client whose ``list(page=, size=, **filters)`` answers one
     page as ``{ITEMS: [...], "total_pages": N}``; adds ``iter_all`` and ``items``."""
 
     ITEMS = None  # the field of the answer that holds the page's items
     ID = None  # the field that identifies an item (a bare string is its own id)
     PAGE_SIZE_MAX = None  # the largest page the proxy accepts
-
-    def __init__(self, session):
-        self.session = session
 
     def iter_all(self, first_page=1, size=None, **filters):
         """Every item, fetched page by page as the caller iterates."""

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from litellm_cli.api.keys import hash_key
 from litellm_cli.api.paging import walk_pages
+from litellm_cli.api import API
 
 PAGE_SIZE_MAX = 1000  # the proxy rejects larger pages with 422
 
@@ -43,10 +44,7 @@ def _params(start, end, filters):
     return params
 
 
-class SpendAPI:
-    def __init__(self, session):
-        self.session = session
-
+class SpendAPI(API):
     def logs(self, start, end, page=None, size=None, oldest_first=False, **filters):
         """One page of spend logs between two UTC times (``GET /spend/logs/v2``):
         ``{"data", "total", "page", "page_size", "total_pages"}``, newest first

@@ -12,6 +12,7 @@ Plain API client, usable without the CLI::
 """
 
 from litellm_cli import exceptions
+from litellm_cli.api import API
 
 
 def _not_found(error):
@@ -19,10 +20,7 @@ def _not_found(error):
     return exceptions.not_found(error, "not found", "does not exist")
 
 
-class TeamsAPI:
-    def __init__(self, session):
-        self.session = session
-
+class TeamsAPI(API):
     def list(self, user_id=None, organization_id=None):
         """Every team, each with its ``keys`` and ``team_memberships`` (``GET /team/list``)."""
         params = {"user_id": user_id, "organization_id": organization_id}
