@@ -298,7 +298,7 @@ class PagedLister(_OnClient, Lister):
     page_size = page_size_max = None
 
     def get_parser(self, prog_name):
-        from litellm_cli.utils import add_paging_options
+        from litellm_cli.arguments import add_paging_options
 
         parser = super().get_parser(prog_name)
         add_paging_options(parser, self.nouns, self.page_size, self.page_size_max)

@@ -371,17 +371,6 @@ def number(low=None, high=None, kind=float, what=None, above=False):
 positive_int = number(1, kind=int)
 
 
-def add_paging_options(parser, noun, proxy_default, maximum):
-    """--page, --size and --all for a listing the proxy pages."""
-    parser.add_argument("--page", type=positive_int, metavar="N",
-                        help="page number, from 1 (with --all: the first page to read)")
-    parser.add_argument("--size", type=number(1, maximum, int), metavar="N",
-                        help=f"{noun} per page, at most {maximum} (proxy default "
-                             f"{proxy_default}; with --all: {maximum})")
-    parser.add_argument("--all", action="store_true",
-                        help=f"read every page, printing {noun} as the pages arrive")
-
-
 amount = number(0, what="an amount")
 
 
@@ -418,30 +407,6 @@ def delete_each(targets, report, plural, verb="delete", done="Deleted", alone_ra
             report(f"{done} {label}")
     if failed:
         raise exceptions.CLIError(f"{failed} of {len(targets)} {plural} failed to {verb}")
-
-
-# The limits a budget holds; budgets, customers and organizations take them.
-BUDGET_FIELDS = ("max_budget", "soft_budget", "budget_duration", "tpm_limit", "rpm_limit",
-                 "max_parallel_requests")
-
-
-def add_budget_options(parser, owner, fields=BUDGET_FIELDS):
-    """--max-budget, --soft-budget, --budget-duration, --tpm-limit, --rpm-limit
-    and --max-parallel-requests (or the given ``fields`` of them) for ``owner``."""
-    options = {
-        "max_budget": dict(type=amount, metavar="USD",
-                           help=f"the most {owner} may spend; calls are refused beyond it"),
-        "soft_budget": dict(type=amount, metavar="USD",
-                            help="spend at which the proxy alerts, without refusing calls"),
-        "budget_duration": dict(type=duration, metavar="DURATION",
-                                help="reset the spend this often: 30d, 7d, 24h, monthly..."),
-        "tpm_limit": dict(type=positive_int, metavar="N", help="tokens per minute"),
-        "rpm_limit": dict(type=positive_int, metavar="N", help="requests per minute"),
-        "max_parallel_requests": dict(type=positive_int, metavar="N",
-                                      help="requests running at the same time"),
-    }
-    for field in fields:
-        parser.add_argument("--" + field.replace("_", "-"), **options[field])
 
 
 def request_body(parsed_args, fields=(), lists=(), objects=()):
@@ -516,14 +481,6 @@ def save_completion_cache(name, values):
         os.replace(f"{path}.tmp", path)
     except OSError:
         pass
-
-
-def add_member_options(parser):
-    """--user-id or --email: the user a team's or organization's member command is about."""
-    who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--user-id", type=valid_name, metavar="USER_ID",
-                     help="the member's user id")
-    who.add_argument("--email", type=valid_name, metavar="EMAIL", help="the member's email")
 
 
 def member_body(parsed_args):

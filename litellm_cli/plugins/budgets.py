@@ -2,7 +2,8 @@
 
 from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import BUDGET_FIELDS, add_budget_options, request_body, valid_name
+from litellm_cli.arguments import BUDGET_FIELDS, NEW_ID, add_options
+from litellm_cli.utils import request_body
 
 COLUMNS = ("budget_id", "max_budget", "soft_budget", "budget_duration", "budget_reset_at",
            "tpm_limit", "rpm_limit", "max_parallel_requests")
@@ -13,7 +14,7 @@ A budget is a set of limits kept under one id; keys (keys generate --budget-id),
 
 
 def _add_options(parser):
-    add_budget_options(parser, "whoever uses the budget")
+    add_options(parser, "its holders", *BUDGET_FIELDS)
     parser.add_argument("--model-max-budget", metavar="JSON",
                         help='limits per model as a JSON object, e.g. \'{"gpt-4o": '
                              '{"max_budget": 10, "budget_duration": "1d"}}\' (@FILE reads a '
@@ -40,7 +41,7 @@ class _SaveBudget(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID", **self.budget_id)
+        add_options(parser, "the budget", budget_id=self.budget_id)
         _add_options(parser)
         return parser
 
@@ -54,7 +55,7 @@ class CreateBudget(_SaveBudget):
 
     _epilog = EPILOG
     action = "create"
-    budget_id = dict(help="the id to give the budget (default: a new UUID)")
+    budget_id = NEW_ID
 
 
 class UpdateBudget(_SaveBudget):

@@ -5,8 +5,8 @@ import functools
 
 from litellm_cli.command import Command, DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, delete_each, request_body,
-                               valid_name)
+from litellm_cli.arguments import BUDGET_FIELDS, add_options
+from litellm_cli.utils import delete_each, request_body, valid_name
 
 COLUMNS = ("user_id", "alias", "blocked", "spend", "max_budget", "budget_id", "default_model",
            "models")
@@ -29,27 +29,35 @@ def _format_customer(customer):
         "max_budget")}
 
 
-def _add_options(parser, budget_fields):
-    parser.add_argument("--alias", type=valid_name, metavar="NAME", help="a display name")
-    parser.add_argument("--models", metavar="MODEL[,MODEL...]",
-                        help="comma-separated models the customer may call (default: all)")
-    parser.add_argument("--default-model", type=valid_name, metavar="MODEL",
-                        help="the model to use when the requested one is not allowed in the "
-                             "customer's region")
-    parser.add_argument("--region", dest="allowed_model_region", choices=REGIONS,
-                        help="only route the customer's calls to deployments in this region")
-    budget = parser.add_argument_group(
-        "budget", "give either --budget-id or the customer's own limits")
-    budget.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID",
-                        help="apply this existing budget (see 'budgets list')")
-    add_budget_options(budget, "the customer", budget_fields)
+class _SaveCustomer(ShowOne):
+    """Sends the customer the options give to ``customers.<action>``;
+    ``id_help`` is the help of --id, ``budget_fields`` the budget limits the
+    proxy takes there."""
 
+    action = id_help = None
+    budget_fields = BUDGET_FIELDS
 
-def _body(parsed_args, budget_fields):
-    body = request_body(parsed_args, ("alias", "default_model", "allowed_model_region",
-                                      "budget_id") + budget_fields, lists=("models",))
-    body["user_id"] = parsed_args.id
-    return body
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--id", type=valid_name, required=True, metavar="USER_ID",
+                            help=self.id_help)
+        add_options(parser, "the customer", "alias", "models")
+        parser.add_argument("--default-model", type=valid_name, metavar="MODEL",
+                            help="the model to use when the requested one is not allowed in the "
+                                 "customer's region")
+        parser.add_argument("--region", dest="allowed_model_region", choices=REGIONS,
+                            help="only route the customer's calls to deployments in this region")
+        budget = parser.add_argument_group(
+            "budget", "give either --budget-id or the customer's own limits")
+        add_options(budget, "the customer", "budget_id", *self.budget_fields)
+        return parser
+
+    def take_action(self, parsed_args):
+        body = request_body(parsed_args, ("alias", "default_model", "allowed_model_region",
+                                          "budget_id") + self.budget_fields, lists=("models",))
+        body["user_id"] = parsed_args.id
+        customer = getattr(self.app.client_manager.customers, self.action)(body)
+        return showing(_format_customer(customer), parsed_args, COLUMNS)
 
 
 class ListCustomer(Lister):
@@ -60,39 +68,19 @@ class ListCustomer(Lister):
         return listing(parsed_args, COLUMNS, customers)
 
 
-class CreateCustomer(ShowOne):
+class CreateCustomer(_SaveCustomer):
     """Create a customer"""
 
     _epilog = EPILOG
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("--id", type=valid_name, required=True, metavar="USER_ID",
-                            help="the id your application sends as 'user'")
-        _add_options(parser, BUDGET_FIELDS)
-        return parser
-
-    def take_action(self, parsed_args):
-        customer = self.app.client_manager.customers.create(_body(parsed_args, BUDGET_FIELDS))
-        return showing(_format_customer(customer), parsed_args, COLUMNS)
+    action, id_help = "create", "the id your application sends as 'user'"
 
 
-class UpdateCustomer(ShowOne):
+class UpdateCustomer(_SaveCustomer):
     """Change a customer; options not given stay as they are"""
 
+    action, id_help = "update", "the customer"
     # The proxy's update takes only max_budget of the budget's limits.
     budget_fields = ("max_budget",)
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("--id", type=valid_name, required=True, metavar="USER_ID",
-                            help="the customer")
-        _add_options(parser, self.budget_fields)
-        return parser
-
-    def take_action(self, parsed_args):
-        customer = self.app.client_manager.customers.update(_body(parsed_args, self.budget_fields))
-        return showing(_format_customer(customer), parsed_args, COLUMNS)
 
 
 class BlockCustomer(Command):

@@ -8,8 +8,9 @@ from litellm_cli import exceptions
 from litellm_cli.api.keys import PAGE_SIZE_MAX, hash_key, key_label
 from litellm_cli.command import Command, DeleteCommand, Lister, PagedLister, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (amount, delete_each, duration, positive_int, read_key, read_keys,
-                               read_secret, request_body, required_changes, split_list, valid_name)
+from litellm_cli.arguments import ANY_MODELS, EXPIRY, add_filters, add_options
+from litellm_cli.utils import (amount, delete_each, duration, read_key, read_keys, read_secret,
+                               request_body, required_changes, split_list, valid_name)
 
 LIST_COLUMNS = ("token", "key_name", "key_alias", "user_id", "team_id", "spend", "max_budget",
                 "expires")
@@ -21,34 +22,25 @@ IMPORT_COLUMNS = ("object", "name", "status", "detail")
 ENTERPRISE = "an Enterprise feature of the proxy: an unlicensed proxy refuses it (exit 4)"
 
 
-def _add_change_options(parser):
-    """The settings ``keys update`` and ``keys regenerate`` can change."""
-    parser.add_argument("--models", metavar="MODEL[,MODEL...]",
-                        help="comma-separated models the key may call (an empty value: all)")
+def _add_budget_option(parser):
+    """--spend, or its other name --max-budget (the proxy's max_budget)."""
     budget = parser.add_mutually_exclusive_group()
     budget.add_argument("--spend", dest="max_budget", type=amount, metavar="USD",
-                        help="the most the key may spend in USD (the proxy's max_budget)")
+                        help="the most the key may spend in USD; calls are refused beyond it "
+                             "(sent as the proxy's max_budget)")
     budget.add_argument("--max-budget", dest="max_budget", type=amount, metavar="USD",
                         help="the same as --spend")
-    parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
-                        help="reset the key's spend this often: 30d, 7d, 24h...")
-    parser.add_argument("--duration", type=duration, metavar="DURATION",
-                        help="the key expires this long from now: 30s, 15m, 24h, 7d, 1mo...")
-    parser.add_argument("--key-alias", type=valid_name, metavar="ALIAS",
-                        help="a new unique name for the key")
-    parser.add_argument("--metadata", metavar="JSON",
-                        help="a JSON object that replaces the key's metadata (@FILE reads a file)")
-    parser.add_argument("--tpm-limit", type=positive_int, metavar="N", help="tokens per minute")
-    parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
-                        help="requests per minute")
-    parser.add_argument("--max-parallel-requests", type=positive_int, metavar="N",
-                        help="requests the key may have in flight at once")
+
+
+def _add_change_options(parser):
+    """The settings ``keys update`` and ``keys regenerate`` can change."""
+    add_options(parser, "the key", models=ANY_MODELS)
+    _add_budget_option(parser)
+    add_options(parser, "the key", "budget_duration", "duration", "key_alias", "metadata",
+                "tpm_limit", "rpm_limit", "max_parallel_requests")
     parser.add_argument("--tags", metavar="TAG[,TAG...]",
                         help=f"comma-separated tags for spend tracking ({ENTERPRISE})")
-    parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
-                        help="move the key to this team (must exist)")
-    parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
-                        help="give the key to this user")
+    add_options(parser, "the key", "team_id", "user_id")
 
 
 def _changes(parsed_args):
@@ -79,16 +71,10 @@ class ListKey(PagedLister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
-                            help="only keys of this user")
-        parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
-                            help="only keys of this team")
-        parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
-                            help="only keys of this organization")
+        add_filters(parser, "keys", "user_id", "team_id", "organization_id")
         parser.add_argument("--key-hash", type=valid_name, metavar="HASH",
                             help="only the key with this hash")
-        parser.add_argument("--key-alias", type=valid_name, metavar="ALIAS",
-                            help="only keys with this alias")
+        add_filters(parser, "keys", "key_alias")
         parser.add_argument(
             "--return-full-object", action=argparse.BooleanOptionalAction, default=True,
             help="fetch every field of each key (the default); with "
@@ -114,28 +100,13 @@ class GenerateKey(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--models", metavar="MODEL[,MODEL...]",
-                            help="comma-separated models the key may call (default: all)")
+        add_options(parser, "the key", "models")
         parser.add_argument("--aliases", metavar="JSON",
                             help='model aliases as a JSON object, e.g. \'{"fast": "gpt-4o"}\' '
                                  "(@FILE reads a file)")
-        budget = parser.add_mutually_exclusive_group()
-        budget.add_argument("--spend", dest="max_budget", type=amount, metavar="USD",
-                            help="the most the key may spend in USD; calls are refused "
-                                 "beyond it (sent as the proxy's max_budget)")
-        budget.add_argument("--max-budget", dest="max_budget", type=amount, metavar="USD",
-                            help="the same as --spend")
-        parser.add_argument("--duration", type=duration, metavar="DURATION",
-                            help="how long the key stays valid: 30s, 15m, 24h, 7d, 1mo... "
-                                 "(default: no expiry)")
-        parser.add_argument("--key-alias", type=valid_name, metavar="ALIAS",
-                            help="a unique name for the key")
-        parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
-                            help="the team the key belongs to (must exist)")
-        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
-                            help="the user the key belongs to")
-        parser.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID",
-                            help="a budget to apply to the key (must exist)")
+        _add_budget_option(parser)
+        add_options(parser, "the key", "duration", "key_alias", "team_id", "user_id", "budget_id",
+                    duration=EXPIRY + " (default: no expiry)")
         parser.add_argument("--config", metavar="JSON",
                             help="extra key settings as a JSON object (@FILE reads a file)")
         return parser
@@ -385,10 +356,7 @@ class ImportKey(Lister):
         parser.add_argument("--created-since", type=_since, metavar="DATE",
                             help="only keys created at or after DATE (UTC): YYYY-MM-DD or "
                                  "YYYY-MM-DD_HH:MM")
-        parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
-                            help="only the keys of this team on the source")
-        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
-                            help="only the keys of this user on the source")
+        add_filters(parser, "the source's keys", "team_id", "user_id")
         parser.add_argument("--secrets-out", metavar="FILE",
                             help="append each new secret to FILE (created readable by you "
                                  "only), one JSON object a line: "

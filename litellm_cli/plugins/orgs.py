@@ -4,8 +4,9 @@ delete, add members."""
 
 from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (BUDGET_FIELDS, add_budget_options, add_member_options, amount,
-                               member_body, request_body, valid_name)
+from litellm_cli.arguments import (BUDGET_FIELDS, NEW_ID, add_filters, add_member_options,
+                                   add_options)
+from litellm_cli.utils import amount, member_body, request_body, valid_name
 
 COLUMNS = ("organization_id", "organization_alias", "models", "budget_id", "spend", "teams")
 MEMBER_COLUMNS = ("organization_id", "user_id", "user_email", "role",
@@ -30,8 +31,7 @@ class ListOrg(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
-                            help="only the organization with this id")
+        add_filters(parser, "organizations", organization_id="only the organization with this id")
         parser.add_argument("--alias", type=valid_name, metavar="TEXT",
                             help="only organizations whose alias contains this (any case)")
         return parser
@@ -49,17 +49,9 @@ class CreateOrg(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--alias", type=valid_name, required=True, metavar="NAME",
-                            help="the organization's name")
-        parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
-                            help="the id to give it (default: a new UUID)")
-        parser.add_argument("--models", metavar="MODEL[,MODEL...]",
-                            help="comma-separated models its teams may call (default: all)")
-        parser.add_argument("--budget-id", type=valid_name, metavar="BUDGET_ID",
-                            help="apply this existing budget instead of the limits below")
-        add_budget_options(parser, "the organization")
-        parser.add_argument("--metadata", metavar="JSON",
-                            help="a JSON object stored with it (@FILE reads a file)")
+        add_options(parser, "the organization", "alias", "organization_id", "models",
+                    "budget_id", *BUDGET_FIELDS, "metadata", organization_id=NEW_ID,
+                    alias={"required": True, "help": "the organization's name"})
         return parser
 
     def take_action(self, parsed_args):
@@ -85,8 +77,8 @@ class AddOrgMember(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--organization-id", type=valid_name, required=True, metavar="ORG_ID",
-                            help="the organization")
+        add_options(parser, "the member", organization_id={"required": True,
+                                                           "help": "the organization"})
         add_member_options(parser)
         parser.add_argument("--role", choices=MEMBER_ROLES, default="internal_user",
                             help="the member's role in the organization (default: "

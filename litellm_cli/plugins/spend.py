@@ -7,7 +7,8 @@ from litellm_cli import exceptions
 from litellm_cli.api.spend import GROUPS, PAGE_SIZE_MAX, TOTALS
 from litellm_cli.command import Lister
 from litellm_cli.display import listing
-from litellm_cli.utils import add_paging_options, read_key, valid_name
+from litellm_cli.arguments import add_paging_options
+from litellm_cli.utils import read_key, valid_name
 
 LOG_COLUMNS = ("request_id", "start_time", "model_group", "api_key", "user", "team_id",
                "end_user", "total_tokens", "spend", "status")

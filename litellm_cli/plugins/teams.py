@@ -6,8 +6,9 @@ import functools
 from litellm_cli import exceptions
 from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowById, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.utils import (add_member_options, amount, delete_each, duration, member_body,
-                               positive_int, read_key, request_body, required_changes, valid_name)
+from litellm_cli.arguments import NEW_ID, add_filters, add_member_options, add_options
+from litellm_cli.utils import (amount, delete_each, member_body, read_key, request_body,
+                               required_changes, valid_name)
 
 LIST_COLUMNS = ("team_id", "team_alias", "organization_id", "models", "max_budget", "spend",
                 "blocked")
@@ -31,8 +32,7 @@ def _format_team(answer):
 
 
 def _add_member_options(parser):
-    parser.add_argument("--team-id", type=valid_name, required=True, metavar="TEAM_ID",
-                        help="the team")
+    add_options(parser, "the member", team_id={"required": True, "help": "the team"})
     add_member_options(parser)
 
 
@@ -41,10 +41,7 @@ class ListTeam(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
-                            help="only teams this user is in")
-        parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
-                            help="only teams of this organization")
+        add_filters(parser, "teams", "user_id", "organization_id")
         return parser
 
     def take_action(self, parsed_args):
@@ -63,21 +60,8 @@ class ShowTeam(ShowById):
 
 def _add_settings_options(parser):
     """The team settings ``teams create`` and ``teams update`` take."""
-    parser.add_argument("--alias", type=valid_name, metavar="NAME", help="the team's display name")
-    parser.add_argument("--models", metavar="MODEL[,MODEL...]",
-                        help="comma-separated models the team may call (default: all)")
-    parser.add_argument("--max-budget", type=amount, metavar="USD",
-                        help="the most the team may spend")
-    parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
-                        help="reset the team's spend this often: 30d, 7d, 24h...")
-    parser.add_argument("--tpm-limit", type=positive_int, metavar="N",
-                        help="tokens per minute, for the whole team")
-    parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
-                        help="requests per minute, for the whole team")
-    parser.add_argument("--organization-id", type=valid_name, metavar="ORG_ID",
-                        help="the organization the team belongs to")
-    parser.add_argument("--metadata", metavar="JSON",
-                        help="a JSON object stored with the team (@FILE reads a file)")
+    add_options(parser, "the team", "alias", "models", "max_budget", "budget_duration",
+                "tpm_limit", "rpm_limit", "organization_id", "metadata")
 
 
 def _settings(parsed_args):
@@ -92,8 +76,7 @@ class CreateTeam(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--team-id", type=valid_name, metavar="TEAM_ID",
-                            help="the id to give the team (default: a new UUID)")
+        add_options(parser, "the team", team_id=NEW_ID)
         _add_settings_options(parser)
         return parser
 
@@ -241,12 +224,7 @@ class UpdateTeamMember(ShowOne):
                             help="the member's role in the team (admin: Enterprise only)")
         parser.add_argument("--max-budget-in-team", type=amount, metavar="USD",
                             help="the most this member may spend within the team")
-        parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
-                            help="reset the member's spend in the team this often: 30d, 7d...")
-        parser.add_argument("--tpm-limit", type=positive_int, metavar="N",
-                            help="tokens per minute for this member")
-        parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
-                            help="requests per minute for this member")
+        add_options(parser, "the member", "budget_duration", "tpm_limit", "rpm_limit")
         parser.add_argument("--allowed-models", metavar="MODEL[,MODEL...]",
                             help="comma-separated models this member may call in the team")
         return parser
@@ -286,8 +264,8 @@ class AssignTeamKey(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--team-id", type=valid_name, required=True, metavar="TEAM_ID",
-                            help="the team to move the key into")
+        add_options(parser, "the key", team_id={"required": True,
+                                                "help": "the team to move the key into"})
         parser.add_argument("--key", type=valid_name, metavar="KEY",
                             help="the key (sk-...) or key hash to move (default: the key "
                                  "this CLI uses); @FILE or @- reads it from a file or stdin")

@@ -3,8 +3,8 @@
 from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES
 from litellm_cli.command import DeleteByIds, PagedLister, ShowById, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.utils import (amount, duration, positive_int, request_body, required_changes,
-                               split_list, valid_name)
+from litellm_cli.arguments import ANY_MODELS, NEW_ID, add_options
+from litellm_cli.utils import request_body, required_changes, split_list, valid_name
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
                 "max_budget", "key_count")
@@ -56,21 +56,15 @@ class CreateUser(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--email", type=valid_name, metavar="EMAIL",
-                            help="the user's email (unique)")
+        add_options(parser, "the user", "email")
         parser.add_argument("--role", choices=ROLES, metavar="ROLE",
                             help=f"the user's role: {', '.join(ROLES)} (proxy default: "
                                  "internal_user_viewer)")
-        parser.add_argument("--alias", type=valid_name, metavar="NAME", help="a display name")
+        add_options(parser, "the user", "alias")
         parser.add_argument("--team", type=valid_name, action="append", default=[],
                             metavar="TEAM_ID",
                             help="a team to add the user to (must exist); repeat for more")
-        parser.add_argument("--max-budget", type=amount, metavar="USD",
-                            help="the most the user may spend")
-        parser.add_argument("--models", metavar="MODEL[,MODEL...]",
-                            help="comma-separated models the user may call (default: all)")
-        parser.add_argument("--user-id", type=valid_name, metavar="USER_ID",
-                            help="the id to give the user (default: a new UUID)")
+        add_options(parser, "the user", "max_budget", "models", user_id=NEW_ID)
         parser.add_argument("--create-key", action="store_true",
                             help="also create a key for the user and show it (only this once)")
         return parser
@@ -107,24 +101,11 @@ class UpdateUser(ShowOne):
         parser = super().get_parser(prog_name)
         parser.add_argument("user_id", type=valid_name, metavar="USER_ID",
                             help="the user to change")
-        parser.add_argument("--email", type=valid_name, metavar="EMAIL",
-                            help="the user's new email")
+        add_options(parser, "the user", "email")
         parser.add_argument("--role", choices=ROLES, metavar="ROLE",
                             help=f"the user's role: {', '.join(ROLES)}")
-        parser.add_argument("--alias", type=valid_name, metavar="NAME", help="a display name")
-        parser.add_argument("--max-budget", type=amount, metavar="USD",
-                            help="the most the user may spend")
-        parser.add_argument("--budget-duration", type=duration, metavar="DURATION",
-                            help="reset the user's spend this often: 30d, 7d, 24h...")
-        parser.add_argument("--models", metavar="MODEL[,MODEL...]",
-                            help="comma-separated models the user may call (an empty value: all)")
-        parser.add_argument("--tpm-limit", type=positive_int, metavar="N",
-                            help="tokens per minute")
-        parser.add_argument("--rpm-limit", type=positive_int, metavar="N",
-                            help="requests per minute")
-        parser.add_argument("--metadata", metavar="JSON",
-                            help="a JSON object that replaces the user's metadata "
-                                 "(@FILE reads a file)")
+        add_options(parser, "the user", "alias", "max_budget", "budget_duration", "models",
+                    "tpm_limit", "rpm_limit", "metadata", models=ANY_MODELS)
         return parser
 
     def take_action(self, parsed_args):
