@@ -63,28 +63,33 @@ class HttpError(CLIError):
 
     exit_code = EXIT_REJECTED
     http_status = None
+    #: What an error keeps of the request and the answer; each may be None.
+    FIELDS = ("request_id", "retry_after", "method", "url", "body")
 
-    def __init__(self, message, http_status=None, request_id=None, retry_after=None,
-                 method=None, url=None, body=None):
+    def __init_subclass__(cls, status=None, exit_code=None, **kwargs):
+        # class NotFound(HttpError, status=404, exit_code=EXIT_NOT_FOUND)
+        super().__init_subclass__(**kwargs)
+        cls.http_status = status or cls.http_status
+        cls.exit_code = exit_code or cls.exit_code
+
+    def __init__(self, message, http_status=None, **fields):
+        unknown = set(fields) - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"unknown HttpError fields: {', '.join(sorted(unknown))}")
         self.http_status = http_status or self.http_status
         self.details = message
-        self.request_id = request_id
-        self.retry_after = retry_after
-        self.method = method
-        self.url = url
-        self.body = body
+        for name in self.FIELDS:
+            setattr(self, name, fields.get(name))
         suffix = f" (HTTP {self.http_status})" if self.http_status else ""
-        if request_id:
-            suffix += f" (request id: {request_id})"
+        if self.request_id:
+            suffix += f" (request id: {self.request_id})"
         super().__init__(f"{message}{suffix}",
                          EXIT_SERVER if (self.http_status or 0) >= 500 else None)
-
 
     def recast(self, cls, message=None):
         """This error as a ``cls`` with the same status, request id and request."""
         return cls(self.details if message is None else message, http_status=self.http_status,
-                   request_id=self.request_id, retry_after=self.retry_after,
-                   method=self.method, url=self.url, body=self.body)
+                   **{name: getattr(self, name) for name in self.FIELDS})
 
 
 def not_found(error, *phrases):
@@ -97,40 +102,36 @@ def not_found(error, *phrases):
     return error
 
 
-class BadRequest(HttpError):
-    http_status = 400
+class BadRequest(HttpError, status=400):
+    """The proxy found the request malformed or invalid."""
 
 
-class Unauthorized(HttpError):
-    http_status = 401
-    exit_code = EXIT_AUTH
+class Unauthorized(HttpError, status=401, exit_code=EXIT_AUTH):
+    """No API key, or one the proxy does not know."""
 
 
-class Forbidden(HttpError):
-    http_status = 403
-    exit_code = EXIT_AUTH
+class Forbidden(HttpError, status=403, exit_code=EXIT_AUTH):
+    """The API key may not do this."""
 
 
-class NotFound(HttpError):
-    http_status = 404
-    exit_code = EXIT_NOT_FOUND
+class NotFound(HttpError, status=404, exit_code=EXIT_NOT_FOUND):
+    """The object named does not exist."""
 
 
-class Conflict(HttpError):
-    http_status = 409
+class Conflict(HttpError, status=409):
+    """The object exists already, or is in use."""
 
 
-class UnprocessableEntity(HttpError):
-    http_status = 422
+class UnprocessableEntity(HttpError, status=422):
+    """The request's fields failed the proxy's validation."""
 
 
-class TooManyRequests(HttpError):
-    http_status = 429
+class TooManyRequests(HttpError, status=429):
+    """A rate limit of the proxy refused the call (after the retries)."""
 
 
-class ServerError(HttpError):
-    http_status = 500
-    exit_code = EXIT_SERVER
+class ServerError(HttpError, status=500, exit_code=EXIT_SERVER):
+    """The proxy failed (any 5xx)."""
 
 
 class EnterpriseOnly(Forbidden):
@@ -146,15 +147,8 @@ class EnterpriseOnly(Forbidden):
 _ENTERPRISE_MARKERS = ("LiteLLM Enterprise user", "Enterprise feature", "premium feature")
 
 
-_BY_STATUS = {
-    400: BadRequest,
-    401: Unauthorized,
-    403: Forbidden,
-    404: NotFound,
-    409: Conflict,
-    422: UnprocessableEntity,
-    429: TooManyRequests,
-}
+_BY_STATUS = {cls.http_status: cls for cls in (BadRequest, Unauthorized, Forbidden, NotFound,
+                                                Conflict, UnprocessableEntity, TooManyRequests)}
 
 
 def _unwrap(message):

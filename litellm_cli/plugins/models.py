@@ -308,23 +308,29 @@ def _compile(pattern, option):
         raise exceptions.UsageError(f"{option}: invalid regular expression: {exc}") from None
 
 
-def _add_file_argument(parser, what):
-    parser.add_argument("yaml_file", metavar="FILE",
-                        help=f"proxy config YAML with a model_list (and optionally a "
-                             f"credential_list) {what}; - reads stdin")
-
-
-def _add_workers_option(parser):
-    parser.add_argument("--workers", metavar="N", type=number(1, MAX_WORKERS, int),
-                        default=DEFAULT_WORKERS,
-                        help=f"models sent to the proxy at the same time, 1 to "
-                             f"{MAX_WORKERS} (default {DEFAULT_WORKERS})")
-
-
 class _SyncCommand(Lister):
-    """What import, diff and apply share: reading the file, running a plan."""
+    """What import, diff and apply share: the FILE argument (``file_help``
+    says what it is for), reading it and running a plan. A command that
+    writes (``verb`` "import" or "apply") also takes --dry-run
+    (``dry_run_help``) and --workers; one that may delete, --prune
+    (``prune_help``)."""
 
-    verb = None  # "import" or "apply"
+    verb = file_help = dry_run_help = prune_help = None
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument("yaml_file", metavar="FILE",
+                            help=f"proxy config YAML with a model_list (and optionally a "
+                                 f"credential_list) {self.file_help}; - reads stdin")
+        if self.verb:
+            parser.add_argument("--dry-run", action="store_true", help=self.dry_run_help)
+            parser.add_argument("--workers", metavar="N", type=number(1, MAX_WORKERS, int),
+                                default=DEFAULT_WORKERS,
+                                help=f"models sent to the proxy at the same time, 1 to "
+                                     f"{MAX_WORKERS} (default {DEFAULT_WORKERS})")
+        if self.prune_help:
+            parser.add_argument("--prune", action="store_true", help=self.prune_help)
+        return parser
 
     def read_config(self, parsed_args):
         from litellm_cli.api.model_sync import read_config
@@ -375,19 +381,16 @@ class ImportModel(_SyncCommand):
     """Add the models (and credentials) of a proxy config YAML file to the proxy"""
 
     _epilog = IMPORT_EPILOG
-    verb = "import"
+    verb, file_help = "import", "to import"
+    dry_run_help = "show what would be created and what skipped; change nothing"
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_file_argument(parser, "to import")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="show what would be created and what skipped; change nothing")
-        parser.add_argument("--only-models-matching-regex", metavar="REGEX",
-                            help="import only models whose litellm_params.model matches REGEX")
-        parser.add_argument("--only-access-groups-matching-regex", metavar="REGEX",
-                            help="import only models with a model_info.access_groups item "
-                                 "matching REGEX")
-        _add_workers_option(parser)
+        for what, where in (("models", "whose litellm_params.model matches REGEX"),
+                            ("access-groups", "with a model_info.access_groups item matching "
+                                              "REGEX")):
+            parser.add_argument(f"--only-{what}-matching-regex", metavar="REGEX",
+                                help=f"import only models {where}")
         return parser
 
     def take_action(self, parsed_args):
@@ -412,18 +415,14 @@ class ApplyModel(_SyncCommand):
     """Make the proxy's database deployments match a proxy config YAML file"""
 
     _epilog = APPLY_EPILOG
-    verb = "apply"
+    verb, file_help = "apply", "that the proxy should match"
+    dry_run_help = "show what would be done; change nothing (see also models diff)"
+    prune_help = "also delete database deployments the file does not list"
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_file_argument(parser, "that the proxy should match")
-        parser.add_argument("--prune", action="store_true",
-                            help="also delete database deployments the file does not list")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="show what would be done; change nothing (see also models diff)")
         parser.add_argument("-y", "--yes", action="store_true",
                             help="with --prune, do not ask for confirmation")
-        _add_workers_option(parser)
         return parser
 
     def take_action(self, parsed_args):
@@ -446,13 +445,8 @@ class DiffModel(_SyncCommand):
     """Show what 'models apply FILE' would change on the proxy"""
 
     _epilog = DIFF_EPILOG
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_file_argument(parser, "to compare with the proxy")
-        parser.add_argument("--prune", action="store_true",
-                            help="also show the database deployments apply --prune would delete")
-        return parser
+    file_help = "to compare with the proxy"
+    prune_help = "also show the database deployments apply --prune would delete"
 
     def take_action(self, parsed_args):
         config = self.read_config(parsed_args)

@@ -22,15 +22,6 @@ MEMBER_UPDATE_COLUMNS = ("team_id", "user_id", "user_email", "max_budget_in_team
                          "budget_duration", "tpm_limit", "rpm_limit", "allowed_models")
 
 
-def _format_team(answer):
-    """``/team/info``'s answer as one object: the team's fields, its members'
-    budgets and spend (``team_memberships``) and the hashes of its keys."""
-    team = dict(answer.get("team_info") or {})
-    team["team_memberships"] = answer.get("team_memberships") or []
-    team["keys"] = [key.get("token") for key in answer.get("keys") or []]
-    return team
-
-
 def _add_member_options(parser):
     add_options(parser, "the member", team_id={"required": True, "help": "the team"})
     add_member_options(parser)
@@ -55,51 +46,57 @@ class ShowTeam(ShowById):
 
     client, noun, metavar = "teams", "team", "TEAM_ID"
 
-    format = staticmethod(_format_team)
+    def format(self, answer):
+        """``/team/info``'s answer as one object: the team's fields, its members'
+        budgets and spend (``team_memberships``) and the hashes of its keys."""
+        team = dict(answer.get("team_info") or {})
+        team["team_memberships"] = answer.get("team_memberships") or []
+        team["keys"] = [key.get("token") for key in answer.get("keys") or []]
+        return team
 
 
-def _add_settings_options(parser):
-    """The team settings ``teams create`` and ``teams update`` take."""
-    add_options(parser, "the team", "alias", "models", "max_budget", "budget_duration",
-                "tpm_limit", "rpm_limit", "organization_id", "metadata")
-
-
-def _settings(parsed_args):
-    """The request body for the settings options that were given."""
-    return request_body(parsed_args, (("team_alias", "alias"), "max_budget", "budget_duration",
-                                      "tpm_limit", "rpm_limit", "organization_id"),
-                        lists=("models",), objects=("metadata",))
-
-
-class CreateTeam(ShowOne):
-    """Create a team"""
+class _SaveTeam(ShowOne):
+    """What ``teams create`` and ``teams update`` share: the team's settings.
+    ``add_team_id`` declares how the team is named."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_options(parser, "the team", team_id=NEW_ID)
-        _add_settings_options(parser)
+        self.add_team_id(parser)
+        add_options(parser, "the team", "alias", "models", "max_budget", "budget_duration",
+                    "tpm_limit", "rpm_limit", "organization_id", "metadata")
         return parser
 
+    def settings(self, parsed_args):
+        """The request body for the settings options that were given."""
+        return request_body(parsed_args, (("team_alias", "alias"), "max_budget",
+                                          "budget_duration", "tpm_limit", "rpm_limit",
+                                          "organization_id"),
+                            lists=("models",), objects=("metadata",))
+
+
+class CreateTeam(_SaveTeam):
+    """Create a team"""
+
+    def add_team_id(self, parser):
+        add_options(parser, "the team", team_id=NEW_ID)
+
     def take_action(self, parsed_args):
-        body = _settings(parsed_args)
+        body = self.settings(parsed_args)
         if parsed_args.team_id is not None:
             body["team_id"] = parsed_args.team_id
         team = self.app.client_manager.teams.create(body)
         return showing(team, parsed_args, CREATE_COLUMNS)
 
 
-class UpdateTeam(ShowOne):
+class UpdateTeam(_SaveTeam):
     """Change a team's name, models, budget, limits or metadata; only what is given"""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
+    def add_team_id(self, parser):
         parser.add_argument("team_id", type=valid_name, metavar="TEAM_ID",
                             help="the team to change")
-        _add_settings_options(parser)
-        return parser
 
     def take_action(self, parsed_args):
-        changes = required_changes(_settings(parsed_args))
+        changes = required_changes(self.settings(parsed_args))
         team = self.app.client_manager.teams.update(parsed_args.team_id, changes)
         return showing(team, parsed_args, CREATE_COLUMNS)
 

@@ -12,15 +12,6 @@ CREATE_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "
                   "models")
 
 
-def _format_user(answer):
-    """``/user/info``'s answer as one object: the user's fields, its team ids
-    and the hashes of its keys."""
-    user = dict(answer.get("user_info") or {})
-    user["user_id"] = answer.get("user_id") or user.get("user_id")
-    user["keys"] = [key.get("token") for key in answer.get("keys") or []]
-    return user
-
-
 class ListUser(PagedLister):
     """List internal users, one page or all of them"""
 
@@ -48,7 +39,13 @@ class ShowUser(ShowById):
 
     client, noun, metavar = "users", "user", "USER_ID"
 
-    format = staticmethod(_format_user)
+    def format(self, answer):
+        """``/user/info``'s answer as one object: the user's fields, its team ids
+        and the hashes of its keys."""
+        user = dict(answer.get("user_info") or {})
+        user["user_id"] = answer.get("user_id") or user.get("user_id")
+        user["keys"] = [key.get("token") for key in answer.get("keys") or []]
+        return user
 
 
 class CreateUser(ShowOne):
