@@ -59,12 +59,18 @@ SETTINGS = {
 BUDGET_FIELDS = ("max_budget", "soft_budget", "budget_duration", "tpm_limit", "rpm_limit",
                  "max_parallel_requests")
 
-# What a list command can narrow its {plural} to.
+_OF_USER = dict(_USER, help="only {plural} of this user")
+_OF_TEAM = dict(_TEAM, help="only {plural} of this team")
+
+# What a list command can narrow its {plural} to (some say --user, some --user-id).
 FILTERS = {
-    "user_id": dict(_USER, help="only {plural} of this user"),
-    "team_id": dict(_TEAM, help="only {plural} of this team"),
+    "user_id": _OF_USER,
+    "user": _OF_USER,
+    "team_id": _OF_TEAM,
+    "team": _OF_TEAM,
     "organization_id": dict(_ORG, help="only {plural} of this organization"),
     "key_alias": dict(type=valid_name, metavar="ALIAS", help="only {plural} with this alias"),
+    "key_hash": dict(type=valid_name, metavar="HASH", help="only {plural} with this hash"),
 }
 
 

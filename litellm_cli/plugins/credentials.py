@@ -26,9 +26,8 @@ def _format_credential(credential):
     )
 
 
-def _add_name(parser):
-    parser.add_argument("credential_name", type=valid_name, metavar="CREDENTIAL_NAME",
-                        help="the credential's name")
+def _add_name(parser, help="the credential's name"):
+    parser.add_argument("credential_name", type=valid_name, metavar="CREDENTIAL_NAME", help=help)
     return parser
 
 
@@ -45,9 +44,8 @@ class CreateCredential(ShowOne):
     """Store a named credential (API key, base URL...) for models to use"""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument("credential_name", type=valid_name, metavar="CREDENTIAL_NAME",
-                            help="name models refer to (litellm_credential_name)")
+        parser = _add_name(super().get_parser(prog_name),
+                           "name models refer to (litellm_credential_name)")
         parser.add_argument(
             "--info", metavar="JSON", default="{}",
             help='JSON object describing the credential, e.g. '

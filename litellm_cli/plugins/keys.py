@@ -71,16 +71,14 @@ class ListKey(PagedLister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_filters(parser, "keys", "user_id", "team_id", "organization_id")
-        parser.add_argument("--key-hash", type=valid_name, metavar="HASH",
-                            help="only the key with this hash")
-        add_filters(parser, "keys", "key_alias")
+        add_filters(parser, "keys", "user_id", "team_id", "organization_id", "key_hash",
+                    "key_alias")
+        parser.add_argument("--include-team-keys", action="store_true",
+                            help="also list the keys of teams the caller administers")
         parser.add_argument(
             "--return-full-object", action=argparse.BooleanOptionalAction, default=True,
             help="fetch every field of each key (the default); with "
                  "--no-return-full-object the proxy sends only the key hashes")
-        parser.add_argument("--include-team-keys", action="store_true",
-                            help="also list the keys of teams the caller administers")
         return parser
 
     def take_action(self, parsed_args):

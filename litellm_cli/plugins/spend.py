@@ -7,7 +7,7 @@ from litellm_cli import exceptions
 from litellm_cli.api.spend import GROUPS, PAGE_SIZE_MAX, TOTALS
 from litellm_cli.command import Lister
 from litellm_cli.display import listing
-from litellm_cli.arguments import add_paging_options
+from litellm_cli.arguments import add_filters, add_paging_options
 from litellm_cli.utils import read_key, valid_name
 
 LOG_COLUMNS = ("request_id", "start_time", "model_group", "api_key", "user", "team_id",
@@ -74,10 +74,7 @@ def _add_filter_options(parser):
     parser.add_argument("--key", type=valid_name, metavar="KEY",
                         help="only calls made with this key (sk-... or its hash); @FILE or @- "
                              "reads it from a file or stdin")
-    parser.add_argument("--user", type=valid_name, metavar="USER_ID",
-                        help="only calls of this internal user")
-    parser.add_argument("--team", type=valid_name, metavar="TEAM_ID",
-                        help="only calls of this team")
+    add_filters(parser, "calls", "user", "team")
     parser.add_argument("--model", type=valid_name, metavar="MODEL",
                         help="only calls to this model name")
     parser.add_argument("--customer", type=valid_name, metavar="USER_ID",

@@ -22,9 +22,15 @@ MEMBER_UPDATE_COLUMNS = ("team_id", "user_id", "user_email", "max_budget_in_team
                          "budget_duration", "tpm_limit", "rpm_limit", "allowed_models")
 
 
-def _add_member_options(parser):
+def _add_member_options(parser, role=None):
+    """--team-id and the member; with ``role`` (--role's settings), also
+    --role and --max-budget-in-team."""
     add_options(parser, "the member", team_id={"required": True, "help": "the team"})
     add_member_options(parser)
+    if role is not None:
+        parser.add_argument("--role", choices=MEMBER_ROLES, **role)
+        parser.add_argument("--max-budget-in-team", type=amount, metavar="USD",
+                            help="the most this member may spend within the team")
 
 
 class ListTeam(Lister):
@@ -145,11 +151,8 @@ class AddTeamMember(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_member_options(parser)
-        parser.add_argument("--role", choices=MEMBER_ROLES, default="user",
-                            help="the member's role in the team (default: user)")
-        parser.add_argument("--max-budget-in-team", type=amount, metavar="USD",
-                            help="the most this member may spend within the team")
+        _add_member_options(parser, {"default": "user",
+                                     "help": "the member's role in the team (default: user)"})
         return parser
 
     def take_action(self, parsed_args):
@@ -216,11 +219,8 @@ class UpdateTeamMember(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_member_options(parser)
-        parser.add_argument("--role", choices=MEMBER_ROLES,
-                            help="the member's role in the team (admin: Enterprise only)")
-        parser.add_argument("--max-budget-in-team", type=amount, metavar="USD",
-                            help="the most this member may spend within the team")
+        _add_member_options(parser, {
+            "help": "the member's role in the team (admin: Enterprise only)"})
         add_options(parser, "the member", "budget_duration", "tpm_limit", "rpm_limit")
         parser.add_argument("--allowed-models", metavar="MODEL[,MODEL...]",
                             help="comma-separated models this member may call in the team")

@@ -3,7 +3,7 @@
 from litellm_cli.api.users import PAGE_SIZE_MAX, ROLES
 from litellm_cli.command import DeleteByIds, PagedLister, ShowById, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.arguments import ANY_MODELS, NEW_ID, add_options
+from litellm_cli.arguments import ANY_MODELS, NEW_ID, add_filters, add_options
 from litellm_cli.utils import request_body, required_changes, split_list, valid_name
 
 LIST_COLUMNS = ("user_id", "user_email", "user_alias", "user_role", "teams", "spend",
@@ -24,8 +24,7 @@ class ListUser(PagedLister):
                             help="only these users (a single id also matches part of an id)")
         parser.add_argument("--email", type=valid_name, metavar="TEXT",
                             help="only users whose email contains TEXT (any case)")
-        parser.add_argument("--team", type=valid_name, metavar="TEAM_ID",
-                            help="only members of this team")
+        add_filters(parser, "users", "team")
         return parser
 
     def take_action(self, parsed_args):
