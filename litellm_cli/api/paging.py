@@ -32,12 +32,17 @@ class PagedAPI(API):
     ID = None  # the field that identifies an item (a bare string is its own id)
     PAGE_SIZE_MAX = None  # the largest page the proxy accepts
 
+    def last_page(self, body, page, size):
+        """The number of the last page, from the answer to page ``page``."""
+        return body.get("total_pages")
+
     def iter_all(self, first_page=1, size=None, **filters):
         """Every item, fetched page by page as the caller iterates."""
+        size = size or self.PAGE_SIZE_MAX
 
         def fetch(page):
-            body = self.list(page=page, size=size or self.PAGE_SIZE_MAX, **filters)
-            return body.get(self.ITEMS) or [], body.get("total_pages")
+            body = self.list(page=page, size=size, **filters)
+            return body.get(self.ITEMS) or [], self.last_page(body, page, size)
 
         return walk_pages(fetch, lambda item: item if isinstance(item, str) else item[self.ID],
                           first_page)

@@ -18,8 +18,7 @@ batches from a background job, so a call shows up in them seconds later.
 from decimal import Decimal
 
 from litellm_cli.api.keys import hash_key
-from litellm_cli.api.paging import walk_pages
-from litellm_cli.api import API
+from litellm_cli.api.paging import PagedAPI
 
 PAGE_SIZE_MAX = 1000  # the proxy rejects larger pages with 422
 
@@ -44,8 +43,10 @@ def _params(start, end, filters):
     return params
 
 
-class SpendAPI(API):
-    def logs(self, start, end, page=None, size=None, oldest_first=False, **filters):
+class SpendAPI(PagedAPI):
+    ITEMS, ID, PAGE_SIZE_MAX = "data", "request_id", PAGE_SIZE_MAX
+
+    def list(self, start, end, page=None, size=None, oldest_first=False, **filters):
         """One page of spend logs between two UTC times (``GET /spend/logs/v2``):
         ``{"data", "total", "page", "page_size", "total_pages"}``, newest first
         unless ``oldest_first``. Filters: key (raw key or hash), user, team,
@@ -54,20 +55,20 @@ class SpendAPI(API):
         params.update(page=page, page_size=size, sort_order="asc" if oldest_first else "desc")
         return self.session.get_json("/spend/logs/v2", params=params)
 
+    def last_page(self, body, page, size):
+        # The proxy's total stops counting at 10,000 rows, but its pages go
+        # on: read until a page comes back short.
+        return page + 1 if len(body.get(self.ITEMS) or []) == size else page
+
+    def iter_all(self, first_page=1, size=None, oldest_first=True, **filters):
+        """Every spend log of ``filters`` (``start`` and ``end`` included),
+        fetched page by page; oldest first, so logs written while it reads
+        land after the rows already read."""
+        return super().iter_all(first_page, size, oldest_first=oldest_first, **filters)
+
     def iter_logs(self, start, end, first_page=1, size=PAGE_SIZE_MAX, **filters):
-        """Every spend log in the range, oldest first, fetched page by page.
-
-        The proxy's ``total`` stops counting at 10,000 rows, but its pages go
-        on: this reads until a page comes back short. Oldest first, so logs
-        written while it reads land after the rows already read.
-        """
-
-        def fetch(page):
-            items = self.logs(start, end, page=page, size=size, oldest_first=True,
-                              **filters).get("data") or []
-            return items, page + 1 if len(items) == size else page
-
-        return walk_pages(fetch, lambda log: log["request_id"], first_page)
+        """Every spend log in the range, oldest first (see ``iter_all``)."""
+        return self.iter_all(first_page, size, start=start, end=end, **filters)
 
     def report(self, start, end, group_by, **filters):
         """Totals of the spend logs in the range, one dict per group: the group

@@ -5,9 +5,9 @@ import datetime
 
 from litellm_cli import exceptions
 from litellm_cli.api.spend import GROUPS, PAGE_SIZE_MAX, TOTALS
-from litellm_cli.command import Lister
+from litellm_cli.arguments import add_filters
+from litellm_cli.command import Lister, PagedLister
 from litellm_cli.display import listing
-from litellm_cli.arguments import add_filters, add_paging_options
 from litellm_cli.utils import read_key, valid_name
 
 LOG_COLUMNS = ("request_id", "start_time", "model_group", "api_key", "user", "team_id",
@@ -86,26 +86,20 @@ def _filters(parsed_args):
     return {"key": read_key(parsed_args.key, "--key") if parsed_args.key else None, **filters}
 
 
-class ListSpendLog(Lister):
+class ListSpendLog(PagedLister):
     """List spend logs: one row per call, with tokens and cost"""
 
     _epilog = LOGS_EPILOG
+    client, noun, page_size, page_size_max = "spend", "log", 50, PAGE_SIZE_MAX
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         _add_filter_options(parser)
-        add_paging_options(parser, "logs", 50, PAGE_SIZE_MAX)
         return parser
 
     def take_action(self, parsed_args):
         start, end = _time_range(parsed_args)
-        api = self.app.client_manager.spend
-        if parsed_args.all:
-            logs = api.iter_logs(start, end, first_page=parsed_args.page or 1,
-                                 size=parsed_args.size or PAGE_SIZE_MAX, **_filters(parsed_args))
-        else:
-            logs = api.logs(start, end, page=parsed_args.page, size=parsed_args.size,
-                            **_filters(parsed_args)).get("data") or []
+        logs = self.items(parsed_args, start=start, end=end, **_filters(parsed_args))
         return listing(parsed_args, LOG_COLUMNS, map(_snake_case, logs))
 
 

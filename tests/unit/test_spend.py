@@ -57,7 +57,7 @@ def test_all_drops_a_log_shown_again_when_new_logs_shift_the_pages():
 
 def test_filters_become_the_proxys_parameters_and_raw_keys_are_hashed():
     session = paged([])
-    SpendAPI(session).logs("s", "e", key="sk-abc", user="u", team="t", model="gpt-4o",
+    SpendAPI(session).list("s", "e", key="sk-abc", user="u", team="t", model="gpt-4o",
                            customer="c")
     params = session.calls[0][2]["params"]
     assert params["api_key"] == hashlib.sha256(b"sk-abc").hexdigest()
