@@ -69,6 +69,11 @@ def is_secret_header(name):
             or is_secret_field(name))
 
 
+def has_url_password(text):
+    """True when a URL in ``text`` holds a password (``user:password@``)."""
+    return any(":" in match.group(0)[len(match.group(1)):] for match in _USERINFO.finditer(text))
+
+
 def mask_url_userinfo(text):
     """``https://user:pass@host`` -> ``https://***@host``, anywhere in ``text``."""
     return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text and "://" in text else text

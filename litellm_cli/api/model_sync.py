@@ -30,13 +30,13 @@ left out of the file, and any secret, is left as it is on the proxy.
 
 import hashlib
 import json
-import re
 import threading
 import uuid
 
 from litellm_cli import exceptions
 from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.api.models import ModelsAPI
+from litellm_cli.redact import has_url_password
 
 META = "litellm_cli_sync"
 MASK = "***"
@@ -69,9 +69,6 @@ _DERIVED_PREFIXES = ("supports_", "supported_", "max_", "cache_", "token_count_"
                      "prompt_cache")
 
 
-_URL_PASSWORD = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/@:?#]*:[^/@?#]*@")
-
-
 def _words(name):
     return str(name).lower().replace("-", "_").split("_")
 
@@ -93,7 +90,7 @@ def is_secret_param(name, value=None):
     """True for a litellm_params field the proxy never shows as written, or
     one holding a URL with a password (never written out either)."""
     return (name in _DROPPED or _sensitive_name(name) or _holds_sensitive(value)
-            or bool(isinstance(value, str) and _URL_PASSWORD.match(value)))
+            or (isinstance(value, str) and has_url_password(value)))
 
 
 def _canonical(value):

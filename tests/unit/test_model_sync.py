@@ -86,6 +86,8 @@ def test_a_url_with_a_password_counts_as_secret():
     assert model_sync.is_secret_param("api_base", "https://user:pw@host/v1")
     assert not model_sync.is_secret_param("api_base", "https://host/v1?a=b@c")
     assert not model_sync.is_secret_param("api_base", "https://user@host/v1")
+    # One rule with the masking of output: a password anywhere in the value counts.
+    assert model_sync.is_secret_param("api_base", "fallback: http://u:pw@host/v1")
 
 
 def test_a_param_holding_a_secret_inside_counts_as_secret():
