@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -64,6 +65,17 @@ def proxy(request):
 def second_proxy(request):
     """Another proxy with a database of its own (same interface as ``proxy``)."""
     return _proxy("2", request)
+
+
+def wait_for(check, timeout=45):
+    """``check()`` once it is true, or its last value after ``timeout`` seconds:
+    the proxy writes spend and end users to the database in batches."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(1)
 
 
 def closed_port():

@@ -3,9 +3,10 @@ gpt-4o says "hello", mistral-mock says "hi from mistral mock"."""
 
 import json
 import shlex
-import time
 
 import pytest
+
+from tests.functional.conftest import wait_for
 
 REPLIES = {"gpt-4o": "hello", "mistral-mock": "hi from mistral mock"}
 
@@ -24,16 +25,6 @@ def proxy_json(cli, method, path, body=None):
     res = cli(*args)
     assert res.rc == 0, res
     return res.json()
-
-
-def wait_for(check, timeout=45):
-    """The proxy writes spend and end users to the database in batches."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(1)
 
 
 @pytest.fixture

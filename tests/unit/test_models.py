@@ -448,7 +448,6 @@ def _import_until_stopped(tmp_path, session, expected):
 
 def test_ctrl_c_while_a_model_is_sent_waits_for_its_answer_and_reports_it_created(tmp_path):
     import signal
-    import threading
 
     main = threading.main_thread().ident
 
@@ -563,13 +562,13 @@ def test_progress_bar_only_on_a_terminal_and_for_long_runs():
         def isatty(self):
             return True
 
-    for stream, total, shown in ((Tty(), 10, True), (io.StringIO(), 10, False), (Tty(), 3, False)):
+    for stream, total, drawn in ((Tty(), 10, True), (io.StringIO(), 10, False), (Tty(), 3, False)):
         progress = plugin._Progress(stream, total)
         for _ in range(total):
             progress.step(None)
         progress.end()
-        assert ("10/10" in stream.getvalue()) is shown
-        assert stream.getvalue() == "" or shown
+        assert ("10/10" in stream.getvalue()) is drawn
+        assert stream.getvalue() == "" or drawn
 
 
 def test_export_writes_a_private_file_replacing_it_only_when_complete(tmp_path):
