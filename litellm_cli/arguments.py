@@ -19,7 +19,6 @@ from litellm_cli.utils import amount, duration, number, positive_int, valid_name
 NEW_ID = "the id to give {owner} (default: a new UUID)"
 # The help of --models on a command that changes the object.
 ANY_MODELS = "comma-separated models {owner} may call (an empty value: all)"
-
 # The help of --duration.
 EXPIRY = "{owner} expires this long from now: 30s, 15m, 24h, 7d, 1mo..."
 
