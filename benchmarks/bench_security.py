@@ -9,22 +9,15 @@ secrets the user handed in; this times that for a large listing.
 """
 
 import os
-import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from common import cli_env, measure, proxy_arguments  # noqa: E402
+from proxy_sandbox import free_port as closed_port  # noqa: E402
 
 ROWS, SECRETS = 20000, 5
-
-
-def closed_port():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 def main():

@@ -17,7 +17,6 @@ import os
 import pathlib
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ import uuid
 
 import pytest
 import requests
+
+from tools.proxy_sandbox import free_port
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 CLI = shutil.which("litellm-proxy", path=os.path.dirname(sys.executable)) or shutil.which(
@@ -67,6 +68,11 @@ def second_proxy(request):
     return _proxy("2", request)
 
 
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens."""
+    return free_port()
+
+
 def wait_for(check, timeout=45):
     """``check()`` once it is true, or its last value after ``timeout`` seconds:
     the proxy writes spend and end users to the database in batches."""
@@ -76,15 +82,6 @@ def wait_for(check, timeout=45):
         if result or time.monotonic() > deadline:
             return result
         time.sleep(1)
-
-
-def closed_port():
-    """A port on 127.0.0.1 where nothing listens."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 class Result:
