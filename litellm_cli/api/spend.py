@@ -6,15 +6,18 @@ Plain API client, usable without the CLI::
     from litellm_cli.api.spend import SpendAPI
 
     spend = SpendAPI(Session("http://localhost:4000", api_key="sk-master"))
-    for log in spend.iter_logs("2025-01-01 00:00:00", "2025-01-31 23:59:59", model="gpt-4o"):
+    for log in spend.iter_logs("2025-01-01 00:00:00", "2025-02-01 00:00:00", model="gpt-4o"):
         print(log["request_id"], log["spend"])
-    for row in spend.report("2025-01-01 00:00:00", "2025-01-31 23:59:59", group_by="team"):
+    for row in spend.report("2025-01-01 00:00:00", "2025-02-01 00:00:00", group_by="team"):
         print(row["team_id"], row["spend"])
 
-Times are UTC, as ``YYYY-MM-DD HH:MM:SS``. The proxy writes spend logs in
-batches from a background job, so a call shows up in them seconds later.
+Times are UTC, as ``YYYY-MM-DD HH:MM:SS``; a range includes its start and
+excludes its end (so the ranges of consecutive days neither overlap nor leave
+a gap). The proxy writes spend logs in batches from a background job, so a
+call shows up in them seconds later.
 """
 
+import datetime
 from decimal import Decimal
 
 from litellm_cli.api.keys import hash_key
@@ -29,7 +32,10 @@ FILTERS = {"key": "api_key", "user": "user_id", "team": "team_id", "model": "mod
 # --group-by name -> the field of a spend log it groups on.
 GROUPS = {"key": "api_key", "user": "user", "team": "team_id", "model": "model_group",
           "customer": "end_user", "day": "day"}
-TOTALS = ("requests", "prompt_tokens", "completion_tokens", "total_tokens", "spend")
+# requests: the calls that succeeded; failed_requests: those the proxy logged
+# with status "failure" (their tokens and spend, usually 0, are in the totals).
+TOTALS = ("requests", "failed_requests", "prompt_tokens", "completion_tokens", "total_tokens",
+          "spend")
 
 
 def _params(start, end, filters):
@@ -43,13 +49,36 @@ def _params(start, end, filters):
     return params
 
 
+def log_time(log):
+    """A spend log's start time, as a naive UTC datetime (None if it has none)."""
+    text = str(log.get("startTime") or "")
+    try:
+        value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _before(logs, end):
+    """The logs that started before ``end``: the proxy's end is inclusive (it
+    keeps a call that started at exactly ``end``), ours is not."""
+    end = datetime.datetime.strptime(end, "%Y-%m-%d %H:%M:%S")
+    for log in logs:
+        started = log_time(log)
+        if started is None or started < end:
+            yield log
+
+
 class SpendAPI(PagedAPI):
     ITEMS, ID, PAGE_SIZE_MAX = "data", "request_id", PAGE_SIZE_MAX
 
     def list(self, start, end, page=None, size=None, oldest_first=False, **filters):
         """One page of spend logs between two UTC times (``GET /spend/logs/v2``):
         ``{"data", "total", "page", "page_size", "total_pages"}``, newest first
-        unless ``oldest_first``. Filters: key (raw key or hash), user, team,
+        unless ``oldest_first``. As the proxy answers it, ``end`` included (see
+        ``items`` and ``iter_all``, which exclude it). Filters: key (raw key or hash), user, team,
         model (the model name clients call), customer."""
         params = _params(start, end, filters)
         params.update(page=page, page_size=size, sort_order="asc" if oldest_first else "desc")
@@ -61,10 +90,16 @@ class SpendAPI(PagedAPI):
         return page + 1 if len(body.get(self.ITEMS) or []) == size else page
 
     def iter_all(self, first_page=1, size=None, oldest_first=True, **filters):
-        """Every spend log of ``filters`` (``start`` and ``end`` included),
-        fetched page by page; oldest first, so logs written while it reads
-        land after the rows already read."""
-        return super().iter_all(first_page, size, oldest_first=oldest_first, **filters)
+        """Every spend log of ``filters`` (from ``start`` up to, not including,
+        ``end``), fetched page by page; oldest first, so logs written while it
+        reads land after the rows already read."""
+        return _before(super().iter_all(first_page, size, oldest_first=oldest_first, **filters),
+                       filters["end"])
+
+    def items(self, page=None, size=None, all_pages=False, **filters):
+        logs = super().items(page, size, all_pages, **filters)
+        # iter_all (all_pages) has dropped the logs at ``end`` already.
+        return logs if all_pages else list(_before(logs, filters["end"]))
 
     def iter_logs(self, start, end, first_page=1, size=PAGE_SIZE_MAX, **filters):
         """Every spend log in the range, oldest first (see ``iter_all``)."""
@@ -72,8 +107,9 @@ class SpendAPI(PagedAPI):
 
     def report(self, start, end, group_by, **filters):
         """Totals of the spend logs in the range, one dict per group: the group
-        field (and ``key_alias`` for keys), ``requests``, the token counts and
-        ``spend``; days in order, other groups by spend, largest first.
+        field (and ``key_alias`` for keys), ``requests`` (that succeeded),
+        ``failed_requests``, the token counts and ``spend``; days in order,
+        other groups by spend, largest first.
 
         Computed here from the logs, so the totals are exactly the sum of what
         ``iter_logs`` returns for the same range and filters.
@@ -87,9 +123,8 @@ class SpendAPI(PagedAPI):
                 group = groups[value] = {field: value}
                 if group_by == "key":
                     group["key_alias"] = (log.get("metadata") or {}).get("user_api_key_alias")
-                group.update(requests=0, prompt_tokens=0, completion_tokens=0, total_tokens=0,
-                             spend=Decimal(0))
-            group["requests"] += 1
+                group.update(dict.fromkeys(TOTALS, 0), spend=Decimal(0))
+            group["failed_requests" if log.get("status") == "failure" else "requests"] += 1
             for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
                 group[name] += log.get(name) or 0
             # Summed as the decimals the proxy sent: exact, whatever the count.

@@ -22,8 +22,9 @@ TIME_FORMATS = (PROXY_TIME, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:
 
 LOGS_EPILOG = """\
 Times are UTC: YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS (a T instead of the space
-works too). A date alone as --end means the end of that day. Default range: the 7 days up to
-now. One page is newest first; --all reads oldest first, so calls logged while it reads come
+works too). --start is included, --end is not: a date alone as --end includes that whole day
+(up to the next day's start), so consecutive daily ranges neither overlap nor leave a gap. Default
+range: the 7 days up to now. One page is newest first; --all reads oldest first, so calls logged while it reads come
 at the end, and goes on past the 10,000 rows the proxy's page count stops at.
 The proxy writes spend logs in batches in the background: a call shows up seconds later."""
 
@@ -32,7 +33,8 @@ The totals are computed from the spend logs themselves (read page by page, as 's
 --all' does), so they add up to exactly what 'spend logs' shows for the same range and
 filters; the proxy's own /global/spend/report needs an Enterprise licence. Times as in
 'spend logs'. Groups with no value (a call without a team, say) are one row with an empty
-group."""
+group. 'requests' counts the calls that succeeded, 'failed_requests' those the proxy logged
+as failed (their tokens and spend, usually 0, are in the totals)."""
 
 
 def utc_time(text):
@@ -49,11 +51,11 @@ def utc_time(text):
 
 
 def _time_range(parsed_args):
-    """``(start, end)`` as the proxy reads them; see LOGS_EPILOG for the defaults."""
+    """``(start, end)`` as the API reads them, the end excluded; see LOGS_EPILOG."""
     if parsed_args.end:
         end, date_only = parsed_args.end
         if date_only:
-            end += datetime.timedelta(days=1, seconds=-1)
+            end += datetime.timedelta(days=1)
     else:
         # The proxy compares whole seconds: round up to include the current one.
         now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
@@ -61,8 +63,8 @@ def _time_range(parsed_args):
     start = parsed_args.start[0] if parsed_args.start else end - datetime.timedelta(
         days=DEFAULT_DAYS)
     if start > end:
-        raise exceptions.UsageError(f"--start {start:{PROXY_TIME}} is after --end "
-                                    f"{end:{PROXY_TIME}}")
+        raise exceptions.UsageError(f"--start {start:{PROXY_TIME}} is after the end of the "
+                                    f"range, {end:{PROXY_TIME}}")
     return start.strftime(PROXY_TIME), end.strftime(PROXY_TIME)
 
 
@@ -70,7 +72,8 @@ def _add_filter_options(parser):
     parser.add_argument("--start", type=utc_time, metavar="TIME",
                         help=f"from this UTC time (default: {DEFAULT_DAYS} days before --end)")
     parser.add_argument("--end", type=utc_time, metavar="TIME",
-                        help="up to this UTC time (default: now)")
+                        help="up to, not including, this UTC time; a date alone: up to the "
+                             "end of that day (default: now)")
     parser.add_argument("--key", type=valid_name, metavar="KEY",
                         help="only calls made with this key (sk-... or its hash); @FILE or @- "
                              "reads it from a file or stdin")

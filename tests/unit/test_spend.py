@@ -11,6 +11,8 @@ from litellm_cli.api.spend import SpendAPI
 from litellm_cli.plugins import spend as plugin
 from tests.unit.conftest import FakeSession, run
 
+END = "2025-02-01 00:00:00"
+
 
 def _log(n, **fields):
     return {"request_id": f"r{n}", "startTime": f"2025-01-0{1 + n % 3}T10:00:00.000+00:00",
@@ -43,7 +45,7 @@ def test_all_reads_past_the_proxys_capped_total():
 
 def test_all_stops_after_a_full_last_page_with_one_more_read():
     session = paged([_log(n) for n in range(10)])
-    got = list(SpendAPI(session).iter_logs("a", "b", size=5))
+    got = list(SpendAPI(session).iter_logs("a", END, size=5))
     assert len(got) == 10 and len(session.calls) == 3
 
 
@@ -51,7 +53,7 @@ def test_all_drops_a_log_shown_again_when_new_logs_shift_the_pages():
     pages = {1: [_log(1), _log(2)], 2: [_log(2), _log(3)], 3: []}
     session = FakeSession({("GET", "/spend/logs/v2"):
                            lambda params: {"data": pages[params["page"]]}})
-    got = list(SpendAPI(session).iter_logs("a", "b", size=2))
+    got = list(SpendAPI(session).iter_logs("a", END, size=2))
     assert [log["request_id"] for log in got] == ["r1", "r2", "r3"]
 
 
@@ -68,7 +70,7 @@ def test_filters_become_the_proxys_parameters_and_raw_keys_are_hashed():
 
 def test_report_totals_each_group_exactly():
     logs = [_log(n, spend=0.1, model_group="a" if n % 2 else "b") for n in range(10)]
-    rows = SpendAPI(paged(logs)).report("s", "e", "model")
+    rows = SpendAPI(paged(logs)).report("s", END, "model")
     assert [(row["model_group"], row["requests"]) for row in rows] == [("a", 5), ("b", 5)]
     # 0.1 added five times as floats is 0.5000000000000001; summed as decimals it is 0.5.
     assert [row["spend"] for row in rows] == [0.5, 0.5]
@@ -77,17 +79,17 @@ def test_report_totals_each_group_exactly():
 
 def test_report_by_day_is_in_date_order_and_by_key_names_the_alias():
     logs = [_log(n) for n in range(6)]
-    days = SpendAPI(paged(logs)).report("s", "e", "day")
+    days = SpendAPI(paged(logs)).report("s", END, "day")
     assert [(row["day"], row["requests"]) for row in days] == [
         ("2025-01-01", 2), ("2025-01-02", 2), ("2025-01-03", 2)]
-    [key] = SpendAPI(paged(logs)).report("s", "e", "key")
+    [key] = SpendAPI(paged(logs)).report("s", END, "key")
     assert list(key)[:2] == ["api_key", "key_alias"] and key["key_alias"] == "ci"
 
 
 def test_report_orders_groups_by_spend_and_keeps_a_group_without_value():
     logs = [_log(1, team_id=None, spend=0.5), _log(2, team_id="t2", spend=0.2),
             _log(3, team_id="t3", spend=0.9)]
-    rows = SpendAPI(paged(logs)).report("s", "e", "team")
+    rows = SpendAPI(paged(logs)).report("s", END, "team")
     assert [row["team_id"] for row in rows] == ["t3", None, "t2"]
 
 
@@ -107,9 +109,29 @@ def _sent_range(argv):
     return params["start_date"], params["end_date"]
 
 
-def test_a_date_alone_as_end_is_the_end_of_that_day():
+def test_a_date_alone_as_end_runs_up_to_the_next_days_start():
     assert _sent_range(["--start", "2025-01-01", "--end", "2025-01-31"]) == (
-        "2025-01-01 00:00:00", "2025-01-31 23:59:59")
+        "2025-01-01 00:00:00", "2025-02-01 00:00:00")
+
+
+def test_a_call_in_the_last_second_of_a_day_is_in_that_days_report_only():
+    # The proxy compares whole seconds and keeps the end: a call at 23:59:59.5
+    # was in no daily range when a day ended at 23:59:59; a call at exactly
+    # the next midnight belongs to the next day only.
+    logs = [_log(1, startTime="2025-01-31T23:59:59.500000+00:00"),
+            _log(2, startTime="2025-02-01T00:00:00Z")]
+    session = FakeSession({("GET", "/spend/logs/v2"): lambda params: {"data": logs}})
+    result, _ = run(plugin.ReportSpend, ["--start", "2025-01-31", "--end", "2025-01-31"],
+                    session)
+    assert [row[:2] for row in result[1]] == [("2025-01-31", 1)]
+
+
+@pytest.mark.parametrize("argv", [[], ["--all"]])
+def test_logs_drop_a_call_that_started_exactly_at_the_end(argv):
+    logs = [_log(1, startTime="2025-01-31T10:00:00"), _log(2, startTime="2025-02-01T00:00:00")]
+    session = FakeSession({("GET", "/spend/logs/v2"): lambda params: {"data": logs}})
+    result, _ = run(plugin.ListSpendLog, ["--end", "2025-01-31", "-f", "json"] + argv, session)
+    assert [row[0] for row in result[1]] == ["r1"]
 
 
 def test_default_range_is_the_last_seven_days_up_to_now_rounded_up():
@@ -130,6 +152,12 @@ def test_bad_input_is_a_usage_error(argv):
 def test_report_columns_follow_the_group():
     result, _ = run(plugin.ReportSpend, ["--group-by", "key"], paged([_log(1)]))
     columns, rows = result
-    assert columns == ("api_key", "key_alias", "requests", "prompt_tokens",
+    assert columns == ("api_key", "key_alias", "requests", "failed_requests", "prompt_tokens",
                        "completion_tokens", "total_tokens", "spend")
-    assert list(rows) == [("h1", "ci", 1, 1, 2, 3, 0.1)]
+    assert list(rows) == [("h1", "ci", 1, 0, 1, 2, 3, 0.1)]
+
+
+def test_report_counts_failed_calls_apart_from_the_requests():
+    logs = [_log(1, status="success"), _log(2, status="failure", spend=0.0), _log(3)]
+    [row] = SpendAPI(paged(logs)).report("s", "2025-02-01 00:00:00", "team")
+    assert (row["requests"], row["failed_requests"]) == (2, 1)
