@@ -135,7 +135,9 @@ class Redactor:
                 seen.add(id(item))
             if isinstance(item, dict):
                 for name, value in item.items():
-                    if is_secret_field(name):
+                    # A list of objects under a secret name is records (a
+                    # state file's ``keys``), walked field by field.
+                    if is_secret_field(name) and not _records(value):
                         self.add(value)
                     else:
                         todo.append(value)
@@ -212,6 +214,10 @@ REDACTOR = Redactor()
 def remember(secret):
     """Record a secret value the user handed in (see ``Redactor.add``)."""
     REDACTOR.add(secret)
+
+
+def _records(value):
+    return isinstance(value, list) and bool(value) and all(isinstance(i, dict) for i in value)
 
 
 def remember_fields(data):

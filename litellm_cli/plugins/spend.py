@@ -62,9 +62,9 @@ def _time_range(parsed_args):
         end = (now + datetime.timedelta(seconds=1)).replace(microsecond=0)
     start = parsed_args.start[0] if parsed_args.start else end - datetime.timedelta(
         days=DEFAULT_DAYS)
-    if start > end:
-        raise exceptions.UsageError(f"--start {start:{PROXY_TIME}} is after the end of the "
-                                    f"range, {end:{PROXY_TIME}}")
+    if start >= end:
+        raise exceptions.UsageError(f"--start {start:{PROXY_TIME}} is not before the end of "
+                                    f"the range, {end:{PROXY_TIME}} (excluded)")
     return start.strftime(PROXY_TIME), end.strftime(PROXY_TIME)
 
 

@@ -141,8 +141,8 @@ def test_csv_has_numbers_as_numbers(cli, workload):
               "--start", workload["start"], "-f", "csv")
     assert res.rc == 0, res
     lines = res.out.strip().splitlines()
-    assert lines[0] == ('"model_group","requests","prompt_tokens","completion_tokens",'
-                        '"total_tokens","spend"')
+    assert lines[0] == ('"model_group","requests","failed_requests","prompt_tokens",'
+                        '"completion_tokens","total_tokens","spend"')
     for line in lines[1:]:
         fields = next(csv.reader(io.StringIO(line)))
         assert line.startswith('"') and not line.endswith('"'), line
@@ -156,7 +156,7 @@ def test_csv_has_numbers_as_numbers(cli, workload):
 def test_end_before_start_is_a_usage_error(cli):
     res = cli("spend", "logs", "--start", "2025-02-01", "--end", "2025-01-31")
     assert res.rc == 2, res
-    assert len(res.err.strip().splitlines()) == 1 and "is after --end" in res.err
+    assert len(res.err.strip().splitlines()) == 1 and "is not before the end" in res.err
 
 
 def test_bad_time_is_a_usage_error(cli):

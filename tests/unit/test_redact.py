@@ -191,3 +191,11 @@ def test_spend_key_filter_reads_a_file_and_masks_the_key(tmp_path):
     assert redact.mask_output("sk-spend-key-12") == "***"
     with pytest.raises(exceptions.UsageError):
         utils.read_key("sk-a,sk-b", "--key")
+
+
+def test_a_state_files_keys_are_records_walked_by_field_not_secrets():
+    redact.remember_fields({"keys": [{"key_alias": "wide-open-alias", "api_key": "s3cr3t-value"}],
+                            "delete": {"keys": ["sk-given-key-1"]}})
+    assert redact.mask_output("wide-open-alias") == "wide-open-alias"
+    assert redact.mask_output("s3cr3t-value") == "***"
+    assert redact.mask_output("sk-given-key-1") == "***"

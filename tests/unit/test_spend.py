@@ -143,7 +143,8 @@ def test_default_range_is_the_last_seven_days_up_to_now_rounded_up():
 
 
 @pytest.mark.parametrize("argv", [["--start", "yesterday"], ["--size", "1001"],
-                                  ["--start", "2025-02-01", "--end", "2025-01-01"]])
+                                  ["--start", "2025-02-01", "--end", "2025-01-01"],
+                                  ["--start", "2025-02-01", "--end", "2025-01-31"]])
 def test_bad_input_is_a_usage_error(argv):
     with pytest.raises(exceptions.UsageError):
         run(plugin.ListSpendLog, argv, paged([]))
