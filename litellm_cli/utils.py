@@ -2,6 +2,7 @@
 types, the one-by-one delete, and making text safe for a terminal."""
 
 import argparse
+import datetime
 import json
 import math
 import os
@@ -380,6 +381,29 @@ def duration(text):
     raise argparse.ArgumentTypeError(
         f"expected a number with a unit s, m, h, d, w or mo (e.g. 30s, 24h, 7d, 1mo), "
         f"or one of {', '.join(DURATION_WORDS)}; got {text!r}")
+
+
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 30 * 86400}
+
+
+def to_timedelta(text):
+    """A duration (``30s``, ``24h``, ``7d``, ``2w``, ``1mo`` = 30 days; ``0``) as a
+    timedelta; ValueError for anything else."""
+    text = str(text).strip()
+    if text == "0":
+        return datetime.timedelta(0)
+    if not DURATION.match(text):
+        raise ValueError(f"expected a duration such as 30d, 24h or 1mo, got {text!r}")
+    number = text.rstrip("smhdwo")
+    return datetime.timedelta(seconds=int(number) * UNIT_SECONDS[text[len(number):]])
+
+
+def timedelta_argument(text):
+    """An argument type: a duration (see to_timedelta) as a timedelta."""
+    try:
+        return to_timedelta(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def delete_each(targets, report, plural, verb="delete", done="Deleted", alone_raises=False):

@@ -16,10 +16,10 @@ A finding never holds a secret: keys are named by alias and hash (``token``).
 
 import collections
 import datetime
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 from litellm_cli.api.keyimport import parse_time
+from litellm_cli.utils import to_timedelta
 
 SEVERITIES = ("info", "warning", "error", "critical")
 KINDS = ("keys", "teams", "users", "model_list", "credential_list", "budgets", "customers")
@@ -69,20 +69,10 @@ SETTINGS = {
     "unused_after": ("90d", "key-unused: no call for this long"),
     "blocked_after": ("30d", "key-blocked-long: blocked for this long"),
 }
-DURATION = re.compile(r"^(\d+)(s|m|h|d|w|mo)$")
-UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 30 * 86400}
 
 
 class PolicyError(ValueError):
     """A rules file that cannot be used; the message names the problem."""
-
-
-def to_timedelta(text):
-    """``30s``, ``24h``, ``7d``, ``2w``, ``1mo`` (30 days) as a timedelta."""
-    match = DURATION.match(str(text).strip())
-    if not match:
-        raise ValueError(f"expected a duration such as 30d, 24h or 1mo, got {text!r}")
-    return datetime.timedelta(seconds=int(match.group(1)) * UNIT_SECONDS[match.group(2)])
 
 
 class Policy:

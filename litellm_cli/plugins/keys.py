@@ -433,3 +433,171 @@ def _import_summary(results, dry_run):
             parts.append(f"{kind}s: {counts}")
     text = "; ".join(parts)
     return ("Dry run, nothing changed. " if dry_run else "") + text[0].upper() + text[1:]
+
+
+ROTATE_COLUMNS = ("key_alias", "token", "status", "replacement", "stops_at", "detail")
+
+
+def _saved_secrets(path):
+    """``{old token: entry}`` of the secrets an earlier (interrupted) rotation saved."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise exceptions.UsageError(f"--secrets-out: cannot read {path}: {exc}") from None
+    saved = {}
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # not a line this command wrote
+        if isinstance(entry, dict) and entry.get("old_token") and entry.get("key"):
+            saved[entry["old_token"]] = entry
+    return saved
+
+
+def _durably(handle):
+    """``save(entry)``: one JSON line, flushed and synced to disk before it returns."""
+    import json
+    import os
+
+    def save(entry):
+        handle.write(json.dumps(entry) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+    return save
+
+
+class RotateKey(Lister):
+    """Replace keys with new ones, keeping every setting; the old keys work for a grace period
+
+    Works on every proxy (no Enterprise licence). For each selected key a
+    replacement is created with the old key's settings (alias, models,
+    budgets and spend, limits, metadata, team, user, the expiry left). Its
+    secret is written to --secrets-out (flushed and synced, mode 0600, one
+    JSON object a line) BEFORE the key is created and before anything happens
+    to the old key. The old key gives its alias to the replacement (taking
+    ALIAS-rotated-<hash prefix>), both keys are marked in their metadata
+    (litellm_cli_rotation), and the old key expires when --grace ends
+    (--grace 0 blocks it at once). 'keys rotate --finish' (safe from cron)
+    blocks, or with --delete deletes, every old key whose grace has passed.
+
+    Re-running an interrupted rotation finishes it without a second
+    replacement; a key already rotated is reported as such.
+    """
+
+    def get_parser(self, prog_name):
+        from litellm_cli.utils import timedelta_argument
+
+        parser = super().get_parser(prog_name)
+        parser.add_argument("keys", type=valid_name, nargs="*", metavar="KEY",
+                            help="keys (sk-...) or key hashes to rotate; @FILE or @- reads "
+                                 "them from a file or stdin (one a line)")
+        add_filters(parser, "keys", "key_alias", "team_id", "user_id")
+        parser.add_argument("--older-than", type=timedelta_argument, metavar="DURATION",
+                            help="only keys created longer ago than DURATION (e.g. 90d)")
+        parser.add_argument("--grace", type=timedelta_argument, default="24h",
+                            metavar="DURATION",
+                            help="how long the old keys keep working (default: 24h; 0: "
+                                 "blocked at once)")
+        parser.add_argument("--secrets-out", metavar="FILE",
+                            help="append each new secret to FILE (created readable by you "
+                                 'only), one JSON object a line: {"key_alias", "old_token", '
+                                 '"token", "key"}; required to rotate')
+        parser.add_argument("--finish", action="store_true",
+                            help="block every old key whose grace has passed, instead of "
+                                 "rotating")
+        parser.add_argument("--delete", action="store_true",
+                            help="with --finish: delete those old keys instead of blocking")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="show what would happen; change nothing")
+        return parser
+
+    def take_action(self, parsed_args):
+        from litellm_cli.api.rotate import Rotation
+
+        selectors = (parsed_args.keys, parsed_args.key_alias, parsed_args.team_id,
+                     parsed_args.user_id, parsed_args.older_than)
+        if parsed_args.finish:
+            if any(selector is not None and selector != [] for selector in selectors):
+                raise exceptions.UsageError("--finish acts on every rotated key whose grace "
+                                            "has passed; it takes no KEY or filter")
+        elif parsed_args.delete:
+            raise exceptions.UsageError("--delete goes with --finish")
+        elif all(selector is None or selector == [] for selector in selectors):
+            raise exceptions.UsageError("name the keys to rotate: KEY, --key-alias, "
+                                        "--team-id, --user-id or --older-than")
+        elif not parsed_args.secrets_out and not parsed_args.dry_run:
+            raise exceptions.UsageError("--secrets-out FILE is required: the new secrets are "
+                                        "written there and nowhere else")
+        handle = pending = None
+        if not parsed_args.finish and not parsed_args.dry_run:
+            # Before anything is read or written: a secret must have a place to go.
+            pending = _saved_secrets(parsed_args.secrets_out)
+            handle = _open_private(parsed_args.secrets_out)
+        api = self.app.client_manager.keys
+        rotation = Rotation(api)
+        rows = []
+        try:
+            all_keys = list(api.iter_all(return_full_object=True))
+            if parsed_args.finish:
+                results = rotation.finish(all_keys, parsed_args.delete, parsed_args.dry_run)
+            else:
+                results = self._rotate(parsed_args, rotation, all_keys,
+                                       handle and _durably(handle), pending)
+            for result in results:
+                rows.append(object_row(result, ROTATE_COLUMNS))
+                self.warn(f"{result['status'].capitalize()}: key {result['key_alias'] or ''} "
+                          f"{result['token']}")
+        except BaseException:
+            if rows:
+                self.produce_output(parsed_args, ROTATE_COLUMNS, rows)
+                self.warn("Stopped early: run the same command again to finish; nothing is "
+                          "done twice.")
+            raise
+        finally:
+            if handle:
+                handle.close()
+        failed = sum(row[2] == "failed" for row in rows)
+        if failed:
+            self.fail_showing(parsed_args, ROTATE_COLUMNS, rows,
+                              f"{failed} of {len(rows)} keys failed to rotate")
+        return ROTATE_COLUMNS, rows
+
+    def _rotate(self, parsed_args, rotation, all_keys, save, pending):
+        from litellm_cli.api.keyimport import parse_time
+        from litellm_cli.api.rotate import mark
+
+        given = {hash_key(k) for value in parsed_args.keys for k in read_keys(value, "KEY")}
+        for token in sorted(given - {key["token"] for key in all_keys}):
+            yield {"token": token, "status": "failed", "detail": "no such key"}
+        oldest = parsed_args.older_than and rotation.now - parsed_args.older_than
+
+        def selected(key):
+            if given and key["token"] not in given:
+                return False
+            alias = parsed_args.key_alias
+            if alias and alias not in (key.get("key_alias"), mark(key).get("key_alias")):
+                return False
+            if any(getattr(parsed_args, name) and key.get(name) != getattr(parsed_args, name)
+                   for name in ("team_id", "user_id")):
+                return False
+            created = parse_time(key.get("created_at"))
+            return not oldest or (created is not None and created <= oldest)
+
+        chosen = []
+        for key in filter(selected, all_keys):
+            old = rotation.in_grace(key, all_keys)
+            if old is None:
+                chosen.append(key)
+            else:
+                yield {"key_alias": key.get("key_alias"), "token": key["token"],
+                       "status": "skipped", "detail": f"the replacement of {old['token']}, "
+                                                     f"whose grace ends {mark(old)['stops_at']}"}
+        yield from rotation.run(chosen, all_keys, parsed_args.grace, save, pending,
+                                dry_run=parsed_args.dry_run)
