@@ -32,6 +32,12 @@ FILTERS = {"key": "api_key", "user": "user_id", "team": "team_id", "model": "mod
 # --group-by name -> the field of a spend log it groups on.
 GROUPS = {"key": "api_key", "user": "user", "team": "team_id", "model": "model_group",
           "customer": "end_user", "day": "day"}
+# --period name -> the ISO 8601 name of a log's period, from its UTC start time.
+PERIODS = {"day": lambda t: f"{t:%Y-%m-%d}",
+           "week": lambda t: "{0}-W{1:02d}".format(*t.isocalendar()),
+           "month": lambda t: f"{t:%Y-%m}"}
+# The groups whose objects have a budget (max_budget).
+BUDGETED = ("key", "user", "team", "customer")
 # requests: the calls that succeeded; failed_requests: those the proxy logged
 # with status "failure" (their tokens and spend, usually 0, are in the totals).
 TOTALS = ("requests", "failed_requests", "prompt_tokens", "completion_tokens", "total_tokens",
@@ -105,22 +111,36 @@ class SpendAPI(PagedAPI):
         """Every spend log in the range, oldest first (see ``iter_all``)."""
         return self.iter_all(first_page, size, start=start, end=end, **filters)
 
-    def report(self, start, end, group_by, **filters):
-        """Totals of the spend logs in the range, one dict per group: the group
-        field (and ``key_alias`` for keys), ``requests`` (that succeeded),
-        ``failed_requests``, the token counts and ``spend``; days in order,
-        other groups by spend, largest first.
+    def report(self, start, end, group_by=None, period=None, budgets=False, **filters):
+        """Totals of the spend logs in the range, one dict per group and period:
+        the period (``day`` 2025-01-31, ``week`` 2025-W05 or ``month`` 2025-01,
+        ISO 8601) under its own name, the group field (and ``key_alias`` for
+        keys), ``requests`` (that succeeded), ``failed_requests``, the token
+        counts and ``spend``; periods in order, groups by spend, largest first.
+        ``group_by="day"`` is ``period="day"`` alone. With ``budgets``, groups
+        of key, user, team or customer also get the object's ``max_budget``
+        and ``budget_used`` (the row's spend divided by it).
 
         Computed here from the logs, so the totals are exactly the sum of what
         ``iter_logs`` returns for the same range and filters.
         """
-        field = GROUPS[group_by]
+        if group_by == "day":
+            group_by, period = None, period or "day"
+            if period != "day":
+                raise ValueError("group by day or by another period, not both")
+        field = GROUPS[group_by] if group_by else None
         groups = {}
         for log in self.iter_logs(start, end, **filters):
-            value = str(log.get("startTime") or "")[:10] if field == "day" else log.get(field)
-            group = groups.get(value)
+            started = log_time(log) if period else None
+            when = PERIODS[period](started) if started else None
+            value = log.get(field) if field else None
+            group = groups.get((when, value))
             if group is None:
-                group = groups[value] = {field: value}
+                group = groups[(when, value)] = {}
+                if period:
+                    group[period] = when
+                if field:
+                    group[field] = value
                 if group_by == "key":
                     group["key_alias"] = (log.get("metadata") or {}).get("user_api_key_alias")
                 group.update(dict.fromkeys(TOTALS, 0), spend=Decimal(0))
@@ -129,11 +149,42 @@ class SpendAPI(PagedAPI):
                 group[name] += log.get(name) or 0
             # Summed as the decimals the proxy sent: exact, whatever the count.
             group["spend"] += Decimal(repr(log.get("spend") or 0.0))
-        rows = list(groups.values())
-        for row in rows:
+        limits = self.budgets(group_by) if budgets and group_by in BUDGETED else None
+        rows = []
+        for (when, value), row in sorted(groups.items(), key=lambda item: (
+                str(item[0][0]), -item[1]["spend"], str(item[0][1]))):
+            if limits is not None:
+                limit = limits.get(value)
+                row["max_budget"] = limit
+                row["budget_used"] = float(row["spend"] / Decimal(repr(limit))) if limit else None
             row["spend"] = float(row["spend"])
-        if field == "day":
-            rows.sort(key=lambda row: row["day"])
-        else:
-            rows.sort(key=lambda row: (-row["spend"], str(row[field])))
+            rows.append(row)
         return rows
+
+    def budgets(self, group_by):
+        """``{id: max_budget}`` of every key (by hash), user, team or customer."""
+        if group_by == "key":
+            from litellm_cli.api.keys import KeysAPI
+
+            return {key["token"]: _budget_of(key) for key in KeysAPI(self.session).iter_all()}
+        if group_by == "user":
+            from litellm_cli.api.users import UsersAPI
+
+            return {user["user_id"]: user.get("max_budget")
+                    for user in UsersAPI(self.session).iter_all()}
+        if group_by == "team":
+            from litellm_cli.api.teams import TeamsAPI
+
+            return {team["team_id"]: team.get("max_budget")
+                    for team in TeamsAPI(self.session).list()}
+        from litellm_cli.api.customers import CustomersAPI
+
+        return {customer["user_id"]: _budget_of(customer)
+                for customer in CustomersAPI(self.session).list()}
+
+
+def _budget_of(item):
+    """An object's own max_budget, else that of the budget it is linked to."""
+    if item.get("max_budget") is not None:
+        return item["max_budget"]
+    return (item.get("litellm_budget_table") or {}).get("max_budget")

@@ -4,7 +4,7 @@ import argparse
 import datetime
 
 from litellm_cli import exceptions
-from litellm_cli.api.spend import GROUPS, PAGE_SIZE_MAX, TOTALS
+from litellm_cli.api.spend import BUDGETED, GROUPS, PAGE_SIZE_MAX, PERIODS, TOTALS
 from litellm_cli.arguments import add_filters
 from litellm_cli.command import Lister, PagedLister
 from litellm_cli.display import listing
@@ -34,7 +34,10 @@ The totals are computed from the spend logs themselves (read page by page, as 's
 filters; the proxy's own /global/spend/report needs an Enterprise licence. Times as in
 'spend logs'. Groups with no value (a call without a team, say) are one row with an empty
 group. 'requests' counts the calls that succeeded, 'failed_requests' those the proxy logged
-as failed (their tokens and spend, usually 0, are in the totals)."""
+as failed (their tokens and spend, usually 0, are in the totals). --period adds a row per
+day, week or month (ISO 8601 names, UTC). Grouped by key, user, team or customer, each row
+also shows the object's max_budget and budget_used, the row's spend divided by it (0.25 is
+a quarter); empty when the object has no budget. In csv, numbers are never quoted."""
 
 
 def utc_time(text):
@@ -107,23 +110,35 @@ class ListSpendLog(PagedLister):
 
 
 class ReportSpend(Lister):
-    """Show spend totals per key, user, team, model, customer or day"""
+    """Show spend totals per key, user, team, model, customer, and per day, week or month"""
 
     _epilog = REPORT_EPILOG
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--group-by", choices=tuple(GROUPS), default="day",
-                            help="what each row totals (default: day)")
+        parser.add_argument("--group-by", choices=tuple(GROUPS),
+                            help="what each row totals (default: day, or with --period only "
+                                 "the period)")
+        parser.add_argument("--period", choices=tuple(PERIODS),
+                            help="also total per period: day (2025-01-31), week (2025-W05) "
+                                 "or month (2025-01), in UTC")
         _add_filter_options(parser)
         return parser
 
     def take_action(self, parsed_args):
+        group_by, period = parsed_args.group_by, parsed_args.period
+        if group_by == "day" and period not in (None, "day"):
+            raise exceptions.UsageError(f"--group-by day and --period {period}: choose one")
+        if group_by is None and period is None:
+            group_by = "day"
         start, end = _time_range(parsed_args)
-        rows = self.app.client_manager.spend.report(start, end, parsed_args.group_by,
-                                             **_filters(parsed_args))
-        field = GROUPS[parsed_args.group_by]
-        columns = (field,) + (("key_alias",) if parsed_args.group_by == "key" else ()) + TOTALS
+        rows = self.app.client_manager.spend.report(start, end, group_by, period,
+                                                    budgets=True, **_filters(parsed_args))
+        if group_by == "day":
+            group_by, period = None, "day"
+        columns = ((period,) if period else ()) + ((GROUPS[group_by],) if group_by else ())
+        columns += (("key_alias",) if group_by == "key" else ()) + TOTALS
+        columns += ("max_budget", "budget_used") if group_by in BUDGETED else ()
         return listing(parsed_args, columns, rows)
 
 

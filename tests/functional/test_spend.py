@@ -175,3 +175,21 @@ def test_wrong_key_is_an_auth_error(cli):
     res = cli("spend", "logs", key="sk-wrong-key-for-spend")
     assert res.rc == 4, res
     assert "sk-wrong-key-for-spend" not in res.err
+
+
+def test_report_by_month_and_key_is_csv_a_spreadsheet_sums(cli, workload):
+    res = cli("spend", "report", "--period", "month", "--group-by", "key", "--key",
+              workload["key"], "--start", workload["start"], "-f", "csv")
+    assert res.rc == 0, res
+    [header, *lines] = list(csv.reader(io.StringIO(res.out)))
+    assert header[:3] == ["month", "api_key", "key_alias"]
+    assert header[-2:] == ["max_budget", "budget_used"]
+    months = {log["start_time"][:7] for log in workload["logs"]}
+    assert {line[0] for line in lines} == months and {line[1] for line in lines} == {
+        workload["hash"]}
+    assert sum(int(line[header.index("requests")]) for line in lines) == len(workload["ids"])
+    # Read back as a spreadsheet does: unquoted cells are numbers, quoted ones text.
+    for row in list(csv.reader(io.StringIO(res.out), quoting=csv.QUOTE_NONNUMERIC))[1:]:
+        totals = row[header.index("requests"):header.index("spend") + 1]
+        assert all(isinstance(value, float) for value in totals), row
+        assert isinstance(row[0], str) and row[-2:] == ["", ""]  # no budget: empty cells

@@ -150,12 +150,74 @@ def test_bad_input_is_a_usage_error(argv):
         run(plugin.ListSpendLog, argv, paged([]))
 
 
-def test_report_columns_follow_the_group():
-    result, _ = run(plugin.ReportSpend, ["--group-by", "key"], paged([_log(1)]))
+def _with_objects(logs):
+    session = paged(logs)
+    session.answers.update({
+        ("GET", "/key/list"): {"keys": [{"token": "h1", "max_budget": 0.4}], "total_pages": 1},
+        ("GET", "/team/list"): [{"team_id": "t1", "max_budget": None}],
+        ("GET", "/customer/list"): [{"user_id": "c1", "litellm_budget_table": {"max_budget": 2}}],
+    })
+    return session
+
+
+def test_report_columns_follow_the_group_and_show_the_budget_and_share_used():
+    result, _ = run(plugin.ReportSpend, ["--group-by", "key"], _with_objects([_log(1)]))
     columns, rows = result
     assert columns == ("api_key", "key_alias", "requests", "failed_requests", "prompt_tokens",
-                       "completion_tokens", "total_tokens", "spend")
-    assert list(rows) == [("h1", "ci", 1, 0, 1, 2, 3, 0.1)]
+                       "completion_tokens", "total_tokens", "spend", "max_budget",
+                       "budget_used")
+    assert list(rows) == [("h1", "ci", 1, 0, 1, 2, 3, 0.1, 0.4, 0.25)]
+
+
+def test_a_group_without_budget_shows_empty_budget_and_share():
+    result, _ = run(plugin.ReportSpend, ["--group-by", "team"], _with_objects([_log(1)]))
+    assert list(result[1])[0][-2:] == (None, None)
+
+
+def test_a_customers_budget_comes_from_its_linked_budget():
+    rows = SpendAPI(_with_objects([_log(1, end_user="c1", spend=0.5)])).report(
+        "s", END, "customer", budgets=True)
+    assert (rows[0]["max_budget"], rows[0]["budget_used"]) == (2, 0.25)
+
+
+def test_report_by_week_and_team_has_iso_periods_in_order():
+    logs = [_log(1, startTime="2025-01-06T10:00:00Z", team_id="a", spend=0.1),  # week 2
+            _log(2, startTime="2025-01-05T10:00:00Z", team_id="a", spend=0.2),  # week 1
+            _log(3, startTime="2025-01-07T10:00:00Z", team_id="b", spend=0.3)]  # week 2
+    result, _ = run(plugin.ReportSpend, ["--period", "week", "--group-by", "team"],
+                    _with_objects(logs))
+    columns, rows = result
+    assert columns[:2] == ("week", "team_id")
+    assert [row[:2] for row in rows] == [("2025-W01", "a"), ("2025-W02", "b"),
+                                         ("2025-W02", "a")]
+
+
+def test_report_by_month_alone_totals_each_month():
+    logs = [_log(1, startTime="2025-01-31T23:00:00Z"), _log(2, startTime="2025-02-01T01:00:00Z"),
+            _log(3, startTime="2025-02-11T01:00:00Z")]
+    result, _ = run(plugin.ReportSpend, ["--period", "month", "--end", "2025-02-28"],
+                    paged(logs))
+    columns, rows = result
+    assert columns[0] == "month" and "max_budget" not in columns
+    assert [row[:2] for row in rows] == [("2025-01", 1), ("2025-02", 2)]
+
+
+def test_group_by_day_with_another_period_is_a_usage_error():
+    with pytest.raises(exceptions.UsageError, match="choose one"):
+        run(plugin.ReportSpend, ["--group-by", "day", "--period", "week"], paged([]))
+
+
+def test_report_csv_has_numbers_unquoted_and_iso_periods(capsys, monkeypatch):
+    from litellm_cli import clientmanager, shell
+
+    session = _with_objects([_log(1, startTime="2025-01-06T10:00:00Z")])
+    monkeypatch.setattr(clientmanager.ClientManager, "session", property(lambda self: session))
+    code = shell.main(["spend", "report", "--period", "month", "--group-by", "key",
+                       "--start", "2025-01-01", "--end", "2025-01-31", "-f", "csv"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert lines[0].startswith('"month","api_key","key_alias","requests"')
+    assert lines[1] == '"2025-01","h1","ci",1,0,1,2,3,0.1,0.4,0.25'
 
 
 def test_report_counts_failed_calls_apart_from_the_requests():
