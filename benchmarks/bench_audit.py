@@ -11,7 +11,6 @@ deleted at the end, also when interrupted.
 """
 
 import concurrent.futures
-import os
 import sys
 import time
 import uuid
