@@ -25,6 +25,7 @@ import secrets
 
 from litellm_cli import exceptions
 from litellm_cli.api.keyimport import KEY_FIELDS, _copy, parse_time
+from litellm_cli.redact import REDACTOR
 
 MARK = "litellm_cli_rotation"
 KEY_BYTES = 32  # the new secret: "sk-" and 43 URL-safe characters
@@ -133,6 +134,7 @@ class Rotation:
             body["duration"] = f"{max(1, int((expires - self.now).total_seconds()))}s"
         body["metadata"] = {**(old.get("metadata") or {}),
                             MARK: {"replaces": old["token"], "at": _iso(self.now)}}
+        REDACTOR.add(saved["key"])  # masked in every message and log, whatever echoes it
         body["key"] = saved["key"]
         created = self.keys.generate(body, check=False)
         return {"token": created.get("token") or saved["token"], "key_alias": None}

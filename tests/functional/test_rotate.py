@@ -118,3 +118,15 @@ def test_rotate_without_secrets_out_changes_nothing(cli, api, old_key, unique):
     assert res.rc == 2 and "--secrets-out" in res.err, res
     assert api.key_info(old_key["token"])["key_alias"] == unique
     assert len(_keys_marked(api, unique)) == 1
+
+
+def test_rotate_with_debug_never_prints_the_old_or_the_new_secret(cli, api, old_key, unique,
+                                                                  tmp_path):
+    secrets_out = tmp_path / "secrets.jsonl"
+    res = cli("--debug", "keys", "rotate", old_key["key"], "--grace", "0",
+              "--secrets-out", str(secrets_out), "-f", "json")
+    assert res.rc == 0, res
+    [entry] = [json.loads(line) for line in secrets_out.read_text().splitlines()]
+    for secret in (entry["key"], old_key["key"]):
+        assert secret not in res.out and secret not in res.err
+    assert api.key_info(old_key["token"])["blocked"] is True  # --grace 0: stopped at once
