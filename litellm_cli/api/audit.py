@@ -26,6 +26,8 @@ KINDS = ("keys", "teams", "users", "model_list", "credential_list", "budgets", "
 PROXY_ADMIN = "proxy_admin"
 ALL_MODELS = "all-proxy-models"
 CLI = "litellm-proxy"
+KEY_FIELDS = ("token", "key_alias", "max_budget", "budget_id", "expires", "updated_at", "blocked",
+              "last_active", "created_at", "models", "user_id", "team_id")
 
 Rule = collections.namedtuple("Rule", "id kind severity explanation")
 
@@ -175,7 +177,10 @@ def read_state(session, workers=4):
     from litellm_cli.api.users import UsersAPI
 
     reads = {
-        "keys": lambda: list(KeysAPI(session).iter_all(return_full_object=True)),
+        # Only the fields the rules read: a key object holds ~100 fields, and a
+        # proxy may have tens of thousands of keys.
+        "keys": lambda: [{name: key.get(name) for name in KEY_FIELDS}
+                         for key in KeysAPI(session).iter_all(return_full_object=True)],
         "users": lambda: list(UsersAPI(session).iter_all()),
         "teams": lambda: TeamsAPI(session).list(),
         "model_list": lambda: list(ModelsAPI(session).iter_info()),
