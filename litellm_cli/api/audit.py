@@ -166,8 +166,9 @@ def _known_rule(rule, source):
 
 
 def read_state(session, workers=4):
-    """Every object the rules judge, read from the proxy: keys and users page by
-    page, the independent reads in parallel. Returns a dict of lists (KINDS)."""
+    """Every object the rules judge, read from the proxy: the independent reads,
+    and the pages of keys and users, ``workers`` at a time. Returns a dict of
+    lists (KINDS)."""
     from litellm_cli.api.budgets import BudgetsAPI
     from litellm_cli.api.credentials import CredentialsAPI
     from litellm_cli.api.customers import CustomersAPI
@@ -180,16 +181,19 @@ def read_state(session, workers=4):
         # Only the fields the rules read: a key object holds ~100 fields, and a
         # proxy may have tens of thousands of keys.
         "keys": lambda: [{name: key.get(name) for name in KEY_FIELDS}
-                         for key in KeysAPI(session).iter_all(return_full_object=True)],
-        "users": lambda: list(UsersAPI(session).iter_all()),
+                         for key in KeysAPI(session).all_parallel(pages,
+                                                                  return_full_object=True)],
+        "users": lambda: list(UsersAPI(session).all_parallel(pages)),
         "teams": lambda: TeamsAPI(session).list(),
         "model_list": lambda: list(ModelsAPI(session).iter_info()),
         "credential_list": lambda: CredentialsAPI(session).list(),
         "budgets": lambda: BudgetsAPI(session).list(),
         "customers": lambda: CustomersAPI(session).list(),
     }
-    with ThreadPoolExecutor(workers) as pool:
-        futures = {kind: pool.submit(read) for kind, read in reads.items()}
+    # Two pools: a kind's read waits for its pages, which must not wait for
+    # a worker that the kinds' reads hold.
+    with ThreadPoolExecutor(workers) as pages, ThreadPoolExecutor(len(reads)) as kinds:
+        futures = {kind: kinds.submit(read) for kind, read in reads.items()}
         return {kind: future.result() for kind, future in futures.items()}
 
 

@@ -47,6 +47,23 @@ class PagedAPI(API):
         return walk_pages(fetch, lambda item: item if isinstance(item, str) else item[self.ID],
                           first_page)
 
+    def all_parallel(self, pool, size=None, **filters):
+        """Every item, the pages after the first fetched at once on ``pool`` (a
+        concurrent.futures executor), in page order. For listings whose
+        ``total_pages`` is exact; an item that objects created meanwhile push
+        onto the next page is kept once."""
+        size = size or self.PAGE_SIZE_MAX
+        first = self.list(page=1, size=size, **filters)
+        pages = [first] + list(pool.map(lambda page: self.list(page=page, size=size, **filters),
+                                        range(2, (self.last_page(first, 1, size) or 1) + 1)))
+        seen = set()
+        for body in pages:
+            for item in body.get(self.ITEMS) or []:
+                ident = item if isinstance(item, str) else item[self.ID]
+                if ident not in seen:
+                    seen.add(ident)
+                    yield item
+
     def items(self, page=None, size=None, all_pages=False, **filters):
         """The items of one page, or with ``all_pages`` of every page from ``page`` on."""
         if all_pages:

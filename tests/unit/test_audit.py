@@ -253,3 +253,16 @@ def test_list_rules_shows_the_rules_files_severities(tmp_path, capsys):
     assert rules["key-no-alias"]["severity"] == "off"
     assert rules["key-unused"]["severity"] == "error"
     assert all(r["explanation"] for r in rules.values())
+
+
+def test_parallel_paging_keeps_page_order_and_an_item_shown_twice_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from litellm_cli.api.keys import KeysAPI
+
+    pages = {1: ["a", "b"], 2: ["b", "c"], 3: ["d"]}  # "b" pushed onto page 2 meanwhile
+    session = FakeSession({("GET", "/key/list"): lambda params: {
+        "keys": pages[params["page"]], "total_pages": 3}})
+    with ThreadPoolExecutor(3) as pool:
+        got = list(KeysAPI(session).all_parallel(pool, size=2, return_full_object=False))
+    assert got == ["a", "b", "c", "d"]
