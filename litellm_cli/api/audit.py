@@ -52,7 +52,7 @@ RULES = {rule.id: rule for rule in (
          "several keys share one alias, so commands naming the alias are ambiguous"),
     Rule("team-no-budget", "team", "warning", "a team without max_budget"),
     Rule("team-no-members", "team", "info", "a team with no members"),
-    Rule("user-no-budget", "user", "info", "a user without max_budget"),
+    Rule("user-no-budget", "user", "info", "a user (not a proxy admin) without max_budget"),
     Rule("user-no-team", "user", "info", "a user in no team who owns keys"),
     Rule("model-no-price", "model", "error",
          "a model without an input or output price: its spend is counted as 0"),

@@ -552,8 +552,9 @@ class RotateKey(Lister):
                                        handle and _durably(handle), pending)
             for result in results:
                 rows.append(object_row(result, ROTATE_COLUMNS))
-                self.warn(f"{result['status'].capitalize()}: key {result['key_alias'] or ''} "
-                          f"{result['token']}")
+                detail = f": {result['detail']}" if result.get("detail") else ""
+                self.warn(f"{result['status'].capitalize()}: key {result.get('key_alias') or ''} "
+                          f"{result['token']}{detail}")
         except BaseException:
             if rows:
                 self.produce_output(parsed_args, ROTATE_COLUMNS, rows)
