@@ -118,13 +118,7 @@ class Rotation:
 
     def _replace(self, old, save, saved):
         """Create the replacement of ``old``; its secret is saved first."""
-        from litellm_cli.api.keys import hash_key
-
-        if saved is None:
-            secret = "sk-" + secrets.token_urlsafe(KEY_BYTES)
-            saved = {"key_alias": old.get("key_alias"), "old_token": old["token"],
-                     "token": hash_key(secret), "key": secret}
-            save(saved)
+        saved = saved or self._new_secret(old, save)
         body = _copy(old, KEY_FIELDS)
         body.pop("key_alias", None)  # taken over once the old key gives it up
         if old.get("org_id"):
@@ -134,10 +128,46 @@ class Rotation:
             body["duration"] = f"{max(1, int((expires - self.now).total_seconds()))}s"
         body["metadata"] = {**(old.get("metadata") or {}),
                             MARK: {"replaces": old["token"], "at": _iso(self.now)}}
-        REDACTOR.add(saved["key"])  # masked in every message and log, whatever echoes it
+        REDACTOR.add(saved["key"])  # one saved by an earlier run, too
         body["key"] = saved["key"]
         created = self.keys.generate(body, check=False)
         return {"token": created.get("token") or saved["token"], "key_alias": None}
+
+    def regenerate(self, selected, all_keys, grace, save, pending=None, dry_run=False):
+        """Rotate with the proxy's own regenerate (Enterprise): the key keeps its
+        row and settings and gets the secret saved here first; the proxy keeps
+        the old secret working for ``grace``. Resumable like ``run``."""
+        tokens = {key["token"] for key in all_keys}
+        pending = pending or {}
+        for key in selected:
+            saved = pending.get(key["token"])
+            if saved and saved["token"] in tokens:
+                yield _result(key, "already rotated", saved["token"], detail="regenerated")
+                continue
+            if dry_run:
+                yield _result(key, "would regenerate", stops_at=_iso(self.now + grace))
+                continue
+            saved = saved or self._new_secret(key, save)
+            changes = {"new_key": saved["key"]}
+            if grace:
+                changes["grace_period"] = f"{max(1, int(grace.total_seconds()))}s"
+            try:
+                self.keys.regenerate(key["token"], changes)
+            except exceptions.CLIError as exc:
+                yield _result(key, "failed", detail=str(exc))
+                continue
+            yield _result(key, "regenerated", saved["token"], _iso(self.now + grace))
+
+    def _new_secret(self, old, save):
+        """A new secret for ``old``'s replacement, saved (``save``) before it is used."""
+        from litellm_cli.api.keys import hash_key
+
+        secret = "sk-" + secrets.token_urlsafe(KEY_BYTES)
+        REDACTOR.add(secret)  # masked in every message and log, whatever echoes it
+        saved = {"key_alias": old.get("key_alias"), "old_token": old["token"],
+                 "token": hash_key(secret), "key": secret}
+        save(saved)
+        return saved
 
     def finish(self, all_keys, delete=False, dry_run=False):
         """Block (or ``delete``) every old key whose grace has passed."""

@@ -509,6 +509,10 @@ class RotateKey(Lister):
                             help="append each new secret to FILE (created readable by you "
                                  'only), one JSON object a line: {"key_alias", "old_token", '
                                  '"token", "key"}; required to rotate')
+        parser.add_argument("--use-regenerate", action="store_true",
+                            help="use the proxy's own regenerate (Enterprise): the key keeps "
+                                 "its settings and gets the new secret, and the proxy ends the "
+                                 "old one after --grace; an unlicensed proxy refuses it")
         parser.add_argument("--finish", action="store_true",
                             help="block every old key whose grace has passed, instead of "
                                  "rotating")
@@ -524,9 +528,11 @@ class RotateKey(Lister):
         selectors = (parsed_args.keys, parsed_args.key_alias, parsed_args.team_id,
                      parsed_args.user_id, parsed_args.older_than)
         if parsed_args.finish:
-            if any(selector is not None and selector != [] for selector in selectors):
+            if parsed_args.use_regenerate or any(
+                    selector is not None and selector != [] for selector in selectors):
                 raise exceptions.UsageError("--finish acts on every rotated key whose grace "
-                                            "has passed; it takes no KEY or filter")
+                                            "has passed; it takes no KEY, filter or "
+                                            "--use-regenerate")
         elif parsed_args.delete:
             raise exceptions.UsageError("--delete goes with --finish")
         elif all(selector is None or selector == [] for selector in selectors):
@@ -600,5 +606,6 @@ class RotateKey(Lister):
                 yield {"key_alias": key.get("key_alias"), "token": key["token"],
                        "status": "skipped", "detail": f"the replacement of {old['token']}, "
                                                      f"whose grace ends {mark(old)['stops_at']}"}
-        yield from rotation.run(chosen, all_keys, parsed_args.grace, save, pending,
-                                dry_run=parsed_args.dry_run)
+        rotate = rotation.regenerate if parsed_args.use_regenerate else rotation.run
+        yield from rotate(chosen, all_keys, parsed_args.grace, save, pending,
+                          dry_run=parsed_args.dry_run)

@@ -130,3 +130,15 @@ def test_rotate_with_debug_never_prints_the_old_or_the_new_secret(cli, api, old_
     for secret in (entry["key"], old_key["key"]):
         assert secret not in res.out and secret not in res.err
     assert api.key_info(old_key["token"])["blocked"] is True  # --grace 0: stopped at once
+
+
+def test_use_regenerate_on_the_unlicensed_sandbox_fails_clearly_and_changes_nothing(
+        cli, api, proxy, old_key, unique, tmp_path):
+    res = cli("keys", "rotate", "--key-alias", unique, "--use-regenerate",
+              "--secrets-out", str(tmp_path / "s.jsonl"), "-f", "json")
+    assert res.rc == 1, res
+    [row] = res.json()
+    assert row["status"] == "failed" and "Enterprise" in row["detail"]
+    assert "1 of 1 keys failed to rotate" in res.err
+    assert api.key_info(old_key["token"])["key_alias"] == unique
+    assert _chat(proxy, old_key["key"]).status_code == 200

@@ -31,7 +31,7 @@ class MemoryKeys:
 
     def __init__(self, *keys):
         self.keys = {key["token"]: dict(key) for key in keys}
-        self.events, self.stop_at = [], None
+        self.events, self.stop_at, self.refuse = [], None, None
 
     def _write(self, event):
         if self.stop_at is not None and len(self.events) == self.stop_at:
@@ -62,6 +62,14 @@ class MemoryKeys:
     def block(self, token):
         self._write(("block", token))
         self.keys[token]["blocked"] = True
+
+    def regenerate(self, token, changes):
+        self._write(("regenerate", token, changes.get("grace_period")))
+        if self.refuse:
+            raise exceptions.ServerError(self.refuse)
+        key = self.keys.pop(token)
+        key["token"] = _hash(changes["new_key"])
+        self.keys[key["token"]] = key
 
     def delete(self, token):
         self._write(("delete", token))
@@ -166,13 +174,34 @@ def test_finish_blocks_or_deletes_only_old_keys_whose_grace_passed():
     assert set(proxy.keys) == {"w" * 64, OLD["token"]}
 
 
+def test_use_regenerate_gives_the_key_the_secret_saved_first_and_resumes():
+    proxy, saved = MemoryKeys(OLD), []
+    rotation = Rotation(proxy, now=NOW)
+    [result] = rotation.regenerate([OLD], proxy.iter_all(), DAY, saved.append)
+    assert result["status"] == "regenerated" and result["replacement"] == saved[0]["token"]
+    assert proxy.events == [("regenerate", OLD["token"], "86400s")]
+    assert set(proxy.keys) == {saved[0]["token"]}
+    [again] = Rotation(proxy, now=NOW).regenerate(
+        [OLD], proxy.iter_all(), DAY, saved.append, {OLD["token"]: saved[0]})
+    assert again["status"] == "already rotated" and len(saved) == 1
+
+
+def test_use_regenerate_on_an_unlicensed_proxy_fails_the_key_with_the_proxys_message():
+    proxy, saved = MemoryKeys(OLD), []
+    proxy.refuse = "Regenerating Virtual Keys is an Enterprise feature"
+    [result] = Rotation(proxy, now=NOW).regenerate([OLD], proxy.iter_all(), DAY, saved.append)
+    assert result["status"] == "failed" and "Enterprise" in result["detail"]
+    assert set(proxy.keys) == {OLD["token"]}
+
+
 # -- the command ---------------------------------------------------------------
 
 @pytest.mark.parametrize("argv,message", [
     (["--key-alias", "billing"], "--secrets-out FILE is required"),
     ([], "name the keys to rotate"),
     (["--key-alias", "b", "--delete", "--secrets-out", "x"], "--delete goes with --finish"),
-    (["--finish", "--team-id", "t1"], "takes no KEY or filter"),
+    (["--finish", "--team-id", "t1"], "takes no KEY, filter"),
+    (["--finish", "--use-regenerate"], "takes no KEY, filter"),
 ])
 def test_bad_combinations_fail_before_any_request(argv, message):
     session = FakeSession()
