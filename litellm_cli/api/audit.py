@@ -220,10 +220,12 @@ def audit(state, policy, now=None, master_token=None, offline=False):
     now = now or datetime.datetime.now(datetime.timezone.utc)
     findings = []
 
-    def find(rule, kind, name, names, problem, fix):
+    def find(rule, kind, name, names, problem, fix, at_most=None):
         severity = policy.severities[rule]
         if severity is None or policy.excepted(rule, names):
             return
+        if at_most and SEVERITIES.index(severity) > SEVERITIES.index(at_most):
+            severity = at_most
         findings.append({"severity": severity, "rule": rule, "kind": kind, "object": name,
                          "problem": problem, "fix": fix})
 
@@ -380,12 +382,15 @@ def _audit_models(state, offline, find):
         missing = [side for side in ("input", "output")
                    if _price(model, f"{side}_cost_per_token") is None]
         if missing:
-            note = (" (the file sets none; the proxy may know one from LiteLLM's price list)"
+            # Offline, LiteLLM's price list (which the proxy fills prices in
+            # from) is unknown: the finding is only a note.
+            note = (" in the file (the proxy may know one from LiteLLM's price list)"
                     if offline else "")
             find("model-no-price", "model", label, names,
                  f"no {' or '.join(missing)} price{note}",
                  f"{CLI} models update {info.get('id') or name} "
-                 "-i input_cost_per_token=USD -i output_cost_per_token=USD")
+                 "-i input_cost_per_token=USD -i output_cost_per_token=USD",
+                 at_most="info" if offline else None)
         if "db_model" in info:
             deployments[(name, params.get("model"), params.get("api_base"))].add(
                 bool(info["db_model"]))

@@ -266,3 +266,12 @@ def test_parallel_paging_keeps_page_order_and_an_item_shown_twice_once():
     with ThreadPoolExecutor(3) as pool:
         got = list(KeysAPI(session).all_parallel(pool, size=2, return_full_object=False))
     assert got == ["a", "b", "c", "d"]
+
+
+def test_offline_a_model_without_price_in_the_file_is_only_a_note():
+    state = _clean_state()
+    state["model_list"][0]["model_info"] = {"id": "m1"}
+    [online] = audit.audit(state, audit.Policy(), now=NOW)
+    [offline] = audit.audit(state, audit.Policy(), now=NOW, offline=True)
+    assert (online["severity"], offline["severity"]) == ("error", "info")
+    assert "LiteLLM's price list" in offline["problem"]
