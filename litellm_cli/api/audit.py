@@ -64,13 +64,10 @@ RULES = {rule.id: rule for rule in (
     Rule("customer-no-budget", "customer", "warning", "a customer (end user) without a budget"),
 )}
 
-# Settings a rules file may change: name -> (default, meaning).
-SETTINGS = {
-    "max_key_lifetime": (None, "key-no-expiry also flags keys expiring later than this "
-                               "from now (default: only keys that never expire)"),
-    "unused_after": ("90d", "key-unused: no call for this long"),
-    "blocked_after": ("30d", "key-blocked-long: blocked for this long"),
-}
+# Settings a rules file may change, and their defaults: max_key_lifetime makes
+# key-no-expiry also flag keys expiring later than that from now; unused_after
+# and blocked_after are the thresholds of key-unused and key-blocked-long.
+SETTINGS = {"max_key_lifetime": None, "unused_after": "90d", "blocked_after": "30d"}
 
 
 class PolicyError(ValueError):
@@ -95,7 +92,7 @@ class Policy:
     def __init__(self, severities=None, settings=None, exceptions=()):
         self.severities = {rule.id: rule.severity for rule in RULES.values()}
         self.severities.update(severities or {})
-        self.settings = {name: default for name, (default, _) in SETTINGS.items()}
+        self.settings = dict(SETTINGS)
         self.settings.update(settings or {})
         self.exceptions = list(exceptions)
 
