@@ -382,16 +382,17 @@ def duration(text):
         f"or one of {', '.join(DURATION_WORDS)}; got {text!r}")
 
 
-def delete_each(targets, report, plural, verb="delete", done="Deleted", alone_raises=False):
+def delete_each(targets, report, plural, verb="delete", done="Deleted"):
     """Run every ``(label, delete)`` in ``targets``, reporting each outcome.
 
-    One failure does not stop the others; when any failed, raise a CLIError
-    "N of M <plural> failed to delete" (exit 1). ``verb`` and ``done`` name
-    another action done one by one the same way ("block", "Blocked"). With
-    ``alone_raises`` a single target's failure is raised as it is, keeping
-    its message and exit code.
+    The one rule of every per-item command (delete, block, unblock, update...
+    of keys, teams, users, customers...): a single target's failure is raised
+    as it is, keeping its message and exit code (an unknown id exits 5).
+    With several, one failure does not stop the others; when any failed,
+    raise a CLIError "N of M <plural> failed to delete" (exit 1). ``verb``
+    and ``done`` name the action ("block", "Blocked").
     """
-    if alone_raises and len(targets) == 1:
+    if len(targets) == 1:
         label, delete = targets[0]
         delete()
         report(f"{done} {label}")

@@ -180,8 +180,7 @@ def _each_key(command, parsed_args, call, action, done, display=None):
 
     try:
         delete_each([(f"key {key_label(k)}", functools.partial(run, k))
-                    for k in given], command.warn, "keys", action, done,
-                   alone_raises=True)
+                    for k in given], command.warn, "keys", action, done)
     except exceptions.CLIError:
         if answers and display:
             command.produce_output(parsed_args, *shown())

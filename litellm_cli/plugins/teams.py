@@ -122,8 +122,7 @@ class _SetTeamBlocked(Command):
         call = api.block if self.blocked else api.unblock
         verb = "block" if self.blocked else "unblock"
         delete_each([(f"team {team_id}", functools.partial(call, team_id))
-                    for team_id in parsed_args.ids], self.warn, "teams", verb, f"{verb.title()}ed",
-                   alone_raises=True)
+                    for team_id in parsed_args.ids], self.warn, "teams", verb, f"{verb.title()}ed")
 
 
 class BlockTeam(_SetTeamBlocked):

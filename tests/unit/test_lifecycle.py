@@ -27,7 +27,36 @@ def _hash(key):
 def test_delete_each_alone_raises_the_error_itself():
     with pytest.raises(exceptions.NotFound):
         utils.delete_each([("key a", lambda: (_ for _ in ()).throw(NOT_FOUND))], print, "keys",
-                         "block", "Blocked", alone_raises=True)
+                         "block", "Blocked")
+
+
+class _NothingExists(dict):
+    """FakeSession answers: every request is for an object the proxy does not have."""
+
+    def __missing__(self, request):
+        return exceptions.NotFound(f"{request[1]}: no such object", http_status=404)
+
+    def __bool__(self):  # empty, yet given
+        return True
+
+
+@pytest.mark.parametrize("command, argv", [
+    ("customers.BlockCustomer", ["c-gone"]), ("customers.UnblockCustomer", ["c-gone"]),
+    ("customers.DeleteCustomer", ["c-gone"]), ("teams.BlockTeam", ["t-gone"]),
+    ("teams.UnblockTeam", ["t-gone"]), ("teams.DeleteTeam", ["t-gone"]),
+    ("keys.BlockKey", ["sk-gone"]), ("keys.UnblockKey", ["sk-gone"]),
+    ("keys.DeleteKey", ["--keys", "sk-gone"]), ("users.DeleteUser", ["u-gone"]),
+    ("budgets.DeleteBudget", ["b-gone"]), ("orgs.DeleteOrg", ["o-gone"]),
+    ("models.DeleteModel", ["m-gone"]), ("credentials.DeleteCredential", ["cred-gone"]),
+])
+def test_one_unknown_id_exits_not_found_for_every_per_item_command(command, argv):
+    import importlib
+
+    module, name = command.split(".")
+    cls = getattr(importlib.import_module(f"litellm_cli.plugins.{module}"), name)
+    with pytest.raises(exceptions.CLIError) as error:
+        run(cls, argv, FakeSession(_NothingExists()))
+    assert error.value.exit_code == exceptions.EXIT_NOT_FOUND, error.value
 
 
 def test_delete_each_names_the_action_in_the_count():
@@ -38,7 +67,7 @@ def test_delete_each_names_the_action_in_the_count():
 
     with pytest.raises(exceptions.CLIError) as error:
         utils.delete_each([("key a", fail), ("key b", lambda: None)], reports.append, "keys",
-                         "block", "Blocked", alone_raises=True)
+                         "block", "Blocked")
     assert str(error.value) == "1 of 2 keys failed to block"
     assert reports == ["Failed to block key a: Key not found. (HTTP 404)", "Blocked key b"]
 
