@@ -78,14 +78,15 @@ def load(path=None):
 
 @contextlib.contextmanager
 def locked(path=None):
-    """Hold the config file's lock (``<file>.lock`` beside the file a symlink
-    points to, never followed itself) while the block runs, so that writers
-    of the file take turns."""
+    """Hold the config file's lock (``<file>.lock`` beside it, never followed
+    if a symlink) while the block runs, so that writers of the file take
+    turns. A symlinked config file's lock stays beside the link, out of the
+    folder (a dotfiles repository) its target is in."""
     import fcntl
 
     from litellm_cli.utils import make_private_dirs
 
-    path = os.path.realpath(path or config_path())
+    path = os.path.abspath(path or config_path())
     try:
         make_private_dirs(os.path.dirname(path))
         fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
