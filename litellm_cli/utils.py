@@ -518,6 +518,21 @@ def remove_quietly(path):
         pass
 
 
+def merge_patch(target, patch):
+    """``target`` changed by ``patch`` as a JSON merge patch (RFC 7386): each
+    field of ``patch`` replaces the target's, objects are merged field by
+    field, and a null removes the field. Neither argument is changed."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = merge_patch(merged.get(name), value)
+    return merged
+
+
 def member_body(parsed_args):
     """The member to add, as the proxy's member endpoints take it: role and user."""
     if parsed_args.user_id:

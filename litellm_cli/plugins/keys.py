@@ -191,7 +191,9 @@ def _each_key(command, parsed_args, call, action, done, display=None):
 class UpdateKey(Lister):
     """Change a key's models, budget, expiry, alias, metadata, limits or tags
 
-    Only the settings given change. Several keys get the same changes; each
+    Only the settings given change. --metadata is merged into the key's
+    metadata (the fields given are set, the others kept); a field set to null
+    ('{"field": null}') is removed. Several keys get the same changes; each
     is tried and shown, and when any fails the command ends with
     "N of M keys failed to update" (exit 1). Tags are an Enterprise feature
     of the proxy: an unlicensed proxy refuses them (exit 4).

@@ -107,16 +107,35 @@ def test_help_of_each_new_command_imports_only_its_own_module(words):
 
 def test_update_sends_only_the_given_settings_and_hides_the_echoed_secret():
     session = FakeSession({("POST", "/key/update"): lambda body: {
-        **body, "token": _hash(body["key"]), "key_name": "sk-...1234"}})
+        **body, "token": _hash(body["key"]), "key_name": "sk-...1234"},
+        ("GET", "/key/info"): {"info": {"metadata": None}}})
     (columns, rows), _ = run(keys.UpdateKey, ["sk-a-1234", "--models", "gpt-4o,b",
                                               "--spend", "5", "--metadata", '{"x": 1}',
                                               "--rpm-limit", "3", "--tags", "t1"], session)
-    [(_, _, body)] = session.calls
+    [_, (_, _, body)] = session.calls
     assert body["body"] == {"key": "sk-a-1234", "models": ["gpt-4o", "b"], "max_budget": 5.0,
                             "metadata": {"x": 1}, "rpm_limit": 3, "tags": ["t1"]}
     [row] = list(rows)
     assert "sk-a-1234" not in map(str, row)
     assert row[columns.index("token")] == _hash("sk-a-1234")
+
+
+def test_update_metadata_merges_into_the_keys_metadata_and_null_removes_a_field():
+    stored = {"env": "prod", "team": {"name": "a", "cost_centre": 7}, MARKER: "h-source",
+              "old": True}
+    session = FakeSession({("GET", "/key/info"): {"key": "h", "info": {"metadata": stored}},
+                           ("POST", "/key/update"): lambda body: body})
+    run(keys.UpdateKey, ["h", "--metadata", '{"env": "dev", "team": {"name": "b"}, '
+                                            '"old": null, "new": [1]}'], session)
+    assert session.calls[-1][2]["body"]["metadata"] == {
+        "env": "dev", "team": {"name": "b", "cost_centre": 7}, MARKER: "h-source", "new": [1]}
+    assert stored["old"] is True  # what was read is not changed in place
+
+
+def test_update_without_metadata_does_not_read_the_key_first():
+    session = FakeSession({("POST", "/key/update"): lambda body: body})
+    run(keys.UpdateKey, ["h", "--rpm-limit", "3"], session)
+    assert [c[1] for c in session.calls] == ["/key/update"]
 
 
 def test_update_rejects_one_alias_for_several_keys_and_empty_changes():
@@ -132,7 +151,7 @@ def test_update_of_several_shows_those_that_worked_then_fails():
             raise NOT_FOUND
         return {"token": _hash(body["key"]), "key": body["key"]}
 
-    session = FakeSession({("POST", "/key/update"): update})
+    session = FakeSession({("POST", "/key/update"): update})  # no metadata: no /key/info
     shown_rows = []
 
     class Probe(keys.UpdateKey):
