@@ -223,7 +223,8 @@ def _key(token, **fields):
             "2026-01-01T00:00:00Z", "expires": None, "metadata": {}, **fields}
 
 
-def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, generate=None):
+def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, generate=None,
+              budgets=(), dest_answers=None):
     source_teams = source_teams or {}
     source = FakeSession({
         ("GET", "/key/list"): {"keys": list(source_keys), "total_pages": 1},
@@ -238,8 +239,108 @@ def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, gener
         ("POST", "/team/new"): lambda body: body,
         ("POST", "/user/new"): lambda body: body,
         ("POST", "/key/generate"): generate or (lambda body: {"key": "sk-new-0001",
-                                                              "key_name": "sk-...0001"})})
+                                                              "key_name": "sk-...0001"}),
+        ("POST", "/budget/info"): lambda body: [{"budget_id": b} for b in body["budgets"]
+                                                 if b in budgets],
+        **(dest_answers or {})})
+    source.base_url, dest.base_url = "http://old.example:4000", "http://new.example:4000"
     return KeyImport(source, dest), dest
+
+
+def _posts(dest):
+    return [path for method, path, _ in dest.calls if method == "POST"]
+
+
+def test_import_a_key_whose_secret_cannot_be_saved_is_deleted_again_and_failed():
+    importer, dest = _importer([_key("h1", key_alias="a1")], dest_answers={
+        ("POST", "/key/delete"): lambda body: {"deleted_keys": body["keys"]}})
+
+    def disk_full(old, new):
+        raise OSError(28, "No space left on device")
+
+    [result] = importer.run(on_secret=disk_full)
+    assert result["status"] == "failed"
+    assert "could not be saved" in result["detail"] and "deleted again" in result["detail"]
+    assert _posts(dest) == ["/key/generate", "/key/delete"]
+    # Deleted by its hash, never by the lost secret.
+    assert dest.calls[-1][2]["body"] == {"keys": [_hash("sk-new-0001")]}
+    assert "sk-new-0001" not in str(result)
+
+
+def test_import_says_to_delete_by_hand_when_a_lost_secrets_key_cannot_be_deleted():
+    importer, _ = _importer([_key("h1", key_alias="a1")], dest_answers={
+        ("POST", "/key/delete"): exceptions.ServerError("db down", http_status=500)})
+    [result] = importer.run(on_secret=lambda old, new: 1 / 0)
+    assert result["status"] == "failed"
+    assert f"delete key {_hash('sk-new-0001')} by hand" in result["detail"]
+
+
+@pytest.mark.parametrize("source_url, dest_url", [
+    ("http://proxy:4000", "http://proxy:4000/"), ("HTTP://Proxy:80/", "http://proxy"),
+    ("https://proxy/llm/", "https://proxy:443/llm")])
+def test_import_refuses_a_source_url_that_is_the_destination(source_url, dest_url):
+    source, dest = FakeSession(), FakeSession()
+    source.base_url, dest.base_url = source_url, dest_url
+    with pytest.raises(exceptions.UsageError, match="destination itself"):
+        list(KeyImport(source, dest).run())
+    assert source.calls == dest.calls == []
+
+
+def test_import_refuses_a_source_whose_keys_are_on_the_destination_under_the_same_hash():
+    importer, dest = _importer([_key("h1", key_alias="a1", team_id="t1")],
+                               dest_keys=[{"token": "h1", "metadata": {}}])
+    with pytest.raises(exceptions.UsageError, match="destination itself"):
+        list(importer.run())
+    assert _posts(dest) == []
+
+
+def test_import_plan_fails_a_key_whose_budget_is_not_on_the_destination():
+    keys_ = [_key("h1", key_alias="a1", budget_id="gone"), _key("h2", key_alias="a2",
+                                                                budget_id="here")]
+    importer, dest = _importer(keys_, budgets={"here"})
+    results = [(r["name"], r["status"], r["detail"]) for r in importer.run(dry_run=True)]
+    assert results == [
+        ("a1", "would fail", "budget gone is not on the destination (create it there first)"),
+        ("a2", "would create", "a new secret would be issued")]
+    importer, dest = _importer(keys_, budgets={"here"})
+    assert [r["status"] for r in importer.run()] == ["failed", "created"]
+    assert [c[2]["body"].get("budget_id") for c in dest.calls
+            if c[1] == "/key/generate"] == ["here"]
+
+
+def test_import_says_a_teams_spend_is_not_copied():
+    importer, _ = _importer([_key("h1", key_alias="a1", team_id="t1")], source_teams={
+        "t1": {"team_info": {"team_id": "t1", "spend": 3.5}}})
+    team = next(importer.run())
+    assert team["status"] == "created" and "(3.5 USD) is not copied" in team["detail"]
+
+
+@pytest.mark.parametrize("side", ["source", "destination"])
+@pytest.mark.parametrize("error", [exceptions.Unauthorized, exceptions.Forbidden])
+def test_import_auth_errors_say_which_proxy_refused(side, error):
+    importer, dest = _importer([_key("h1")])
+    session = dest if side == "destination" else importer.source_keys.session._session
+    session.answers[("GET", "/key/list")] = error("Authentication Error")
+    with pytest.raises(error) as raised:
+        list(importer.run())
+    assert str(raised.value).startswith(f"the {side} proxy http://")
+    assert raised.value.exit_code == exceptions.EXIT_AUTH
+
+
+def test_import_without_secrets_out_is_a_usage_error_before_any_request():
+    session = FakeSession()
+    with pytest.raises(exceptions.UsageError, match="--secrets-out FILE is required"):
+        run(keys.ImportKey, ["--source-base-url", "http://127.0.0.1:9"], session)
+    assert session.calls == []
+
+
+def test_each_secret_is_synced_to_disk_before_the_key_is_reported(tmp_path, monkeypatch):
+    synced = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    with keys._open_private(str(tmp_path / "s.jsonl")) as handle:
+        synced.clear()  # the folder's sync on opening
+        keys._save_secret(handle, {"key_alias": "a", "token": "h"}, "sk-new")
+        assert synced == [handle.fileno()]
 
 
 def test_import_creates_team_then_user_then_key_with_its_settings_and_marker():
