@@ -174,7 +174,7 @@ def test_a_wrong_destination_key_says_the_destination_refused(proxy, second_prox
                    "--dry-run"], second_proxy.url, key="sk-h13b-wrong-key", input=proxy.key)
     assert res.rc == 4, res
     assert res.err.splitlines()[-1].startswith(
-        f"Error: the destination proxy {second_proxy.url} refused the key from --api-key")
+        f"Error: the destination proxy {second_proxy.url} refused the key from LITELLM_PROXY_API_KEY")
 
 
 def test_a_key_whose_budget_is_missing_on_the_destination_would_fail_in_the_plan(
