@@ -102,7 +102,7 @@ class KeysAPI(PagedAPI):
         if changes.get("metadata") is not None:
             from litellm_cli.utils import merge_patch
 
-            current = (self.info(key).get("info") or {}).get("metadata") or {}
+            current = (self.info(hash_key(key)).get("info") or {}).get("metadata") or {}
             changes = {**changes, "metadata": merge_patch(current, changes["metadata"])}
         return self.session.post_json("/key/update", {**changes, "key": key})
 

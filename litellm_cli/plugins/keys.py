@@ -316,6 +316,7 @@ def _open_private(path):
     folder is synced, so that a new file's name survives a crash too."""
     import os
 
+    fd = None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.fchmod(fd, 0o600)
@@ -325,6 +326,8 @@ def _open_private(path):
         finally:
             os.close(folder)
     except OSError as exc:
+        if fd is not None:
+            os.close(fd)
         raise exceptions.UsageError(f"--secrets-out: cannot write {path}: {exc}") from None
     return os.fdopen(fd, "a", encoding="utf-8")
 

@@ -125,8 +125,10 @@ def test_update_metadata_merges_into_the_keys_metadata_and_null_removes_a_field(
               "old": True}
     session = FakeSession({("GET", "/key/info"): {"key": "h", "info": {"metadata": stored}},
                            ("POST", "/key/update"): lambda body: body})
-    run(keys.UpdateKey, ["h", "--metadata", '{"env": "dev", "team": {"name": "b"}, '
-                                            '"old": null, "new": [1]}'], session)
+    run(keys.UpdateKey, ["sk-raw", "--metadata", '{"env": "dev", "team": {"name": "b"}, '
+                                                 '"old": null, "new": [1]}'], session)
+    # Read by its hash: a secret never goes into a URL.
+    assert session.calls[0][2]["params"] == {"key": _hash("sk-raw")}
     assert session.calls[-1][2]["body"]["metadata"] == {
         "env": "dev", "team": {"name": "b", "cost_centre": 7}, MARKER: "h-source", "new": [1]}
     assert stored["old"] is True  # what was read is not changed in place
