@@ -140,7 +140,7 @@ class KeyImport:
         ``on_secret(source_key, new_key)`` is called for each key created, before
         its result is yielded, so the secret can be stored at once; if it
         raises, the new key is deleted again (a re-run retries it) and its
-        result is "failed".
+        result is "failed", as are the keys after it, which are not created.
         With ``dry_run`` nothing is written; statuses say "would create" (or
         "would fail", with the reason).
         ``filters`` (team_id, user_id...) narrow the source's key listing.
@@ -203,6 +203,7 @@ class KeyImport:
             yield result
 
         budgets = {}  # budget id -> why it is missing ("" when it is there)
+        unsaved = None  # why a secret could not be saved: no more keys are made then
         for key in todo:
             name = key_name(key)
             reason = skip_reason(key)
@@ -215,6 +216,9 @@ class KeyImport:
                                            ("user", key.get("user_id")))
                        for why in [failed.get((kind, ident))] if why]
             missing += self._missing_budget(key.get("budget_id"), budgets)
+            if unsaved:
+                missing.append(f"not created: an earlier key's secret could not be saved "
+                               f"({unsaved})")
             if missing:
                 yield _result("key", name, "would fail" if dry_run else "failed",
                               "; ".join(missing))
@@ -237,6 +241,7 @@ class KeyImport:
                 try:
                     on_secret(key, created["key"])
                 except Exception as exc:  # noqa: BLE001 - any failure loses the secret
+                    unsaved = str(exc)
                     yield _result("key", name, "failed",
                                   self._unsave(created, f"its new secret could not be saved "
                                                         f"({exc})"))

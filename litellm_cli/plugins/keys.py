@@ -340,8 +340,8 @@ class ImportKey(Lister):
     copied and do not work here. --secrets-out FILE is required (except with
     --dry-run): each new secret is written and synced to it before the key
     is reported created, and nothing else shows them. A key whose secret
-    cannot be saved is deleted again and reported failed, so a re-run
-    retries it.
+    cannot be saved is deleted again and reported failed, and no further
+    key is created, so a re-run retries them.
 
     Every source key is read, page by page; keys that have expired there and
     the proxy UI's own session keys are skipped. Missing teams and users are

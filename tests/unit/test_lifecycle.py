@@ -254,15 +254,18 @@ def _posts(dest):
 
 
 def test_import_a_key_whose_secret_cannot_be_saved_is_deleted_again_and_failed():
-    importer, dest = _importer([_key("h1", key_alias="a1")], dest_answers={
-        ("POST", "/key/delete"): lambda body: {"deleted_keys": body["keys"]}})
+    importer, dest = _importer([_key("h1", key_alias="a1"), _key("h2", key_alias="a2")],
+                               dest_answers={("POST", "/key/delete"): lambda body: {
+                                   "deleted_keys": body["keys"]}})
 
     def disk_full(old, new):
         raise OSError(28, "No space left on device")
 
-    [result] = importer.run(on_secret=disk_full)
+    result, after = importer.run(on_secret=disk_full)
     assert result["status"] == "failed"
     assert "could not be saved" in result["detail"] and "deleted again" in result["detail"]
+    # The keys after it are not made at all: their secrets would be lost too.
+    assert after["status"] == "failed" and "not created" in after["detail"]
     assert _posts(dest) == ["/key/generate", "/key/delete"]
     # Deleted by its hash, never by the lost secret.
     assert dest.calls[-1][2]["body"] == {"keys": [_hash("sk-new-0001")]}
