@@ -162,8 +162,7 @@ class KeyImport:
         if shared:
             raise exceptions.UsageError(
                 f"the source proxy is the destination itself (or shares its database): "
-                f"{len(shared)} of its keys are already there under the same hash; "
-                "nothing was imported")
+                f"keys of the same hash are on both ({len(shared)}); nothing was imported")
         todo = [key for key in listed
                 if not created_since
                 or (parse_time(key.get("created_at")) or now) >= created_since]
