@@ -17,6 +17,7 @@ profile > built-in default. The profile is chosen by ``--profile``, then
 ``LITELLM_PROFILE``, then ``current_profile`` in the file.
 """
 
+import contextlib
 import os
 import stat
 import subprocess
@@ -75,21 +76,61 @@ def load(path=None):
     return data
 
 
+@contextlib.contextmanager
+def locked(path=None):
+    """Hold the config file's lock (``<file>.lock`` beside it, never followed
+    if a symlink) while the block runs, so that writers of the file take
+    turns. A symlinked config file's lock stays beside the link, out of the
+    folder (a dotfiles repository) its target is in."""
+    import fcntl
+
+    from litellm_cli.utils import make_private_dirs
+
+    path = os.path.abspath(path or config_path())
+    try:
+        make_private_dirs(os.path.dirname(path))
+        fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o600)
+    except OSError as exc:
+        raise exceptions.CLIError(f"cannot lock config file {path}: "
+                                  f"{exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def update(change, path=None):
+    """Read, change and write the config file as one step: under its lock, so
+    that no other writer's change is lost. ``change(data)`` edits the data in
+    place (or raises, and nothing is written); its result is returned."""
+    with locked(path):
+        data = load(path)
+        result = change(data)
+        save(data, path)
+    return result
+
+
 def save(data, path=None):
     """Write the file atomically, readable by its owner only (it may hold keys).
 
     A symlinked file is written through the link: the link stays, its target
-    is replaced by a complete new file in the target's folder.
+    is replaced by a complete new file in the target's folder. Its folder,
+    and any missing parent, is created readable by its owner only. To change
+    the file, use ``update``: ``save`` alone may overwrite another's change.
     """
     import tempfile
 
     import yaml
 
+    from litellm_cli.utils import make_private_dirs, remove_quietly
+
     path = os.path.realpath(path or config_path())
     directory = os.path.dirname(path)
     tmp = None
     try:
-        os.makedirs(directory, exist_ok=True)
+        make_private_dirs(directory)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".config-", suffix=".tmp")  # 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yaml.safe_dump(data, handle, default_flow_style=False, sort_keys=False,
@@ -99,20 +140,13 @@ def save(data, path=None):
         os.replace(tmp, path)
     except OSError as exc:
         if tmp:
-            _remove(tmp)
+            remove_quietly(tmp)
         raise exceptions.CLIError(f"cannot write config file {path}: "
                                   f"{exc.strerror or exc}") from None
     except BaseException:
         if tmp:
-            _remove(tmp)
+            remove_quietly(tmp)
         raise
-
-
-def _remove(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def _warn_if_readable(path, data):

@@ -406,16 +406,17 @@ def timedelta_argument(text):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def delete_each(targets, report, plural, verb="delete", done="Deleted", alone_raises=False):
+def delete_each(targets, report, plural, verb="delete", done="Deleted"):
     """Run every ``(label, delete)`` in ``targets``, reporting each outcome.
 
-    One failure does not stop the others; when any failed, raise a CLIError
-    "N of M <plural> failed to delete" (exit 1). ``verb`` and ``done`` name
-    another action done one by one the same way ("block", "Blocked"). With
-    ``alone_raises`` a single target's failure is raised as it is, keeping
-    its message and exit code.
+    The one rule of every per-item command (delete, block, unblock, update...
+    of keys, teams, users, customers...): a single target's failure is raised
+    as it is, keeping its message and exit code (an unknown id exits 5).
+    With several, one failure does not stop the others; when any failed,
+    raise a CLIError "N of M <plural> failed to delete" (exit 1). ``verb``
+    and ``done`` name the action ("block", "Blocked").
     """
-    if alone_raises and len(targets) == 1:
+    if len(targets) == 1:
         label, delete = targets[0]
         delete()
         report(f"{done} {label}")
@@ -488,23 +489,72 @@ def completion_cache_path(name):
     return os.path.join(base, "litellm-cli", f"completion-{name}")
 
 
+def make_private_dirs(directory):
+    """Create folder ``directory`` and its missing parents readable by you only
+    (0700, as the XDG base directory spec asks), whatever the umask lets
+    others do; folders that exist are left as they are."""
+    missing = []
+    while not os.path.isdir(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:  # made meanwhile by another run
+            pass
+
+
 def save_completion_cache(name, values):
     """Keep ``values`` for shell completion, one a line, readable by you only.
 
     Best effort: a cache that cannot be written is not an error. Values with
     a line break could not be completed as one word, so they are left out.
+    Each writer fills a temporary file of its own, then renames it over the
+    cache: the cache is always one writer's whole list, never a mix. (It is
+    written whole, never read and changed, so no update can be lost.)
     """
+    import tempfile
+
     path = completion_cache_path(name)
     lines = sorted({v for v in values if isinstance(v, str) and v and "\n" not in v
                     and "\r" not in v})
+    tmp = None
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        descriptor = os.open(f"{path}.tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        make_private_dirs(os.path.dirname(path))
+        descriptor, tmp = tempfile.mkstemp(dir=os.path.dirname(path),  # 0600
+                                           prefix=f".completion-{name}-", suffix=".tmp")
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.writelines(f"{line}\n" for line in lines)
-        os.replace(f"{path}.tmp", path)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp:
+            remove_quietly(tmp)
+
+
+def remove_quietly(path):
+    """Remove file ``path`` if it can be (a temporary file left by a failed write)."""
+    try:
+        os.unlink(path)
     except OSError:
         pass
+
+
+def merge_patch(target, patch):
+    """``target`` changed by ``patch`` as a JSON merge patch (RFC 7386): each
+    field of ``patch`` replaces the target's, objects are merged field by
+    field, and a null removes the field. Neither argument is changed."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = merge_patch(merged.get(name), value)
+    return merged
 
 
 def member_body(parsed_args):

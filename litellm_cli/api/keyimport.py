@@ -10,13 +10,14 @@ work there. Usable without the CLI::
 
 Re-running is safe: each imported key carries the hash of its source key in
 its metadata (``MARKER``), and a source key whose hash is already on the
-destination is skipped.
+destination is skipped. A key whose new secret could not be stored is
+deleted again, so a re-run retries it.
 """
 
 import functools
 
 from litellm_cli import exceptions
-from litellm_cli.api.keys import KeysAPI, key_label
+from litellm_cli.api.keys import KeysAPI, hash_key, key_label
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.api.users import UsersAPI
 
@@ -43,6 +44,37 @@ USER_FIELDS = (
 )
 # Keys the proxy's admin UI makes for its own sessions; they mean nothing elsewhere.
 UI_TEAM = "litellm-dashboard"
+
+
+class _Refusals:
+    """A session whose 401/403 errors say which proxy refused: the same error,
+    its message starting with ``refused`` ("the source proxy ... refused ...")."""
+
+    def __init__(self, session, refused):
+        self._session, self._refused = session, refused
+
+    def __getattr__(self, name):
+        attribute = getattr(self._session, name)
+        if not callable(attribute):
+            return attribute
+
+        @functools.wraps(attribute)
+        def call(*args, **kwargs):
+            try:
+                return attribute(*args, **kwargs)
+            except (exceptions.Unauthorized, exceptions.Forbidden) as exc:
+                raise exc.recast(type(exc), f"{self._refused}: {exc.details}") from None
+
+        return call
+
+
+def _place(url):
+    """Where a proxy URL points: origin and path, as normalised for comparing."""
+    from urllib.parse import urlsplit
+
+    from litellm_cli.session import origin
+
+    return origin(url), urlsplit(url).path.rstrip("/")
 
 
 def _copy(source, fields):
@@ -81,7 +113,19 @@ def parse_time(text):
 
 
 class KeyImport:
-    def __init__(self, source, destination):
+    """Copies keys from the ``source`` session's proxy to the ``destination``'s.
+
+    ``refused`` names each side in the message of a 401/403 (default "the
+    source proxy URL refused its key"), so an error says which proxy refused.
+    """
+
+    def __init__(self, source, destination, refused=None):
+        self.same_place = _place(source.base_url) == _place(destination.base_url)
+        refused = refused or [f"the {side} proxy {session.base_url} refused its key"
+                              for side, session in (("source", source),
+                                                    ("destination", destination))]
+        source, destination = (_Refusals(source, refused[0]),
+                               _Refusals(destination, refused[1]))
         self.source_keys = KeysAPI(source)
         self.source_teams = TeamsAPI(source)
         self.source_users = UsersAPI(source)
@@ -94,15 +138,32 @@ class KeyImport:
 
         ``created_since`` (an aware datetime) drops older source keys.
         ``on_secret(source_key, new_key)`` is called for each key created, before
-        its result is yielded, so the secret can be stored at once.
-        With ``dry_run`` nothing is written; statuses say "would create".
+        its result is yielded, so the secret can be stored at once; if it
+        raises, the new key is deleted again (a re-run retries it) and its
+        result is "failed", as are the keys after it, which are not created.
+        With ``dry_run`` nothing is written; statuses say "would create" (or
+        "would fail", with the reason).
         ``filters`` (team_id, user_id...) narrow the source's key listing.
+
+        A source that is the destination itself (the same URL, or keys of the
+        same hash on both: the same proxy or database) is a UsageError,
+        raised before anything is written.
         """
         import datetime
 
+        if self.same_place:
+            raise exceptions.UsageError("the source proxy is the destination itself: give "
+                                        "another proxy's URL to copy keys from")
         now = datetime.datetime.now(datetime.timezone.utc)
-        imported = {(key.get("metadata") or {}).get(MARKER) for key in self.keys.iter_all()}
-        todo = [key for key in self.source_keys.iter_all(**filters)
+        here = list(self.keys.iter_all())
+        imported = {(key.get("metadata") or {}).get(MARKER) for key in here}
+        listed = list(self.source_keys.iter_all(**filters))
+        shared = {key.get("token") for key in here} & {key["token"] for key in listed}
+        if shared:
+            raise exceptions.UsageError(
+                f"the source proxy is the destination itself (or shares its database): "
+                f"keys of the same hash are on both ({len(shared)}); nothing was imported")
+        todo = [key for key in listed
                 if not created_since
                 or (parse_time(key.get("created_at")) or now) >= created_since]
 
@@ -124,7 +185,7 @@ class KeyImport:
             result = self._bring(
                 "team", team_id, self.teams.get, self.source_teams.get,
                 lambda answer: _copy(answer.get("team_info") or {}, TEAM_FIELDS),
-                self.teams.create, dry_run)
+                self.teams.create, dry_run, note_of=_team_spend_note)
             if result["status"] == "failed":
                 failed[("team", team_id)] = result["detail"]
             elif not result["detail"].startswith("not on the source"):
@@ -140,6 +201,8 @@ class KeyImport:
                 failed[("user", user_id)] = result["detail"]
             yield result
 
+        budgets = {}  # budget id -> why it is missing ("" when it is there)
+        unsaved = None  # why a secret could not be saved: no more keys are made then
         for key in todo:
             name = key_name(key)
             reason = skip_reason(key)
@@ -151,8 +214,13 @@ class KeyImport:
                        for kind, ident in (("team", key.get("team_id")),
                                            ("user", key.get("user_id")))
                        for why in [failed.get((kind, ident))] if why]
+            missing += self._missing_budget(key.get("budget_id"), budgets)
+            if unsaved:
+                missing.append(f"not created: an earlier key's secret could not be saved "
+                               f"({unsaved})")
             if missing:
-                yield _result("key", name, "failed", "; ".join(missing))
+                yield _result("key", name, "would fail" if dry_run else "failed",
+                              "; ".join(missing))
                 continue
             body = _copy(key, KEY_FIELDS)
             if key.get("org_id"):
@@ -169,8 +237,40 @@ class KeyImport:
                 yield _result("key", name, "failed", str(exc))
                 continue
             if on_secret is not None:
-                on_secret(key, created["key"])
+                try:
+                    on_secret(key, created["key"])
+                except Exception as exc:  # noqa: BLE001 - any failure loses the secret
+                    unsaved = str(exc)
+                    yield _result("key", name, "failed",
+                                  self._unsave(created, f"its new secret could not be saved "
+                                                        f"({exc})"))
+                    continue
             yield _result("key", name, "created", f"new secret {created.get('key_name')}")
+
+    def _unsave(self, created, why):
+        """Delete a new key whose secret is lost, so a re-run creates it again;
+        the failure's detail."""
+        token = created.get("token") or hash_key(created["key"])
+        try:
+            self.keys.delete(token)
+        except exceptions.CLIError as exc:
+            return (f"{why}; deleting the new key failed too ({exc}): delete key {token} "
+                    "by hand, then run the import again")
+        return f"{why}; the new key was deleted again, so a re-run retries it"
+
+    def _missing_budget(self, budget_id, known):
+        """``[why]`` when budget ``budget_id`` is not on the destination, else []."""
+        if not budget_id:
+            return []
+        if budget_id not in known:
+            try:
+                there = self.keys.budget_exists(budget_id)
+            except exceptions.CLIError as exc:
+                known[budget_id] = f"cannot check budget {budget_id} on the destination: {exc}"
+            else:
+                known[budget_id] = "" if there else (
+                    f"budget {budget_id} is not on the destination (create it there first)")
+        return [known[budget_id]] if known[budget_id] else []
 
     @staticmethod
     def _user_body(ready_teams, answer):
@@ -184,8 +284,9 @@ class KeyImport:
         body["auto_create_key"] = False  # else the proxy makes (and returns) a key
         return body
 
-    def _bring(self, kind, ident, exists, fetch, body_of, create, dry_run):
-        """Make sure team/user ``ident`` is on the destination; one result."""
+    def _bring(self, kind, ident, exists, fetch, body_of, create, dry_run, note_of=None):
+        """Make sure team/user ``ident`` is on the destination; one result,
+        whose detail is ``note_of(source answer)`` (if given) when created."""
         try:
             exists(ident)
             return _result(kind, ident, "skipped", "already on the destination")
@@ -194,7 +295,8 @@ class KeyImport:
         except exceptions.CLIError as exc:
             return _result(kind, ident, "failed", f"cannot check the destination: {exc}")
         try:
-            body = body_of(fetch(ident))
+            answer = fetch(ident)
+            body = body_of(answer)
         except exceptions.NotFound:
             # The proxy lets a key name a team or user that does not exist;
             # the copy names it the same way.
@@ -202,10 +304,21 @@ class KeyImport:
                                                    "the id")
         except exceptions.CLIError as exc:
             return _result(kind, ident, "failed", f"cannot read it from the source: {exc}")
+        note = note_of(answer) if note_of else ""
         if dry_run:
-            return _result(kind, ident, "would create", "")
+            return _result(kind, ident, "would create", note)
         try:
             create(body)
         except exceptions.CLIError as exc:
             return _result(kind, ident, "failed", str(exc))
-        return _result(kind, ident, "created", "")
+        return _result(kind, ident, "created", note)
+
+
+def _team_spend_note(answer):
+    """What a new team lacks: the proxy's team API cannot set a team's spend
+    (/team/new and /team/update drop it), while keys and users keep theirs."""
+    spend = (answer.get("team_info") or {}).get("spend")
+    if not spend:
+        return ""
+    return (f"its spend on the source ({spend} USD) is not copied: the proxy cannot set a "
+            "team's spend, so the team's budget starts again from 0")

@@ -92,7 +92,18 @@ class KeysAPI(PagedAPI):
 
     def update(self, key, changes):
         """Change only the given fields of a key (``POST /key/update``); returns
-        the key's settings. NotFound if there is no such key."""
+        the key's settings. NotFound if there is no such key.
+
+        ``changes["metadata"]`` is merged into the key's metadata (read first),
+        as a JSON merge patch: a field set to None is removed, the others are
+        kept. The proxy itself would replace the whole metadata, losing fields
+        such as the imported-from marker of ``keys import``.
+        """
+        if changes.get("metadata") is not None:
+            from litellm_cli.utils import merge_patch
+
+            current = (self.info(hash_key(key)).get("info") or {}).get("metadata") or {}
+            changes = {**changes, "metadata": merge_patch(current, changes["metadata"])}
         return self.session.post_json("/key/update", {**changes, "key": key})
 
     def regenerate(self, key, changes=None):

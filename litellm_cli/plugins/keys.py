@@ -180,8 +180,7 @@ def _each_key(command, parsed_args, call, action, done, display=None):
 
     try:
         delete_each([(f"key {key_label(k)}", functools.partial(run, k))
-                    for k in given], command.warn, "keys", action, done,
-                   alone_raises=True)
+                    for k in given], command.warn, "keys", action, done)
     except exceptions.CLIError:
         if answers and display:
             command.produce_output(parsed_args, *shown())
@@ -192,7 +191,9 @@ def _each_key(command, parsed_args, call, action, done, display=None):
 class UpdateKey(Lister):
     """Change a key's models, budget, expiry, alias, metadata, limits or tags
 
-    Only the settings given change. Several keys get the same changes; each
+    Only the settings given change. --metadata is merged into the key's
+    metadata (the fields given are set, the others kept); a field set to null
+    ('{"field": null}') is removed. Several keys get the same changes; each
     is tried and shown, and when any fails the command ends with
     "N of M keys failed to update" (exit 1). Tags are an Enterprise feature
     of the proxy: an unlicensed proxy refuses them (exit 4).
@@ -311,13 +312,22 @@ def _since(text):
 
 
 def _open_private(path):
-    """Open ``path`` for appending, readable by its owner only (0600)."""
+    """Open ``path`` for appending, readable by its owner only (0600); its
+    folder is synced, so that a new file's name survives a crash too."""
     import os
 
+    fd = None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.fchmod(fd, 0o600)
+        folder = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
     except OSError as exc:
+        if fd is not None:
+            os.close(fd)
         raise exceptions.UsageError(f"--secrets-out: cannot write {path}: {exc}") from None
     return os.fdopen(fd, "a", encoding="utf-8")
 
@@ -327,8 +337,11 @@ class ImportKey(Lister):
 
     The destination (the proxy this command talks to) issues a NEW secret for
     each key: a proxy keeps only hashes, so the source's secrets cannot be
-    copied and do not work here. Give --secrets-out FILE to keep the new
-    secrets; nothing else shows them.
+    copied and do not work here. --secrets-out FILE is required (except with
+    --dry-run): each new secret is written and synced to it before the key
+    is reported created, and nothing else shows them. A key whose secret
+    cannot be saved is deleted again and reported failed, and no further
+    key is created, so a re-run retries them.
 
     Every source key is read, page by page; keys that have expired there and
     the proxy UI's own session keys are skipped. Missing teams and users are
@@ -337,9 +350,12 @@ class ImportKey(Lister):
     destination accepts (models, budgets and spend, limits, expiry, metadata,
     tags...). One row per team, user and key: created, skipped (already
     there) or failed, with the reason; a summary goes to stderr and the exit
-    code is 1 when anything failed. Running the same import again creates
+    code is 1 when anything failed (or, with --dry-run, would fail: e.g. a
+    key's budget_id missing here). Running the same import again creates
     nothing twice: imported keys carry their source key's hash in their
-    metadata (litellm_cli_imported_from).
+    metadata (litellm_cli_imported_from). A source that is this proxy itself
+    is refused (exit 2). A team's spend cannot be copied (the proxy cannot
+    set it); its row says so.
     """
 
     def get_parser(self, prog_name):
@@ -358,7 +374,8 @@ class ImportKey(Lister):
         parser.add_argument("--secrets-out", metavar="FILE",
                             help="append each new secret to FILE (created readable by you "
                                  "only), one JSON object a line: "
-                                 '{"key_alias": ..., "source_token": ..., "key": ...}')
+                                 '{"key_alias": ..., "source_token": ..., "key": ...}; '
+                                 "required unless --dry-run")
         return parser
 
     def take_action(self, parsed_args):
@@ -369,23 +386,30 @@ class ImportKey(Lister):
         if not url.startswith(("http://", "https://")):
             raise exceptions.UsageError(
                 f"--source-base-url must start with http:// or https://, got {url!r}")
+        if not parsed_args.secrets_out and not parsed_args.dry_run:
+            raise exceptions.UsageError(
+                "--secrets-out FILE is required: the new keys' secrets are saved nowhere else "
+                "(--dry-run shows the plan without it)")
         source_key = None
         if parsed_args.source_api_key is not None:
             source_key = read_secret(parsed_args.source_api_key, "--source-api-key")
         dest = self.session
         source = Session(url, api_key=source_key, timeout=dest.timeout, verify=dest.verify)
         secrets = None
-        if parsed_args.secrets_out and not parsed_args.dry_run:
-            secrets = _open_private(parsed_args.secrets_out)
         if not parsed_args.dry_run:
+            secrets = _open_private(parsed_args.secrets_out)
             self.warn("Note: the destination issues a NEW secret for every imported key; the "
-                      "source's secrets do not work there. "
-                      + (f"New secrets go to {parsed_args.secrets_out} only."
-                         if secrets else "Without --secrets-out the new secrets are not "
-                                         "saved anywhere."))
+                      "source's secrets do not work there. New secrets go to "
+                      f"{parsed_args.secrets_out} only.")
+        given = self.app.client_manager.settings.sources["api_key"]
+        refused = (f"the source proxy {url} refused the key given with --source-api-key",
+                   f"the destination proxy {dest.base_url} refused "
+                   + (f"the key from {given}" if given != "default" else
+                      "the request: no API key was given (--api-key, LITELLM_PROXY_API_KEY "
+                      "or a profile)"))
         results = []
         try:
-            for result in KeyImport(source, dest).run(
+            for result in KeyImport(source, dest, refused).run(
                     created_since=parsed_args.created_since, dry_run=parsed_args.dry_run,
                     on_secret=secrets and functools.partial(_save_secret, secrets),
                     team_id=parsed_args.team_id, user_id=parsed_args.user_id):
@@ -405,20 +429,25 @@ class ImportKey(Lister):
                 secrets.close()
         self.warn(_import_summary(results, parsed_args.dry_run))
         rows = [object_row(r, IMPORT_COLUMNS) for r in results]
-        failed = sum(r["status"] == "failed" for r in results)
+        failed = sum(r["status"] in ("failed", "would fail") for r in results)
         if failed:
             self.fail_showing(parsed_args, IMPORT_COLUMNS, rows,
-                              f"{failed} of {len(results)} items failed to import")
+                              f"{failed} of {len(results)} items "
+                              f"{'would fail' if parsed_args.dry_run else 'failed'} to import")
         return IMPORT_COLUMNS, rows
 
 
 def _save_secret(handle, source_key, new_key):
+    """Append one secret to the --secrets-out file and make it durable (on
+    disk, not in a buffer) before the key is reported created."""
     import json
+    import os
 
     entry = {"key_alias": source_key.get("key_alias"), "source_token": source_key["token"],
              "key": new_key}
     handle.write(json.dumps(entry) + "\n")
     handle.flush()
+    os.fsync(handle.fileno())
 
 
 def _import_summary(results, dry_run):

@@ -1,13 +1,28 @@
 """``litellm-proxy profile ...``: named connection settings in the config file."""
 
+import argparse
 import math
+import re
 
 from litellm_cli import config, exceptions
 from litellm_cli.command import Command, DeleteCommand, Lister, ShowOne
-from litellm_cli.redact import MASK
+from litellm_cli.redact import MASK, has_url_password
 from litellm_cli.utils import read_secret, valid_name
 
 KEY_FROM_COMMAND = "(from api_key_command)"
+# What a new profile may be called: one word for the shell and its completion.
+PROFILE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def new_profile_name(text):
+    """The argument type of a new profile's name: letters, digits, ``-``, ``_``
+    and ``.``. (Other commands take any name, so an old odd one can still
+    be used and removed.)"""
+    valid_name(text)
+    if not PROFILE_NAME.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a profile name may hold only letters, digits, '-', '_' and '.'")
+    return text
 
 
 def _masked(name, value):
@@ -52,7 +67,8 @@ class AddProfile(Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("name", type=valid_name, metavar="NAME", help="profile name")
+        parser.add_argument("name", type=new_profile_name, metavar="NAME",
+                            help="profile name: letters, digits, '-', '_' and '.'")
         parser.add_argument("--url", dest="base_url", metavar="URL", required=True,
                             help="the proxy's URL")
         key = parser.add_mutually_exclusive_group()
@@ -74,6 +90,11 @@ class AddProfile(Command):
         if not parsed_args.base_url.startswith(("http://", "https://")):
             raise exceptions.UsageError(
                 f"--url must start with http:// or https://, got {parsed_args.base_url!r}")
+        if has_url_password(parsed_args.base_url):
+            # It would sit in the file, and every command refuses such a URL.
+            raise exceptions.UsageError(
+                "--url must not contain user:password@; give the API key with --key or "
+                "--key-command")
         timeout = parsed_args.profile_timeout
         if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
             raise exceptions.UsageError("--timeout must be a number greater than 0")
@@ -92,24 +113,24 @@ class AddProfile(Command):
             "ca_bundle": parsed_args.ca_bundle,
             "insecure": parsed_args.insecure,
         }
-        data = config.load()
-        data.setdefault("profiles", {})[parsed_args.name] = {
-            k: v for k, v in profile.items() if v is not None}
-        if parsed_args.use or not data.get("current_profile"):
-            data["current_profile"] = parsed_args.name
-        config.save(data)
+
+        def add(data):
+            data.setdefault("profiles", {})[parsed_args.name] = {
+                k: v for k, v in profile.items() if v is not None}
+            if parsed_args.use or not data.get("current_profile"):
+                data["current_profile"] = parsed_args.name
+
+        config.update(add)
         self.warn(f"saved profile {parsed_args.name!r} in {config.config_path()}")
 
 
-def _load_with(name):
-    """The config file's contents, which must hold profile ``name``."""
-    data = config.load()
+def _check_has(data, name):
+    """Not found (exit 5) unless the config file's ``data`` holds profile ``name``."""
     profiles = data.get("profiles", {})
     if name not in profiles:
         known = ", ".join(sorted(profiles)) or "none"
         raise exceptions.CLIError(f"no profile named {name!r} in {config.config_path()} "
                                   f"(profiles: {known})", exceptions.EXIT_NOT_FOUND)
-    return data
 
 
 def _add_name(parser):
@@ -118,19 +139,35 @@ def _add_name(parser):
 
 
 class RemoveProfile(DeleteCommand):
-    """Remove a profile from the config file"""
+    """Remove a profile from the config file
+
+    Removing the current profile leaves none current (as kubectl does with
+    its current context), and says so: until `profile use NAME`, commands
+    use the defaults unless --profile or LITELLM_PROFILE names one.
+    """
 
     def get_parser(self, prog_name):
         return _add_name(super().get_parser(prog_name))
 
     def take_action(self, parsed_args):
-        data = _load_with(parsed_args.name)
-        self.confirm(parsed_args, f"profile {parsed_args.name!r}")
-        del data["profiles"][parsed_args.name]
-        if data.get("current_profile") == parsed_args.name:
-            data.pop("current_profile")
-        config.save(data)
-        self.warn(f"removed profile {parsed_args.name!r}")
+        name = parsed_args.name
+        _check_has(config.load(), name)
+        self.confirm(parsed_args, f"profile {name!r}")
+
+        def remove(data):
+            _check_has(data, name)  # again: another run may have removed it meanwhile
+            del data["profiles"][name]
+            if data.get("current_profile") != name:
+                return False
+            del data["current_profile"]
+            return True
+
+        was_current = config.update(remove)
+        self.warn(f"removed profile {name!r}")
+        if was_current:
+            self.warn(f"warning: {name!r} was the current profile; no profile is current now, "
+                      f"so commands use {config.DEFAULTS['base_url']} unless --profile, "
+                      "LITELLM_PROFILE or `litellm-proxy profile use NAME` chooses one")
 
 
 class UseProfile(Command):
@@ -140,7 +177,9 @@ class UseProfile(Command):
         return _add_name(super().get_parser(prog_name))
 
     def take_action(self, parsed_args):
-        data = _load_with(parsed_args.name)
-        data["current_profile"] = parsed_args.name
-        config.save(data)
+        def use(data):
+            _check_has(data, parsed_args.name)
+            data["current_profile"] = parsed_args.name
+
+        config.update(use)
         self.warn(f"current profile is now {parsed_args.name!r}")

@@ -107,8 +107,18 @@ class UpdateTeam(_SaveTeam):
         return showing(team, parsed_args, CREATE_COLUMNS)
 
 
+# /team/block and /team/unblock change the database only; each proxy instance
+# keeps checking keys against its cached team (general_settings:
+# user_api_key_cache_ttl, 60 s by default) until the cache entry expires.
+TEAM_CACHE = ("the proxy checks keys against its cached copy of a team, so this takes effect "
+              "within about 1-2 minutes (its general_settings.user_api_key_cache_ttl, 60 s by "
+              "default)")
+
+
 class _SetTeamBlocked(Command):
     blocked = True
+    #: What the keys of the teams do meanwhile.
+    meanwhile = "keys of the team may keep working until then"
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -121,23 +131,39 @@ class _SetTeamBlocked(Command):
         api = self.app.client_manager.teams
         call = api.block if self.blocked else api.unblock
         verb = "block" if self.blocked else "unblock"
-        delete_each([(f"team {team_id}", functools.partial(call, team_id))
-                    for team_id in parsed_args.ids], self.warn, "teams", verb, f"{verb.title()}ed",
-                   alone_raises=True)
+        changed = []
+
+        def change(team_id):
+            call(team_id)
+            changed.append(team_id)
+
+        try:
+            delete_each([(f"team {team_id}", functools.partial(change, team_id))
+                        for team_id in parsed_args.ids], self.warn, "teams", verb,
+                        f"{verb.title()}ed")
+        finally:
+            if changed:
+                self.warn(f"Note: {TEAM_CACHE}; {self.meanwhile}.")
 
 
 class BlockTeam(_SetTeamBlocked):
     """Block teams: the proxy refuses calls made with any of their keys until unblocked
 
-    The proxy may keep accepting a key it checked recently until its cache of
-    teams expires (about a minute).
+    The proxy keeps accepting the team's keys until its cached copy of the
+    team expires: about 1-2 minutes (general_settings.user_api_key_cache_ttl,
+    60 s by default). A note on stderr says so.
     """
 
 
 class UnblockTeam(_SetTeamBlocked):
-    """Unblock teams, so their keys work again"""
+    """Unblock teams, so their keys work again
+
+    Like blocking, this takes effect once the proxy's cached copy of the team
+    expires: about 1-2 minutes; a note on stderr says so.
+    """
 
     blocked = False
+    meanwhile = "keys of the team may stay refused until then"
 
 
 class DeleteTeam(DeleteByIds):

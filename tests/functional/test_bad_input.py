@@ -109,16 +109,18 @@ CASES = [
     # --- unknown objects
     (["models", "get", "--id", "no-such-model-id"], NOT_FOUND),
     (["models", "get", "--name", "no-such-model-name"], NOT_FOUND),
-    (["models", "delete", "no-such-model-id"], FAILED),
+    # One unknown id fails as itself, as every per-item command does.
+    (["models", "delete", "no-such-model-id"], NOT_FOUND),
     (["models", "update", "no-such-model-id", "-p", "temperature=1"], NOT_FOUND),
     (["credentials", "get", "no-such-credential"], NOT_FOUND),
     (["credentials", "delete", "no-such-credential"], NOT_FOUND),
     (["keys", "info", "--key", "sk-no-such-key-0000"], NOT_FOUND),
     (["users", "get", "--id", "no-such-user"], NOT_FOUND),
     (["teams", "get", "--id", "no-such-team"], NOT_FOUND),
-    (["users", "delete", "no-such-user"], FAILED),
-    (["teams", "delete", "no-such-team"], FAILED),
-    (["keys", "delete", "--key-aliases", "no-such-alias-0000"], FAILED),
+    (["users", "delete", "no-such-user"], NOT_FOUND),
+    (["teams", "delete", "no-such-team"], NOT_FOUND),
+    (["keys", "delete", "--key-aliases", "no-such-alias-0000"], NOT_FOUND),
+    (["users", "delete", "no-such-user", "no-such-user-2"], FAILED),
 ]
 
 
@@ -138,7 +140,7 @@ def _check_one_line(res, code):
     lines = res.err.strip().splitlines()
     if code == FAILED:
         # A multi-object command reports each object, then one summary error line.
-        assert len(lines) == 2 and lines[0].startswith("Failed to delete"), res
+        assert all(line.startswith("Failed to delete") for line in lines[:-1]), res
     else:
         assert len(lines) == 1, res
     assert lines[-1].startswith("Error: "), res

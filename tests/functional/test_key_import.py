@@ -119,12 +119,13 @@ def test_dry_run_reads_both_proxies_and_changes_nothing(proxy, second_proxy, des
 
 
 def test_a_key_whose_user_cannot_be_created_is_not_imported_and_says_why(
-        proxy, second_proxy, api, dest, world, unique):
+        proxy, second_proxy, api, dest, world, unique, tmp_path):
     # The destination already has the user's email under another id.
     dest.ok("POST", "/user/new", json={"user_id": f"{unique}-other",
                                        "user_email": f"{unique}@example.com",
                                        "auto_create_key": False})
-    res = _import(proxy, second_proxy, "--user-id", world["user"], "-f", "json")
+    res = _import(proxy, second_proxy, "--user-id", world["user"], "--secrets-out",
+                  str(tmp_path / "secrets.jsonl"), "-f", "json")
     assert res.rc == 1, res
     rows = _rows(res)
     assert rows[("user", world["user"])]["status"] == "failed"
@@ -135,7 +136,7 @@ def test_a_key_whose_user_cannot_be_created_is_not_imported_and_says_why(
 
 
 def test_expired_keys_are_skipped_and_old_keys_filtered_by_created_since(
-        proxy, second_proxy, api, dest, world, unique):
+        proxy, second_proxy, api, dest, world, unique, tmp_path):
     import time
 
     api.generate(key_alias=f"{unique}-k2", user_id=world["user"], duration="1s")
@@ -145,16 +146,18 @@ def test_expired_keys_are_skipped_and_old_keys_filtered_by_created_since(
     assert _rows(res)[("key", f"{unique}-k2")]["status"] == "skipped"
     assert _rows(res)[("key", f"{unique}-k2")]["detail"] == "expired on the source"
     later = _import(proxy, second_proxy, "--user-id", world["user"], "--created-since",
-                    "2999-01-01", "-f", "json")
+                    "2999-01-01", "--secrets-out", str(tmp_path / "secrets.jsonl"), "-f", "json")
     assert later.rc == 0, later
     assert later.json() == []
 
 
 def test_source_problems_are_one_line_with_their_exit_codes(proxy, second_proxy):
-    wrong_key = _import(proxy, second_proxy, input="sk-h13b-wrong-key\n")
+    wrong_key = _import(proxy, second_proxy, "--dry-run", input="sk-h13b-wrong-key\n")
     assert wrong_key.rc == 4, wrong_key
-    down = run_cli(["keys", "import", "--source-base-url", f"http://127.0.0.1:{closed_port()}"],
-                   second_proxy.url, key=second_proxy.key)
+    assert wrong_key.err.splitlines()[-1].startswith(
+        f"Error: the source proxy {proxy.url} refused the key given with --source-api-key")
+    down = run_cli(["keys", "import", "--source-base-url", f"http://127.0.0.1:{closed_port()}",
+                    "--dry-run"], second_proxy.url, key=second_proxy.key)
     assert down.rc == 3, down
     assert "Traceback" not in down.err
     assert down.err.splitlines()[-1].startswith("Error: cannot reach")
@@ -164,3 +167,61 @@ def test_source_problems_are_one_line_with_their_exit_codes(proxy, second_proxy)
     bad_date = run_cli(["keys", "import", "--source-base-url", proxy.url, "--created-since",
                         "yesterday"], second_proxy.url, key=second_proxy.key)
     assert bad_date.rc == 2, bad_date
+
+
+def test_a_wrong_destination_key_says_the_destination_refused(proxy, second_proxy):
+    res = run_cli(["keys", "import", "--source-base-url", proxy.url, "--source-api-key", "@-",
+                   "--dry-run"], second_proxy.url, key="sk-h13b-wrong-key", input=proxy.key)
+    assert res.rc == 4, res
+    assert res.err.splitlines()[-1].startswith(
+        f"Error: the destination proxy {second_proxy.url} refused the key from LITELLM_PROXY_API_KEY")
+
+
+def test_a_key_whose_budget_is_missing_on_the_destination_would_fail_in_the_plan(
+        proxy, second_proxy, api, dest, world, unique, tmp_path):
+    budget = f"{unique}-budget"
+    api.ok("POST", "/budget/new", json={"budget_id": budget, "max_budget": 3})
+    try:
+        api.generate(key_alias=f"{unique}-k2", user_id=world["user"], budget_id=budget)
+        plan = _import(proxy, second_proxy, "--user-id", world["user"], "--dry-run", "-f",
+                       "json")
+        assert plan.rc == 1, plan
+        row = _rows(plan)[("key", f"{unique}-k2")]
+        assert row["status"] == "would fail" and f"budget {budget} is not" in row["detail"]
+        assert "would fail to import" in plan.err.splitlines()[-1]
+    finally:
+        api.delete_keys(f"{unique}-k2")  # the key holds on to the budget
+        api.call("POST", "/budget/delete", json={"id": budget})
+
+
+# -- with one proxy: what is refused before anything is written --------------------
+
+
+def test_import_without_secrets_out_is_refused_before_anything_is_sent(proxy, tmp_path):
+    res = run_cli(["--debug", "keys", "import", "--source-base-url",
+                   f"http://127.0.0.1:{closed_port()}"], proxy.url, key=proxy.key)
+    assert res.rc == 2, res
+    assert "--secrets-out FILE is required" in res.err
+    assert "curl" not in res.err  # --debug logs every request: none was sent
+
+
+@pytest.mark.parametrize("spelling", ["same", "trailing-slash", "other-host-name"])
+def test_a_source_that_is_the_destination_itself_is_refused(proxy, api, unique, tmp_path,
+                                                            spelling):
+    from urllib.parse import urlsplit
+
+    api.generate(key_alias=f"{unique}-self")
+    try:
+        parts = urlsplit(proxy.url)
+        source = {"same": proxy.url, "trailing-slash": proxy.url + "/",
+                  "other-host-name": parts._replace(netloc=parts.netloc.replace(
+                      "127.0.0.1", "localhost")).geturl()}[spelling]
+        res = run_cli(["keys", "import", "--source-base-url", source, "--source-api-key", "@-",
+                       "--secrets-out", str(tmp_path / "s.jsonl")], proxy.url, key=proxy.key,
+                      input=proxy.key)
+        assert res.rc == 2, res
+        assert "the source proxy is the destination itself" in res.err.splitlines()[-1]
+        assert not (tmp_path / "s.jsonl").read_text()
+        assert len(api.keys_with_alias(f"{unique}-self")) == 1
+    finally:
+        api.delete_keys(f"{unique}-self")

@@ -50,6 +50,15 @@ def test_update_changes_only_the_given_settings(cli, api, keys, unique):
     assert keys[0] not in res.out + res.err  # the proxy echoes the secret; we do not
 
 
+def test_update_metadata_merges_and_null_removes_a_field(cli, api, keys):
+    api.ok("POST", "/key/update", json={"key": keys[0], "metadata": {
+        "litellm_cli_imported_from": "h-source", "env": "prod", "old": 1}})
+    res = cli("keys", "update", keys[0], "--metadata", '{"env": "dev", "old": null}')
+    assert res.rc == 0, res
+    assert api.key_info(keys[0])["metadata"] == {"litellm_cli_imported_from": "h-source",
+                                                 "env": "dev"}
+
+
 def test_update_of_several_keys_reports_each_and_counts_failures(cli, api, keys):
     res = cli("keys", "update", keys[0], "sk-h13b-no-such-key", keys[1], "--tpm-limit", "77",
               "-f", "json")

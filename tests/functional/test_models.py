@@ -223,11 +223,10 @@ def test_delete_removes_the_model_and_a_second_delete_reports_it_failed(cli, cle
     rc, _ = _proxy_model(cli, added["id"])
     assert rc == 6  # the proxy answers 400 for an unknown id
     again = cli("models", "delete", added["id"])
-    # Like users and teams delete: each id reported, exit 1 when any failed.
-    assert again.rc == 1, again
+    # Like every per-item command: one unknown id is "not found" (exit 5), in one line.
+    assert again.rc == 5, again
     assert again.err.splitlines() == [
-        f"Failed to delete model {added['id']}: Model with id={added['id']} not found in db "
-        "(HTTP 400)", "Error: 1 of 1 models failed to delete"]
+        f"Error: Model with id={added['id']} not found in db (HTTP 400)"]
 
 
 def _import_file(tmp_path, prefix, name="models-import.yaml"):

@@ -45,15 +45,18 @@ def test_update_with_nothing_to_change_is_a_usage_error(cli, team):
     assert res.rc == 2, res
 
 
-def test_block_marks_the_team_blocked_until_unblock(cli, api, team):
+def test_block_marks_the_team_blocked_until_unblock_and_says_the_cache_delays_it(
+        cli, api, team):
     # The proxy refuses the team's keys once its auth cache expires (about a
-    # minute); the stored flag is what the command changes.
+    # minute); the stored flag is what the command changes, and it says so.
     res = cli("teams", "block", team["id"])
     assert res.rc == 0, res
     assert _info(api, team["id"])["team_info"]["blocked"] is True
+    assert "cached copy of a team" in res.err and "may keep working" in res.err
     res = cli("teams", "unblock", team["id"])
     assert res.rc == 0, res
     assert _info(api, team["id"])["team_info"]["blocked"] is False
+    assert "cached copy of a team" in res.err and "may stay refused" in res.err
 
 
 def test_block_several_reports_each_and_blocks_the_rest(cli, api, team, unique):

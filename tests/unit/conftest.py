@@ -71,9 +71,9 @@ class FakeSession:
         _as_session_takes("patch", path, json=json, idempotent=idempotent)
         return _response(self._answer("PATCH", path, body=json))
 
-    def delete(self, path):
-        _as_session_takes("delete", path)
-        return _response(self._answer("DELETE", path))
+    def delete(self, path, json=None):
+        _as_session_takes("delete", path, json=json)
+        return _response(self._answer("DELETE", path, body=json))
 
 
 def _response(body):

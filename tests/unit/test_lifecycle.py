@@ -27,7 +27,36 @@ def _hash(key):
 def test_delete_each_alone_raises_the_error_itself():
     with pytest.raises(exceptions.NotFound):
         utils.delete_each([("key a", lambda: (_ for _ in ()).throw(NOT_FOUND))], print, "keys",
-                         "block", "Blocked", alone_raises=True)
+                         "block", "Blocked")
+
+
+class _NothingExists(dict):
+    """FakeSession answers: every request is for an object the proxy does not have."""
+
+    def __missing__(self, request):
+        return exceptions.NotFound(f"{request[1]}: no such object", http_status=404)
+
+    def __bool__(self):  # empty, yet given
+        return True
+
+
+@pytest.mark.parametrize("command, argv", [
+    ("customers.BlockCustomer", ["c-gone"]), ("customers.UnblockCustomer", ["c-gone"]),
+    ("customers.DeleteCustomer", ["c-gone"]), ("teams.BlockTeam", ["t-gone"]),
+    ("teams.UnblockTeam", ["t-gone"]), ("teams.DeleteTeam", ["t-gone"]),
+    ("keys.BlockKey", ["sk-gone"]), ("keys.UnblockKey", ["sk-gone"]),
+    ("keys.DeleteKey", ["--keys", "sk-gone"]), ("users.DeleteUser", ["u-gone"]),
+    ("budgets.DeleteBudget", ["b-gone"]), ("orgs.DeleteOrg", ["o-gone"]),
+    ("models.DeleteModel", ["m-gone"]), ("credentials.DeleteCredential", ["cred-gone"]),
+])
+def test_one_unknown_id_exits_not_found_for_every_per_item_command(command, argv):
+    import importlib
+
+    module, name = command.split(".")
+    cls = getattr(importlib.import_module(f"litellm_cli.plugins.{module}"), name)
+    with pytest.raises(exceptions.CLIError) as error:
+        run(cls, argv, FakeSession(_NothingExists()))
+    assert error.value.exit_code == exceptions.EXIT_NOT_FOUND, error.value
 
 
 def test_delete_each_names_the_action_in_the_count():
@@ -38,7 +67,7 @@ def test_delete_each_names_the_action_in_the_count():
 
     with pytest.raises(exceptions.CLIError) as error:
         utils.delete_each([("key a", fail), ("key b", lambda: None)], reports.append, "keys",
-                         "block", "Blocked", alone_raises=True)
+                         "block", "Blocked")
     assert str(error.value) == "1 of 2 keys failed to block"
     assert reports == ["Failed to block key a: Key not found. (HTTP 404)", "Blocked key b"]
 
@@ -78,16 +107,37 @@ def test_help_of_each_new_command_imports_only_its_own_module(words):
 
 def test_update_sends_only_the_given_settings_and_hides_the_echoed_secret():
     session = FakeSession({("POST", "/key/update"): lambda body: {
-        **body, "token": _hash(body["key"]), "key_name": "sk-...1234"}})
+        **body, "token": _hash(body["key"]), "key_name": "sk-...1234"},
+        ("GET", "/key/info"): {"info": {"metadata": None}}})
     (columns, rows), _ = run(keys.UpdateKey, ["sk-a-1234", "--models", "gpt-4o,b",
                                               "--spend", "5", "--metadata", '{"x": 1}',
                                               "--rpm-limit", "3", "--tags", "t1"], session)
-    [(_, _, body)] = session.calls
+    [_, (_, _, body)] = session.calls
     assert body["body"] == {"key": "sk-a-1234", "models": ["gpt-4o", "b"], "max_budget": 5.0,
                             "metadata": {"x": 1}, "rpm_limit": 3, "tags": ["t1"]}
     [row] = list(rows)
     assert "sk-a-1234" not in map(str, row)
     assert row[columns.index("token")] == _hash("sk-a-1234")
+
+
+def test_update_metadata_merges_into_the_keys_metadata_and_null_removes_a_field():
+    stored = {"env": "prod", "team": {"name": "a", "cost_centre": 7}, MARKER: "h-source",
+              "old": True}
+    session = FakeSession({("GET", "/key/info"): {"key": "h", "info": {"metadata": stored}},
+                           ("POST", "/key/update"): lambda body: body})
+    run(keys.UpdateKey, ["sk-raw", "--metadata", '{"env": "dev", "team": {"name": "b"}, '
+                                                 '"old": null, "new": [1]}'], session)
+    # Read by its hash: a secret never goes into a URL.
+    assert session.calls[0][2]["params"] == {"key": _hash("sk-raw")}
+    assert session.calls[-1][2]["body"]["metadata"] == {
+        "env": "dev", "team": {"name": "b", "cost_centre": 7}, MARKER: "h-source", "new": [1]}
+    assert stored["old"] is True  # what was read is not changed in place
+
+
+def test_update_without_metadata_does_not_read_the_key_first():
+    session = FakeSession({("POST", "/key/update"): lambda body: body})
+    run(keys.UpdateKey, ["h", "--rpm-limit", "3"], session)
+    assert [c[1] for c in session.calls] == ["/key/update"]
 
 
 def test_update_rejects_one_alias_for_several_keys_and_empty_changes():
@@ -103,7 +153,7 @@ def test_update_of_several_shows_those_that_worked_then_fails():
             raise NOT_FOUND
         return {"token": _hash(body["key"]), "key": body["key"]}
 
-    session = FakeSession({("POST", "/key/update"): update})
+    session = FakeSession({("POST", "/key/update"): update})  # no metadata: no /key/info
     shown_rows = []
 
     class Probe(keys.UpdateKey):
@@ -175,7 +225,8 @@ def _key(token, **fields):
             "2026-01-01T00:00:00Z", "expires": None, "metadata": {}, **fields}
 
 
-def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, generate=None):
+def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, generate=None,
+              budgets=(), dest_answers=None):
     source_teams = source_teams or {}
     source = FakeSession({
         ("GET", "/key/list"): {"keys": list(source_keys), "total_pages": 1},
@@ -190,8 +241,111 @@ def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, gener
         ("POST", "/team/new"): lambda body: body,
         ("POST", "/user/new"): lambda body: body,
         ("POST", "/key/generate"): generate or (lambda body: {"key": "sk-new-0001",
-                                                              "key_name": "sk-...0001"})})
+                                                              "key_name": "sk-...0001"}),
+        ("POST", "/budget/info"): lambda body: [{"budget_id": b} for b in body["budgets"]
+                                                 if b in budgets],
+        **(dest_answers or {})})
+    source.base_url, dest.base_url = "http://old.example:4000", "http://new.example:4000"
     return KeyImport(source, dest), dest
+
+
+def _posts(dest):
+    return [path for method, path, _ in dest.calls if method == "POST"]
+
+
+def test_import_a_key_whose_secret_cannot_be_saved_is_deleted_again_and_failed():
+    importer, dest = _importer([_key("h1", key_alias="a1"), _key("h2", key_alias="a2")],
+                               dest_answers={("POST", "/key/delete"): lambda body: {
+                                   "deleted_keys": body["keys"]}})
+
+    def disk_full(old, new):
+        raise OSError(28, "No space left on device")
+
+    result, after = importer.run(on_secret=disk_full)
+    assert result["status"] == "failed"
+    assert "could not be saved" in result["detail"] and "deleted again" in result["detail"]
+    # The keys after it are not made at all: their secrets would be lost too.
+    assert after["status"] == "failed" and "not created" in after["detail"]
+    assert _posts(dest) == ["/key/generate", "/key/delete"]
+    # Deleted by its hash, never by the lost secret.
+    assert dest.calls[-1][2]["body"] == {"keys": [_hash("sk-new-0001")]}
+    assert "sk-new-0001" not in str(result)
+
+
+def test_import_says_to_delete_by_hand_when_a_lost_secrets_key_cannot_be_deleted():
+    importer, _ = _importer([_key("h1", key_alias="a1")], dest_answers={
+        ("POST", "/key/delete"): exceptions.ServerError("db down", http_status=500)})
+    [result] = importer.run(on_secret=lambda old, new: 1 / 0)
+    assert result["status"] == "failed"
+    assert f"delete key {_hash('sk-new-0001')} by hand" in result["detail"]
+
+
+@pytest.mark.parametrize("source_url, dest_url", [
+    ("http://proxy:4000", "http://proxy:4000/"), ("HTTP://Proxy:80/", "http://proxy"),
+    ("https://proxy/llm/", "https://proxy:443/llm")])
+def test_import_refuses_a_source_url_that_is_the_destination(source_url, dest_url):
+    source, dest = FakeSession(), FakeSession()
+    source.base_url, dest.base_url = source_url, dest_url
+    with pytest.raises(exceptions.UsageError, match="destination itself"):
+        list(KeyImport(source, dest).run())
+    assert source.calls == dest.calls == []
+
+
+def test_import_refuses_a_source_whose_keys_are_on_the_destination_under_the_same_hash():
+    importer, dest = _importer([_key("h1", key_alias="a1", team_id="t1")],
+                               dest_keys=[{"token": "h1", "metadata": {}}])
+    with pytest.raises(exceptions.UsageError, match="destination itself"):
+        list(importer.run())
+    assert _posts(dest) == []
+
+
+def test_import_plan_fails_a_key_whose_budget_is_not_on_the_destination():
+    keys_ = [_key("h1", key_alias="a1", budget_id="gone"), _key("h2", key_alias="a2",
+                                                                budget_id="here")]
+    importer, dest = _importer(keys_, budgets={"here"})
+    results = [(r["name"], r["status"], r["detail"]) for r in importer.run(dry_run=True)]
+    assert results == [
+        ("a1", "would fail", "budget gone is not on the destination (create it there first)"),
+        ("a2", "would create", "a new secret would be issued")]
+    importer, dest = _importer(keys_, budgets={"here"})
+    assert [r["status"] for r in importer.run()] == ["failed", "created"]
+    assert [c[2]["body"].get("budget_id") for c in dest.calls
+            if c[1] == "/key/generate"] == ["here"]
+
+
+def test_import_says_a_teams_spend_is_not_copied():
+    importer, _ = _importer([_key("h1", key_alias="a1", team_id="t1")], source_teams={
+        "t1": {"team_info": {"team_id": "t1", "spend": 3.5}}})
+    team = next(importer.run())
+    assert team["status"] == "created" and "(3.5 USD) is not copied" in team["detail"]
+
+
+@pytest.mark.parametrize("side", ["source", "destination"])
+@pytest.mark.parametrize("error", [exceptions.Unauthorized, exceptions.Forbidden])
+def test_import_auth_errors_say_which_proxy_refused(side, error):
+    importer, dest = _importer([_key("h1")])
+    session = dest if side == "destination" else importer.source_keys.session._session
+    session.answers[("GET", "/key/list")] = error("Authentication Error")
+    with pytest.raises(error) as raised:
+        list(importer.run())
+    assert str(raised.value).startswith(f"the {side} proxy http://")
+    assert raised.value.exit_code == exceptions.EXIT_AUTH
+
+
+def test_import_without_secrets_out_is_a_usage_error_before_any_request():
+    session = FakeSession()
+    with pytest.raises(exceptions.UsageError, match="--secrets-out FILE is required"):
+        run(keys.ImportKey, ["--source-base-url", "http://127.0.0.1:9"], session)
+    assert session.calls == []
+
+
+def test_each_secret_is_synced_to_disk_before_the_key_is_reported(tmp_path, monkeypatch):
+    synced = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    with keys._open_private(str(tmp_path / "s.jsonl")) as handle:
+        synced.clear()  # the folder's sync on opening
+        keys._save_secret(handle, {"key_alias": "a", "token": "h"}, "sk-new")
+        assert synced == [handle.fileno()]
 
 
 def test_import_creates_team_then_user_then_key_with_its_settings_and_marker():
@@ -271,6 +425,18 @@ def test_import_created_since_drops_older_keys():
 
 
 # -- teams, users, credentials ----------------------------------------------------
+
+@pytest.mark.parametrize("command, effect", [(teams.BlockTeam, "keep working"),
+                                             (teams.UnblockTeam, "stay refused")])
+def test_team_block_and_unblock_say_the_proxys_cache_delays_them(command, effect):
+    session = FakeSession({("POST", "/team/block"): lambda body: body,
+                           ("POST", "/team/unblock"): lambda body: body})
+    _, app = run(command, ["t1"], session)
+    *_, done, note = app.stderr.getvalue().splitlines()
+    assert done.endswith("ed team t1")
+    assert note.startswith("Note: the proxy checks keys against its cached copy of a team")
+    assert "user_api_key_cache_ttl" in note and effect in note
+
 
 TEAM_INFO = {"team_info": {"team_alias": "T", "models": ["gpt-4o"], "members_with_roles": [
     {"user_id": "u1", "user_email": "a@x", "role": "admin"},
