@@ -8,6 +8,7 @@ errors into typed exceptions happen in exactly one place.
 
 import json as jsonlib
 import logging
+import re
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -222,8 +223,10 @@ class Session:
             return "the connection was closed before the proxy answered"
         if "reset by peer" in text.lower():
             return "the connection was reset"
-        # urllib3 prefixes messages with "<...Connection object at 0x...>: ".
-        return self.redactor.text(text.split(">: ", 1)[-1])
+        # urllib3 prefixes messages with "<...Connection object at 0x...>: "; the
+        # ssl module ends them with its source line, "(_ssl.c:1006)".
+        text = re.sub(r" \(_ssl\.c:\d+\)", "", text.split(">: ", 1)[-1])
+        return self.redactor.text(text)
 
     def _connection_retry_delay(self, exc, attempt, idempotent):
         """How long to wait before sending again after ``exc``; None: do not."""
@@ -287,9 +290,16 @@ class Session:
             return exceptions.ConnectionFailure(
                 f"{self._where()} did not answer within {self.timeout:g}s "
                 "(raise it with --timeout)")
+        if isinstance(exc, errors.ProxyError):
+            return exceptions.ConnectionFailure(
+                f"cannot reach {self._where()} through the HTTP proxy that HTTPS_PROXY, "
+                f"HTTP_PROXY or ALL_PROXY names ({self._reason(exc)}); NO_PROXY="
+                f"{urlsplit(self.base_url).hostname} would go around it")
         if isinstance(exc, errors.ConnectionError):
             reason = self._reason(exc)
-            if isinstance(_reason_of(exc), NewConnectionError):
+            if isinstance(_reason_of(exc), NameResolutionError):
+                reason += ": check the host name in the URL"
+            elif isinstance(_reason_of(exc), NewConnectionError):
                 reason += ": is the proxy running there?"
             failure = exceptions.ConnectionFailure(f"cannot reach {self._where()} ({reason})")
             failure.maybe_received = not _never_reached_server(exc)

@@ -381,6 +381,23 @@ def test_https_to_a_plain_http_port_suggests_http(stub, cli):
     assert code == exceptions.EXIT_CONNECTION
     line = _one_error_line(err)
     assert "http:// instead of https://" in line and "--insecure" not in line
+    assert "_ssl.c" not in line  # the ssl module's source line says nothing to a user
+
+
+def test_an_http_proxy_from_the_environment_that_refuses_is_named_as_such(stub, cli,
+                                                                          monkeypatch):
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    proxy = stub({})
+    code, _, err = cli(proxy.url, "keys", "list")
+    assert code == exceptions.EXIT_CONNECTION and proxy.seen == []
+    line = _one_error_line(err)
+    assert "through the HTTP proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY names" in line
+    assert "NO_PROXY=127.0.0.1 would go around it" in line
 
 
 def test_a_refused_connection_asks_whether_the_proxy_runs_there(cli):
@@ -390,3 +407,14 @@ def test_a_refused_connection_asks_whether_the_proxy_runs_there(cli):
     code, _, err = cli(f"http://127.0.0.1:{port}", "keys", "list")
     assert code == exceptions.EXIT_CONNECTION
     assert "connection refused: is the proxy running there?" in _one_error_line(err)
+
+
+def test_a_host_that_does_not_resolve_says_to_check_the_name(cli, monkeypatch):
+    def getaddrinfo(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    code, _, err = cli("http://nowhere.example:4000", "keys", "list")
+    assert code == exceptions.EXIT_CONNECTION
+    assert _one_error_line(err).endswith(
+        "(cannot resolve host 'nowhere.example': check the host name in the URL)")
