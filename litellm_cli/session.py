@@ -230,8 +230,9 @@ class Session:
 
     def _connection_retry_delay(self, exc, attempt, idempotent):
         """How long to wait before sending again after ``exc``; None: do not."""
-        if (not isinstance(exc, requests.exceptions.ConnectionError)
-                or isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.Timeout))
+        errors = requests.exceptions
+        if (not isinstance(exc, (errors.ConnectionError, errors.ChunkedEncodingError))
+                or isinstance(exc, (errors.SSLError, errors.Timeout))
                 or not (idempotent or _never_reached_server(exc)) or attempt >= self.retries):
             return None  # a timeout bounds the wait; TLS will fail the same way again
         reason = _reason_of(exc)

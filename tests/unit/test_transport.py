@@ -185,9 +185,31 @@ def test_an_answer_cut_off_mid_body_exits_3_naming_the_request(stub, cli):
         handler.close_connection = True
 
     proxy = stub({"/x": cut_off})
-    code, out, err = cli(proxy.url, "http", "request", "GET", "/x")
+    code, out, err = cli(proxy.url, "http", "request", "POST", "/x")
     assert code == exceptions.EXIT_CONNECTION and out == ""
-    assert "broke while it sent its answer to GET /x" in _one_error_line(err)
+    assert "broke while it sent its answer to POST /x" in _one_error_line(err)
+    assert len(proxy.seen) == 1  # it may have acted: never sent twice
+
+
+def test_a_get_whose_answer_broke_off_is_retried_like_a_dropped_connection(stub):
+    calls = []
+
+    def cut_off_once(handler):
+        calls.append(1)
+        handler.send_response(200)
+        if len(calls) == 1:
+            handler.send_header("Transfer-Encoding", "chunked")
+            handler.end_headers()
+            handler.wfile.write(b"5\r\n[1, 2\r\n")
+            handler.close_connection = True
+            return
+        handler.send_header("Content-Length", "6")
+        handler.end_headers()
+        handler.wfile.write(b"[1, 2]")
+
+    proxy, sleeps = stub({"/x": cut_off_once}), []
+    assert Session(proxy.url, sleep=sleeps.append).get_json("/x") == [1, 2]
+    assert len(calls) == 2 and sleeps == [0.25]
 
 
 def test_a_stream_cut_off_while_it_is_read_exits_3_not_1(stub, cli):
