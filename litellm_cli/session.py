@@ -288,9 +288,11 @@ class Session:
             return exceptions.ConnectionFailure(
                 f"TLS error talking to {self._where()}: {self._reason(exc)} ({_tls_hint(exc)})")
         if isinstance(exc, errors.Timeout) or isinstance(_reason_of(exc), ReadTimeoutError):
-            return exceptions.ConnectionFailure(
+            failure = exceptions.ConnectionFailure(
                 f"{self._where()} did not answer within {self.timeout:g}s "
                 "(raise it with --timeout)")
+            failure.maybe_received = not isinstance(exc, errors.ConnectTimeout)
+            return failure
         if isinstance(exc, errors.ProxyError):
             return exceptions.ConnectionFailure(
                 f"cannot reach {self._where()} through the HTTP proxy that HTTPS_PROXY, "
@@ -311,14 +313,12 @@ class Session:
                 f"{self.last_request}")
         if isinstance(exc, errors.ContentDecodingError):
             return exceptions.ConnectionFailure(
-                f"{self._where()} sent an answer to {self.last_request} that cannot be "
-                f"decompressed (Content-Encoding: {exc.response.headers.get('content-encoding')})"
-                if getattr(exc, "response", None) is not None else
-                f"{self._where()} sent an answer to {self.last_request} that cannot be "
-                "decompressed")
+                f"{self._where()} sent an answer to {self.last_request} that does not "
+                "decompress as its Content-Encoding says")
         if isinstance(exc, TRANSPORT_ERRORS):
+            asked = f" {self.last_request}" if self.last_request else ""
             return exceptions.ConnectionFailure(
-                f"the request {self.last_request} to {self._where()} failed "
+                f"the request{asked} to {self._where()} failed "
                 f"({type(exc).__name__}: {self._reason(exc)})")
         if isinstance(exc, (LookupError, TypeError, AttributeError)) and self.last_request:
             return exceptions.UnexpectedAnswer(
