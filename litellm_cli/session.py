@@ -341,6 +341,8 @@ class Session:
             error = exceptions.from_response(response, method, self.redactor.url(response.url))
             if isinstance(error, exceptions.Unauthorized):
                 error.message += f"; {self._key_hint()}"
+            elif error.retry_after and error.http_status in RETRY_STATUSES:
+                error.message += f"; the proxy asks to wait {error.retry_after:.0f}s before a retry"
         error.message = self.redactor.text(error.message)
         return error
 

@@ -144,7 +144,8 @@ def test_a_retry_after_date_beyond_the_bound_exits_6_as_rate_limited(stub, cli):
     proxy = stub({"/key/list": (429, {"Retry-After": later}, {"error": {"message": "slow"}})})
     code, _, err = cli(proxy.url, "keys", "list")
     assert code == exceptions.EXIT_REJECTED
-    assert _one_error_line(err) == "Error: slow (HTTP 429)"
+    assert _one_error_line(err).startswith("Error: slow (HTTP 429); the proxy asks to wait ")
+    assert _one_error_line(err).endswith("s before a retry")
     assert len(proxy.seen) == 1  # not waited for an hour
 
 
