@@ -11,8 +11,7 @@ import re
 EXIT_OK = 0
 EXIT_FAILURE = 1  # general failure, including "N of M failed", and output that cannot be written
 EXIT_USAGE = 2  # bad command line or bad input file
-EXIT_CONNECTION = 3  # cannot reach the proxy, timeout, TLS failure, URL is not a proxy,
-# connection lost, redirect off the proxy
+EXIT_CONNECTION = 3  # cannot reach the proxy (or lost it), TLS, redirected off it, not a proxy
 EXIT_AUTH = 4  # 401 / 403
 EXIT_NOT_FOUND = 5  # the named object does not exist
 EXIT_REJECTED = 6  # the proxy rejected the request (400, 409, 422, 429...), or lacks the route
