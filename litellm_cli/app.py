@@ -103,6 +103,13 @@ class LiteLLMApp(cliff.app.App):
             self._report(exc, str(exc))
             return exc.exit_code
         except Exception as exc:  # noqa: BLE001 - the last line of defence
+            # A transport failure, or an answer of a shape the command did not
+            # expect, that escaped the session (e.g. while reading a stream).
+            session = self.client_manager.open_session
+            known = getattr(session, "failure_for", lambda exc: None)(exc)
+            if known is not None:
+                self._report(exc, str(known))
+                return known.exit_code
             self._report(exc, f"{type(exc).__name__}: {exc}")
             return exceptions.EXIT_FAILURE
 

@@ -89,6 +89,11 @@ class ClientManager:
         return self._session
 
     @property
+    def open_session(self):
+        """The session if one was made (a request may have been sent), else None."""
+        return self._session
+
+    @property
     def redactor(self):
         """Masks secrets in messages, even before (or without) a session."""
         from litellm_cli.redact import REDACTOR

@@ -9,13 +9,13 @@ import json
 import re
 
 EXIT_OK = 0
-EXIT_FAILURE = 1  # general failure, including "N of M failed"
+EXIT_FAILURE = 1  # general failure, including "N of M failed", and output that cannot be written
 EXIT_USAGE = 2  # bad command line or bad input file
-EXIT_CONNECTION = 3  # cannot reach the proxy, timeout, TLS failure, URL is not a proxy
+EXIT_CONNECTION = 3  # cannot reach the proxy (or lost it), TLS, redirected off it, not a proxy
 EXIT_AUTH = 4  # 401 / 403
 EXIT_NOT_FOUND = 5  # the named object does not exist
-EXIT_REJECTED = 6  # the proxy rejected the request (400, 409, 422, 429...)
-EXIT_SERVER = 7  # the proxy failed (5xx)
+EXIT_REJECTED = 6  # the proxy rejected the request (400, 409, 422, 429...), or lacks the route
+EXIT_SERVER = 7  # the proxy failed (5xx), or sent an answer the CLI cannot read
 EXIT_INTERRUPTED = 130  # Ctrl-C
 EXIT_BROKEN_PIPE = 141  # stdout closed early (e.g. piped into head)
 
@@ -50,6 +50,22 @@ class ConnectionFailure(CLIError):
 
     exit_code = EXIT_CONNECTION
     maybe_received = True
+
+
+class OutputError(CLIError):
+    """Standard output could not be written (disk full, a closed descriptor...).
+
+    Not an ``OSError``: code that handles its own files' errors must not take
+    it for one of them, and argparse, which swallows ``OSError`` while it
+    prints help, lets it through.
+    """
+
+
+class UnexpectedAnswer(CLIError):
+    """The proxy answered a request with something the CLI cannot read: not
+    JSON, or JSON of another shape than the request's documented one."""
+
+    exit_code = EXIT_SERVER
 
 
 class HttpError(CLIError):
@@ -132,6 +148,11 @@ class TooManyRequests(HttpError, status=429):
 
 class ServerError(HttpError, status=500, exit_code=EXIT_SERVER):
     """The proxy failed (any 5xx)."""
+
+
+class MissingRoute(HttpError, status=404):
+    """A LiteLLM proxy answered 404 for the route itself: its release does
+    not have it (exit 6, not 5: no object was looked up)."""
 
 
 class EnterpriseOnly(Forbidden):
@@ -271,8 +292,9 @@ def retry_after_seconds(value):
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    now = datetime.datetime.now(when.tzinfo or datetime.timezone.utc)
-    return max(0.0, (when - now).total_seconds())
+    if when.tzinfo is None:  # "-0000" (email.utils.formatdate) reads as naive: it is UTC
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
 
 
 def request_id(headers):

@@ -8,15 +8,17 @@ errors into typed exceptions happen in exactly one place.
 
 import json as jsonlib
 import logging
+import re
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
-from urllib3.exceptions import LocationParseError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (HTTPError, LocationParseError, LocationValueError,
+                                NameResolutionError, NewConnectionError, ReadTimeoutError)
 from urllib3.util import parse_url
 
 from litellm_cli import __version__, exceptions
-from litellm_cli.redact import REDACTOR, is_secret_header, mask_url_userinfo
+from litellm_cli.redact import REDACTOR, mask_url_userinfo
 
 LOG = logging.getLogger("litellm_cli.http")
 
@@ -28,6 +30,11 @@ DEFAULT_TIMEOUT = 60.0
 # that is restarting, without making "nothing listens there" slow to report.
 REFUSED_RETRY_DELAY = 0.1
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# What sending a request or reading its answer raises when it fails (urllib3
+# lets some of its own through requests, e.g. a host name IDNA cannot encode).
+TRANSPORT_ERRORS = (requests.RequestException, HTTPError)
+# Redirects followed on the proxy's own origin before giving up.
+MAX_REDIRECTS = 5
 
 
 def origin(url):
@@ -39,26 +46,6 @@ def origin(url):
         return None
     scheme = (parts.scheme or "").lower()
     return scheme, (parts.host or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
-
-
-class _HTTP(requests.Session):
-    """requests' session, but credentials never follow a redirect off the proxy.
-
-    requests drops only ``Authorization``, only when the host changes, and
-    keeps it from http to https; we drop every secret header whenever the
-    scheme, host or port differs from the proxy's.
-    """
-
-    def __init__(self, base_origin):
-        super().__init__()
-        self.base_origin = base_origin
-
-    def rebuild_auth(self, prepared_request, response):
-        super().rebuild_auth(prepared_request, response)
-        if origin(prepared_request.url) != self.base_origin:
-            for name in [n for n in prepared_request.headers if is_secret_header(n)]:
-                del prepared_request.headers[name]
-            LOG.debug("redirected off the proxy: credentials are not sent")
 
 
 class Session:
@@ -96,7 +83,9 @@ class Session:
         self._sleep = sleep
         self.redactor = REDACTOR
         self.redactor.add(api_key)
-        self._http = _HTTP(origin(self.base_url))
+        self._http = requests.Session()
+        #: ``"METHOD /path"`` of the request sent last, to name it in errors.
+        self.last_request = None
         self._http.headers["User-Agent"] = f"{USER_AGENT} python-requests/{requests.__version__}"
 
     def url_for(self, path):
@@ -122,8 +111,11 @@ class Session:
         ``json`` is sent as JSON; ``data`` is sent as given. A POST is retried
         only when it provably never reached the server (the connection was
         refused), unless ``idempotent=True``. Timeouts are never retried, so
-        ``timeout`` bounds the wait.
+        ``timeout`` bounds the wait. A redirect is followed only on the
+        proxy's own scheme, host and port, with the same method and body; one
+        to anywhere else is an error (credentials and bodies stay on the proxy).
         With ``raise_exc`` an HTTP error status raises an ``HttpError``.
+        Every failure of the transport raises a ``CLIError`` (see ``failure_for``).
         """
         method = method.upper()
         if idempotent is None:
@@ -137,39 +129,36 @@ class Session:
             all_headers["Content-Type"] = "application/json"
         all_headers.update(headers or {})
 
-        attempt = 0
+        attempt = redirects = 0
         while True:
-            # auth=_as_given: requests would otherwise replace our Authorization
-            # header with credentials from ~/.netrc.
-            prepared = self._http.prepare_request(requests.Request(
-                method, url, params=params, data=data, headers=all_headers, auth=_as_given))
-            # What requests.Session.request would add: REQUESTS_CA_BUNDLE,
-            # CURL_CA_BUNDLE and the proxy variables of the environment.
-            settings = self._http.merge_environment_settings(
-                prepared.url, {}, stream, self.verify, None)
-            self._log_request(prepared)
             try:
+                # auth=_as_given: requests would otherwise replace our Authorization
+                # header with credentials from ~/.netrc.
+                prepared = self._http.prepare_request(requests.Request(
+                    method, url, params=params, data=data, headers=all_headers, auth=_as_given))
+                self.last_request = f"{method} {urlsplit(prepared.url).path}"
+                # What requests.Session.request would add: REQUESTS_CA_BUNDLE,
+                # CURL_CA_BUNDLE and the proxy variables of the environment.
+                settings = self._http.merge_environment_settings(
+                    prepared.url, {}, stream, self.verify, None)
+                self._log_request(prepared)
                 response = self._http.send(prepared, timeout=self.timeout,
-                                           allow_redirects=True, **settings)
-            except requests.exceptions.SSLError as exc:
-                raise exceptions.ConnectionFailure(
-                    f"TLS error talking to {self._where(exc)}: {self._reason(exc)} "
-                    "(use --ca-bundle PATH, or --insecure to skip verification)") from None
-            except requests.exceptions.Timeout as exc:
-                # Not retried: --timeout bounds how long the user waits.
-                raise self._connection_failure(exc, isinstance(
-                    exc, requests.exceptions.ConnectTimeout)) from None
-            except requests.exceptions.ConnectionError as exc:
-                never_sent = _never_reached_server(exc)
-                delay = self._connection_retry_delay(exc, attempt, idempotent or never_sent)
+                                           allow_redirects=False, **settings)
+            except TRANSPORT_ERRORS as exc:
+                delay = self._connection_retry_delay(exc, attempt, idempotent)
                 if delay is None:
-                    raise self._connection_failure(exc, never_sent) from None
+                    raise self.failure_for(exc) from None
                 LOG.debug("retrying in %.1fs after: %s", delay, self._reason(exc))
                 self._sleep(delay)
                 attempt += 1
                 continue
 
             self._log_response(response, stream)
+            if response.is_redirect:
+                redirects += 1
+                url, params = self._redirect_target(response, method, redirects), None
+                response.close()
+                continue
             if (response.status_code in RETRY_STATUSES and idempotent
                     and attempt < self.retries):
                 retry_after = exceptions.retry_after_seconds(response.headers.get("retry-after"))
@@ -219,22 +208,14 @@ class Session:
         scheme, host, port = origin(self.base_url)
         return f"{scheme}://{host}:{port}"
 
-    def _tried(self, exc):
-        """The URL a failed request went to (after redirects), masked."""
-        request = getattr(exc, "request", None)
-        return self.redactor.url(getattr(request, "url", None) or self.base_url)
-
-    def _where(self, exc):
-        url = self._tried(exc)
-        if origin(url) == origin(self.base_url):
-            return f"the LiteLLM proxy at {self.redactor.url(self.base_url)}"
-        return f"{url} (redirected from the proxy at {self.redactor.url(self.base_url)})"
+    def _where(self):
+        return f"the LiteLLM proxy at {self.redactor.url(self.base_url)}"
 
     def _reason(self, exc):
         reason = exc.args[0] if exc.args else exc
         reason = getattr(reason, "reason", None) or reason  # urllib3's MaxRetryError
         if isinstance(reason, NameResolutionError):
-            return f"cannot resolve host {urlsplit(self._tried(exc)).hostname!r}"
+            return f"cannot resolve host {urlsplit(self.base_url).hostname!r}"
         text = str(reason)
         if isinstance(reason, NewConnectionError) or "refused" in text.lower():
             return "connection refused"
@@ -242,15 +223,19 @@ class Session:
             return "the connection was closed before the proxy answered"
         if "reset by peer" in text.lower():
             return "the connection was reset"
-        # urllib3 prefixes messages with "<...Connection object at 0x...>: ".
-        return self.redactor.text(text.split(">: ", 1)[-1])
+        # urllib3 prefixes messages with "<...Connection object at 0x...>: "; the
+        # ssl module ends them with its source line, "(_ssl.c:1006)".
+        text = re.sub(r" \(_ssl\.c:\d+\)", "", text.split(">: ", 1)[-1])
+        return self.redactor.text(text)
 
-    def _connection_retry_delay(self, exc, attempt, may_resend):
+    def _connection_retry_delay(self, exc, attempt, idempotent):
         """How long to wait before sending again after ``exc``; None: do not."""
-        if not may_resend or attempt >= self.retries:
-            return None
-        reason = exc.args[0] if exc.args else None
-        reason = getattr(reason, "reason", reason)
+        errors = requests.exceptions
+        if (not isinstance(exc, (errors.ConnectionError, errors.ChunkedEncodingError))
+                or isinstance(exc, (errors.SSLError, errors.Timeout))
+                or not (idempotent or _never_reached_server(exc)) or attempt >= self.retries):
+            return None  # a timeout bounds the wait; TLS will fail the same way again
+        reason = _reason_of(exc)
         if isinstance(reason, NameResolutionError):
             return None  # asking again will not make the name resolve
         if isinstance(reason, NewConnectionError):
@@ -258,40 +243,140 @@ class Session:
             return REFUSED_RETRY_DELAY if attempt == 0 else None
         return self._delay(attempt, None)
 
-    def _connection_failure(self, exc, never_sent):
-        if isinstance(exc, requests.exceptions.Timeout):
+    def _redirect_target(self, response, method, redirects):
+        """Where a redirect of ``method`` leads: a URL on the proxy, or an error."""
+        target = urljoin(response.url, self._http.get_redirect_target(response))
+        asked = f"{method} {urlsplit(response.request.url).path}"
+        if origin(target) != origin(self.base_url):
+            moved = urlsplit(target)
+            hint = (f"; if the proxy now lives there, use --base-url {moved.scheme}://"
+                    f"{moved.netloc.rpartition('@')[2]}" if moved.scheme in DEFAULT_PORTS else "")
+            raise exceptions.ConnectionFailure(
+                f"{self._where()} redirected {asked} to {self.redactor.url(target)}: not "
+                f"followed, as the API key and request bodies go only to the proxy's own "
+                f"scheme, host and port ({self._base_origin_text()}){hint}")
+        if redirects > MAX_REDIRECTS:
+            raise exceptions.ConnectionFailure(
+                f"{self._where()} redirected {asked} more than {MAX_REDIRECTS} times "
+                "(a redirect loop?)")
+        LOG.debug("redirected to %s", self.redactor.url(target))
+        return target
+
+    def failure_for(self, exc):
+        """The ``CLIError`` to report for ``exc``, raised while talking to the
+        proxy or using its answer, or None when ``exc`` is neither.
+
+        Every ``requests`` (and urllib3) exception maps to a documented exit code: 2 for a
+        request that cannot be sent as given (a bad URL or header), 3 for
+        everything the transport does (connect, TLS, timeout, a connection
+        lost, an answer cut off). An IndexError, KeyError, TypeError or
+        AttributeError after a request is taken for an answer of a shape the
+        command did not expect (exit 7), naming that request.
+        """
+        errors = requests.exceptions
+        if isinstance(exc, errors.InvalidHeader):
+            # Its text quotes the header, whose value may be a secret.
+            part = "name" if "header name" in str(exc) else "value"
+            return exceptions.UsageError(
+                f"a header {part} holds a line break, a leading space or another character "
+                "HTTP headers cannot carry")
+        if isinstance(exc, (errors.InvalidURL, errors.MissingSchema, errors.InvalidSchema,
+                            errors.URLRequired, errors.InvalidJSONError, LocationValueError)):
+            return exceptions.UsageError(
+                f"cannot send the request: {self.redactor.text(str(exc))}")
+        if isinstance(exc, errors.SSLError):
+            return exceptions.ConnectionFailure(
+                f"TLS error talking to {self._where()}: {self._reason(exc)} ({_tls_hint(exc)})")
+        if isinstance(exc, errors.Timeout) or isinstance(_reason_of(exc), ReadTimeoutError):
             failure = exceptions.ConnectionFailure(
-                f"{self._where(exc)} did not answer within {self.timeout:g}s "
+                f"{self._where()} did not answer within {self.timeout:g}s "
                 "(raise it with --timeout)")
-        else:
-            failure = exceptions.ConnectionFailure(
-                f"cannot reach {self._where(exc)} ({self._reason(exc)})")
-        failure.maybe_received = not never_sent
-        return failure
+            failure.maybe_received = not isinstance(exc, errors.ConnectTimeout)
+            return failure
+        if isinstance(exc, errors.ProxyError):
+            return exceptions.ConnectionFailure(
+                f"cannot reach {self._where()} through the HTTP proxy that HTTPS_PROXY, "
+                f"HTTP_PROXY or ALL_PROXY names ({self._reason(exc)}); NO_PROXY="
+                f"{urlsplit(self.base_url).hostname} would go around it")
+        if isinstance(exc, errors.ConnectionError):
+            reason = self._reason(exc)
+            if isinstance(_reason_of(exc), NameResolutionError):
+                reason += ": check the host name in the URL"
+            elif isinstance(_reason_of(exc), NewConnectionError):
+                reason += ": is the proxy running there?"
+            failure = exceptions.ConnectionFailure(f"cannot reach {self._where()} ({reason})")
+            failure.maybe_received = not _never_reached_server(exc)
+            return failure
+        if isinstance(exc, errors.ChunkedEncodingError):
+            return exceptions.ConnectionFailure(
+                f"the connection to {self._where()} broke while it sent its answer to "
+                f"{self.last_request}")
+        if isinstance(exc, errors.ContentDecodingError):
+            return exceptions.ConnectionFailure(
+                f"{self._where()} sent an answer to {self.last_request} that does not "
+                "decompress as its Content-Encoding says")
+        if isinstance(exc, TRANSPORT_ERRORS):
+            asked = f" {self.last_request}" if self.last_request else ""
+            return exceptions.ConnectionFailure(
+                f"the request{asked} to {self._where()} failed "
+                f"({type(exc).__name__}: {self._reason(exc)})")
+        if isinstance(exc, (LookupError, TypeError, AttributeError)) and self.last_request:
+            return exceptions.UnexpectedAnswer(
+                f"the proxy's answer to {self.last_request} is not what this command "
+                f"expects ({type(exc).__name__}: {self.redactor.text(str(exc))}); is the "
+                "proxy a LiteLLM release this CLI supports? --debug shows the answer")
+        return None
 
     def error_for(self, response, method, known_path=True):
         """The exception for an error ``response``, secrets masked.
 
         With ``known_path`` (a path every LiteLLM proxy serves), a 404 for the
-        path itself means the base URL is wrong, and says so.
+        route itself means either a proxy whose release lacks the route (it is
+        asked for its version to tell), or a base URL that is not a proxy.
         """
         path = urlsplit(response.url).path
         if not_a_proxy(response, known_path):
-            # Our paths exist on every LiteLLM proxy: the base URL is wrong.
-            hint = ("the proxy's root URL, without /v1" if self.base_url.endswith("/v1")
-                    else "check --base-url or LITELLM_PROXY_URL")
-            error = exceptions.ConnectionFailure(
-                f"{self.redactor.url(self.base_url)} does not look like a LiteLLM proxy: "
-                f"{method} {path} answered HTTP {response.status_code} "
-                f"{exceptions.message_from_body(response.text, response.reason or '')!r} "
-                f"({hint})")
-            error.maybe_received = False
+            error = self._missing_route(response, method, path)
         else:
             error = exceptions.from_response(response, method, self.redactor.url(response.url))
-        if origin(response.url) != origin(self.base_url):
-            error.message += (f" (after a redirect to {self.redactor.url(response.url)}, "
-                              "where credentials are not sent)")
+            if isinstance(error, exceptions.Unauthorized):
+                error.message += f"; {self._key_hint()}"
+            elif error.retry_after and error.http_status in RETRY_STATUSES:
+                error.message += f"; the proxy asks to wait {error.retry_after:.0f}s before a retry"
         error.message = self.redactor.text(error.message)
+        return error
+
+    def _key_hint(self):
+        if not self.api_key:
+            return ("no API key was given: pass one with --api-key or LITELLM_PROXY_API_KEY, "
+                    "or save one in a profile (see 'litellm-proxy profile add --help')")
+        return ("the proxy refused the API key in use ('litellm-proxy profile show' says "
+                "where it comes from)")
+
+    def _missing_route(self, response, method, path):
+        """The error for a 404 of a route: missing on this proxy, or no proxy here."""
+        from litellm_cli import versions
+
+        answer = exceptions.message_from_body(response.text, response.reason or "")
+        if not exceptions.is_html(response.text, response.headers.get("content-type")):
+            try:
+                version = versions.server_version(self)
+                alive = version is not None or versions.is_litellm(self)
+            except exceptions.CLIError:
+                alive = False
+            if alive:
+                release = f"LiteLLM {version}" if version else "a LiteLLM release that does not say"
+                return exceptions.MissingRoute(
+                    f"this proxy ({release}) has no {method} {path}: its release does not "
+                    "offer what this command needs", method=method,
+                    url=self.redactor.url(response.url))
+        # Our paths exist on every LiteLLM proxy: the base URL is wrong.
+        hint = ("the proxy's root URL, without /v1" if self.base_url.endswith("/v1")
+                else "check --base-url or LITELLM_PROXY_URL")
+        error = exceptions.ConnectionFailure(
+            f"{self.redactor.url(self.base_url)} does not look like a LiteLLM proxy: "
+            f"{method} {path} answered HTTP {response.status_code} {answer!r} ({hint})")
+        error.maybe_received = False
         return error
 
     def _log_request(self, prepared):
@@ -327,11 +412,24 @@ def _as_given(prepared):
     return prepared
 
 
+def _reason_of(exc):
+    """What urllib3 said went wrong under a requests exception."""
+    reason = exc.args[0] if exc.args else None
+    return getattr(reason, "reason", reason)
+
+
 def _never_reached_server(exc):
     """True when the request provably never left this machine."""
-    reason = exc.args[0] if exc.args else None
-    reason = getattr(reason, "reason", reason)
-    return isinstance(reason, (NewConnectionError, NameResolutionError))
+    return isinstance(_reason_of(exc), (NewConnectionError, NameResolutionError))
+
+
+def _tls_hint(exc):
+    """What to try after a TLS failure: its cause decides."""
+    text = str(exc)
+    if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text:
+        # The port answered in plain HTTP to our TLS hello.
+        return "the port may serve plain HTTP: try the URL with http:// instead of https://"
+    return "use --ca-bundle PATH, or --insecure to skip verification"
 
 
 def not_a_proxy(response, known_path=True):
@@ -360,11 +458,11 @@ def decode_json(response):
         return response.json()
     except ValueError:
         where = f"{response.request.method} {urlsplit(response.url).path}"
-        if not_a_proxy(response):
+        if exceptions.is_html(response.text, response.headers.get("content-type")):
             raise exceptions.ConnectionFailure(
                 f"{mask_url_userinfo(response.url.split('?')[0])} does not look like a LiteLLM "
                 f"proxy: {where} answered with an HTML page "
                 "(check --base-url or LITELLM_PROXY_URL)") from None
-        raise exceptions.CLIError(
+        raise exceptions.UnexpectedAnswer(
             f"the proxy answered {where} with a body that is not JSON: "
             f"{exceptions.message_from_body(response.text)[:200]!r}") from None

@@ -77,8 +77,10 @@ def run():
     """
     closed = open_closed_streams()
     sys.stderr = Diagnostics(sys.stderr)
+    sys.stdout = Output(sys.stdout)
     if "stdout" in closed:
         sys.stderr.write("warning: standard output is closed; the output is discarded\n")
+    code = None
     try:
         code = main()
         sys.stdout.flush()
@@ -86,6 +88,10 @@ def run():
         # The reader went away (e.g. `| head`): stop quietly, like cat does.
         silence_stdout()
         code = exceptions.EXIT_BROKEN_PIPE
+    except exceptions.OutputError as exc:
+        # Help and the last flush run outside the app's last line of defence.
+        sys.stderr.write(f"Error: {exc}\n")
+        code = code or exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted\n")
         code = exceptions.EXIT_INTERRUPTED
@@ -126,10 +132,8 @@ def open_closed_streams():
     return closed
 
 
-class Diagnostics:
-    """stderr, except that it cannot change the outcome: once its reader is
-    gone (``2>&1 | head``), messages are dropped instead of failing the
-    command, so the exit code stays the one of what happened on the proxy."""
+class _Guarded:
+    """A standard stream whose failed writes ``_failed`` decides about."""
 
     def __init__(self, stream):
         self._stream = stream
@@ -137,17 +141,42 @@ class Diagnostics:
     def write(self, text):
         try:
             return self._stream.write(text)
-        except BrokenPipeError:
-            self._drop()
+        except OSError as exc:
+            self._failed(exc)
             return len(text)
 
     def flush(self):
         try:
             self._stream.flush()
-        except BrokenPipeError:
-            self._drop()
+        except OSError as exc:
+            self._failed(exc)
 
-    def _drop(self):
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+class Output(_Guarded):
+    """stdout, except that a write that fails (disk full, a descriptor not
+    open for writing...) raises ``OutputError``: one line on stderr and exit
+    1, never a traceback, and never lost inside argparse, which ignores
+    ``OSError`` while it prints help. A reader that went away stays a
+    ``BrokenPipeError``: the command ends quietly with 141."""
+
+    def _failed(self, exc):
+        if isinstance(exc, BrokenPipeError):
+            raise exc
+        silence_stdout()  # nothing more to write, and nothing left to flush at exit
+        raise exceptions.OutputError(
+            f"cannot write the output: {exc.strerror or exc}") from None
+
+
+class Diagnostics(_Guarded):
+    """stderr, except that it cannot change the outcome: once it cannot be
+    written (its reader is gone, as in ``2>&1 | head``, or the disk is full),
+    messages are dropped instead of failing the command, so the exit code
+    stays the one of what happened on the proxy."""
+
+    def _failed(self, exc):
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, self._stream.fileno())
@@ -155,9 +184,6 @@ class Diagnostics:
             self._stream.flush()
         except (OSError, ValueError):
             pass
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
 
 
 def silence_stdout():

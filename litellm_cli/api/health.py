@@ -15,18 +15,6 @@ from litellm_cli import exceptions
 from litellm_cli.api import API
 
 
-def server_version(session):
-    """The proxy's LiteLLM version, from an endpoint that needs no key."""
-    for path in ("/public/model_hub/info", "/health/readiness"):
-        try:
-            body = session.get_json(path, authenticated=False)
-        except exceptions.HttpError:
-            continue
-        if isinstance(body, dict) and body.get("litellm_version"):
-            return body["litellm_version"]
-    return None
-
-
 class HealthAPI(API):
     def _probe(self, path, authenticated=True):
         from litellm_cli.session import decode_json

@@ -2,10 +2,10 @@
 health, and a check of each model deployment."""
 
 from litellm_cli import exceptions
-from litellm_cli.api.health import server_version
 from litellm_cli.command import Lister, ShowOne
 from litellm_cli.display import listing
 from litellm_cli.utils import valid_name
+from litellm_cli.versions import server_version
 
 COLUMNS = ("url", "alive", "ready", "db", "cache", "litellm_version")
 MODEL_COLUMNS = ("status", "model", "model_id", "api_base", "error")

@@ -1,8 +1,8 @@
 """``litellm-proxy version``: the client's and the proxy's versions."""
 
 from litellm_cli import __version__, exceptions
-from litellm_cli.api.health import server_version
 from litellm_cli.command import ShowOne
+from litellm_cli.versions import server_version
 
 
 class ShowVersion(ShowOne):

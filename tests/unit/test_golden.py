@@ -97,7 +97,7 @@ ANSWERS = {
 class Session(FakeSession):
     base_url = "http://127.0.0.1:4000"
 
-    def get_json(self, path, params=None, authenticated=True):
+    def get_json(self, path, params=None, authenticated=True, raise_exc=True):
         if path in ("/public/model_hub/info", "/health/readiness"):
             return {"litellm_version": "1.108.7"}
         return super().get_json(path, params=params)

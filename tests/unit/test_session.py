@@ -129,7 +129,9 @@ def test_timeout_is_not_retried_so_it_bounds_the_wait(sleeps, method):
 @pytest.mark.parametrize("status,body,expected,cls", [
     (401, {"error": {"message": "Authentication Error, Invalid proxy server token passed",
                      "type": "auth_error", "param": "None", "code": "401"}},
-     "Authentication Error, Invalid proxy server token passed (HTTP 401)", exceptions.Unauthorized),
+     "Authentication Error, Invalid proxy server token passed (HTTP 401); the proxy refused the "
+     "API key in use ('litellm-proxy profile show' says where it comes from)",
+     exceptions.Unauthorized),
     (404, {"error": {"message": "{'error': 'No keys found'}", "type": "internal_server_error",
                      "code": "404"}}, "No keys found (HTTP 404)", exceptions.NotFound),
     (400, {"detail": {"error": "Model id = x not found on litellm proxy"}},
@@ -200,30 +202,53 @@ def test_absolute_url_on_the_proxy_itself_is_allowed(server, session_for):
     assert server.seen[0][2]["Authorization"] == f"Bearer {MASTER}"
 
 
-@pytest.mark.parametrize("scheme_change", [False, True])
-def test_redirect_off_the_proxy_carries_no_credential_header(local_server, session_for,
-                                                               scheme_change):
+# -- redirects: only on the proxy, with the same method and body (issue 21) ---
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_off_the_proxy_is_refused_and_sends_nothing_there(local_server, session_for,
+                                                                     status):
     proxy, other = local_server(_Handler), local_server(_Handler)
-    target = f"{other.url}/landing"
-    proxy.script = [(307, {"Location": target}, b"")]
-    session_for(proxy.url).get("/x", headers={"x-goog-api-key": "goog-secret-1",
-                                              "X-Custom-Token": "tok-secret-2",
-                                              "X-Trace": "kept"})
-    assert proxy.seen[0][2]["Authorization"] == f"Bearer {MASTER}"
-    headers = {k.lower(): v for k, v in other.seen[0][2].items()}
-    assert "authorization" not in headers
-    assert "x-goog-api-key" not in headers and "x-custom-token" not in headers
-    assert headers["x-trace"] == "kept"
+    proxy.script = [(status, {"Location": f"{other.url}/landing"}, b"")]
+    with pytest.raises(exceptions.ConnectionFailure) as err:
+        session_for(proxy.url).post("/credentials", json={"credential_values": {
+            "api_key": "cred-secret-1"}}, headers={"x-goog-api-key": "goog-secret-1"})
+    assert other.seen == []  # neither the body nor any header went there
+    assert err.value.exit_code == exceptions.EXIT_CONNECTION
+    assert str(err.value).startswith(
+        f"the LiteLLM proxy at {proxy.url} redirected POST /credentials to {other.url}/landing: "
+        "not followed")
+    assert f"use --base-url {other.url}" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_redirect_within_the_proxy_keeps_the_key(server, session_for):
-    server.script = [(302, {"Location": "/other"}, b"")]
-    session_for(server.url).get("/x")
-    assert server.seen[1][1] == "/other"
-    assert server.seen[1][2]["Authorization"] == f"Bearer {MASTER}"
+def test_a_redirect_from_http_to_https_suggests_the_https_url(server, session_for):
+    target = server.url.replace("http://", "https://") + "/x"
+    server.script = [(301, {"Location": target}, b"")]
+    with pytest.raises(exceptions.ConnectionFailure) as err:
+        session_for(server.url).get("/x")
+    assert f"use --base-url {server.url.replace('http://', 'https://')}" in str(err.value)
+    assert len(server.seen) == 1
 
 
-def test_unresolvable_host_is_named_and_not_retried(server, session_for, sleeps, monkeypatch):
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_on_the_proxy_keeps_the_method_the_body_and_the_key(server, session_for,
+                                                                       status):
+    server.script = [(status, {"Location": "/v2/moved?a=1"}, b""), (200, {}, {"ok": True})]
+    answer = session_for(server.url).post_json("/moved", {"name": "n1"})
+    assert answer == {"ok": True}
+    method, path, headers, body = server.seen[1]
+    assert (method, path, json.loads(body)) == ("POST", "/v2/moved?a=1", {"name": "n1"})
+    assert headers["Authorization"] == f"Bearer {MASTER}"
+
+
+def test_a_redirect_loop_on_the_proxy_ends_with_one_clear_error(server, session_for):
+    server.script = [(302, {"Location": "/x"}, b"")] * 10
+    with pytest.raises(exceptions.ConnectionFailure) as err:
+        session_for(server.url).get("/x")
+    assert "redirected GET /x more than 5 times" in str(err.value)
+    assert len(server.seen) == 6
+
+
+def test_unresolvable_host_is_named_and_not_retried(session_for, sleeps, monkeypatch):
     real = socket.getaddrinfo
 
     def getaddrinfo(host, *args, **kwargs):
@@ -232,12 +257,6 @@ def test_unresolvable_host_is_named_and_not_retried(server, session_for, sleeps,
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    server.script = [(302, {"Location": "http://nowhere.example/x"}, b"")]
-    with pytest.raises(exceptions.ConnectionFailure) as err:
-        session_for(server.url).get("/x")
-    assert "cannot resolve host 'nowhere.example'" in str(err.value)
-    assert "http://nowhere.example/x" in str(err.value)  # where it really went
-    assert sleeps == []
     with pytest.raises(exceptions.ConnectionFailure) as err:
         session_for("http://nowhere.example:4000").get("/x")
     assert "cannot resolve host 'nowhere.example'" in str(err.value) and sleeps == []

@@ -1,0 +1,80 @@
+"""The proxy's LiteLLM release: for messages, and for commands whose requests
+depend on it.
+
+::
+
+    from litellm_cli import versions
+
+    versions.server_version(session)      # "1.108.7", or None when the proxy does not say
+    versions.at_least(session, "1.110")   # True from 1.110.0 on; False when older or unknown
+    versions.parse("1.82.0-stable")       # (1, 82, 0)
+
+The proxy is asked once per session, and only when something needs the
+answer (``--help`` and most commands never ask): the first call sends one
+request on current releases (two on releases without ``/public/model_hub/info``)
+and the answer, even "unknown", is kept on the session for the rest of the run.
+Both routes answer without an API key.
+"""
+
+import re
+
+# Where the proxy says its version, newest releases first: /public/model_hub/info
+# (every recent release); /health/readiness (older ones; current ones keep the
+# version for the authenticated /health/readiness/details).
+SOURCES = ("/public/model_hub/info", "/health/readiness")
+_CACHE = "_litellm_cli_server_version"
+_VERSION = re.compile(r"\s*v?(\d+(?:\.\d+)*)")
+
+
+def parse(text):
+    """``"1.108.7"`` -> ``(1, 108, 7)``, for comparing releases.
+
+    A leading ``v`` and anything after the dotted numbers (``-stable``,
+    ``.dev1``, ``rc2``) are ignored; text without a version gives ``()``,
+    which is older than every release.
+    """
+    found = _VERSION.match(text or "")
+    return tuple(int(part) for part in found.group(1).split(".")) if found else ()
+
+
+def server_version(session):
+    """The LiteLLM version of the proxy behind ``session``, or None when it
+    does not say. A proxy that cannot be reached raises ``ConnectionFailure``
+    (and is asked again next time)."""
+    cached = getattr(session, _CACHE, session)
+    if cached is not session:
+        return cached
+    from litellm_cli import exceptions
+
+    version = None
+    for path in SOURCES:
+        # raise_exc=False: an error status must not turn into error_for(), which
+        # may itself ask for the version.
+        try:
+            body = session.get_json(path, authenticated=False, raise_exc=False)
+        except exceptions.UnexpectedAnswer:  # not JSON: not this route's answer
+            continue
+        if isinstance(body, dict) and isinstance(body.get("litellm_version"), str):
+            version = body["litellm_version"]
+            break
+    setattr(session, _CACHE, version)
+    return version
+
+
+def at_least(session, minimum):
+    """True when the proxy's release is ``minimum`` (``"1.110"``) or newer;
+    False when it is older or does not say its version."""
+    version = server_version(session)
+    return version is not None and parse(version) >= parse(minimum)
+
+
+def is_litellm(session):
+    """True when ``/health/liveliness``, which every release serves without a
+    key, answers as a LiteLLM proxy does ("I'm alive!")."""
+    from litellm_cli import exceptions
+
+    try:
+        body = session.get_json("/health/liveliness", authenticated=False, raise_exc=False)
+    except exceptions.CLIError:
+        return False
+    return isinstance(body, str) and "alive" in body
