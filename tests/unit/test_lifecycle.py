@@ -272,7 +272,7 @@ def test_import_created_since_drops_older_keys():
 
 # -- teams, users, credentials ----------------------------------------------------
 
-TEAM_INFO = {"team_info": {"team_alias": "T", "models": ["gpt-4o"], "members_with_roles": [
+TEAM_INFO = {"team_id": "t1", "team_info": {"team_alias": "T", "models": ["gpt-4o"], "members_with_roles": [
     {"user_id": "u1", "user_email": "a@x", "role": "admin"},
     {"user_id": "u2", "user_email": None, "role": "user"}]},
     "team_memberships": [
