@@ -275,11 +275,13 @@ class DeleteByIds(_OnClient, DeleteCommand):
 class ShowById(_OnClient, ShowOne):
     """Shows the object its argument names (``find``), through ``format``.
 
-    The object is positional, ``--id`` still accepted; with ``id_option``
-    it is ``--id`` (``users get --id``, as the documented surface has it).
+    The object is positional (``id_help`` its help), ``--id`` still
+    accepted; with ``id_option`` it is ``--id`` (``users get --id``, as the
+    documented surface has it).
     """
 
     id_option = False
+    id_help = None
 
     def get_parser(self, prog_name):
         from litellm_cli.arguments import add_object
@@ -290,8 +292,8 @@ class ShowById(_OnClient, ShowOne):
             parser.add_argument("--id", type=valid_name, required=True, metavar=self.metavar,
                                 help=f"the {self.noun}'s id")
         else:
-            add_object(parser, "id", self.metavar, self.noun, f"the {self.noun} to show",
-                       "--id")
+            add_object(parser, "id", self.metavar, self.noun,
+                       self.id_help or f"the {self.noun} to show", "--id")
         return parser
 
     def find(self, name):

@@ -52,6 +52,7 @@ class ShowTeam(ShowById):
     """Show a team with its members, limits and keys"""
 
     client, noun, metavar = "teams", "team", "TEAM_ID"
+    id_help = _TEAM_NAME
 
     def find(self, name):
         return resolve.team(self.api, name)
