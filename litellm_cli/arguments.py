@@ -113,6 +113,17 @@ def add_paging_options(parser, noun, proxy_default, maximum):
                         help=f"read every page, printing {noun} as the pages arrive")
 
 
+class StdinOnce(argparse.Action):
+    """Stores a list of values of which at most one may be ``@-`` (stdin can
+    be read once; the same option may look at what it read again)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values.count("@-") > 1:
+            parser.error(f"{option_string or self.metavar}: @- (stdin) can be given once; "
+                         "use @FILE for the others")
+        setattr(namespace, self.dest, values)
+
+
 class _Once(argparse.Action):
     """Stores the object a command acts on, given once in any of its spellings."""
 

@@ -8,7 +8,7 @@ from litellm_cli import exceptions, resolve
 from litellm_cli.api.keys import PAGE_SIZE_MAX, hash_key, key_label
 from litellm_cli.command import Command, DeleteCommand, Lister, PagedLister, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.arguments import ANY_MODELS, EXPIRY, add_filters, add_options
+from litellm_cli.arguments import ANY_MODELS, EXPIRY, StdinOnce, add_filters, add_options
 from litellm_cli.utils import (amount, delete_each, duration, read_key, read_keys, read_secret,
                                request_body, required_changes, split_list, valid_name)
 
@@ -52,7 +52,7 @@ def _changes(parsed_args):
 
 
 def _add_keys_argument(parser, verb):
-    parser.add_argument("keys", type=valid_name, nargs="+", metavar="KEY",
+    parser.add_argument("keys", type=valid_name, nargs="+", metavar="KEY", action=StdinOnce,
                         help=f"the keys (sk-...), key hashes or key aliases to {verb}; @FILE "
                              "or @- reads them from a file or stdin (one a line)")
 

@@ -2,6 +2,7 @@
 still accepted), by id or by a unique alias (litellm_cli.resolve)."""
 
 import io
+import sys
 
 import pytest
 
@@ -208,3 +209,10 @@ def test_two_options_reading_stdin_is_a_usage_error(monkeypatch):
     assert read_argument("@-", "--values") == "text"  # the same option, again
     with pytest.raises(exceptions.UsageError, match="stdin was already read for --values"):
         read_argument("@-", "--info")
+
+
+def test_stdin_given_twice_as_keys_is_a_usage_error_before_anything_is_read(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("sk-a\n"))
+    with pytest.raises(exceptions.UsageError, match="@- .stdin. can be given once"):
+        run(keys.BlockKey, ["@-", "@-"], FakeSession())
+    assert sys.stdin.read() == "sk-a\n"
