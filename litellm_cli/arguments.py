@@ -13,6 +13,8 @@ A keyword changes one option for one command: a text replaces its help
 (``team_id=NEW_ID``), a dict updates its settings (``alias={"required": True}``).
 """
 
+import argparse
+
 from litellm_cli.utils import amount, duration, number, positive_int, valid_name
 
 # The help of an id option on a command that creates the object.
@@ -109,3 +111,56 @@ def add_paging_options(parser, noun, proxy_default, maximum):
                              f"{proxy_default}; with --all: {maximum})")
     parser.add_argument("--all", action="store_true",
                         help=f"read every page, printing {noun} as the pages arrive")
+
+
+class StdinOnce(argparse.Action):
+    """Stores a list of values of which at most one may be ``@-`` (stdin can
+    be read once; the same option may look at what it read again)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values.count("@-") > 1:
+            parser.error(f"{option_string or self.metavar}: @- (stdin) can be given once; "
+                         "use @FILE for the others")
+        setattr(namespace, self.dest, values)
+
+
+class _Once(argparse.Action):
+    """Stores the object a command acts on, given once in any of its spellings."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values is self.default:  # an optional positional that was not given
+            return
+        if getattr(namespace, self.dest) is not None:
+            parser.error(f"{option_string or self.metavar} names the {self.noun} a second "
+                         f"time; give it once")
+        setattr(namespace, self.dest, values)
+
+
+def add_object(parser, dest, metavar, noun, help, *aliases, required=True):
+    """The object a command acts on, named positionally (``teams update TEAM_ID``),
+    as the OpenStack client does.
+
+    ``aliases`` are the option spellings it had before (``--team-id``): still
+    accepted, so no script breaks, but left out of the help. ``noun`` names
+    the object in messages ("team"). Unless ``required``, the object may be
+    left out (``teams create``: the proxy makes an id).
+    """
+    positional = parser.add_argument(dest, type=valid_name, metavar=metavar, help=help,
+                                     action=_Once, nargs=None if required else "?")
+    # argparse would insist on the positional even when an alias gave it.
+    positional.required = False
+    for action in [positional] + [
+            parser.add_argument(alias, dest=dest, type=valid_name, metavar=metavar,
+                                action=_Once, help=argparse.SUPPRESS) for alias in aliases]:
+        action.noun = noun
+    if required:
+        parse = parser.parse_known_args
+
+        def parse_known_args(args=None, namespace=None):
+            parsed, extras = parse(args, namespace)
+            if getattr(parsed, dest) is None:
+                parser.error(f"the following arguments are required: {metavar}")
+            return parsed, extras
+
+        # argparse has no hook that runs once parsing is done.
+        parser.parse_known_args = parse_known_args

@@ -263,22 +263,42 @@ class DeleteByIds(_OnClient, DeleteCommand):
         return parser
 
     def take_action(self, parsed_args):
-        api = self.api
         self.delete_all(parsed_args, [(f"{self.noun} {ident}",
-                                       functools.partial(api.delete, ident))
+                                       functools.partial(self.delete_one, ident))
                                       for ident in parsed_args.ids], self.nouns)
+
+    def delete_one(self, ident):
+        """Delete what ``ident`` names (teams also take a unique alias)."""
+        self.api.delete(ident)
 
 
 class ShowById(_OnClient, ShowOne):
-    """Shows the object ``--id`` names: ``api.get(id)``, through ``format``."""
+    """Shows the object its argument names (``find``), through ``format``.
+
+    The object is positional (``id_help`` its help), ``--id`` still
+    accepted; with ``id_option`` it is ``--id`` (``users get --id``, as the
+    documented surface has it).
+    """
+
+    id_option = False
+    id_help = None
 
     def get_parser(self, prog_name):
+        from litellm_cli.arguments import add_object
         from litellm_cli.utils import valid_name
 
         parser = super().get_parser(prog_name)
-        parser.add_argument("--id", type=valid_name, required=True, metavar=self.metavar,
-                            help=f"the {self.noun}'s id")
+        if self.id_option:
+            parser.add_argument("--id", type=valid_name, required=True, metavar=self.metavar,
+                                help=f"the {self.noun}'s id")
+        else:
+            add_object(parser, "id", self.metavar, self.noun,
+                       self.id_help or f"the {self.noun} to show", "--id")
         return parser
+
+    def find(self, name):
+        """``api.get``'s answer for what ``name`` names (teams also take a unique alias)."""
+        return self.api.get(name)
 
     def format(self, answer):
         return answer
@@ -286,7 +306,7 @@ class ShowById(_OnClient, ShowOne):
     def take_action(self, parsed_args):
         from litellm_cli.display import showing
 
-        return showing(self.format(self.api.get(parsed_args.id)))
+        return showing(self.format(self.find(parsed_args.id)))
 
 
 class PagedLister(_OnClient, Lister):

@@ -12,15 +12,17 @@ import unicodedata
 
 from litellm_cli import exceptions, redact
 
-_stdin_reader = []  # the option that read stdin, if any: it can be read only once
+# The option that read stdin, if any, and what it read: stdin can be read once.
+_stdin_reader = {}
 
 
 def claim_stdin(option):
     """Note that ``option`` reads stdin; a second reader is a usage error."""
     if _stdin_reader:
         raise exceptions.UsageError(
-            f"{option}: stdin was already read for {_stdin_reader[0]}; use @FILE for one of them")
-    _stdin_reader.append(option)
+            f"{option}: stdin was already read for {next(iter(_stdin_reader))}; use @FILE "
+            "for one of them")
+    _stdin_reader[option] = None
 
 
 # The most an @FILE or @- option value may hold: JSON objects and keys, not data sets.
@@ -37,8 +39,12 @@ def read_argument(value, option):
     source = value[1:]
     try:
         if source == "-":
-            claim_stdin(option)
-            text = sys.stdin.read(MAX_ARGUMENT_CHARS + 1)
+            # A command may look at its option's value more than once: the
+            # same option gets what stdin held again; another one is refused.
+            if _stdin_reader.get(option) is None:
+                claim_stdin(option)
+                _stdin_reader[option] = sys.stdin.read(MAX_ARGUMENT_CHARS + 1)
+            text = _stdin_reader[option]
         else:
             with open(source, encoding="utf-8") as handle:
                 text = handle.read(MAX_ARGUMENT_CHARS + 1)

@@ -59,9 +59,9 @@ step model-groups list
 step credentials list
 step chat completions "$DEMO-smart" -m "user:Hello, how are you?" --usage
 step chat completions gpt-4o -m "system:Be brief" -m "user:What is the capital of France?" --stream
-step teams create --team-id "$DEMO-team" --alias "Demo team" --models gpt-4o
+step teams create "$DEMO-team" --alias "$DEMO team" --models gpt-4o
 step users create --user-id "$DEMO-user" --email "$DEMO@example.com" --role internal_user --team "$DEMO-team" --max-budget 10
-step teams get --id "$DEMO-team" -f yaml
+step teams get "$DEMO team" -f yaml   # a unique alias names the team too
 KEY=$(litellm-proxy keys generate --models gpt-4o --spend 1 --duration 1h --key-alias "$DEMO-key" -f value -c key)
 (umask 077; printf '%s\n' "$KEY" > "$WORK/key")
 echo "(generated a key limited to gpt-4o; it is kept in a shell variable and a 0600 file, never printed)"
@@ -69,15 +69,15 @@ step_with_key chat completions gpt-4o -m "user:May I use gpt-4o?"
 step_with_key chat completions mistral-mock -m "user:And mistral?"
 step keys list --key-alias "$DEMO-key"
 step keys update @"$WORK/key" --max-budget 20 --rpm-limit 60 --metadata '{"app": "demo"}'
-step keys block @"$WORK/key"
+step keys block "$DEMO-key"
 step_with_key chat completions gpt-4o -m "user:Still there?"
 step keys unblock @"$WORK/key"
 step keys reset-spend @"$WORK/key"
 step keys regenerate @"$WORK/key"
 step teams update "$DEMO-team" --max-budget 800 --models gpt-4o,mistral-mock
-step teams member update --team-id "$DEMO-team" --user-id "$DEMO-user" --max-budget-in-team 20
+step teams member update "$DEMO-team" --user-id "$DEMO-user" --max-budget-in-team 20
 step teams info "$DEMO-team"
-step teams assign-key --team-id "$DEMO-team" --key @"$WORK/key"
+step teams assign-key "$DEMO-team" --key @"$WORK/key"
 step teams available
 step users update "$DEMO-user" --max-budget 50
 printf '{"api_key": "rotated-upstream-key"}' > "$WORK/values.json"
@@ -92,8 +92,8 @@ step --base-url "$SECOND" keys list
 step health
 step health -f json
 step health models --model gpt-4o
-step budgets create --budget-id "$DEMO-free" --max-budget 5 --budget-duration 30d
-step customers create --id "$DEMO-acme" --alias ACME --budget-id "$DEMO-free"
+step budgets create "$DEMO-free" --max-budget 5 --budget-duration 30d
+step customers create "$DEMO-acme" --alias ACME --budget-id "$DEMO-free"
 step chat completions gpt-4o -m "user:hi" --user "$DEMO-acme"
 echo "(spend logs are written by the proxy in batches; waiting up to 60 s for them)"
 for _ in $(seq 30); do

@@ -2,7 +2,7 @@
 
 from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.arguments import BUDGET_FIELDS, NEW_ID, add_options
+from litellm_cli.arguments import BUDGET_FIELDS, NEW_ID, add_object, add_options
 from litellm_cli.utils import request_body
 
 COLUMNS = ("budget_id", "max_budget", "soft_budget", "budget_duration", "budget_reset_at",
@@ -35,13 +35,16 @@ class ListBudget(Lister):
 
 class _SaveBudget(ShowOne):
     """Sends the budget the options give to ``budgets.<action>``; ``budget_id``
-    is how its --budget-id option is declared."""
+    is the help of BUDGET_ID (--budget-id still accepted), ``required`` whether
+    it must be given."""
 
     action = budget_id = None
+    required = True
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_options(parser, "the budget", budget_id=self.budget_id)
+        add_object(parser, "budget_id", "BUDGET_ID", "budget", self.budget_id, "--budget-id",
+                   required=self.required)
         _add_options(parser)
         return parser
 
@@ -55,14 +58,15 @@ class CreateBudget(_SaveBudget):
 
     _epilog = EPILOG
     action = "create"
-    budget_id = NEW_ID
+    budget_id = NEW_ID.format(owner="the budget")
+    required = False
 
 
 class UpdateBudget(_SaveBudget):
     """Change a budget's limits; options not given stay as they are"""
 
     action = "update"
-    budget_id = dict(required=True, help="the budget to change")
+    budget_id = "the budget to change"
 
 
 class DeleteBudget(DeleteByIds):

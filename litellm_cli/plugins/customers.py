@@ -5,7 +5,7 @@ import functools
 
 from litellm_cli.command import Command, DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, showing
-from litellm_cli.arguments import BUDGET_FIELDS, add_options
+from litellm_cli.arguments import BUDGET_FIELDS, add_object, add_options
 from litellm_cli.utils import delete_each, request_body, valid_name
 
 COLUMNS = ("user_id", "alias", "blocked", "spend", "max_budget", "budget_id", "default_model",
@@ -31,16 +31,15 @@ def _format_customer(customer):
 
 class _SaveCustomer(ShowOne):
     """Sends the customer the options give to ``customers.<action>``;
-    ``id_help`` is the help of --id, ``budget_fields`` the budget limits the
-    proxy takes there."""
+    ``id_help`` is the help of USER_ID (--id still accepted), ``budget_fields``
+    the budget limits the proxy takes there."""
 
     action = id_help = None
     budget_fields = BUDGET_FIELDS
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("--id", type=valid_name, required=True, metavar="USER_ID",
-                            help=self.id_help)
+        add_object(parser, "id", "USER_ID", "customer", self.id_help, "--id")
         add_options(parser, "the customer", "alias", "models")
         parser.add_argument("--default-model", type=valid_name, metavar="MODEL",
                             help="the model to use when the requested one is not allowed in the "

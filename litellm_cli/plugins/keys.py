@@ -4,11 +4,11 @@ delete virtual keys."""
 import argparse
 import functools
 
-from litellm_cli import exceptions
+from litellm_cli import exceptions, resolve
 from litellm_cli.api.keys import PAGE_SIZE_MAX, hash_key, key_label
 from litellm_cli.command import Command, DeleteCommand, Lister, PagedLister, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.arguments import ANY_MODELS, EXPIRY, add_filters, add_options
+from litellm_cli.arguments import ANY_MODELS, EXPIRY, StdinOnce, add_filters, add_options
 from litellm_cli.utils import (amount, delete_each, duration, read_key, read_keys, read_secret,
                                request_body, required_changes, split_list, valid_name)
 
@@ -52,9 +52,9 @@ def _changes(parsed_args):
 
 
 def _add_keys_argument(parser, verb):
-    parser.add_argument("keys", type=valid_name, nargs="+", metavar="KEY",
-                        help=f"the keys (sk-...) or key hashes to {verb}; @FILE or @- reads "
-                             "them from a file or stdin (one a line)")
+    parser.add_argument("keys", type=valid_name, nargs="+", metavar="KEY", action=StdinOnce,
+                        help=f"the keys (sk-...), key hashes or key aliases to {verb}; @FILE "
+                             "or @- reads them from a file or stdin (one a line)")
 
 
 def _given_keys(parsed_args):
@@ -123,13 +123,14 @@ class ShowKey(ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument("--key", type=valid_name, required=True, metavar="KEY",
-                            help="the key (sk-...) or its hash, as `keys list` shows it; "
-                                 "@FILE or @- reads it from a file or stdin")
+                            help="the key (sk-...) or its hash, as `keys list` shows it, or "
+                                 "its alias; @FILE or @- reads it from a file or stdin")
         return parser
 
     def take_action(self, parsed_args):
-        given = read_key(parsed_args.key, "--key")
-        answer = self.app.client_manager.keys.info(given)
+        api = self.app.client_manager.keys
+        given = resolve.key(api, read_key(parsed_args.key, "--key"))
+        answer = api.info(given)
         # The proxy echoes the key it was given; show its hash instead.
         key = {"token": hash_key(answer.get("key") or given), **answer["info"]}
         return showing(key)
@@ -171,9 +172,10 @@ def _each_key(command, parsed_args, call, action, done, display=None):
     """
     answers = []
     given = _given_keys(parsed_args)
+    api = command.app.client_manager.keys
 
     def run(key):
-        answers.append(call(key))
+        answers.append(call(resolve.key(api, key)))
 
     def shown():
         return display(answers) if display else None
@@ -230,7 +232,7 @@ class RegenerateKey(ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument("key", type=valid_name, metavar="KEY",
-                            help="the key (sk-...) or its hash; @FILE or @- reads it")
+                            help="the key (sk-...), its hash or its alias; @FILE or @- reads it")
         parser.add_argument("--grace-period", type=duration, metavar="DURATION",
                             help="keep the old secret working this long (e.g. 24h)")
         _add_change_options(parser)
@@ -240,7 +242,8 @@ class RegenerateKey(ShowOne):
         changes = _changes(parsed_args)
         if parsed_args.grace_period:
             changes["grace_period"] = parsed_args.grace_period
-        key = self.app.client_manager.keys.regenerate(read_key(parsed_args.key, "KEY"), changes)
+        api = self.app.client_manager.keys
+        key = api.regenerate(resolve.key(api, read_key(parsed_args.key, "KEY")), changes)
         return showing(key, parsed_args, GENERATE_COLUMNS)
 
 

@@ -5,7 +5,7 @@ delete, add members."""
 from litellm_cli.command import DeleteByIds, Lister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.arguments import (BUDGET_FIELDS, NEW_ID, add_filters, add_member_options,
-                                   add_options)
+                                   add_object, add_options)
 from litellm_cli.utils import amount, member_body, request_body, valid_name
 
 COLUMNS = ("organization_id", "organization_alias", "models", "budget_id", "spend", "teams")
@@ -49,9 +49,10 @@ class CreateOrg(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_options(parser, "the organization", "alias", "organization_id", "models",
-                    "budget_id", *BUDGET_FIELDS, "metadata", organization_id=NEW_ID,
-                    alias={"required": True, "help": "the organization's name"})
+        add_object(parser, "organization_id", "ORG_ID", "organization",
+                   NEW_ID.format(owner="the organization"), "--organization-id", required=False)
+        add_options(parser, "the organization", "alias", "models", "budget_id", *BUDGET_FIELDS,
+                    "metadata", alias={"required": True, "help": "the organization's name"})
         return parser
 
     def take_action(self, parsed_args):
@@ -77,8 +78,8 @@ class AddOrgMember(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_options(parser, "the member", organization_id={"required": True,
-                                                           "help": "the organization"})
+        add_object(parser, "organization_id", "ORG_ID", "organization", "the organization",
+                   "--organization-id")
         add_member_options(parser)
         parser.add_argument("--role", choices=MEMBER_ROLES, default="internal_user",
                             help="the member's role in the organization (default: "

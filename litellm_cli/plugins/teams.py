@@ -1,12 +1,11 @@
 """``litellm-proxy teams ...``: list, inspect, create, change, block and delete
 teams; add, change and remove members; move a key into a team."""
 
-import functools
-
-from litellm_cli import exceptions
+from litellm_cli import exceptions, resolve
 from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowById, ShowOne
 from litellm_cli.display import listing, object_row, showing
-from litellm_cli.arguments import NEW_ID, add_filters, add_member_options, add_options
+from litellm_cli.arguments import (NEW_ID, add_filters, add_member_options, add_object,
+                                   add_options)
 from litellm_cli.utils import (amount, delete_each, member_body, read_key, request_body,
                                required_changes, valid_name)
 
@@ -20,12 +19,14 @@ INFO_COLUMNS = ("user_id", "user_email", "role", "spend", "max_budget_in_team",
                 "budget_duration", "tpm_limit", "rpm_limit")
 MEMBER_UPDATE_COLUMNS = ("team_id", "user_id", "user_email", "max_budget_in_team",
                          "budget_duration", "tpm_limit", "rpm_limit", "allowed_models")
+# The help of a team named on the command line (see litellm_cli.resolve).
+_TEAM_NAME = "the team: its id, or an alias only it has"
 
 
 def _add_member_options(parser, role=None):
-    """--team-id and the member; with ``role`` (--role's settings), also
+    """TEAM_ID and the member; with ``role`` (--role's settings), also
     --role and --max-budget-in-team."""
-    add_options(parser, "the member", team_id={"required": True, "help": "the team"})
+    add_object(parser, "team_id", "TEAM_ID", "team", _TEAM_NAME, "--team-id")
     add_member_options(parser)
     if role is not None:
         parser.add_argument("--role", choices=MEMBER_ROLES, **role)
@@ -51,6 +52,10 @@ class ShowTeam(ShowById):
     """Show a team with its members, limits and keys"""
 
     client, noun, metavar = "teams", "team", "TEAM_ID"
+    id_help = _TEAM_NAME
+
+    def find(self, name):
+        return resolve.team(self.api, name)
 
     def format(self, answer):
         """``/team/info``'s answer as one object: the team's fields, its members'
@@ -84,7 +89,8 @@ class CreateTeam(_SaveTeam):
     """Create a team"""
 
     def add_team_id(self, parser):
-        add_options(parser, "the team", team_id=NEW_ID)
+        add_object(parser, "team_id", "TEAM_ID", "team", NEW_ID.format(owner="the team"),
+                   "--team-id", required=False)
 
     def take_action(self, parsed_args):
         body = self.settings(parsed_args)
@@ -99,11 +105,12 @@ class UpdateTeam(_SaveTeam):
 
     def add_team_id(self, parser):
         parser.add_argument("team_id", type=valid_name, metavar="TEAM_ID",
-                            help="the team to change")
+                            help=_TEAM_NAME)
 
     def take_action(self, parsed_args):
         changes = required_changes(self.settings(parsed_args))
-        team = self.app.client_manager.teams.update(parsed_args.team_id, changes)
+        api = self.app.client_manager.teams
+        team = api.update(resolve.team_id(api, parsed_args.team_id), changes)
         return showing(team, parsed_args, CREATE_COLUMNS)
 
 
@@ -124,7 +131,7 @@ class _SetTeamBlocked(Command):
         parser = super().get_parser(prog_name)
         verb = "block" if self.blocked else "unblock"
         parser.add_argument("ids", type=valid_name, nargs="+", metavar="TEAM_ID",
-                            help=f"the teams to {verb}")
+                            help=f"the teams to {verb} (ids, or aliases only one team has)")
         return parser
 
     def take_action(self, parsed_args):
@@ -133,13 +140,13 @@ class _SetTeamBlocked(Command):
         verb = "block" if self.blocked else "unblock"
         changed = []
 
-        def change(team_id):
-            call(team_id)
-            changed.append(team_id)
+        def change(name):
+            call(resolve.team_id(api, name))
+            changed.append(name)
 
         try:
-            delete_each([(f"team {team_id}", functools.partial(change, team_id))
-                        for team_id in parsed_args.ids], self.warn, "teams", verb,
+            delete_each([(f"team {name}", functools.partial(change, name))
+                        for name in parsed_args.ids], self.warn, "teams", verb,
                         f"{verb.title()}ed")
         finally:
             if changed:
@@ -170,6 +177,10 @@ class DeleteTeam(DeleteByIds):
     """Delete teams; each id is tried and reported"""
 
     client, noun, metavar = "teams", "team", "TEAM_ID"
+    ids_help = "the teams to delete (ids, or aliases only one team has)"
+
+    def delete_one(self, ident):
+        self.api.delete(resolve.team_id(self.api, ident))
 
 
 class AddTeamMember(ShowOne):
@@ -182,9 +193,9 @@ class AddTeamMember(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        team = self.app.client_manager.teams.add_member(parsed_args.team_id,
-                                                        member_body(parsed_args),
-                                                        parsed_args.max_budget_in_team)
+        api = self.app.client_manager.teams
+        team = api.add_member(resolve.team_id(api, parsed_args.team_id),
+                              member_body(parsed_args), parsed_args.max_budget_in_team)
         user = (team.get("updated_users") or [{}])[0]
         added = {"team_id": team.get("team_id"), "user_id": user.get("user_id"),
                  "user_email": user.get("user_email"), "role": parsed_args.role,
@@ -203,8 +214,9 @@ class RemoveTeamMember(DeleteCommand):
     def take_action(self, parsed_args):
         who = parsed_args.user_id or parsed_args.email
         self.confirm(parsed_args, f"the membership of {who} in team {parsed_args.team_id}")
-        self.app.client_manager.teams.remove_member(
-            parsed_args.team_id, user_id=parsed_args.user_id, user_email=parsed_args.email)
+        api = self.app.client_manager.teams
+        api.remove_member(resolve.team_id(api, parsed_args.team_id),
+                          user_id=parsed_args.user_id, user_email=parsed_args.email)
         self.warn(f"Removed {parsed_args.user_id or parsed_args.email} "
                   f"from team {parsed_args.team_id}")
 
@@ -227,11 +239,11 @@ class ListTeamMember(Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument("team_id", type=valid_name, metavar="TEAM_ID", help="the team")
+        parser.add_argument("team_id", type=valid_name, metavar="TEAM_ID", help=_TEAM_NAME)
         return parser
 
     def take_action(self, parsed_args):
-        members = _members(self.app.client_manager.teams.get(parsed_args.team_id))
+        members = _members(resolve.team(self.app.client_manager.teams, parsed_args.team_id))
         return INFO_COLUMNS, [object_row(member, INFO_COLUMNS) for member in members]
 
 
@@ -257,15 +269,15 @@ class UpdateTeamMember(ShowOne):
             parsed_args, ("role", "max_budget_in_team", "budget_duration", "tpm_limit",
                           "rpm_limit"), lists=("allowed_models",)))
         api = self.app.client_manager.teams
+        team = resolve.team(api, parsed_args.team_id)
         # The proxy "updates" users who are not in the team, storing a budget for them.
-        members = (api.get(parsed_args.team_id).get("team_info") or {}).get(
-            "members_with_roles") or []
+        members = (team.get("team_info") or {}).get("members_with_roles") or []
         member = next((m for m in members if parsed_args.user_id in (None, m.get("user_id"))
                        and parsed_args.email in (None, m.get("user_email"))), None)
         if member is None:
             raise exceptions.NotFound(f"{parsed_args.user_id or parsed_args.email} is not a "
                                       f"member of team {parsed_args.team_id}")
-        answer = api.update_member(parsed_args.team_id, changes, user_id=parsed_args.user_id,
+        answer = api.update_member(team["team_id"], changes, user_id=parsed_args.user_id,
                                    user_email=parsed_args.email)
         columns = MEMBER_UPDATE_COLUMNS + ("role",)
         return columns, object_row({**answer, "role": parsed_args.role or member.get("role")},
@@ -287,21 +299,25 @@ class AssignTeamKey(ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_options(parser, "the key", team_id={"required": True,
-                                                "help": "the team to move the key into"})
+        add_object(parser, "team_id", "TEAM_ID", "team",
+                   "the team to move the key into: its id, or an alias only it has",
+                   "--team-id")
         parser.add_argument("--key", type=valid_name, metavar="KEY",
-                            help="the key (sk-...) or key hash to move (default: the key "
-                                 "this CLI uses); @FILE or @- reads it from a file or stdin")
+                            help="the key (sk-...), key hash or key alias to move (default: "
+                                 "the key this CLI uses); @FILE or @- reads it from a file or "
+                                 "stdin")
         return parser
 
     def take_action(self, parsed_args):
-        key = (read_key(parsed_args.key, "--key") if parsed_args.key
+        keys = self.app.client_manager.keys
+        key = (resolve.key(keys, read_key(parsed_args.key, "--key")) if parsed_args.key
                else self.session.api_key)
         if not key:
             raise exceptions.UsageError("no key to move: give --key, or configure an API key")
-        team = self.app.client_manager.teams.get(parsed_args.team_id).get("team_info") or {}
+        found = resolve.team(self.app.client_manager.teams, parsed_args.team_id)
+        team = found.get("team_info") or {}
         try:
-            answer = self.app.client_manager.keys.update(key, {"team_id": parsed_args.team_id})
+            answer = keys.update(key, {"team_id": found["team_id"]})
         except exceptions.NotFound as exc:
             if parsed_args.key:
                 raise

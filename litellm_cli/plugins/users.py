@@ -37,6 +37,7 @@ class ShowUser(ShowById):
     """Show a user with its teams and keys"""
 
     client, noun, metavar = "users", "user", "USER_ID"
+    id_option = True
 
     def format(self, answer):
         """``/user/info``'s answer as one object: the user's fields, its team ids

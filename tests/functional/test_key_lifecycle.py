@@ -185,3 +185,26 @@ def test_assign_key_to_unknown_team_is_not_found_and_changes_nothing(cli, api, k
     res = cli("teams", "assign-key", "--team-id", f"{unique}-nope", "--key", keys[0])
     assert res.rc == 5, res
     assert api.key_info(keys[0])["team_id"] is None
+
+
+def test_keys_are_named_by_their_unique_alias(cli, api, keys, unique):
+    res = cli("keys", "block", f"{unique}-1")
+    assert res.rc == 0, res
+    assert api.key_info(keys[0])["blocked"] is True
+    assert api.key_info(keys[1])["blocked"] is not True
+    res = cli("keys", "info", "--key", f"{unique}-2", "-f", "value", "-c", "token")
+    assert (res.rc, res.out.strip()) == (0, _hash(keys[1])), res
+    res = cli("teams", "assign-key", "--key", f"{unique}-2", f"{unique}-nope")
+    assert res.rc == 5, res
+
+
+def test_a_key_alias_no_key_has_is_not_found(cli, unique):
+    res = cli("keys", "block", f"{unique}-nobody")
+    assert res.rc == 5, res
+    assert f"no key has the id or key_alias '{unique}-nobody'" in res.err
+
+
+def test_update_reads_the_key_from_stdin_with_a_new_alias(cli, api, keys, unique):
+    res = cli("keys", "update", "@-", "--key-alias", f"{unique}-renamed", input=keys[0] + "\n")
+    assert res.rc == 0, res
+    assert api.key_info(keys[0])["key_alias"] == f"{unique}-renamed"

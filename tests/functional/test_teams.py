@@ -168,3 +168,35 @@ def test_delete_all_existing_exits_0(cli, api, cleanup, unique):
     res = cli("teams", "delete", unique)
     assert res.rc == 0, res
     assert _team(api, unique) is None
+
+
+def test_a_team_is_named_by_its_unique_alias(cli, api, cleanup, unique):
+    alias = f"{unique} alias"
+    _create(cli, cleanup, unique, "--alias", alias)
+    res = cli("teams", "update", alias, "--max-budget", "7", "-f", "json")
+    assert res.rc == 0, res
+    assert res.json()["team_id"] == unique
+    assert _team(api, unique)["team_info"]["max_budget"] == 7.0
+    res = cli("teams", "get", alias, "-f", "value", "-c", "team_id")
+    assert (res.rc, res.out.strip()) == (0, unique), res
+    user = f"{unique}-user"
+    cleanup["users"].append(user)
+    assert cli("teams", "member", "add", alias, "--user-id", user).rc == 0
+    assert user in _member_ids(api, unique)
+
+
+def test_an_alias_of_several_teams_is_a_usage_error_listing_their_ids(cli, api, cleanup, unique):
+    alias = f"{unique} shared"
+    _create(cli, cleanup, f"{unique}-a", "--alias", alias)
+    _create(cli, cleanup, f"{unique}-b", "--alias", alias)
+    res = cli("teams", "update", alias, "--max-budget", "7")
+    assert res.rc == 2, res
+    assert len(res.err.strip().splitlines()) == 1
+    assert f"{unique}-a" in res.err and f"{unique}-b" in res.err
+    assert _team(api, f"{unique}-a")["team_info"]["max_budget"] is None
+
+
+def test_a_name_no_team_has_as_id_or_alias_is_not_found(cli, unique):
+    res = cli("teams", "update", f"{unique} nobody", "--max-budget", "7")
+    assert res.rc == 5, res
+    assert f"no team has the id or team_alias '{unique} nobody'" in res.err

@@ -429,7 +429,8 @@ def test_import_created_since_drops_older_keys():
 @pytest.mark.parametrize("command, effect", [(teams.BlockTeam, "keep working"),
                                              (teams.UnblockTeam, "stay refused")])
 def test_team_block_and_unblock_say_the_proxys_cache_delays_them(command, effect):
-    session = FakeSession({("POST", "/team/block"): lambda body: body,
+    session = FakeSession({("GET", "/team/info"): {"team_id": "t1", "team_info": {}},
+                           ("POST", "/team/block"): lambda body: body,
                            ("POST", "/team/unblock"): lambda body: body})
     _, app = run(command, ["t1"], session)
     *_, done, note = app.stderr.getvalue().splitlines()
@@ -438,7 +439,7 @@ def test_team_block_and_unblock_say_the_proxys_cache_delays_them(command, effect
     assert "user_api_key_cache_ttl" in note and effect in note
 
 
-TEAM_INFO = {"team_info": {"team_alias": "T", "models": ["gpt-4o"], "members_with_roles": [
+TEAM_INFO = {"team_id": "t1", "team_info": {"team_alias": "T", "models": ["gpt-4o"], "members_with_roles": [
     {"user_id": "u1", "user_email": "a@x", "role": "admin"},
     {"user_id": "u2", "user_email": None, "role": "user"}]},
     "team_memberships": [

@@ -45,18 +45,19 @@ def test_create_bad_input_is_a_usage_error(argv):
 
 
 def test_member_add_shows_the_new_membership():
-    session = FakeSession({("POST", "/team/member_add"): {
+    session = FakeSession({("GET", "/team/info"): {"team_id": "t"},
+                           ("POST", "/team/member_add"): {
         "team_id": "t", "updated_users": [{"user_id": "u1", "user_email": "a@b.com"}]}})
-    result, _ = run(plugin.AddTeamMember, ["--team-id", "t", "--email", "a@b.com",
+    result, _ = run(plugin.AddTeamMember, ["t", "--email", "a@b.com",
                                            "--max-budget-in-team", "5"], session)
-    assert session.calls[0][2]["body"] == {"team_id": "t", "max_budget_in_team": 5.0,
+    assert session.calls[1][2]["body"] == {"team_id": "t", "max_budget_in_team": 5.0,
                                            "member": {"role": "user", "user_email": "a@b.com"}}
     assert shown(result) == {"team_id": "t", "user_id": "u1", "user_email": "a@b.com",
                              "role": "user", "max_budget_in_team": 5.0}
 
 
 def test_member_needs_exactly_one_of_user_id_and_email():
-    for argv in (["--team-id", "t"], ["--team-id", "t", "--user-id", "u", "--email", "e"]):
+    for argv in (["t"], ["t", "--user-id", "u", "--email", "e"]):
         with pytest.raises(exceptions.UsageError):
             run(plugin.RemoveTeamMember, argv, FakeSession())
 
@@ -64,7 +65,7 @@ def test_member_needs_exactly_one_of_user_id_and_email():
 def test_get_adds_memberships_and_key_hashes():
     answer = {"team_id": "t", "team_info": {"team_id": "t", "models": []},
               "keys": [{"token": "h"}], "team_memberships": [{"user_id": "u"}]}
-    result, _ = run(plugin.ShowTeam, ["--id", "t"], FakeSession({("GET", "/team/info"): answer}))
+    result, _ = run(plugin.ShowTeam, ["t"], FakeSession({("GET", "/team/info"): answer}))
     assert shown(result) == {"team_id": "t", "models": [], "team_memberships": [{"user_id": "u"}],
                              "keys": ["h"]}
 
@@ -80,10 +81,11 @@ def test_list_table_shows_the_summary_and_json_every_field():
 
 
 def test_delete_reports_n_of_m():
-    def delete(body):
-        return exceptions.NotFound("Team not found") if body["team_ids"] == ["x"] else {}
+    def info(params):
+        return exceptions.NotFound("Team not found") if params["team_id"] == "x" else params
 
-    session = FakeSession({("POST", "/team/delete"): delete})
+    session = FakeSession({("GET", "/team/info"): info, ("GET", "/team/list"): [],
+                           ("POST", "/team/delete"): {}})
     with pytest.raises(exceptions.CLIError) as error:
         run(plugin.DeleteTeam, ["x", "y"], session)
     assert str(error.value) == "1 of 2 teams failed to delete"
