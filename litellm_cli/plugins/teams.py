@@ -1,6 +1,8 @@
 """``litellm-proxy teams ...``: list, inspect, create, change, block and delete
 teams; add, change and remove members; move a key into a team."""
 
+import functools
+
 from litellm_cli import exceptions, resolve
 from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowById, ShowOne
 from litellm_cli.display import listing, object_row, showing

@@ -136,7 +136,7 @@ def test_update_metadata_merges_into_the_keys_metadata_and_null_removes_a_field(
 
 def test_update_without_metadata_does_not_read_the_key_first():
     session = FakeSession({("POST", "/key/update"): lambda body: body})
-    run(keys.UpdateKey, ["h", "--rpm-limit", "3"], session)
+    run(keys.UpdateKey, ["a" * 64, "--rpm-limit", "3"], session)
     assert [c[1] for c in session.calls] == ["/key/update"]
 
 
