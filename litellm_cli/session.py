@@ -15,12 +15,11 @@ import requests
 from urllib3.exceptions import LocationParseError, NameResolutionError, NewConnectionError
 from urllib3.util import parse_url
 
-from litellm_cli import __version__, exceptions
+from litellm_cli import distribution, exceptions
 from litellm_cli.redact import REDACTOR, is_secret_header, mask_url_userinfo
 
 LOG = logging.getLogger("litellm_cli.http")
 
-USER_AGENT = f"litellm-cli/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT = 60.0
@@ -97,7 +96,8 @@ class Session:
         self.redactor = REDACTOR
         self.redactor.add(api_key)
         self._http = _HTTP(origin(self.base_url))
-        self._http.headers["User-Agent"] = f"{USER_AGENT} python-requests/{requests.__version__}"
+        self._http.headers["User-Agent"] = (f"{distribution.NAME}/{distribution.version()} "
+                                            f"python-requests/{requests.__version__}")
 
     def url_for(self, path):
         """The URL of ``path`` on the proxy.
