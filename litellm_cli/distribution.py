@@ -20,7 +20,7 @@ NAME = "litellm-cli"
 SCRIPTS = ("litellm-proxy", "litellm-cli")
 # The distribution known to ship a litellm_cli package and a litellm-proxy script.
 NEIGHBOUR = "litellm"
-ISOLATED = f"install this CLI isolated: pipx install {NAME}"
+ISOLATED = "install this CLI in an environment of its own (pipx install or uv tool install)"
 
 
 @functools.lru_cache(maxsize=None)
