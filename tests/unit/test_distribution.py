@@ -136,3 +136,21 @@ def test_messages_name_the_command_the_cli_was_run_as(script):
     assert result.stderr.endswith(f"(see '{script} --help')\n"), result.stderr
     result = subprocess.run([cli, "models"], capture_output=True, text=True)
     assert f"Run '{script} models COMMAND --help'" in result.stdout
+
+
+def test_a_script_that_cannot_be_read_is_not_judged(environment):
+    (environment / "bin" / "litellm-proxy").unlink()
+    (environment / "bin" / "litellm-proxy").mkdir()  # reading it fails, and not as missing
+    assert distribution.check() is None
+
+
+@pytest.mark.parametrize("argv", [["--help"], [], ["models"], ["models", "list", "--help"]])
+def test_help_never_checks_the_environment(argv, monkeypatch, capsys):
+    from litellm_cli import shell
+
+    def checked():
+        raise AssertionError("the environment was checked")
+
+    monkeypatch.setattr(distribution, "check", checked)
+    assert shell.main(argv) == 0
+    assert "usage:" in capsys.readouterr().out.lower()
