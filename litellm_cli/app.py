@@ -12,7 +12,7 @@ import traceback
 
 import cliff.app
 
-from litellm_cli import __version__, exceptions
+from litellm_cli import exceptions
 from litellm_cli.clientmanager import ClientManager
 from litellm_cli.command import Command
 from litellm_cli.options import DESCRIPTION, PROG, add_trailing, take_trailing
@@ -38,7 +38,7 @@ class LiteLLMApp(cliff.app.App):
 
     def __init__(self, command_manager, global_parser):
         self._global_parser = global_parser
-        super().__init__(DESCRIPTION, __version__, command_manager, deferred_help=True)
+        super().__init__(DESCRIPTION, None, command_manager, deferred_help=True)
         # Replace cliff's help (it imports every command) and drop its
         # "complete" command (it does too).
         command_manager.add_command("help", HelpCommand)

@@ -10,12 +10,17 @@ global. Standard library only: the help path imports this module.
 """
 
 import argparse
+import os
 import sys
 
 from litellm_cli import exceptions
+from litellm_cli.distribution import SCRIPTS
 from litellm_cli.utils import number
 
-PROG = "litellm-proxy"
+# The name this CLI was run as, for its messages: its console scripts all run
+# the same code; ``python -m litellm_cli`` says the first.
+PROG = next((name for name in SCRIPTS if os.path.basename(sys.argv[0]) in (name, name + ".exe")),
+            SCRIPTS[0])
 DEFAULT_URL = "http://localhost:4000"
 
 DESCRIPTION = "Manage a LiteLLM proxy and talk to its models from the command line."

@@ -17,12 +17,11 @@ from urllib3.exceptions import (HTTPError, LocationParseError, LocationValueErro
                                 NameResolutionError, NewConnectionError, ReadTimeoutError)
 from urllib3.util import parse_url
 
-from litellm_cli import __version__, exceptions
+from litellm_cli import distribution, exceptions
 from litellm_cli.redact import REDACTOR, mask_url_userinfo
 
 LOG = logging.getLogger("litellm_cli.http")
 
-USER_AGENT = f"litellm-cli/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT = 60.0
@@ -86,7 +85,8 @@ class Session:
         self._http = requests.Session()
         #: ``"METHOD /path"`` of the request sent last, to name it in errors.
         self.last_request = None
-        self._http.headers["User-Agent"] = f"{USER_AGENT} python-requests/{requests.__version__}"
+        self._http.headers["User-Agent"] = (f"{distribution.NAME}/{distribution.version()} "
+                                            f"python-requests/{requests.__version__}")
 
     def url_for(self, path):
         """The URL of ``path`` on the proxy.

@@ -13,7 +13,7 @@ MODEL_COLUMNS = ("status", "model", "model_id", "api_base", "error")
 HEALTH_EPILOG = """\
 Reads /health/liveliness and /health/readiness/details (or /health/readiness when the key may
 not read the details); calls no model. Exit code 1 when the proxy is not alive or not ready.
-To check the model deployments too, run 'litellm-proxy health models'."""
+To check the model deployments too, run '%(prog)s models'."""
 
 MODELS_EPILOG = """\
 This is not free: the proxy sends a real request to every deployment it checks, so each check

@@ -18,7 +18,7 @@ import pathlib
 
 import pytest
 
-from litellm_cli import __version__
+from litellm_cli.distribution import version as client_version
 from litellm_cli.plugins import (budgets, credentials, customers, keys, model_groups, models,
                                  profile, teams, users, version)
 from tests.unit.output import render
@@ -166,7 +166,7 @@ def test_output_matches_golden_file(environment, command, argv, fmt, golden):
     status, out, err = render(command, argv + ["-f", fmt], session)
     if command is version.ShowVersion:
         # The client's version changes with every release; pin the shape.
-        out = out.replace(__version__, "CLIENT_VERSION")
+        out = out.replace(client_version(), "CLIENT_VERSION")
     path = GOLDEN / golden
     if UPDATE:
         GOLDEN.mkdir(exist_ok=True)
