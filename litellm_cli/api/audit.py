@@ -198,6 +198,10 @@ def check_state(data, source):
     """A state file's document as a state (dict of lists); PolicyError if it is not one."""
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: expected a mapping of object kinds ({', '.join(KINDS)})")
+    if not any(kind in data for kind in KINDS):
+        # A config.yaml's other sections may be there, but with none of these
+        # there is nothing to judge: most likely the wrong file.
+        raise PolicyError(f"{source}: none of the object kinds {', '.join(KINDS)} is in it")
     state = {}
     for kind in KINDS:
         value = data.get(kind) or []

@@ -275,3 +275,10 @@ def test_offline_a_model_without_price_in_the_file_is_only_a_note():
     [offline] = audit.audit(state, audit.Policy(), now=NOW, offline=True)
     assert (online["severity"], offline["severity"]) == ("error", "info")
     assert "LiteLLM's price list" in offline["problem"]
+
+
+def test_a_file_with_none_of_the_object_kinds_is_refused_not_judged_clean(tmp_path, capsys):
+    path = tmp_path / "rules-by-mistake.yaml"
+    path.write_text("rules:\n  key-no-alias: off\n")
+    assert shell.main(["audit", str(path)]) == exceptions.EXIT_USAGE
+    assert "none of the object kinds" in capsys.readouterr().err
