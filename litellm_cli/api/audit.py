@@ -16,6 +16,7 @@ A finding never holds a secret: keys are named by alias and hash (``token``).
 
 import collections
 import datetime
+import shlex
 from concurrent.futures import ThreadPoolExecutor
 
 from litellm_cli.api.keyimport import parse_time
@@ -26,6 +27,8 @@ KINDS = ("keys", "teams", "users", "model_list", "credential_list", "budgets", "
 PROXY_ADMIN = "proxy_admin"
 ALL_MODELS = "all-proxy-models"
 CLI = "litellm-proxy"
+# Ids and names in a suggested command are quoted: a copied fix never runs what a name holds.
+q = shlex.quote
 KEY_FIELDS = ("token", "key_alias", "max_budget", "budget_id", "expires", "updated_at", "blocked",
               "last_active", "created_at", "models", "user_id", "team_id")
 
@@ -274,7 +277,7 @@ def _audit_keys(state, policy, now, master_token, find):
 
         if key.get("max_budget") is None and not key.get("budget_id"):
             flag("key-no-budget", "no max_budget and no budget_id: spend is unlimited",
-                 f"{CLI} keys update {ref} --max-budget USD")
+                 f"{CLI} keys update {q(ref)} --max-budget USD")
         expires = parse_time(key.get("expires"))
         if expires is None and key.get("duration"):
             try:
@@ -282,38 +285,38 @@ def _audit_keys(state, policy, now, master_token, find):
             except ValueError:
                 pass
         if expires is None:
-            flag("key-no-expiry", "never expires", f"{CLI} keys update {ref} --duration 90d")
+            flag("key-no-expiry", "never expires", f"{CLI} keys update {q(ref)} --duration 90d")
         elif expires <= now:
             flag("key-expired", f"expired {_ago(now - expires)} ago ({expires:%Y-%m-%d})",
-                 f"{CLI} keys delete --keys {ref}")
+                 f"{CLI} keys delete --keys {q(ref)}")
         elif max_life is not None and expires - now > max_life:
             flag("key-no-expiry", f"expires in {_ago(expires - now)}, more than "
                                   f"max_key_lifetime {policy.settings['max_key_lifetime']}",
-                 f"{CLI} keys update {ref} --duration {policy.settings['max_key_lifetime']}")
+                 f"{CLI} keys update {q(ref)} --duration {policy.settings['max_key_lifetime']}")
         changed = parse_time(key.get("updated_at"))
         if key.get("blocked") and changed and now - changed > blocked_after:
             flag("key-blocked-long", f"blocked, unchanged for {_ago(now - changed)}",
-                 f"{CLI} keys delete --keys {ref}")
+                 f"{CLI} keys delete --keys {q(ref)}")
         _check_unused(key, now, unused_after, policy.settings["unused_after"], ref, flag)
         models = key.get("models") or []
         if ALL_MODELS in models or (not models and not key.get("team_id")):
             flag("key-all-models", "may call every model on the proxy",
-                 f"{CLI} keys update {ref} --models MODEL[,MODEL...]")
+                 f"{CLI} keys update {q(ref)} --models MODEL[,MODEL...]")
         owner = users.get(key.get("user_id"))
         if (owner and owner.get("user_role") == PROXY_ADMIN
                 and key.get("token") != master_token):
             flag("key-admin", f"belongs to proxy admin {key['user_id']}",
-                 f"{CLI} keys delete --keys {ref}")
+                 f"{CLI} keys delete --keys {q(ref)}")
         for field, known, what in (("user_id", users, "user"), ("team_id", teams, "team")):
             if key.get(field) and key[field] not in known:
                 flag("key-orphan", f"its {what} {key[field]} no longer exists",
-                     f"{CLI} keys delete --keys {ref}")
+                     f"{CLI} keys delete --keys {q(ref)}")
         alias = key.get("key_alias")
         if not alias:
-            flag("key-no-alias", "no alias", f"{CLI} keys update {ref} --key-alias NAME")
+            flag("key-no-alias", "no alias", f"{CLI} keys update {q(ref)} --key-alias NAME")
         elif aliases[alias] > 1:
             flag("key-duplicate-alias", f"{aliases[alias]} keys share the alias {alias}",
-                 f"{CLI} keys update {ref} --key-alias NEW_NAME")
+                 f"{CLI} keys update {q(ref)} --key-alias NEW_NAME")
 
 
 def _check_unused(key, now, unused_after, setting, ref, flag):
@@ -326,7 +329,7 @@ def _check_unused(key, now, unused_after, setting, ref, flag):
     source = ("last call (the key's last_active)" if last
               else "never used (no last_active); created")
     flag("key-unused", f"{source} {_ago(now - since)} ago, more than unused_after {setting}",
-         f"{CLI} keys block {ref}")
+         f"{CLI} keys block {q(ref)}")
 
 
 def _members(team):
@@ -345,10 +348,10 @@ def _audit_people(state, find):
         in_teams |= members
         if team.get("max_budget") is None:
             find("team-no-budget", "team", label, names, "no max_budget",
-                 f"{CLI} teams update {team_id} --max-budget USD")
+                 f"{CLI} teams update {q(team_id)} --max-budget USD")
         if not members:
             find("team-no-members", "team", label, names, "no members",
-                 f"{CLI} teams member add {team_id} --user-id USER  (or teams delete {team_id})")
+                 f"{CLI} teams member add {q(team_id)} --user-id USER  (or teams delete {q(team_id)})")
     key_owners = collections.Counter(key.get("user_id") for key in state["keys"])
     for user in state["users"]:
         user_id = user.get("user_id")
@@ -356,11 +359,11 @@ def _audit_people(state, find):
         teams = set(user.get("teams") or []) - {None}
         if user.get("max_budget") is None and user.get("user_role") != PROXY_ADMIN:
             find("user-no-budget", "user", user_id, names, "no max_budget",
-                 f"{CLI} users update {user_id} --max-budget USD")
+                 f"{CLI} users update {q(user_id)} --max-budget USD")
         if not teams and user_id not in in_teams and key_owners[user_id]:
             find("user-no-team", "user", user_id, names,
                  f"in no team, owns {key_owners[user_id]} key(s)",
-                 f"{CLI} teams member add TEAM --user-id {user_id}")
+                 f"{CLI} teams member add TEAM --user-id {q(user_id)}")
 
 
 def _price(model, name):
@@ -389,7 +392,7 @@ def _audit_models(state, offline, find):
                     if offline else "")
             find("model-no-price", "model", label, names,
                  f"no {' or '.join(missing)} price{note}",
-                 f"{CLI} models update {info.get('id') or name} "
+                 f"{CLI} models update {q(info.get('id') or name)} "
                  "-i input_cost_per_token=USD -i output_cost_per_token=USD",
                  at_most="info" if offline else None)
         if "db_model" in info:
@@ -404,7 +407,7 @@ def _audit_models(state, offline, find):
         name = credential.get("credential_name")
         if name not in used_credentials:
             find("credential-unused", "credential", str(name), {name},
-                 "no model uses it", f"{CLI} credentials delete {name}")
+                 "no model uses it", f"{CLI} credentials delete {q(name)}")
 
 
 def _audit_budgets(state, find):
@@ -416,11 +419,11 @@ def _audit_budgets(state, find):
         budget_id = budget.get("budget_id")
         if budget_id not in referenced:
             find("budget-unused", "budget", str(budget_id), {budget_id},
-                 "nothing references it", f"{CLI} budgets delete {budget_id}")
+                 "nothing references it", f"{CLI} budgets delete {q(budget_id)}")
     for customer in state["customers"]:
         user_id = customer.get("user_id")
         if not customer.get("budget_id") and not customer.get("litellm_budget_table") \
                 and customer.get("max_budget") is None:
             find("customer-no-budget", "customer", str(user_id),
                  {n for n in (user_id, customer.get("alias")) if n}, "no budget",
-                 f"{CLI} customers update --id {user_id} --max-budget USD")
+                 f"{CLI} customers update {q(user_id)} --max-budget USD")

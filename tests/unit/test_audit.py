@@ -1,5 +1,6 @@
 """audit: the rules engine on planted problems, rules files, exit codes, offline state files."""
 
+import shlex
 import datetime
 import json
 
@@ -282,3 +283,13 @@ def test_a_file_with_none_of_the_object_kinds_is_refused_not_judged_clean(tmp_pa
     path.write_text("rules:\n  key-no-alias: off\n")
     assert shell.main(["audit", str(path)]) == exceptions.EXIT_USAGE
     assert "none of the object kinds" in capsys.readouterr().err
+
+
+def test_a_suggested_fix_quotes_names_so_copying_it_runs_nothing_they_hold():
+    state = _clean_state()
+    hostile = "t1; touch /tmp/pwned $(id)"
+    state["teams"][0].update(team_id=hostile, max_budget=None)
+    state["keys"][0]["team_id"] = hostile
+    fixes = [f["fix"] for f in audit.audit(state, audit.Policy(), now=NOW)
+             if f["rule"] == "team-no-budget"]
+    assert fixes and all(shlex.split(fix)[3] == hostile for fix in fixes)
