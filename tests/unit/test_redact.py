@@ -127,7 +127,7 @@ def test_keys_info_and_delete_read_keys_from_a_file(tmp_path):
     run(keys.ShowKey, ["--key", f"@{tmp_path}/one"], session)
     run(keys.DeleteKey, ["--keys", f"@{tmp_path}/many"], session)
     assert [c[2] for c in session.calls] == [
-        {"params": {"key": "sk-info-key-4"}},
+        {"params": {"key": keys.hash_key("sk-info-key-4")}},
         {"body": {"keys": ["sk-del-key-5"]}}, {"body": {"keys": ["sk-del-key-6"]}}]
 
 
