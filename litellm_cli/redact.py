@@ -40,6 +40,7 @@ _SECRET_FIELDS = {
 }
 _SECRET_SUFFIXES = ("_key", "-key", "_key_id")
 _SECRET_WORDS = {"token", "secret", "password", "passwd", "credentials", "authorization"}
+_PRICE_WORDS = {"cost", "costs", "price", "prices", "pricing", "per"}
 _WORDS = re.compile(r"[^a-z0-9]+")
 # LiteLLM virtual and master keys start with "sk-".
 _KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9_\-]{4,}")
@@ -55,9 +56,12 @@ def is_secret_field(name):
     if name in _SECRET_FIELDS or name.endswith(_SECRET_SUFFIXES):
         return True
     words = _WORDS.split(name)
-    for index, word in enumerate(words):
-        if word == "token" and index and words[index - 1] == "per":
-            continue  # input_cost_per_token is a price
+    # input_cost_per_token, cache_read_input_token_cost: "token" in a price
+    # is the unit priced, not a credential.
+    price = not _PRICE_WORDS.isdisjoint(words)
+    for word in words:
+        if word == "token" and price:
+            continue
         if word in _SECRET_WORDS or "secret" in word or "password" in word:
             return True
     return False

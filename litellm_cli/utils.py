@@ -296,7 +296,9 @@ def parse_pairs(pairs, option):
     (see typed_value).
 
     The value of a secret-named key (``api_key``, ``*_secret``...) may be
-    ``@FILE`` or ``@-``, and is masked in all output, like URL passwords.
+    ``@FILE`` or ``@-``, and is masked in all output, like URL passwords. It
+    is text as given (``password=12345678`` is no number), unless it is a
+    JSON object (a service-account file).
     """
     result = {}
     for pair in pairs or ():
@@ -306,7 +308,9 @@ def parse_pairs(pairs, option):
             raise exceptions.UsageError(f"{option}: expected key=value, got {pair!r}")
         if redact.is_secret_field(key):
             value = read_secret(value, f"{option} {key}")
-        result[key] = typed_value(value)
+            result[key] = typed_value(value) if value.startswith("{") else value
+        else:
+            result[key] = typed_value(value)
         redact.remember_fields({key: result[key]})
     return result
 

@@ -14,6 +14,9 @@ def parse_header(text):
     name, value = name.strip(), value.strip()
     if not sep or not name:
         raise exceptions.UsageError(f"--header: expected 'name:value', got {text!r}")
+    if not value:
+        # Most often an unset shell variable (-H "X-Api-Key:$KEY").
+        raise exceptions.UsageError(f"--header {name}: the value is empty")
     if redact.is_secret_header(name):
         value = read_secret(value, f"--header {name}")
         redact.remember(value.split()[-1])  # the token of "Bearer <token>"

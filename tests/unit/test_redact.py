@@ -28,6 +28,14 @@ def test_ordinary_field_names(name):
     assert not redact.is_secret_field(name)
 
 
+@pytest.mark.parametrize("name", [
+    "cache_read_input_token_cost", "cache_creation_input_token_cost_above_200k_tokens",
+    "output_cost_per_reasoning_token", "input_cost_per_audio_token_batches",
+    "cache_read_input_audio_token_cost_priority", "token_price"])
+def test_token_prices_are_not_secrets(name):
+    assert not redact.is_secret_field(name)
+
+
 @pytest.mark.parametrize("name", ["Authorization", "x-goog-api-key", "X-Custom-Token",
                                   "x-my-secret", "x-corp-auth", "api-key", "Cookie"])
 def test_secret_header_names(name):
@@ -191,3 +199,25 @@ def test_spend_key_filter_reads_a_file_and_masks_the_key(tmp_path):
     assert redact.mask_output("sk-spend-key-12") == "***"
     with pytest.raises(exceptions.UsageError):
         utils.read_key("sk-a,sk-b", "--key")
+
+
+# -- issue 21 --------------------------------------------------------------
+
+@pytest.mark.parametrize("pair,sent", [
+    ("password=12345678", "12345678"), ("client_secret=123e4", "123e4"),
+    ("api_key=true", "true"), ("aws_session_token=null", "null"),
+    ("api_key=\"quoted\"", "\"quoted\""),
+    ("vertex_credentials={\"type\": \"service_account\"}", {"type": "service_account"})])
+def test_a_secret_pair_value_is_sent_as_text(pair, sent):
+    assert utils.parse_pairs([pair], "--param") == {pair.partition("=")[0]: sent}
+
+
+def test_an_ordinary_pair_value_is_still_typed():
+    assert utils.parse_pairs(["rpm=12345678", "temperature=0.5"], "-p") == {
+        "rpm": 12345678, "temperature": 0.5}
+
+
+@pytest.mark.parametrize("header", ["X-Api-Key:", "X-Api-Key:   ", "X-Note:"])
+def test_an_empty_header_value_is_a_usage_error(header):
+    with pytest.raises(exceptions.UsageError, match="value is empty"):
+        http.parse_header(header)
