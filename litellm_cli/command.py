@@ -60,17 +60,18 @@ class Command(_Base, cliff.command.Command):
     pass
 
 
-def _masked_row(row):
-    """A row of output with every secret the user handed in masked (see redact)."""
+def _masked_row(column_names, row, shown):
+    """A row of output with its secrets masked (see redact.mask_output): the
+    one rule for everything a command shows, read from the proxy or not."""
     from litellm_cli.redact import mask_output
 
     masked = []
-    for value in row:
+    for name, value in zip(column_names, row):
         if isinstance(value, FormattableColumn):
             value = copy.copy(value)
-            value._value = mask_output(value._value)
+            value._value = mask_output(value._value, name, shown)
         else:
-            value = mask_output(value)
+            value = mask_output(value, name, shown)
         masked.append(value)
     return tuple(masked)
 
@@ -101,7 +102,8 @@ FORMAT_GROUPS = {
 
 
 class _Display(_Base):
-    """What Lister and ShowOne share: our formats and ``-c`` in the order given.
+    """What Lister and ShowOne share: our formats, ``-c`` in the order given,
+    and secrets masked in every value shown.
 
     cliff has no public way to replace its formatters; ``_load_formatter_plugins``
     is the hook it keeps "so tests can override". It is used here only, and
@@ -109,6 +111,13 @@ class _Display(_Base):
     The help of cliff's options is reworded through argparse's parser._actions
     and _action_groups, which argparse offers no public way to reach either.
     """
+
+    #: The secret-named fields this command exists to show: plain names
+    #: anywhere in the output, dotted paths from the top (``model_info.key``).
+    #: Every other secret-named field is masked, at any depth. ``token`` is
+    #: the proxy's name for a key's hash, and ``model_info.key`` names a
+    #: model's price entry: no secrets.
+    shown_secrets = ("token", "model_info.key")
 
     def fail_showing(self, parsed_args, columns, data, error):
         """Print what was done (``columns``, ``data``), then fail with ``error``
@@ -160,7 +169,9 @@ class Lister(_Display, cliff.lister.Lister):
                 noun = self.empty_noun or (self.cmd_name or "results").split()[0]
                 self.warn(f"No {noun} found.")
             return 0
-        rows = (_masked_row(row) for row in itertools.chain([first], rows))
+        names = tuple(column_names)  # as they are now: reordered below
+        rows = (_masked_row(names, row, self.shown_secrets)
+                for row in itertools.chain([first], rows))
         if parsed_args.columns:
             # cliff keeps its own column order when it picks columns: put
             # the picked ones first, in the order asked for, and let it pick
@@ -189,7 +200,7 @@ class ShowOne(_Display, cliff.show.ShowOne):
     def produce_output(self, parsed_args, column_names, data):
         from litellm_cli.display import pick_columns
 
-        data = list(_masked_row(data))
+        data = list(_masked_row(column_names, data, self.shown_secrets))
         if parsed_args.columns:
             picked = pick_columns(column_names, parsed_args.columns)
             column_names = [column_names[i] for i in picked]

@@ -73,6 +73,17 @@ def is_secret_header(name):
             or is_secret_field(name))
 
 
+def _holds_headers(name):
+    """A JSON field whose keys are HTTP header names (``extra_headers``)."""
+    return "header" in str(name).lower()
+
+
+def _is_secret(name, in_headers):
+    """The one name rule for JSON: a header's name inside a headers field
+    (``extra_headers: {"X-Corp-Auth": ...}``), a field's name elsewhere."""
+    return is_secret_header(str(name)) if in_headers else is_secret_field(name)
+
+
 def has_url_password(text):
     """True when a URL in ``text`` holds a password (``user:password@``)."""
     return any(":" in match.group(0)[len(match.group(1)):] for match in _USERINFO.finditer(text))
@@ -81,6 +92,12 @@ def has_url_password(text):
 def mask_url_userinfo(text):
     """``https://user:pass@host`` -> ``https://***@host``, anywhere in ``text``."""
     return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text and "://" in text else text
+
+
+def _is_shown(path, shown):
+    """Whether ``shown`` names the field at ``path``: a plain name anywhere
+    (``token``), a dotted path from the top (``model_info.key``)."""
+    return path[-1] in shown or ".".join(path) in shown
 
 
 def _strings(data):
@@ -130,21 +147,21 @@ class Redactor:
         referenced, so neither deep nesting nor a YAML alias bomb ("billion
         laughs") costs more than the text it came from.
         """
-        seen, todo = set(), [data]
+        seen, todo = set(), [(data, False)]
         while todo:
-            item = todo.pop()
+            item, in_headers = todo.pop()
             if isinstance(item, (dict, list)):
                 if id(item) in seen:
                     continue
                 seen.add(id(item))
             if isinstance(item, dict):
                 for name, value in item.items():
-                    if is_secret_field(name):
+                    if _is_secret(name, in_headers):
                         self.add(value)
                     else:
-                        todo.append(value)
+                        todo.append((value, _holds_headers(name)))
             elif isinstance(item, list):
-                todo.extend(item)
+                todo.extend((value, in_headers) for value in item)
             elif isinstance(item, str) and "@" in item and "://" in item:
                 for found in _USERINFO.finditer(item):
                     userinfo = item[found.end(1):found.end() - 1]
@@ -169,17 +186,29 @@ class Redactor:
     def header(self, name, value):
         return MASK if is_secret_header(name) else self.text(value)
 
-    def data(self, data, by_name=True):
+    def data(self, data, by_name=True, shown=(), path=(), in_headers=False):
         """A copy of a JSON-like structure with secrets masked in every string;
-        with ``by_name`` also every secret-named field."""
+        with ``by_name`` also the value of every secret-named field (see
+        ``masks_field``), unless ``shown`` names it. ``path`` is where
+        ``data`` sits (field names from the top; lists add nothing)."""
         if isinstance(data, str):
             return self.values(data)
         if isinstance(data, dict):
-            return {k: (MASK if by_name and is_secret_field(k) and v not in (None, "", [], {})
-                        else self.data(v, by_name)) for k, v in data.items()}
+            return {k: self.field(k, v, by_name, shown, path, in_headers)
+                    for k, v in data.items()}
         if isinstance(data, (list, tuple)):
-            return type(data)([self.data(v, by_name) for v in data])
+            return type(data)([self.data(v, by_name, shown, path, in_headers) for v in data])
         return data
+
+    def field(self, name, value, by_name=True, shown=(), path=(), in_headers=False):
+        """The value of the field ``name`` at ``path``, masked as ``data`` masks it."""
+        here = (*path, str(name))
+        if (by_name and _is_secret(name, in_headers) and value not in (None, "", [], {})
+                and not _is_shown(here, shown)
+                # A list of objects (a team's keys) is masked field by field.
+                and not (isinstance(value, list) and all(isinstance(v, dict) for v in value))):
+            return MASK
+        return self.data(value, by_name, shown, here, _holds_headers(name))
 
     def body(self, raw):
         """Mask a request or response body, JSON-aware when it parses."""
@@ -228,10 +257,12 @@ def mask_data(data):
     return REDACTOR.data(data)
 
 
-def mask_output(value):
-    """What a command prints, with every known secret value and URL userinfo masked.
-
-    Field names are not looked at: a command that shows a key's hash under
-    ``token`` or the new key under ``key`` means to.
-    """
-    return REDACTOR.data(value, by_name=False)
+def mask_output(value, name=None, shown=()):
+    """What a command prints (the value of its field ``name``): every known
+    secret value and URL userinfo masked, and the value of every secret-named
+    field at any depth, headers by their names inside ``*headers*`` fields.
+    ``shown`` lists the fields the command exists to show (see
+    ``command.Lister.shown_secrets``)."""
+    if name is None:
+        return REDACTOR.data(value, shown=shown)
+    return REDACTOR.field(name, value, shown=shown)

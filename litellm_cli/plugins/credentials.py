@@ -75,6 +75,9 @@ class CreateCredential(ShowOne):
 class ShowCredential(ShowOne):
     """Show one credential, its secret values masked"""
 
+    # Shown field by field: its secret-named values are masked, the rest is not.
+    shown_secrets = ("credential_values",)
+
     def get_parser(self, prog_name):
         return _add_name(super().get_parser(prog_name))
 
@@ -89,6 +92,8 @@ class UpdateCredential(ShowOne):
     --info and --values are merged into what is stored: values not named stay
     as they are; --remove-value drops one.
     """
+
+    shown_secrets = ShowCredential.shown_secrets
 
     def get_parser(self, prog_name):
         parser = _add_name(super().get_parser(prog_name))

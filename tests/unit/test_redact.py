@@ -5,9 +5,10 @@ import json
 
 import pytest
 
-from litellm_cli import config, exceptions, redact, shell, utils
+from litellm_cli import command, config, display, exceptions, redact, shell, utils
 from litellm_cli.plugins import http, keys
 from tests.unit.conftest import FakeSession, run
+from tests.unit.output import render
 from tests.unit.test_session import _Handler
 
 
@@ -61,7 +62,7 @@ def test_a_secret_json_value_masks_each_of_its_strings():
 
 def test_short_values_are_masked_by_name_only():
     redact.remember_fields({"api_key": "abc"})
-    assert redact.mask_output({"api_key": "abc", "x": "abc"}) == {"api_key": "abc", "x": "abc"}
+    assert redact.mask_output({"api_key": "abc", "x": "abc"}) == {"api_key": "***", "x": "abc"}
     assert redact.mask_data({"api_key": "abc"}) == {"api_key": "***"}
 
 
@@ -221,3 +222,56 @@ def test_an_ordinary_pair_value_is_still_typed():
 def test_an_empty_header_value_is_a_usage_error(header):
     with pytest.raises(exceptions.UsageError, match="value is empty"):
         http.parse_header(header)
+
+
+def test_debug_masks_secret_headers_inside_json_bodies(local_server, caplog):
+    import logging
+
+    from litellm_cli.session import Session
+
+    params = {"model": "openai/x", "extra_headers": {
+        "X-Corp-Auth": "hdr-auth-21", "Authorization": "Bearer hdr-bearer-22",
+        "api-key": "hdr-apikey-23", "X-Trace": "visible-24"}}
+    server = local_server(_Handler)
+    server.script = [(200, {}, {"litellm_params": params})]
+    with caplog.at_level(logging.DEBUG, logger="litellm_cli.http"):
+        Session(server.url, api_key="sk-unit-master-25").post(
+            "/model/new", json={"litellm_params": params})
+    request, response = [r.getMessage() for r in caplog.records
+                         if r.getMessage().startswith(("REQ:", "RESP BODY:"))]
+    for logged in (request, response):
+        assert "visible-24" in logged
+        for value in ("hdr-auth-21", "hdr-bearer-22", "hdr-apikey-23"):
+            assert value not in logged
+
+
+def test_header_values_given_in_a_body_are_remembered():
+    redact.remember_fields({"extra_headers": {"X-Corp-Auth": "hdr-auth-26"}})
+    assert redact.mask_output("echo hdr-auth-26") == "echo ***"
+
+
+class _PluginShow(command.ShowOne):
+    def take_action(self, parsed_args):
+        return ("name", "client_secret", "token", "nested"), (
+            "n", "cs-plugin-27", "hash-28",
+            display.JSONColumn({"password": "pw-plugin-29", "list": [{"api_key": "ak-30"}],
+                                "headers": {"x-corp-auth": "ha-31"}, "price_per_token": 1}))
+
+
+class _PluginList(command.Lister):
+    shown_secrets = ("client_secret",)
+
+    def take_action(self, parsed_args):
+        return ("name", "client_secret", "token"), [("n", "cs-plugin-27", "hash-28")]
+
+
+def test_every_shown_secret_named_field_is_masked_at_any_depth_for_any_command():
+    out = json.loads(render(_PluginShow, ["-f", "json"], FakeSession())[1])
+    assert out == {"name": "n", "client_secret": "***", "token": "hash-28",
+                   "nested": {"password": "***", "list": [{"api_key": "***"}],
+                              "headers": {"x-corp-auth": "***"}, "price_per_token": 1}}
+
+
+def test_a_command_names_the_secret_fields_it_exists_to_show():
+    out = json.loads(render(_PluginList, ["-f", "json"], FakeSession())[1])
+    assert out == [{"name": "n", "client_secret": "cs-plugin-27", "token": "***"}]
