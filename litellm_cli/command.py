@@ -47,6 +47,17 @@ class _Base:
         """The HTTP session to the proxy (see litellm_cli.session.Session)."""
         return self.app.client_manager.session
 
+    def write_text(self, text, flush=False):
+        """Write free text (a reply, a response body) to stdout: exact on a
+        pipe; on a terminal with control characters escaped (line breaks and
+        tabs kept), so what the proxy sends cannot drive the terminal."""
+        from litellm_cli.utils import escape_text
+
+        out = self.app.stdout
+        out.write(escape_text(text) if out.isatty() else text)
+        if flush:
+            out.flush()
+
     def warn(self, message):
         """A note for the user on stderr, one line whatever names it quotes
         (control characters escaped); stdout stays data only. Secrets masked."""
@@ -186,12 +197,16 @@ class Lister(_Display, cliff.lister.Lister):
 
     def _remembered(self, rows, index):
         """``rows`` as they stream by; once all are out, their ``index``
-        values go to the completion cache."""
-        from litellm_cli.utils import save_completion_cache
+        values go to the completion cache. Values a terminal could not show
+        as they are (control characters, bidi overrides) are left out: the
+        shell would print them raw when it lists completions."""
+        from litellm_cli.utils import is_terminal_safe, save_completion_cache
 
         seen = []
         for row in rows:
-            seen.append(row[index])
+            value = row[index]
+            if isinstance(value, str) and is_terminal_safe(value):
+                seen.append(value)
             yield row
         save_completion_cache(self.completion_cache[0], seen)
 

@@ -84,6 +84,18 @@ def _is_secret(name, in_headers):
     return is_secret_header(str(name)) if in_headers else is_secret_field(name)
 
 
+def url_secrets(url):
+    """The secrets written into a URL: the values of its secret-named query
+    parameters (``/key/info?key=...``) and anything shaped like an ``sk-``
+    key. URLs end up in access logs, so each is a secret given away."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = urlsplit(str(url)).query
+    found = [value for name, value in parse_qsl(query, keep_blank_values=True)
+             if value and is_secret_field(name)]
+    return found + _KEY_PATTERN.findall(str(url))
+
+
 def has_url_password(text):
     """True when a URL in ``text`` holds a password (``user:password@``)."""
     return any(":" in match.group(0)[len(match.group(1)):] for match in _USERINFO.finditer(text))
@@ -255,6 +267,12 @@ def remember_fields(data):
 def mask_data(data):
     """A copy of API data with secret-named fields and known secret values masked."""
     return REDACTOR.data(data)
+
+
+def mask_given(data):
+    """A copy of ``data`` with the secrets this process was handed (and URL
+    userinfo) masked; field names are not looked at."""
+    return REDACTOR.data(data, by_name=False)
 
 
 def mask_output(value, name=None, shown=()):

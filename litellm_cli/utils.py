@@ -443,7 +443,9 @@ def required_changes(changes):
 
 # C0 and C1 controls, DEL, line/paragraph separators and the bidi overrides
 # that can make a terminal show text other than what is there.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_CONTROLS = re.compile(_CONTROL_CHARS)
+_TEXT_CONTROLS = re.compile("(?![\n\t])" + _CONTROL_CHARS)  # free text keeps its lines
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -460,6 +462,17 @@ def escape_controls(text):
     ``\\x1b``, ``\\u202e``), so a value cannot move the cursor, recolour or
     retitle a terminal, or hide text, and each row stays on one line."""
     return _CONTROLS.sub(_escape, text)
+
+
+def escape_text(text):
+    """``escape_controls`` for free text (a reply, a response body): line
+    breaks and tabs stay what they are, every other control is escaped."""
+    return _TEXT_CONTROLS.sub(_escape, text)
+
+
+def is_terminal_safe(text):
+    """True when ``text`` holds no character ``escape_controls`` escapes."""
+    return not _CONTROLS.search(text)
 
 
 def completion_cache_path(name):

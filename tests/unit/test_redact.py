@@ -275,3 +275,50 @@ def test_every_shown_secret_named_field_is_masked_at_any_depth_for_any_command()
 def test_a_command_names_the_secret_fields_it_exists_to_show():
     out = json.loads(render(_PluginList, ["-f", "json"], FakeSession())[1])
     assert out == [{"name": "n", "client_secret": "cs-plugin-27", "token": "***"}]
+
+
+# -- http request (issue 21) ----------------------------------------------------------------
+
+def _http(local_server, answer, *argv, tty=False):
+    from litellm_cli.session import Session
+
+    server = local_server(_Handler)
+    server.script = [answer]
+    session = Session(server.url, api_key="sk-unit-master-32")
+    return render(http.SendRequest, list(argv), session, tty=tty)
+
+
+def test_http_request_masks_a_key_given_in_the_uri_and_says_urls_are_logged(local_server):
+    status, out, err = _http(local_server, (200, {}, {"key": "sk-in-url-33", "info": {}}),
+                             "GET", "/key/info?key=sk-in-url-33")
+    assert status == 0 and "sk-in-url-33" not in out and json.loads(out)["key"] == "***"
+    assert "access logs" in err and "sk-in-url-33" not in err
+
+
+def test_http_request_masks_secret_named_query_values_of_any_shape(local_server):
+    _, out, _ = _http(local_server, (200, {}, {"echo": "plain-secret-34"}),
+                      "GET", "/x?client_secret=plain-secret-34&page=2")
+    assert json.loads(out) == {"echo": "***"}
+
+
+def test_http_request_prints_a_new_secret_it_asked_for(local_server):
+    _, out, err = _http(local_server, (200, {}, {"key": "sk-brand-new-35"}),
+                        "POST", "/key/generate", "-j", "{}")
+    assert json.loads(out)["key"] == "sk-brand-new-35" and err == ""
+
+
+@pytest.mark.parametrize("tty,expected", [
+    (True, "\\x1b]0;owned\\x07\\x1b[2Jbody\\u202e\ttab\nline\n"),
+    (False, "\x1b]0;owned\x07\x1b[2Jbody\u202e\ttab\nline\n")])
+def test_http_request_escapes_a_text_body_on_a_terminal_only(local_server, tty, expected):
+    body = "\x1b]0;owned\x07\x1b[2Jbody\u202e\ttab\nline\n".encode()
+    _, out, _ = _http(local_server, (200, {"Content-Type": "text/plain"}, body),
+                      "GET", "/x", tty=tty)
+    assert out == expected
+
+
+def test_http_request_escapes_what_json_leaves_raw_on_a_terminal(local_server):
+    _, out, _ = _http(local_server, (200, {}, {"name": "bidi\u202eevil"}), "GET", "/x",
+                      tty=True)
+    assert "\u202e" not in out and json.loads(out.replace("\\u202e", "")) == {
+        "name": "bidievil"}
