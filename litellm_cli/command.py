@@ -123,12 +123,11 @@ class _Display(_Base):
     and _action_groups, which argparse offers no public way to reach either.
     """
 
-    #: The secret-named fields this command exists to show: plain names
-    #: anywhere in the output, dotted paths from the top (``model_info.key``).
-    #: Every other secret-named field is masked, at any depth. ``token`` is
-    #: the proxy's name for a key's hash, and ``model_info.key`` names a
-    #: model's price entry: no secrets.
-    shown_secrets = ("token", "model_info.key")
+    #: The secret-named fields this command exists to show, by name or by
+    #: the end of a dotted path (``model_info.key``), at any depth. Every
+    #: other secret-named field is masked, at any depth, but for the proxy's
+    #: fields that only look secret (redact.NOT_SECRETS: a key's hash...).
+    shown_secrets = ()
 
     def fail_showing(self, parsed_args, columns, data, error):
         """Print what was done (``columns``, ``data``), then fail with ``error``

@@ -106,10 +106,19 @@ def mask_url_userinfo(text):
     return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text and "://" in text else text
 
 
+# Secret-looking names of the proxy's that hold no secret: a key's hash, and
+# the name of a model's price entry.
+NOT_SECRETS = ("token", "model_info.key")
+
+
 def _is_shown(path, shown):
-    """Whether ``shown`` names the field at ``path``: a plain name anywhere
-    (``token``), a dotted path from the top (``model_info.key``)."""
-    return path[-1] in shown or ".".join(path) in shown
+    """Whether ``shown`` names the field at ``path``: a name (``token``) or
+    the end of a dotted path (``model_info.key``), at any depth."""
+    for name in shown:
+        parts = tuple(name.split("."))
+        if path[-len(parts):] == parts:
+            return True
+    return False
 
 
 def _strings(data):
@@ -269,18 +278,13 @@ def mask_data(data):
     return REDACTOR.data(data)
 
 
-def mask_given(data):
-    """A copy of ``data`` with the secrets this process was handed (and URL
-    userinfo) masked; field names are not looked at."""
-    return REDACTOR.data(data, by_name=False)
-
-
 def mask_output(value, name=None, shown=()):
     """What a command prints (the value of its field ``name``): every known
     secret value and URL userinfo masked, and the value of every secret-named
     field at any depth, headers by their names inside ``*headers*`` fields.
     ``shown`` lists the fields the command exists to show (see
-    ``command.Lister.shown_secrets``)."""
+    ``command.Lister.shown_secrets``); NOT_SECRETS are always shown."""
+    shown = NOT_SECRETS + tuple(shown)
     if name is None:
         return REDACTOR.data(value, shown=shown)
     return REDACTOR.field(name, value, shown=shown)

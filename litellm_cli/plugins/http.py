@@ -24,7 +24,11 @@ def parse_header(text):
 
 
 class SendRequest(Command):
-    """Send an HTTP request to any proxy endpoint and print the response body"""
+    """Send an HTTP request to any proxy endpoint and print the response body
+
+    Secret-named fields of a JSON answer are masked as in every command's
+    output; --show-secret prints the ones you ask for.
+    """
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -42,6 +46,12 @@ class SendRequest(Command):
                             help="extra request header; repeat for more. The value of a "
                                  "secret header (Authorization, *-key, *-token...) may be "
                                  "@FILE or @- (read from a file or stdin)")
+        parser.add_argument("--show-secret", action="append", default=[], metavar="FIELD",
+                            help="print this secret-named field of a JSON answer as the proxy "
+                                 "sent it (e.g. key, the new key of POST /key/generate), at "
+                                 "any depth; a dotted name (metadata.api_key) names a field "
+                                 "inside another. Repeat for more. Secrets you handed in stay "
+                                 "masked")
         return parser
 
     def take_action(self, parsed_args):
@@ -63,13 +73,14 @@ class SendRequest(Command):
                 redact.remember_fields(kwargs["json"])
         response = self.session.request(parsed_args.method, parsed_args.uri,
                                         raise_exc=False, **kwargs)
-        # The answer as the proxy sent it (a key /key/generate makes included),
-        # but for the secrets handed in: this command is the way around the others.
+        # Masked as every command's output is, but for the fields asked for.
         try:
-            body = json.dumps(redact.mask_given(response.json()), indent=2, ensure_ascii=False)
+            body = json.dumps(redact.mask_output(response.json(),
+                                                 shown=tuple(parsed_args.show_secret)),
+                              indent=2, ensure_ascii=False)
         except ValueError:
             # The proxy speaks UTF-8, whatever requests guesses for text/plain.
-            body = redact.mask_given(response.content.decode("utf-8", errors="replace"))
+            body = redact.mask_output(response.content.decode("utf-8", errors="replace"))
         if body:
             self.write_text(body if body.endswith("\n") else body + "\n")
         if response.status_code >= 400:

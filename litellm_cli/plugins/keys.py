@@ -96,7 +96,7 @@ class ListKey(PagedLister):
 class GenerateKey(ShowOne):
     """Create a virtual key; the new key is shown only this once"""
 
-    shown_secrets = ("token", "key")  # the new key: what the command is for
+    shown_secrets = ("key",)  # the new key: what the command is for
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)

@@ -11,7 +11,7 @@ from litellm_cli.display import listing
 from litellm_cli.utils import read_key, valid_name
 
 # What the proxy's spend logs call api_key is the key's hash.
-KEY_HASH = ("token", "api_key")
+KEY_HASH = ("api_key",)
 LOG_COLUMNS = ("request_id", "start_time", "model_group", "api_key", "user", "team_id",
                "end_user", "total_tokens", "spend", "status")
 # The proxy's camelCase log fields, under the snake_case names every command uses.

@@ -51,7 +51,7 @@ class ShowTeam(ShowById):
     """Show a team with its members, limits and keys"""
 
     client, noun, metavar = "teams", "team", "TEAM_ID"
-    shown_secrets = ("token", "keys")  # the hashes of the team's keys
+    shown_secrets = ("keys",)  # the hashes of the team's keys
 
     def format(self, answer):
         """``/team/info``'s answer as one object: the team's fields, its members'

@@ -37,7 +37,7 @@ class ShowUser(ShowById):
     """Show a user with its teams and keys"""
 
     client, noun, metavar = "users", "user", "USER_ID"
-    shown_secrets = ("token", "keys")  # the hashes of the user's keys
+    shown_secrets = ("keys",)  # the hashes of the user's keys
 
     def format(self, answer):
         """``/user/info``'s answer as one object: the user's fields, its team ids

@@ -262,7 +262,7 @@ class _PluginList(command.Lister):
     shown_secrets = ("client_secret",)
 
     def take_action(self, parsed_args):
-        return ("name", "client_secret", "token"), [("n", "cs-plugin-27", "hash-28")]
+        return ("name", "client_secret", "password"), [("n", "cs-plugin-27", "pw-plugin-29")]
 
 
 def test_every_shown_secret_named_field_is_masked_at_any_depth_for_any_command():
@@ -274,7 +274,7 @@ def test_every_shown_secret_named_field_is_masked_at_any_depth_for_any_command()
 
 def test_a_command_names_the_secret_fields_it_exists_to_show():
     out = json.loads(render(_PluginList, ["-f", "json"], FakeSession())[1])
-    assert out == [{"name": "n", "client_secret": "cs-plugin-27", "token": "***"}]
+    assert out == [{"name": "n", "client_secret": "cs-plugin-27", "password": "***"}]
 
 
 # -- http request (issue 21) ----------------------------------------------------------------
@@ -301,10 +301,21 @@ def test_http_request_masks_secret_named_query_values_of_any_shape(local_server)
     assert json.loads(out) == {"echo": "***"}
 
 
-def test_http_request_prints_a_new_secret_it_asked_for(local_server):
-    _, out, err = _http(local_server, (200, {}, {"key": "sk-brand-new-35"}),
-                        "POST", "/key/generate", "-j", "{}")
-    assert json.loads(out)["key"] == "sk-brand-new-35" and err == ""
+def test_http_request_masks_secret_named_fields_of_the_answer(local_server):
+    _, out, _ = _http(local_server, (200, {}, {"key": "sk-brand-new-35", "model_info": {
+        "client_secret": "upstream-36", "key": "gpt-4o"}, "token": "hash-37"}),
+                      "GET", "/model/info")
+    assert json.loads(out) == {"key": "***", "model_info": {"client_secret": "***",
+                                                            "key": "gpt-4o"},
+                               "token": "hash-37"}
+
+
+def test_http_request_prints_the_secret_fields_asked_for(local_server):
+    _, out, err = _http(local_server, (200, {}, {"key": "sk-brand-new-35",
+                                                 "metadata": {"api_key": "upstream-38"}}),
+                        "POST", "/key/generate", "-j", "{}", "--show-secret", "key")
+    assert json.loads(out) == {"key": "sk-brand-new-35", "metadata": {"api_key": "***"}}
+    assert err == ""
 
 
 @pytest.mark.parametrize("tty,expected", [
