@@ -267,7 +267,9 @@ def _lossless_number(text):
 # The rule of typed_value, for the help of every KEY=VALUE option.
 TYPED_VALUE_HELP = ("VALUE is typed when nothing is lost: 42, 0.5, true, false, null and JSON "
                     "objects/arrays become those, anything else (2024.10, 00123, NaN) stays "
-                    "text; write a JSON string to force text: key='\"2024.10\"'")
+                    "text; write a JSON string to force text: key='\"2024.10\"'. The value of "
+                    "a secret-named KEY (api_key, *password*...) is text as given, unless a "
+                    "JSON object")
 
 
 def typed_value(text):
