@@ -51,6 +51,8 @@ class ShowUser(ShowById):
 class CreateUser(ShowOne):
     """Create an internal user"""
 
+    shown_secrets = ("key",)  # the user's new key, with --create-key only
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         add_options(parser, "the user", "email")
