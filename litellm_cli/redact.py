@@ -5,7 +5,9 @@ Secrets are recognised four ways, because any one alone leaks:
 - by header name (``Authorization``, and any name ending in key, token,
   secret or auth, e.g. ``x-goog-api-key``);
 - by field name, at any depth of JSON (``api_key``, ``aws_access_key_id``,
-  ``vertex_credentials``, ``*password*``, ``*secret*``, ``*token*``...);
+  ``vertex_credentials``, ``*password*``, ``*secret*``, ``*token*``...), and
+  by header name inside a ``*headers*`` field (``extra_headers``), in what
+  every command shows and in ``--debug`` bodies;
 - by value: every secret this process was handed (the API key in use, and the
   value of every secret-named ``-p``/``-i`` pair, JSON option, YAML file field
   or header) is masked wherever it shows up, under any name; in ``--debug``
@@ -210,7 +212,7 @@ class Redactor:
     def data(self, data, by_name=True, shown=(), path=(), in_headers=False):
         """A copy of a JSON-like structure with secrets masked in every string;
         with ``by_name`` also the value of every secret-named field (see
-        ``masks_field``), unless ``shown`` names it. ``path`` is where
+        ``field``), unless ``shown`` names it. ``path`` is where
         ``data`` sits (field names from the top; lists add nothing)."""
         if isinstance(data, str):
             return self.values(data)
@@ -271,11 +273,6 @@ def remember(secret):
 def remember_fields(data):
     """Record the values of the secret-named fields of user input (any depth)."""
     REDACTOR.add_fields(data)
-
-
-def mask_data(data):
-    """A copy of API data with secret-named fields and known secret values masked."""
-    return REDACTOR.data(data)
 
 
 def mask_output(value, name=None, shown=()):

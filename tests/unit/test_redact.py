@@ -63,7 +63,6 @@ def test_a_secret_json_value_masks_each_of_its_strings():
 def test_short_values_are_masked_by_name_only():
     redact.remember_fields({"api_key": "abc"})
     assert redact.mask_output({"api_key": "abc", "x": "abc"}) == {"api_key": "***", "x": "abc"}
-    assert redact.mask_data({"api_key": "abc"}) == {"api_key": "***"}
 
 
 @pytest.mark.parametrize("text,expected", [
