@@ -47,6 +47,17 @@ class _Base:
         """The HTTP session to the proxy (see litellm_cli.session.Session)."""
         return self.app.client_manager.session
 
+    def write_text(self, text, flush=False):
+        """Write free text (a reply, a response body) to stdout: exact on a
+        pipe; on a terminal with control characters escaped (line breaks and
+        tabs kept), so what the proxy sends cannot drive the terminal."""
+        from litellm_cli.utils import escape_text
+
+        out = self.app.stdout
+        out.write(escape_text(text) if out.isatty() else text)
+        if flush:
+            out.flush()
+
     def warn(self, message):
         """A note for the user on stderr, one line whatever names it quotes
         (control characters escaped); stdout stays data only. Secrets masked."""
@@ -60,17 +71,18 @@ class Command(_Base, cliff.command.Command):
     pass
 
 
-def _masked_row(row):
-    """A row of output with every secret the user handed in masked (see redact)."""
+def _masked_row(column_names, row, shown):
+    """A row of output with its secrets masked (see redact.mask_output): the
+    one rule for everything a command shows, read from the proxy or not."""
     from litellm_cli.redact import mask_output
 
     masked = []
-    for value in row:
+    for name, value in zip(column_names, row):
         if isinstance(value, FormattableColumn):
             value = copy.copy(value)
-            value._value = mask_output(value._value)
+            value._value = mask_output(value._value, name, shown)
         else:
-            value = mask_output(value)
+            value = mask_output(value, name, shown)
         masked.append(value)
     return tuple(masked)
 
@@ -101,7 +113,8 @@ FORMAT_GROUPS = {
 
 
 class _Display(_Base):
-    """What Lister and ShowOne share: our formats and ``-c`` in the order given.
+    """What Lister and ShowOne share: our formats, ``-c`` in the order given,
+    and secrets masked in every value shown.
 
     cliff has no public way to replace its formatters; ``_load_formatter_plugins``
     is the hook it keeps "so tests can override". It is used here only, and
@@ -109,6 +122,12 @@ class _Display(_Base):
     The help of cliff's options is reworded through argparse's parser._actions
     and _action_groups, which argparse offers no public way to reach either.
     """
+
+    #: The secret-named fields this command exists to show, by name or by
+    #: the end of a dotted path (``model_info.key``), at any depth. Every
+    #: other secret-named field is masked, at any depth, but for the proxy's
+    #: fields that only look secret (redact.NOT_SECRETS: a key's hash...).
+    shown_secrets = ()
 
     def fail_showing(self, parsed_args, columns, data, error):
         """Print what was done (``columns``, ``data``), then fail with ``error``
@@ -160,7 +179,9 @@ class Lister(_Display, cliff.lister.Lister):
                 noun = self.empty_noun or (self.cmd_name or "results").split()[0]
                 self.warn(f"No {noun} found.")
             return 0
-        rows = (_masked_row(row) for row in itertools.chain([first], rows))
+        names = tuple(column_names)  # as they are now: reordered below
+        rows = (_masked_row(names, row, self.shown_secrets)
+                for row in itertools.chain([first], rows))
         if parsed_args.columns:
             # cliff keeps its own column order when it picks columns: put
             # the picked ones first, in the order asked for, and let it pick
@@ -175,12 +196,16 @@ class Lister(_Display, cliff.lister.Lister):
 
     def _remembered(self, rows, index):
         """``rows`` as they stream by; once all are out, their ``index``
-        values go to the completion cache."""
-        from litellm_cli.utils import save_completion_cache
+        values go to the completion cache. Values a terminal could not show
+        as they are (control characters, bidi overrides) are left out: the
+        shell would print them raw when it lists completions."""
+        from litellm_cli.utils import is_terminal_safe, save_completion_cache
 
         seen = []
         for row in rows:
-            seen.append(row[index])
+            value = row[index]
+            if isinstance(value, str) and is_terminal_safe(value):
+                seen.append(value)
             yield row
         save_completion_cache(self.completion_cache[0], seen)
 
@@ -189,7 +214,7 @@ class ShowOne(_Display, cliff.show.ShowOne):
     def produce_output(self, parsed_args, column_names, data):
         from litellm_cli.display import pick_columns
 
-        data = list(_masked_row(data))
+        data = list(_masked_row(column_names, data, self.shown_secrets))
         if parsed_args.columns:
             picked = pick_columns(column_names, parsed_args.columns)
             column_names = [column_names[i] for i in picked]

@@ -5,7 +5,9 @@ Secrets are recognised four ways, because any one alone leaks:
 - by header name (``Authorization``, and any name ending in key, token,
   secret or auth, e.g. ``x-goog-api-key``);
 - by field name, at any depth of JSON (``api_key``, ``aws_access_key_id``,
-  ``vertex_credentials``, ``*password*``, ``*secret*``, ``*token*``...);
+  ``vertex_credentials``, ``*password*``, ``*secret*``, ``*token*``...), and
+  by header name inside a ``*headers*`` field (``extra_headers``), in what
+  every command shows and in ``--debug`` bodies;
 - by value: every secret this process was handed (the API key in use, and the
   value of every secret-named ``-p``/``-i`` pair, JSON option, YAML file field
   or header) is masked wherever it shows up, under any name; in ``--debug``
@@ -40,6 +42,7 @@ _SECRET_FIELDS = {
 }
 _SECRET_SUFFIXES = ("_key", "-key", "_key_id")
 _SECRET_WORDS = {"token", "secret", "password", "passwd", "credentials", "authorization"}
+_PRICE_WORDS = {"cost", "costs", "price", "prices", "pricing", "per"}
 _WORDS = re.compile(r"[^a-z0-9]+")
 # LiteLLM virtual and master keys start with "sk-".
 _KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9_\-]{4,}")
@@ -55,9 +58,12 @@ def is_secret_field(name):
     if name in _SECRET_FIELDS or name.endswith(_SECRET_SUFFIXES):
         return True
     words = _WORDS.split(name)
-    for index, word in enumerate(words):
-        if word == "token" and index and words[index - 1] == "per":
-            continue  # input_cost_per_token is a price
+    # input_cost_per_token, cache_read_input_token_cost: "token" in a price
+    # is the unit priced, not a credential.
+    price = not _PRICE_WORDS.isdisjoint(words)
+    for word in words:
+        if word == "token" and price:
+            continue
         if word in _SECRET_WORDS or "secret" in word or "password" in word:
             return True
     return False
@@ -69,6 +75,29 @@ def is_secret_header(name):
             or is_secret_field(name))
 
 
+def _holds_headers(name):
+    """A JSON field whose keys are HTTP header names (``extra_headers``)."""
+    return "header" in str(name).lower()
+
+
+def _is_secret(name, in_headers):
+    """The one name rule for JSON: a header's name inside a headers field
+    (``extra_headers: {"X-Corp-Auth": ...}``), a field's name elsewhere."""
+    return is_secret_header(str(name)) if in_headers else is_secret_field(name)
+
+
+def url_secrets(url):
+    """The secrets written into a URL: the values of its secret-named query
+    parameters (``/key/info?key=...``) and anything shaped like an ``sk-``
+    key. URLs end up in access logs, so each is a secret given away."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = urlsplit(str(url)).query
+    found = [value for name, value in parse_qsl(query, keep_blank_values=True)
+             if value and is_secret_field(name)]
+    return found + _KEY_PATTERN.findall(str(url))
+
+
 def has_url_password(text):
     """True when a URL in ``text`` holds a password (``user:password@``)."""
     return any(":" in match.group(0)[len(match.group(1)):] for match in _USERINFO.finditer(text))
@@ -77,6 +106,21 @@ def has_url_password(text):
 def mask_url_userinfo(text):
     """``https://user:pass@host`` -> ``https://***@host``, anywhere in ``text``."""
     return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text and "://" in text else text
+
+
+# Secret-looking names of the proxy's that hold no secret: a key's hash, and
+# the name of a model's price entry.
+NOT_SECRETS = ("token", "model_info.key")
+
+
+def _is_shown(path, shown):
+    """Whether ``shown`` names the field at ``path``: a name (``token``) or
+    the end of a dotted path (``model_info.key``), at any depth."""
+    for name in shown:
+        parts = tuple(name.split("."))
+        if path[-len(parts):] == parts:
+            return True
+    return False
 
 
 def _strings(data):
@@ -126,9 +170,9 @@ class Redactor:
         referenced, so neither deep nesting nor a YAML alias bomb ("billion
         laughs") costs more than the text it came from.
         """
-        seen, todo = set(), [data]
+        seen, todo = set(), [(data, False)]
         while todo:
-            item = todo.pop()
+            item, in_headers = todo.pop()
             if isinstance(item, (dict, list)):
                 if id(item) in seen:
                     continue
@@ -137,12 +181,12 @@ class Redactor:
                 for name, value in item.items():
                     # A list of objects under a secret name is records (a
                     # state file's ``keys``), walked field by field.
-                    if is_secret_field(name) and not _records(value):
+                    if _is_secret(name, in_headers) and not _records(value):
                         self.add(value)
                     else:
-                        todo.append(value)
+                        todo.append((value, _holds_headers(name)))
             elif isinstance(item, list):
-                todo.extend(item)
+                todo.extend((value, in_headers) for value in item)
             elif isinstance(item, str) and "@" in item and "://" in item:
                 for found in _USERINFO.finditer(item):
                     userinfo = item[found.end(1):found.end() - 1]
@@ -167,17 +211,29 @@ class Redactor:
     def header(self, name, value):
         return MASK if is_secret_header(name) else self.text(value)
 
-    def data(self, data, by_name=True):
+    def data(self, data, by_name=True, shown=(), path=(), in_headers=False):
         """A copy of a JSON-like structure with secrets masked in every string;
-        with ``by_name`` also every secret-named field."""
+        with ``by_name`` also the value of every secret-named field (see
+        ``field``), unless ``shown`` names it. ``path`` is where
+        ``data`` sits (field names from the top; lists add nothing)."""
         if isinstance(data, str):
             return self.values(data)
         if isinstance(data, dict):
-            return {k: (MASK if by_name and is_secret_field(k) and v not in (None, "", [], {})
-                        else self.data(v, by_name)) for k, v in data.items()}
+            return {k: self.field(k, v, by_name, shown, path, in_headers)
+                    for k, v in data.items()}
         if isinstance(data, (list, tuple)):
-            return type(data)([self.data(v, by_name) for v in data])
+            return type(data)([self.data(v, by_name, shown, path, in_headers) for v in data])
         return data
+
+    def field(self, name, value, by_name=True, shown=(), path=(), in_headers=False):
+        """The value of the field ``name`` at ``path``, masked as ``data`` masks it."""
+        here = (*path, str(name))
+        if (by_name and _is_secret(name, in_headers) and value not in (None, "", [], {})
+                and not _is_shown(here, shown)
+                # A list of objects (a team's keys) is masked field by field.
+                and not (isinstance(value, list) and all(isinstance(v, dict) for v in value))):
+            return MASK
+        return self.data(value, by_name, shown, here, _holds_headers(name))
 
     def body(self, raw):
         """Mask a request or response body, JSON-aware when it parses."""
@@ -225,15 +281,13 @@ def remember_fields(data):
     REDACTOR.add_fields(data)
 
 
-def mask_data(data):
-    """A copy of API data with secret-named fields and known secret values masked."""
-    return REDACTOR.data(data)
-
-
-def mask_output(value):
-    """What a command prints, with every known secret value and URL userinfo masked.
-
-    Field names are not looked at: a command that shows a key's hash under
-    ``token`` or the new key under ``key`` means to.
-    """
-    return REDACTOR.data(value, by_name=False)
+def mask_output(value, name=None, shown=()):
+    """What a command prints (the value of its field ``name``): every known
+    secret value and URL userinfo masked, and the value of every secret-named
+    field at any depth, headers by their names inside ``*headers*`` fields.
+    ``shown`` lists the fields the command exists to show (see
+    ``command.Lister.shown_secrets``); NOT_SECRETS are always shown."""
+    shown = NOT_SECRETS + tuple(shown)
+    if name is None:
+        return REDACTOR.data(value, shown=shown)
+    return REDACTOR.field(name, value, shown=shown)

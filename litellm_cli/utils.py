@@ -274,7 +274,9 @@ def _lossless_number(text):
 # The rule of typed_value, for the help of every KEY=VALUE option.
 TYPED_VALUE_HELP = ("VALUE is typed when nothing is lost: 42, 0.5, true, false, null and JSON "
                     "objects/arrays become those, anything else (2024.10, 00123, NaN) stays "
-                    "text; write a JSON string to force text: key='\"2024.10\"'")
+                    "text; write a JSON string to force text: key='\"2024.10\"'. The value of "
+                    "a secret-named KEY (api_key, *password*...) is text as given, unless a "
+                    "JSON object")
 
 
 def typed_value(text):
@@ -303,7 +305,9 @@ def parse_pairs(pairs, option):
     (see typed_value).
 
     The value of a secret-named key (``api_key``, ``*_secret``...) may be
-    ``@FILE`` or ``@-``, and is masked in all output, like URL passwords.
+    ``@FILE`` or ``@-``, and is masked in all output, like URL passwords. It
+    is text as given (``password=12345678`` is no number), unless it is a
+    JSON object (a service-account file).
     """
     result = {}
     for pair in pairs or ():
@@ -313,7 +317,9 @@ def parse_pairs(pairs, option):
             raise exceptions.UsageError(f"{option}: expected key=value, got {pair!r}")
         if redact.is_secret_field(key):
             value = read_secret(value, f"{option} {key}")
-        result[key] = typed_value(value)
+            result[key] = typed_value(value) if value.startswith("{") else value
+        else:
+            result[key] = typed_value(value)
         redact.remember_fields({key: result[key]})
     return result
 
@@ -470,7 +476,9 @@ def required_changes(changes):
 
 # C0 and C1 controls, DEL, line/paragraph separators and the bidi overrides
 # that can make a terminal show text other than what is there.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_CONTROLS = re.compile(_CONTROL_CHARS)
+_TEXT_CONTROLS = re.compile("(?![\n\t])" + _CONTROL_CHARS)  # free text keeps its lines
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -487,6 +495,17 @@ def escape_controls(text):
     ``\\x1b``, ``\\u202e``), so a value cannot move the cursor, recolour or
     retitle a terminal, or hide text, and each row stays on one line."""
     return _CONTROLS.sub(_escape, text)
+
+
+def escape_text(text):
+    """``escape_controls`` for free text (a reply, a response body): line
+    breaks and tabs stay what they are, every other control is escaped."""
+    return _TEXT_CONTROLS.sub(_escape, text)
+
+
+def is_terminal_safe(text):
+    """True when ``text`` holds no character ``escape_controls`` escapes."""
+    return not _CONTROLS.search(text)
 
 
 def completion_cache_path(name):

@@ -74,9 +74,10 @@ class KeysAPI(PagedAPI):
     def info(self, key):
         """A key's settings and spend (``GET /key/info``), by raw key or hash.
 
-        A deleted key still answers, with ``status: "deleted"``.
+        A deleted key still answers, with ``status: "deleted"``. The query
+        carries the hash: a raw key would end up in every access log.
         """
-        return self.session.get_json("/key/info", params={"key": key})
+        return self.session.get_json("/key/info", params={"key": hash_key(key)})
 
     def delete(self, key):
         """Delete one key by raw key or hash (NotFound if there is none).

@@ -36,7 +36,7 @@ import uuid
 from litellm_cli import exceptions
 from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.api.models import ModelsAPI
-from litellm_cli.redact import has_url_password
+from litellm_cli.redact import has_url_password, is_secret_field
 
 META = "litellm_cli_sync"
 MASK = "***"
@@ -666,8 +666,10 @@ def export_entry(deployment):
     """A file entry for a deployment: its id, visible params and own model_info."""
     info = deployment.get("model_info") or {}
     own = set(_record(deployment).get("info") or ())
+    # A secret-named info field is left out, as secret params are: a file
+    # holds no secret, and a masked one would be applied as "***".
     kept = {k: v for k, v in info.items()
-            if v is not None and (k in own or not _derived_info(k))}
+            if v is not None and (k in own or not _derived_info(k)) and not is_secret_field(k)}
     params = _visible_params(deployment.get("litellm_params") or {})
     return {"model_name": deployment.get("model_name"), "litellm_params": params,
             "model_info": {"id": info.get("id"), **kept}}

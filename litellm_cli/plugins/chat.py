@@ -172,16 +172,15 @@ class CreateChatCompletion(Command):
         return stdin.read()
 
     def _print_response(self, response, fmt):
-        out = self.app.stdout
         if fmt == "json":
-            out.write(json.dumps(response, indent=2, ensure_ascii=False) + "\n")
+            self.write_text(json.dumps(response, indent=2, ensure_ascii=False) + "\n")
             return
         choices = response.get("choices") or []
         for choice in choices:
             if len(choices) > 1:
-                out.write(_separator(choice.get("index", 0), len(choices)))
+                self.write_text(_separator(choice.get("index", 0), len(choices)))
             text = (choice.get("message") or {}).get("content") or ""
-            out.write(text if text.endswith("\n") else text + "\n")
+            self.write_text(text if text.endswith("\n") else text + "\n")
 
     def _print_stream(self, chunks, parsed_args):
         """Write each piece of the reply as it arrives; return the reported usage.
@@ -189,20 +188,18 @@ class CreateChatCompletion(Command):
         With --n above 1 the first choice is printed live and the others,
         which arrive interleaved with it, once the stream has ended.
         """
-        out = self.app.stdout
         usage = None
         if parsed_args.format == "json":
             for chunk in chunks:
                 usage = chunk.get("usage") or usage
-                out.write(json.dumps(chunk, ensure_ascii=False) + "\n")
-                out.flush()
+                self.write_text(json.dumps(chunk, ensure_ascii=False) + "\n", flush=True)
             return usage
         total = parsed_args.n or 1
         later = {}
         last = "\n"
         try:
             if total > 1:
-                out.write(_separator(0, total))
+                self.write_text(_separator(0, total))
             for chunk in chunks:
                 usage = chunk.get("usage") or usage
                 for choice in chunk.get("choices") or ():
@@ -215,15 +212,14 @@ class CreateChatCompletion(Command):
                     else:
                         # Set first: Ctrl-C can land right after the flush.
                         last = text[-1]
-                        out.write(text)
-                        out.flush()
+                        self.write_text(text, flush=True)
         finally:
             # Whatever ends the stream (the end, an error, Ctrl-C), what was
             # printed stays, and ends with a newline.
             if last != "\n":
-                out.write("\n")
-                out.flush()
+                self.write_text("\n", flush=True)
         for index in sorted(later):
             text = "".join(later[index])
-            out.write(_separator(index, total) + (text if text.endswith("\n") else text + "\n"))
+            self.write_text(_separator(index, total)
+                            + (text if text.endswith("\n") else text + "\n"))
         return usage

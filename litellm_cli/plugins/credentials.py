@@ -6,6 +6,9 @@ from litellm_cli.redact import MASK
 from litellm_cli.display import JSONColumn
 from litellm_cli.utils import parse_json, read_argument, valid_name
 
+# credential_values is shown field by field: its secret-named values are
+# masked, the rest (api_base...) is not.
+SHOWN = ("credential_values",)
 CREDENTIAL_COLUMNS = ("credential_name", "custom_llm_provider", "display_name", "source",
                       "credential_info", "credential_values")
 
@@ -43,6 +46,8 @@ class ListCredential(Lister):
 class CreateCredential(ShowOne):
     """Store a named credential (API key, base URL...) for models to use"""
 
+    shown_secrets = SHOWN
+
     def get_parser(self, prog_name):
         parser = _add_name(super().get_parser(prog_name),
                            "name models refer to (litellm_credential_name)")
@@ -75,6 +80,8 @@ class CreateCredential(ShowOne):
 class ShowCredential(ShowOne):
     """Show one credential, its secret values masked"""
 
+    shown_secrets = SHOWN
+
     def get_parser(self, prog_name):
         return _add_name(super().get_parser(prog_name))
 
@@ -89,6 +96,8 @@ class UpdateCredential(ShowOne):
     --info and --values are merged into what is stored: values not named stay
     as they are; --remove-value drops one.
     """
+
+    shown_secrets = SHOWN
 
     def get_parser(self, prog_name):
         parser = _add_name(super().get_parser(prog_name))

@@ -14,6 +14,9 @@ def parse_header(text):
     name, value = name.strip(), value.strip()
     if not sep or not name:
         raise exceptions.UsageError(f"--header: expected 'name:value', got {text!r}")
+    if not value:
+        # Most often an unset shell variable (-H "X-Api-Key:$KEY").
+        raise exceptions.UsageError(f"--header {name}: the value is empty")
     if redact.is_secret_header(name):
         value = read_secret(value, f"--header {name}")
         redact.remember(value.split()[-1])  # the token of "Bearer <token>"
@@ -21,7 +24,11 @@ def parse_header(text):
 
 
 class SendRequest(Command):
-    """Send an HTTP request to any proxy endpoint and print the response body"""
+    """Send an HTTP request to any proxy endpoint and print the response body
+
+    Secret-named fields of a JSON answer are masked as in every command's
+    output; --show-secret prints the ones you ask for.
+    """
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -39,9 +46,20 @@ class SendRequest(Command):
                             help="extra request header; repeat for more. The value of a "
                                  "secret header (Authorization, *-key, *-token...) may be "
                                  "@FILE or @- (read from a file or stdin)")
+        parser.add_argument("--show-secret", action="append", default=[], metavar="FIELD",
+                            help="print this secret-named field of a JSON answer as the proxy "
+                                 "sent it (e.g. key, the new key of POST /key/generate), at "
+                                 "any depth; a dotted name (metadata.api_key) names a field "
+                                 "inside another. Repeat for more. Secrets you handed in stay "
+                                 "masked")
         return parser
 
     def take_action(self, parsed_args):
+        in_url = redact.url_secrets(parsed_args.uri)
+        if in_url:
+            redact.remember(in_url)
+            self.warn("note: the URI holds a secret, and URLs are kept in access logs: "
+                      "prefer a key's hash (the keys commands send only hashes)")
         headers = dict(parse_header(h) for h in parsed_args.header)
         kwargs = {"headers": headers}
         if parsed_args.json is not None:
@@ -55,12 +73,16 @@ class SendRequest(Command):
                 redact.remember_fields(kwargs["json"])
         response = self.session.request(parsed_args.method, parsed_args.uri,
                                         raise_exc=False, **kwargs)
+        # Masked as every command's output is, but for the fields asked for.
         try:
-            body = json.dumps(redact.mask_output(response.json()), indent=2, ensure_ascii=False)
+            body = json.dumps(redact.mask_output(response.json(),
+                                                 shown=tuple(parsed_args.show_secret)),
+                              indent=2, ensure_ascii=False)
         except ValueError:
-            body = redact.mask_output(response.text)
+            # The proxy speaks UTF-8, whatever requests guesses for text/plain.
+            body = redact.mask_output(response.content.decode("utf-8", errors="replace"))
         if body:
-            self.app.stdout.write(body if body.endswith("\n") else body + "\n")
+            self.write_text(body if body.endswith("\n") else body + "\n")
         if response.status_code >= 400:
             # The path is the user's: a 404 for it says nothing about the base URL.
             raise self.session.error_for(response, parsed_args.method.upper(),

@@ -96,6 +96,8 @@ class ListKey(PagedLister):
 class GenerateKey(ShowOne):
     """Create a virtual key; the new key is shown only this once"""
 
+    shown_secrets = ("key",)  # the new key: what the command is for
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         add_options(parser, "the key", "models")
@@ -228,6 +230,8 @@ class RegenerateKey(ShowOne):
     keys is an Enterprise feature of the proxy: an unlicensed proxy refuses
     it with HTTP 500, and the command shows the proxy's message and exits 7.
     """
+
+    shown_secrets = GenerateKey.shown_secrets
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)

@@ -7,7 +7,6 @@ import re
 from litellm_cli import exceptions
 from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
-from litellm_cli.redact import mask_data
 from litellm_cli.utils import TYPED_VALUE_HELP, number, parse_pairs, split_list, valid_name
 
 
@@ -43,18 +42,16 @@ MODEL_COLUMNS = ("id", "model_name", "upstream_model", "credential_name", "litel
 
 
 def _format_model(model):
-    """One deployment as ``models get/add/update`` show it; secrets masked."""
+    """One deployment as ``models get/add/update`` show it (secrets are masked
+    by the base classes)."""
     info = {k: v for k, v in _info(model).items() if v is not None}
-    shown_info = mask_data(info)
-    if "key" in info:  # model_info.key names the model's price entry: not a secret
-        shown_info["key"] = info["key"]
     return (
         info.get("id"),
         model.get("model_name"),
         _params(model).get("model"),
         _params(model).get("litellm_credential_name"),
-        JSONColumn(mask_data(_params(model))),
-        JSONColumn(shown_info),
+        JSONColumn(_params(model)),
+        JSONColumn(info),
     )
 
 

@@ -33,6 +33,7 @@ class ListProfile(Lister):
     """List the profiles in the config file"""
 
     empty_noun = "profiles"
+    shown_secrets = ("api_key",)  # masked here: it says where the key comes from
 
     def take_action(self, parsed_args):
         data = config.load()
@@ -49,6 +50,8 @@ class ListProfile(Lister):
 
 class ShowProfile(ShowOne):
     """Show the settings in effect and where each one comes from (secrets masked)"""
+
+    shown_secrets = ListProfile.shown_secrets
 
     def take_action(self, parsed_args):
         settings = self.app.client_manager.settings

@@ -10,6 +10,8 @@ from litellm_cli.command import Lister, PagedLister
 from litellm_cli.display import listing
 from litellm_cli.utils import read_key, valid_name
 
+# What the proxy's spend logs call api_key is the key's hash.
+KEY_HASH = ("api_key",)
 LOG_COLUMNS = ("request_id", "start_time", "model_group", "api_key", "user", "team_id",
                "end_user", "total_tokens", "spend", "status")
 # The proxy's camelCase log fields, under the snake_case names every command uses.
@@ -97,6 +99,7 @@ class ListSpendLog(PagedLister):
 
     _epilog = LOGS_EPILOG
     client, noun, page_size, page_size_max = "spend", "log", 50, PAGE_SIZE_MAX
+    shown_secrets = KEY_HASH
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -111,6 +114,8 @@ class ListSpendLog(PagedLister):
 
 class ReportSpend(Lister):
     """Show spend totals per key, user, team, model, customer, and per day, week or month"""
+
+    shown_secrets = KEY_HASH
 
     _epilog = REPORT_EPILOG
 

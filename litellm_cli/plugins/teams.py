@@ -58,6 +58,7 @@ class ShowTeam(ShowById):
 
     def find(self, name):
         return resolve.team(self.api, name)
+    shown_secrets = ("keys",)  # the hashes of the team's keys
 
     def format(self, answer):
         """``/team/info``'s answer as one object: the team's fields, its members'

@@ -38,6 +38,7 @@ class ShowUser(ShowById):
 
     client, noun, metavar = "users", "user", "USER_ID"
     id_option = True
+    shown_secrets = ("keys",)  # the hashes of the user's keys
 
     def format(self, answer):
         """``/user/info``'s answer as one object: the user's fields, its team ids
@@ -50,6 +51,8 @@ class ShowUser(ShowById):
 
 class CreateUser(ShowOne):
     """Create an internal user"""
+
+    shown_secrets = ("key",)  # the user's new key, with --create-key only
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)

@@ -34,7 +34,10 @@ def virtual_key(cli, unique):
 
     def make(**fields):
         alias = f"{unique}-{len(made)}"
-        key = proxy_json(cli, "POST", "/key/generate", dict(fields, key_alias=alias))["key"]
+        made_now = cli("http", "request", "POST", "/key/generate", "--show-secret", "key",
+                       "-j", json.dumps(dict(fields, key_alias=alias)))
+        assert made_now.rc == 0, made_now
+        key = made_now.json()["key"]
         made.append(key)
         return key
 

@@ -15,7 +15,8 @@ INFO = '{"custom_llm_provider": "azure"}'
 
 def _proxy_credential(cli, name):
     """The credential as the proxy reports it, or None when it has none."""
-    res = cli("http", "request", "GET", f"/credentials/by_name/{name}")
+    res = cli("http", "request", "GET", f"/credentials/by_name/{name}",
+              "--show-secret", "credential_values", "--show-secret", "api_key")
     if res.rc == 5:
         return None
     assert res.rc == 0, res

@@ -74,7 +74,8 @@ def test_unreachable_port_is_one_line_connection_error():
 
 
 def test_debug_logs_curl_and_never_the_master_key(cli, proxy):
-    res = cli("--debug", "http", "request", "POST", "/key/generate", "-j", "{}")
+    res = cli("--debug", "http", "request", "POST", "/key/generate", "--show-secret", "key",
+              "-j", "{}")
     assert res.rc == 0, res
     assert "REQ: curl -g -i -X POST" in res.err
     assert "RESP: [200]" in res.err

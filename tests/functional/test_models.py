@@ -346,7 +346,8 @@ def test_import_credential_list_then_a_model_using_it_answers_chat(cli, cleanup,
     assert "Credentials: 1 created, 0 skipped, 0 failed; models: 1 created" in res.err
     assert "fake-credential-key-77" not in res.out + res.err
     try:
-        stored = cli("http", "request", "GET", f"/credentials/by_name/{cleanup}-cred")
+        stored = cli("http", "request", "GET", f"/credentials/by_name/{cleanup}-cred",
+                     "--show-secret", "credential_values")
         assert stored.rc == 0, stored
         assert stored.json()["credential_values"]["api_base"] == "http://127.0.0.1:9/v1"
         assert _chat(cli, f"{cleanup}-via-cred") == "hello through the shared credential"

@@ -50,7 +50,8 @@ def _ids(cli, name):
 
 def _stored_key(cli, model_id):
     """The api_key the proxy holds for a deployment, masked by the proxy (fa****-A)."""
-    res = cli("http", "request", "GET", f"/credentials/by_model/{model_id}")
+    res = cli("http", "request", "GET", f"/credentials/by_model/{model_id}",
+              "--show-secret", "credential_values", "--show-secret", "api_key")
     assert res.rc == 0, res
     return res.json()["credential_values"].get("api_key")
 
@@ -156,7 +157,8 @@ def test_apply_creates_and_updates_a_credential_and_export_lists_it_without_valu
         assert res.json()[0]["changes"] == [
             {"field": "credential_values.api_key", "old": "***", "new": "***"}]
         assert "fake-cred-key" not in res.out + res.err
-        stored = cli("http", "request", "GET", f"/credentials/by_name/{name}")
+        stored = cli("http", "request", "GET", f"/credentials/by_name/{name}",
+                     "--show-secret", "credential_values", "--show-secret", "api_key")
         assert stored.json()["credential_values"]["api_key"].endswith("-2"), stored
 
         exported = cli("models", "export")

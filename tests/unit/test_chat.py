@@ -435,3 +435,68 @@ def test_stream_cut_off_by_the_proxy_keeps_the_text_and_is_a_connection_failure(
     rc, out, err = run("gpt-4o", "-m", "user:hi", "--stream")
     assert (rc, out) == (exceptions.EXIT_CONNECTION, "half a rep\n")
     assert err == "Error: the proxy closed the stream before the reply was complete\n"
+
+
+# -- terminal safety (issue 21) ------------------------------------------------------------
+
+HOSTILE = "\x1b]0;owned\x07\x1b[2Jred\rline\u202eevil\ttab\n"
+ESCAPED = "\\x1b]0;owned\\x07\\x1b[2Jred\\rline\\u202eevil\ttab\n"
+
+
+class _Terminal(io.StringIO):
+    """stdout as a terminal; ``first`` is set by the first write."""
+
+    def __init__(self):
+        super().__init__()
+        self.first = threading.Event()
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.first.set()
+        return super().write(text)
+
+
+@pytest.fixture
+def terminal(server, monkeypatch):
+    """Run the CLI in-process with stdout a terminal; returns (rc, out)."""
+    monkeypatch.setenv("LITELLM_PROXY_URL", server.url)
+    monkeypatch.setenv("LITELLM_PROXY_API_KEY", KEY)
+    out = _Terminal()
+
+    def _run(*argv):
+        # Set here: pytest puts its own capture back after fixtures are set up.
+        monkeypatch.setattr(sys, "stdout", out)
+        rc = shell.main(["chat", "completions", *argv])
+        return rc, out.getvalue()
+
+    _run.out = out
+    return _run
+
+
+@pytest.mark.parametrize("argv", [[], ["--stream"]])
+def test_a_reply_on_a_terminal_has_its_control_characters_escaped(server, terminal, argv):
+    server.script.append((200, {}, sse(delta(HOSTILE), "[DONE]") if argv else reply(HOSTILE)))
+    assert terminal("gpt-4o", "-m", "user:hi", *argv) == (0, ESCAPED)
+
+
+@pytest.mark.parametrize("argv", [[], ["--stream"]])
+def test_a_reply_on_a_pipe_is_the_exact_text(server, run, argv):
+    server.script.append((200, {}, sse(delta(HOSTILE), "[DONE]") if argv else reply(HOSTILE)))
+    assert run("gpt-4o", "-m", "user:hi", *argv)[:2] == (0, HOSTILE)
+
+
+def test_json_on_a_terminal_escapes_what_json_leaves_raw(server, terminal):
+    server.script.append((200, {}, reply("bidi\u202eevil")))
+    rc, out = terminal("gpt-4o", "-m", "user:hi", "-f", "json")
+    assert rc == 0 and "\u202e" not in out and "bidi\\u202eevil" in out
+
+
+def test_an_escaped_stream_still_prints_each_piece_as_it_arrives(server, terminal):
+    released = []
+    server.script.append((200, {}, sse(delta("\x1b[31mone"))
+                          + [lambda: released.append(terminal.out.first.wait(5))]
+                          + sse(delta("two"), "[DONE]")))
+    assert terminal("gpt-4o", "-m", "user:hi", "--stream") == (0, "\\x1b[31monetwo\n")
+    assert released == [True], "the first piece was held back until the stream ended"

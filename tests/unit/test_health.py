@@ -136,6 +136,26 @@ def test_health_models_table_shows_the_first_line_of_an_error(proxy):
     assert row["error"] == "boom"
 
 
+UPSTREAM_SECRETS = {"client_secret": "cs-upstream-1", "azure_ad_token": "ad-upstream-2",
+                    "aws_session_token": "aws-upstream-3",
+                    "extra_headers": {"X-Corp-Auth": "hdr-upstream-4", "X-Trace": "t-5"}}
+
+
+@pytest.mark.parametrize("formatter", [["-f", "json"], ["-f", "yaml"],
+                                       ["-c", "model", "-c", "client_secret", "-f", "csv"]])
+def test_health_models_masks_secret_named_upstream_params(proxy, formatter):
+    _, session = proxy({"/health": (200, {
+        "healthy_endpoints": [{**_endpoint("a"), **UPSTREAM_SECRETS}],
+        "unhealthy_endpoints": []})})
+    run_fully(plugin.ListModelHealth, formatter, session)
+    out = run_fully.stdout
+    assert "***" in out
+    for secret in ("cs-upstream-1", "ad-upstream-2", "aws-upstream-3", "hdr-upstream-4"):
+        assert secret not in out
+    if "json" in formatter:
+        assert json.loads(out)[0]["extra_headers"] == {"X-Corp-Auth": "***", "X-Trace": "t-5"}
+
+
 def test_health_models_of_unknown_name_is_not_found(proxy):
     _, session = proxy({"/health": (503, {"healthy_endpoints": [], "unhealthy_endpoints": []})})
     with pytest.raises(exceptions.NotFound):

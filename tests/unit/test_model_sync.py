@@ -210,7 +210,8 @@ def test_credentials_are_created_updated_by_hash_and_need_values_to_be_created()
 
 def test_export_leaves_out_secrets_derived_info_and_config_deployments():
     entry = dict(_model("a", api_key="k", rpm=5, litellm_credential_name="c"),
-                 model_info={"description": "d", "input_cost_per_token": 2e-06})
+                 model_info={"description": "d", "input_cost_per_token": 2e-06,
+                             "client_secret": "info-secret"})
     stored = _stored(entry, "id-a")
     stored["litellm_params"].update(use_xai_oauth=False, vertex_credentials="****")
     stored["model_info"].update(output_cost_per_token=1e-05, supports_vision=True, mode="chat",

@@ -103,11 +103,13 @@ def test_add_without_model_param_uses_the_name_says_so_and_masks_the_api_key():
                     "model_info": {"tier": "paid"}}
     out = shown(result)
     assert out["id"] == "new-id" and out["upstream_model"] == "gpt-4"
-    assert out["litellm_params"] == {"model": "gpt-4", "api_key": "***"}
-    assert "sk-123" not in json.dumps(out)
+    printed = render(plugin.AddModel, ["gpt-4", "-p", "api_key=sk-123", "-f", "json"],
+                     session)[1]
+    assert json.loads(printed)["litellm_params"] == {"model": "gpt-4", "api_key": "***"}
+    assert "sk-123" not in printed
 
     _, app = run(plugin.AddModel, ["pub", "-p", "model=openai/gpt-4o"], session)
-    assert session.calls[1][2]["body"]["litellm_params"] == {"model": "openai/gpt-4o"}
+    assert session.calls[-1][2]["body"]["litellm_params"] == {"model": "openai/gpt-4o"}
     assert app.stderr.getvalue() == ""
 
 
@@ -159,7 +161,7 @@ def test_info_unknown_column_is_a_usage_error_before_any_request():
 
 def test_get_shows_params_masked_and_drops_null_info():
     session = FakeSession({("GET", "/model/info"): {"data": [DEPLOYMENT]}})
-    out = shown(run(plugin.ShowModel, ["--id", "id-1"], session)[0])
+    out = json.loads(render(plugin.ShowModel, ["--id", "id-1", "-f", "json"], session)[1])
     assert session.calls[0][2] == {"params": {"litellm_model_id": "id-1"}}
     assert out["litellm_params"]["api_key"] == "***"
     assert "unused" not in out["model_info"]

@@ -223,6 +223,15 @@ def test_a_listing_keeps_a_column_for_shell_completion_once_all_rows_are_out(
     assert path.stat().st_mode & 0o077 == 0
 
 
+def test_names_a_terminal_cannot_show_as_they_are_are_not_offered_for_completion(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cls = _lister(("id",), [("ok",), ("bidi\u202eevil",), ("esc\x1b[31m",), ("tab\tbed",)])
+    cls.completion_cache = ("things", "id")
+    _out(cls, "-f", "csv")
+    assert (tmp_path / "litellm-cli" / "completion-things").read_text() == "ok\n"
+
+
 def test_yaml_writes_a_shared_value_in_full_without_anchors():
     shared = {"k": [1]}
     out, _ = _out(_lister(("a", "b"), [(shared, shared)]), "-f", "yaml")

@@ -5,9 +5,10 @@ import json
 
 import pytest
 
-from litellm_cli import config, exceptions, redact, shell, utils
+from litellm_cli import command, config, display, exceptions, redact, shell, utils
 from litellm_cli.plugins import http, keys
 from tests.unit.conftest import FakeSession, run
+from tests.unit.output import render
 from tests.unit.test_session import _Handler
 
 
@@ -25,6 +26,14 @@ def test_secret_field_names(name):
     "litellm_credential_name", "credential_info", "key_alias", "key_name", "tpm",
     "max_input_tokens", "use_xai_oauth"])
 def test_ordinary_field_names(name):
+    assert not redact.is_secret_field(name)
+
+
+@pytest.mark.parametrize("name", [
+    "cache_read_input_token_cost", "cache_creation_input_token_cost_above_200k_tokens",
+    "output_cost_per_reasoning_token", "input_cost_per_audio_token_batches",
+    "cache_read_input_audio_token_cost_priority", "token_price"])
+def test_token_prices_are_not_secrets(name):
     assert not redact.is_secret_field(name)
 
 
@@ -53,8 +62,7 @@ def test_a_secret_json_value_masks_each_of_its_strings():
 
 def test_short_values_are_masked_by_name_only():
     redact.remember_fields({"api_key": "abc"})
-    assert redact.mask_output({"api_key": "abc", "x": "abc"}) == {"api_key": "abc", "x": "abc"}
-    assert redact.mask_data({"api_key": "abc"}) == {"api_key": "***"}
+    assert redact.mask_output({"api_key": "abc", "x": "abc"}) == {"api_key": "***", "x": "abc"}
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -127,7 +135,7 @@ def test_keys_info_and_delete_read_keys_from_a_file(tmp_path):
     run(keys.ShowKey, ["--key", f"@{tmp_path}/one"], session)
     run(keys.DeleteKey, ["--keys", f"@{tmp_path}/many"], session)
     assert [c[2] for c in session.calls] == [
-        {"params": {"key": "sk-info-key-4"}},
+        {"params": {"key": keys.hash_key("sk-info-key-4")}},
         {"body": {"keys": ["sk-del-key-5"]}}, {"body": {"keys": ["sk-del-key-6"]}}]
 
 
@@ -199,3 +207,136 @@ def test_a_state_files_keys_are_records_walked_by_field_not_secrets():
     assert redact.mask_output("wide-open-alias") == "wide-open-alias"
     assert redact.mask_output("s3cr3t-value") == "***"
     assert redact.mask_output("sk-given-key-1") == "***"
+
+
+# -- issue 21 --------------------------------------------------------------
+
+@pytest.mark.parametrize("pair,sent", [
+    ("password=12345678", "12345678"), ("client_secret=123e4", "123e4"),
+    ("api_key=true", "true"), ("aws_session_token=null", "null"),
+    ("api_key=\"quoted\"", "\"quoted\""),
+    ("vertex_credentials={\"type\": \"service_account\"}", {"type": "service_account"})])
+def test_a_secret_pair_value_is_sent_as_text(pair, sent):
+    assert utils.parse_pairs([pair], "--param") == {pair.partition("=")[0]: sent}
+
+
+def test_an_ordinary_pair_value_is_still_typed():
+    assert utils.parse_pairs(["rpm=12345678", "temperature=0.5"], "-p") == {
+        "rpm": 12345678, "temperature": 0.5}
+
+
+@pytest.mark.parametrize("header", ["X-Api-Key:", "X-Api-Key:   ", "X-Note:"])
+def test_an_empty_header_value_is_a_usage_error(header):
+    with pytest.raises(exceptions.UsageError, match="value is empty"):
+        http.parse_header(header)
+
+
+def test_debug_masks_secret_headers_inside_json_bodies(local_server, caplog):
+    import logging
+
+    from litellm_cli.session import Session
+
+    params = {"model": "openai/x", "extra_headers": {
+        "X-Corp-Auth": "hdr-auth-21", "Authorization": "Bearer hdr-bearer-22",
+        "api-key": "hdr-apikey-23", "X-Trace": "visible-24"}}
+    server = local_server(_Handler)
+    server.script = [(200, {}, {"litellm_params": params})]
+    with caplog.at_level(logging.DEBUG, logger="litellm_cli.http"):
+        Session(server.url, api_key="sk-unit-master-25").post(
+            "/model/new", json={"litellm_params": params})
+    request, response = [r.getMessage() for r in caplog.records
+                         if r.getMessage().startswith(("REQ:", "RESP BODY:"))]
+    for logged in (request, response):
+        assert "visible-24" in logged
+        for value in ("hdr-auth-21", "hdr-bearer-22", "hdr-apikey-23"):
+            assert value not in logged
+
+
+def test_header_values_given_in_a_body_are_remembered():
+    redact.remember_fields({"extra_headers": {"X-Corp-Auth": "hdr-auth-26"}})
+    assert redact.mask_output("echo hdr-auth-26") == "echo ***"
+
+
+class _PluginShow(command.ShowOne):
+    def take_action(self, parsed_args):
+        return ("name", "client_secret", "token", "nested"), (
+            "n", "cs-plugin-27", "hash-28",
+            display.JSONColumn({"password": "pw-plugin-29", "list": [{"api_key": "ak-30"}],
+                                "headers": {"x-corp-auth": "ha-31"}, "price_per_token": 1}))
+
+
+class _PluginList(command.Lister):
+    shown_secrets = ("client_secret",)
+
+    def take_action(self, parsed_args):
+        return ("name", "client_secret", "password"), [("n", "cs-plugin-27", "pw-plugin-29")]
+
+
+def test_every_shown_secret_named_field_is_masked_at_any_depth_for_any_command():
+    out = json.loads(render(_PluginShow, ["-f", "json"], FakeSession())[1])
+    assert out == {"name": "n", "client_secret": "***", "token": "hash-28",
+                   "nested": {"password": "***", "list": [{"api_key": "***"}],
+                              "headers": {"x-corp-auth": "***"}, "price_per_token": 1}}
+
+
+def test_a_command_names_the_secret_fields_it_exists_to_show():
+    out = json.loads(render(_PluginList, ["-f", "json"], FakeSession())[1])
+    assert out == [{"name": "n", "client_secret": "cs-plugin-27", "password": "***"}]
+
+
+# -- http request (issue 21) ----------------------------------------------------------------
+
+def _http(local_server, answer, *argv, tty=False):
+    from litellm_cli.session import Session
+
+    server = local_server(_Handler)
+    server.script = [answer]
+    session = Session(server.url, api_key="sk-unit-master-32")
+    return render(http.SendRequest, list(argv), session, tty=tty)
+
+
+def test_http_request_masks_a_key_given_in_the_uri_and_says_urls_are_logged(local_server):
+    status, out, err = _http(local_server, (200, {}, {"key": "sk-in-url-33", "info": {}}),
+                             "GET", "/key/info?key=sk-in-url-33")
+    assert status == 0 and "sk-in-url-33" not in out and json.loads(out)["key"] == "***"
+    assert "access logs" in err and "sk-in-url-33" not in err
+
+
+def test_http_request_masks_secret_named_query_values_of_any_shape(local_server):
+    _, out, _ = _http(local_server, (200, {}, {"echo": "plain-secret-34"}),
+                      "GET", "/x?client_secret=plain-secret-34&page=2")
+    assert json.loads(out) == {"echo": "***"}
+
+
+def test_http_request_masks_secret_named_fields_of_the_answer(local_server):
+    _, out, _ = _http(local_server, (200, {}, {"key": "sk-brand-new-35", "model_info": {
+        "client_secret": "upstream-36", "key": "gpt-4o"}, "token": "hash-37"}),
+                      "GET", "/model/info")
+    assert json.loads(out) == {"key": "***", "model_info": {"client_secret": "***",
+                                                            "key": "gpt-4o"},
+                               "token": "hash-37"}
+
+
+def test_http_request_prints_the_secret_fields_asked_for(local_server):
+    _, out, err = _http(local_server, (200, {}, {"key": "sk-brand-new-35",
+                                                 "metadata": {"api_key": "upstream-38"}}),
+                        "POST", "/key/generate", "-j", "{}", "--show-secret", "key")
+    assert json.loads(out) == {"key": "sk-brand-new-35", "metadata": {"api_key": "***"}}
+    assert err == ""
+
+
+@pytest.mark.parametrize("tty,expected", [
+    (True, "\\x1b]0;owned\\x07\\x1b[2Jbody\\u202e\ttab\nline\n"),
+    (False, "\x1b]0;owned\x07\x1b[2Jbody\u202e\ttab\nline\n")])
+def test_http_request_escapes_a_text_body_on_a_terminal_only(local_server, tty, expected):
+    body = "\x1b]0;owned\x07\x1b[2Jbody\u202e\ttab\nline\n".encode()
+    _, out, _ = _http(local_server, (200, {"Content-Type": "text/plain"}, body),
+                      "GET", "/x", tty=tty)
+    assert out == expected
+
+
+def test_http_request_escapes_what_json_leaves_raw_on_a_terminal(local_server):
+    _, out, _ = _http(local_server, (200, {}, {"name": "bidi\u202eevil"}), "GET", "/x",
+                      tty=True)
+    assert "\u202e" not in out and json.loads(out.replace("\\u202e", "")) == {
+        "name": "bidievil"}
