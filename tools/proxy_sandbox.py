@@ -226,10 +226,10 @@ def descendants(pid):
     children = {}
     for entry in pathlib.Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = entry.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        children.setdefault(int(fields[1]), []).append(int(entry.parent.name))
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
