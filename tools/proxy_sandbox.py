@@ -14,9 +14,9 @@ Every piece of state lives in one private folder: --dir DIR, else $LITELLM_CLI_S
 (mode 0700; 0711 as root, so that the postgres user can reach pg/, which it owns, 0700); any
 other is refused. It holds one venv per LiteLLM release (venv-1.108.7: litellm[proxy]==V, which
 pins its litellm-proxy-extras, and the Prisma client generated from that schema), the PostgreSQL
-cluster (password auth; the random password in pg-password, 0600) with one migrated template
-database per release, the master key, the logs (setup.log, proxy-N.log, pg/server.log) and the
-run state. Every file is opened without following symbolic links, and new files are 0600.
+cluster (on a unix socket in pg/ only, no TCP; password auth, the random password in
+pg-password, 0600) with one migrated template database per release, the master key, the logs
+(setup.log, proxy-N.log, pg/server.log) and the run state. Every file is opened without following symbolic links, and new files are 0600.
 The release: --litellm-version V, else $LITELLM_CLI_SANDBOX_LITELLM, else the pinned one.
 Several proxies (--name) can run side by side, of one release or several; each gets a fresh
 database of the same cluster, made from its release's template at start and dropped at stop.
@@ -49,6 +49,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 LITELLM_VERSION = "1.108.7"  # the pinned release (default of --litellm-version)
@@ -422,13 +423,13 @@ class Sandbox:
 
     def sql(self, what, database, *statements, script=None):
         """Run SQL statements (or a script file) as the cluster's superuser, by password over
-        127.0.0.1. Every name in them must be quoted (quote_ident, quote_literal)."""
+        its unix socket. Every name in them must be quoted (quote_ident, quote_literal)."""
         found = self.pg_bin / "psql"
         found = str(found) if found.exists() else shutil.which("psql")
         if not found:
             raise Error("psql not found (install the PostgreSQL client, e.g. apt-get install "
                         "postgresql-client)")
-        cmd = [found, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+        cmd = [found, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(self.pg),
                "-p", read_private(self.port_file).strip(), "-U", "postgres", "-d", database]
         for statement in statements:
             cmd += ["-c", statement]
@@ -575,9 +576,14 @@ class Sandbox:
             return False
         # A lock file whose pid is gone or now belongs to another program would stop postgres.
         (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
+        # No TCP: only a unix socket in pg/ (0700, of the postgres user or the caller), which
+        # nobody else can reach, even with the password (that LiteLLM shows on the command
+        # line of the `prisma migrate diff` it runs at startup). The port names the socket.
         port = free_port()
+        if len(os.fsencode(self.pg / f".s.PGSQL.{port}")) > 107:
+            raise Error(f"{self.dir} is too long a path for PostgreSQL's socket; pick a shorter --dir")
         write_private(self.port_file, str(port))
-        options = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' "
+        options = (f"-c listen_addresses='' -p {port} -k {shlex.quote(str(self.pg))} "
                    "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")
         log = self.pg / "server.log"
         done = subprocess.run(self.as_pg([str(self.pg_bin / "pg_ctl"), "-D", str(self.pgdata),
@@ -655,8 +661,9 @@ class Sandbox:
             env = self.env()
             password = read_private(self.password_file).strip()
             pg_port = read_private(self.port_file).strip()
-            env.update(DATABASE_URL=f"postgresql://postgres:{password}@127.0.0.1:{pg_port}/"
-                                    f"{database_name(name)}",
+            socket_dir = urllib.parse.quote(str(self.pg), safe="")
+            env.update(DATABASE_URL=f"postgresql://postgres:{password}@localhost:{pg_port}/"
+                                    f"{database_name(name)}?host={socket_dir}",
                        LITELLM_MASTER_KEY=self.master_key(), STORE_MODEL_IN_DB="True",
                        # The schema is applied at setup; no migration diff at startup.
                        DISABLE_SCHEMA_UPDATE="true", LITELLM_PRISMA_COMMAND_TIMEOUT="2")
@@ -756,7 +763,8 @@ class Sandbox:
             print("proxy: not running")
         pid = self.pg_pid()
         if pid:
-            print(f"postgresql: running (pid {pid}, 127.0.0.1:{read_private(self.port_file).strip()})")
+            print(f"postgresql: running (pid {pid}, socket "
+                  f"{self.pg / ('.s.PGSQL.' + read_private(self.port_file).strip())})")
         else:
             print("postgresql: not running")
         return 0 if up else 3
