@@ -319,3 +319,20 @@ def test_state_of_another_release_is_checked_against_that_releases_venv(tmp_path
     marker = str(tmp_path / "venv-1.90.7" / "bin" / "litellm")
     assert proxy_sandbox.is_ours(os.getpid(), marker) is False  # this process is not a proxy
     assert sbx.running() == {}
+
+
+def test_postgres_listens_on_a_socket_in_the_private_folder_not_on_tcp(tmp_path, monkeypatch):
+    sbx, _ = fake_sandbox(tmp_path, monkeypatch)
+    ran = []
+    monkeypatch.setattr(proxy_sandbox.subprocess, "run",
+                        lambda cmd, **kw: ran.append(cmd) or subprocess.CompletedProcess(cmd, 0))
+    sbx.pgdata.mkdir(parents=True)
+    assert sbx.pg_start() is True
+    options = ran[0][ran[0].index("-o") + 1]
+    assert "listen_addresses=''" in options and f"-k {sbx.pg}" in options
+
+
+def test_folder_too_long_for_the_socket_is_one_clear_error(tmp_path, monkeypatch):
+    sbx, _ = fake_sandbox(tmp_path / ("x" * 100), monkeypatch)
+    with pytest.raises(proxy_sandbox.Error, match="too long a path for PostgreSQL's socket"):
+        sbx.pg_start()
