@@ -11,8 +11,6 @@
 # a second proxy gets one of the same release. Each run's output is kept in a log whose path is
 # printed. Exit code: 0 if every release passed, 1 otherwise, 2 for no release given.
 set -uo pipefail
-. "$(dirname "$0")/bootstrap.sh"
-cd "$ROOT"
 
 releases=() pytest_args=()
 for arg in "$@"; do
@@ -24,6 +22,8 @@ if [ ${#releases[@]} -eq 0 ]; then
   echo "usage: tools/compat.sh VERSION... [pytest arguments]" >&2
   exit 2
 fi
+. "$(dirname "$0")/bootstrap.sh"
+cd "$ROOT"
 [ ${#pytest_args[@]} -gt 0 ] || pytest_args=(tests/functional)
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/litellm-cli-compat.XXXXXX")
 NAME=compat-$$

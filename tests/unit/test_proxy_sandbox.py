@@ -336,3 +336,11 @@ def test_folder_too_long_for_the_socket_is_one_clear_error(tmp_path, monkeypatch
     sbx, _ = fake_sandbox(tmp_path / ("x" * 100), monkeypatch)
     with pytest.raises(proxy_sandbox.Error, match="too long a path for PostgreSQL's socket"):
         sbx.pg_start()
+
+
+@pytest.mark.parametrize("args", [[], ["tests/functional/test_keys.py"], ["latest"]])
+def test_compat_without_a_release_is_a_usage_error(args):
+    completed = subprocess.run(["bash", str(TOOL.parent / "compat.sh"), *args], capture_output=True,
+                               text=True)
+    assert (completed.returncode, completed.stdout) == (2, "")
+    assert completed.stderr == "usage: tools/compat.sh VERSION... [pytest arguments]\n"
