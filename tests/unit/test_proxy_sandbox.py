@@ -310,15 +310,16 @@ def test_each_release_has_a_venv_and_a_template_of_its_own(tmp_path):
     assert proxy_sandbox.template_name("1.90.7") != proxy_sandbox.template_name("1.108.7")
 
 
-def test_state_of_another_release_is_checked_against_that_releases_venv(tmp_path):
+def test_state_of_another_release_is_checked_against_that_releases_venv(tmp_path, monkeypatch):
     sbx = proxy_sandbox.Sandbox(tmp_path)  # the pinned release
     sbx.run_dir.mkdir()
     me = {"pid": os.getpid(), "port": 1, "url": "http://127.0.0.1:1"}
     for name, version in (("old", "1.90.7"), ("bad", "1.90.7 x")):
         (sbx.run_dir / f"{name}.json").write_text(json.dumps({**me, "version": version}))
-    marker = str(tmp_path / "venv-1.90.7" / "bin" / "litellm")
-    assert proxy_sandbox.is_ours(os.getpid(), marker) is False  # this process is not a proxy
-    assert sbx.running() == {}
+    checked = []
+    monkeypatch.setattr(proxy_sandbox, "is_ours", lambda pid, marker: checked.append(marker) or True)
+    assert list(sbx.running()) == ["old"]
+    assert checked == [str(tmp_path / "venv-1.90.7" / "bin" / "litellm")]
 
 
 def test_postgres_listens_on_a_socket_in_the_private_folder_not_on_tcp(tmp_path, monkeypatch):
