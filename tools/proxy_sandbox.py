@@ -1,20 +1,27 @@
 #!/usr/bin/env python3
 """A disposable real LiteLLM proxy, backed by its own PostgreSQL, on 127.0.0.1.
 
-    python3 tools/proxy_sandbox.py setup                    install what is missing (idempotent)
-    python3 tools/proxy_sandbox.py start [--name N] [--port P]
+    python3 tools/proxy_sandbox.py setup [--litellm-version V]   install what is missing (idempotent)
+    python3 tools/proxy_sandbox.py start [--name N] [--port P] [--litellm-version V]
                                   set up, start PostgreSQL and proxy N, wait until ready, print its URL
     eval "$(python3 tools/proxy_sandbox.py env [--name N])"  export LITELLM_PROXY_URL / _API_KEY
     python3 tools/proxy_sandbox.py status                   what runs (exit 0 if a proxy is up, 3 if not)
     python3 tools/proxy_sandbox.py stop [--name N]          stop proxy N (default: all of them), and
                                                             PostgreSQL once no proxy is left
 
-Every piece of state lives in one folder: --dir DIR, else $LITELLM_CLI_SANDBOX, else
-/tmp/litellm-cli-sandbox. It holds the venv with the pinned litellm[proxy], the PostgreSQL
-cluster, the master key, the logs (setup.log, proxy-N.log, pg/server.log) and the run state.
-Several proxies (--name) can run side by side; each gets a fresh database of the same cluster,
-made from the migrated template at start and dropped at stop. Everything is stopped by the
-pid recorded at start (the proxy's process group: SIGTERM, then SIGKILL).
+Every piece of state lives in one private folder: --dir DIR, else $LITELLM_CLI_SANDBOX, else
+/tmp/litellm-cli-sandbox-UID. It must be the caller's own folder that nobody else can write to
+(mode 0700; 0711 as root, so that the postgres user can reach pg/, which it owns, 0700); any
+other is refused. It holds one venv per LiteLLM release (venv-1.108.7: litellm[proxy]==V, which
+pins its litellm-proxy-extras, and the Prisma client generated from that schema), the PostgreSQL
+cluster (on a unix socket in pg/ only, no TCP; password auth, the random password in
+pg-password, 0600) with one migrated template database per release, the master key, the logs
+(setup.log, proxy-N.log, pg/server.log) and the run state. Every file is opened without following symbolic links, and new files are 0600.
+The release: --litellm-version V, else $LITELLM_CLI_SANDBOX_LITELLM, else the pinned one.
+Several proxies (--name) can run side by side, of one release or several; each gets a fresh
+database of the same cluster, made from its release's template at start and dropped at stop.
+Everything is stopped by the pid recorded at start (the proxy's process group: SIGTERM, then
+SIGKILL).
 
 Prisma's engines: Prisma downloads them itself, unless PRISMA_QUERY_ENGINE_BINARY (and the
 other standard PRISMA_* variables) are set; where neither is possible and a folder
@@ -31,26 +38,28 @@ import hashlib
 import json
 import os
 import pathlib
+import pwd
 import re
 import secrets
 import shlex
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
-LITELLM_VERSION = "1.108.7"
-PRISMA_VERSION = "0.15.0"  # prisma-client-py, as litellm 1.108.7 expects it
+LITELLM_VERSION = "1.108.7"  # the pinned release (default of --litellm-version)
+PRISMA_VERSION = "0.15.0"  # prisma-client-py, as litellm 1.108.7 expects it (and the engine stand-in)
 REPO = pathlib.Path(__file__).resolve().parents[1]
 CONFIG = REPO / "tools" / "sandbox-config.yaml"
 STAND_IN = REPO.parent / "shared" / "prisma-offline-engine"
-DEFAULT_DIR = "/tmp/litellm-cli-sandbox"
-TEMPLATE_DB = "litellm_template"
 READY_TIMEOUT = 180  # seconds
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}")
+VERSION_RE = re.compile(r"[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}(\.post[0-9]{1,4})?")
 
 
 class Error(Exception):
@@ -65,15 +74,138 @@ def is_root():
     return os.geteuid() == 0
 
 
+def postgres_ids():
+    entry = pwd.getpwnam("postgres")
+    return entry.pw_uid, entry.pw_gid
+
+
+def default_dir():
+    """The caller's own folder: one per user, so that nobody else can have made it first."""
+    return f"/tmp/litellm-cli-sandbox-{os.geteuid()}"
+
+
+def private_dir(path, create=True):
+    """Create path (unless create is false and it is missing), or accept it only if it is a real folder of the caller that nobody else can
+    write to, nor swap (its parents are the caller's or root's, unwritable by others unless
+    sticky, as /tmp). Mode 0700; 0711 as root, so that the postgres user can reach pg/."""
+    if not create and not os.path.lexists(path):
+        return
+    try:
+        path.mkdir(parents=True)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise Error(f"cannot create {path}: {exc.strerror}") from None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        kind = "a symbolic link" if path.is_symlink() else "not a folder"
+        raise Error(f"refusing {path}: it is {kind} (pick another --dir)") from None
+    try:
+        info = os.fstat(fd)
+        if info.st_uid != os.geteuid():
+            raise Error(f"refusing {path}: it belongs to uid {info.st_uid}, not to you "
+                        f"(uid {os.geteuid()}); pick another --dir")
+        if info.st_mode & 0o022:
+            raise Error(f"refusing {path}: others can write to it (mode "
+                        f"{stat.S_IMODE(info.st_mode):04o}); pick another --dir")
+        for parent in path.parents:
+            info = parent.stat()
+            if info.st_uid not in (0, os.geteuid()) or (
+                    info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX):
+                raise Error(f"refusing {path}: its parent {parent} can be changed by others; "
+                            "pick another --dir")
+        os.fchmod(fd, 0o711 if is_root() else 0o700)
+    finally:
+        os.close(fd)
+
+
+def open_private(path, flags=os.O_WRONLY | os.O_CREAT | os.O_APPEND):
+    """A file descriptor of path, never through a symbolic link; new files are 0600."""
+    return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+
+
+def append_private(path):
+    return os.fdopen(open_private(path), "a")
+
+
+def read_private(path):
+    with os.fdopen(open_private(path, os.O_RDONLY)) as file:
+        return file.read()
+
+
+def write_private(path, text):
+    """Replace path with text: a new file (O_EXCL, 0600) renamed over it, so a symbolic link at
+    path is replaced, never followed."""
+    new = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    try:
+        with os.fdopen(open_private(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "w") as file:
+            file.write(text)
+        os.replace(new, path)
+    finally:
+        new.unlink(missing_ok=True)
+
+
+def quote_ident(name):
+    """A PostgreSQL identifier, quoted (names are validated too: this is the second wall)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def database_name(name):
+    """The database of proxy NAME (NAME_RE: lowercase letters, digits, '-')."""
+    return "litellm_" + name.replace("-", "_")
+
+
+def template_name(version):
+    """The migrated template database of a release (VERSION_RE)."""
+    return "litellm_template_" + re.sub(r"\W", "_", version)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def port_in_use(port):
+def can_bind(port):
+    """Whether a server could listen on 127.0.0.1:port now (as uvicorn does, SO_REUSEADDR)."""
     with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def listening_sockets(port):
+    """'socket:[inode]' of every TCP socket listening on port (Linux /proc/net)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in pathlib.Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    found.add(f"socket:[{fields[9]}]")
+    return found
+
+
+def owns_port(pid, port):
+    """pid or a process below it listens on port (where /proc cannot tell, as on macOS: True)."""
+    if not os.path.isdir("/proc/net"):
+        return True
+    sockets = listening_sockets(port)
+    for each in (pid, *descendants(pid)):
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{each}/fd"):
+                with contextlib.suppress(OSError):
+                    if os.readlink(f"/proc/{each}/fd/{fd}") in sockets:
+                        return True
+    return False
 
 
 def is_ours(pid, marker):
@@ -93,12 +225,12 @@ def cmdline(pid):
 def descendants(pid):
     """Pids of every process below pid (Linux /proc)."""
     children = {}
-    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+    for entry in pathlib.Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = entry.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        children.setdefault(int(fields[1]), []).append(int(entry.parent.name))
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -154,28 +286,37 @@ def http_get(url):
 
 
 class Sandbox:
-    def __init__(self, directory):
+    def __init__(self, directory, version=LITELLM_VERSION):
         self.dir = pathlib.Path(directory).absolute()
-        self.venv = self.dir / "venv"
+        self.version = version
+        self.venv = self.venv_dir(version)
         self.pg = self.dir / "pg"
         self.pgdata = self.pg / "data"
         self.run_dir = self.dir / "run"
         self.setup_log = self.dir / "setup.log"
         self.engine_file = self.dir / "prisma-engine.json"
+        self.password_file = self.dir / "pg-password"
+        self.port_file = self.dir / "pg-port"
         self.pg_bin = None
+
+    def venv_dir(self, version):
+        return self.dir / f"venv-{version}"
 
     # ------------------------------------------------------------------ helpers
     @contextlib.contextmanager
     def locked(self):
         """One sandbox command at a time changes the state (parallel test sessions share it)."""
-        with open(self.dir / ".lock", "w") as lock:
+        lock = open_private(self.dir / ".lock", os.O_RDWR | os.O_CREAT)
+        try:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
+        finally:
+            os.close(lock)
 
     def step(self, what, cmd, env=None, cwd=None):
         """Run one setup step with its output in setup.log; fail with the log's tail."""
         note(what)
-        with open(self.setup_log, "a") as log:
+        with append_private(self.setup_log) as log:
             log.write(f"\n=== {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}  {what}\n")
             log.flush()
             try:
@@ -184,7 +325,7 @@ class Sandbox:
             except OSError as exc:
                 raise Error(f"{what}: {exc.strerror}: {cmd[0]}") from None
         if done.returncode:
-            tail = self.setup_log.read_text(errors="replace").splitlines()[-25:]
+            tail = read_private(self.setup_log).splitlines()[-25:]
             print("\n".join(tail), file=sys.stderr)
             raise Error(f"{what} failed (log: {self.setup_log})")
 
@@ -196,9 +337,10 @@ class Sandbox:
         """The environment of litellm and Prisma: all their caches here, nothing downloaded
         but Prisma's engines (when no engine variables are set)."""
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("DATABASE_", "DIRECT_URL", "LITELLM_", "PGHOST", "PGPORT"))}
+               if not k.startswith(("DATABASE_", "DIRECT_URL", "LITELLM_", "PGHOST", "PGPORT",
+                                    "PGPASSWORD"))}
         if "PRISMA_QUERY_ENGINE_BINARY" not in env and self.engine_file.exists():
-            env.update(json.loads(self.engine_file.read_text()))
+            env.update(json.loads(read_private(self.engine_file)))
         loopback = "127.0.0.1,localhost,::1"
         env.update(
             PATH=f"{self.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
@@ -226,29 +368,23 @@ class Sandbox:
         return pathlib.Path(found)
 
     def master_key(self):
-        return (self.dir / "master-key").read_text().strip()
+        return read_private(self.dir / "master-key").strip()
 
     # ------------------------------------------------------------------ setup
     def setup(self):
         started = time.monotonic()
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise Error(f"cannot create {self.dir}: {exc.strerror}") from None
-        with contextlib.suppress(OSError):  # the postgres user must enter it
-            self.dir.chmod(self.dir.stat().st_mode | 0o711)
-        self.run_dir.mkdir(exist_ok=True)
+        self.run_dir.mkdir(mode=0o700, exist_ok=True)
         with self.locked():
             self.find_postgres(install=True)
             self.ensure_venv()
             self.ensure_engine()
             self.ensure_client()
+            self.ensure_cluster()
             self.ensure_template()
             key = self.dir / "master-key"
             if not key.exists():
-                key.touch(mode=0o600)
-                key.write_text(f"sk-sandbox-{secrets.token_hex(16)}\n")
-        note(f"set up in {time.monotonic() - started:.1f}s ({self.dir})")
+                write_private(key, f"sk-sandbox-{secrets.token_hex(16)}\n")
+        note(f"set up litellm {self.version} in {time.monotonic() - started:.1f}s ({self.dir})")
 
     def find_postgres(self, install=False):
         """The folder with postgres, initdb and pg_ctl: $PG_BIN, PATH or the usual places."""
@@ -285,19 +421,27 @@ class Sandbox:
                 self.step("create the postgres user", ["useradd", "--system", "--user-group",
                                                        "--no-create-home", "postgres"])
 
-    def psql(self):
+    def sql(self, what, database, *statements, script=None):
+        """Run SQL statements (or a script file) as the cluster's superuser, by password over
+        its unix socket. Every name in them must be quoted (quote_ident, quote_literal)."""
         found = self.pg_bin / "psql"
         found = str(found) if found.exists() else shutil.which("psql")
         if not found:
             raise Error("psql not found (install the PostgreSQL client, e.g. apt-get install "
                         "postgresql-client)")
-        return [found, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
-                "-p", (self.pg / "port").read_text().strip(), "-U", "postgres"]
+        cmd = [found, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(self.pg),
+               "-p", read_private(self.port_file).strip(), "-U", "postgres", "-d", database]
+        for statement in statements:
+            cmd += ["-c", statement]
+        if script:
+            cmd += ["-f", str(script)]
+        env = dict(os.environ, PGPASSWORD=read_private(self.password_file).strip())
+        self.step(what, cmd, env=env)
 
     def ensure_venv(self):
         check = ("import importlib.metadata as m, sys; "
                  "sys.exit(m.version('litellm') != sys.argv[1] or m.version('prisma') != sys.argv[2])")
-        if self.venv_python(check, LITELLM_VERSION, PRISMA_VERSION) is not None:
+        if self.venv_python(check, self.version, PRISMA_VERSION) is not None:
             return
         if not (self.venv / "bin" / "python").exists():
             try:
@@ -306,11 +450,12 @@ class Sandbox:
             except subprocess.CalledProcessError:
                 raise Error(f"{sys.executable} -m venv failed (Debian/Ubuntu: apt-get install "
                             "python3-venv)") from None
-        self.step(f"pip install litellm[proxy]=={LITELLM_VERSION} prisma=={PRISMA_VERSION} "
+        # litellm[proxy] pins the litellm-proxy-extras (schema, migrations) of its release.
+        self.step(f"pip install litellm[proxy]=={self.version} prisma=={PRISMA_VERSION} "
                   "(first run: a few minutes)",
                   [str(self.venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar", "off",
                    "--disable-pip-version-check",
-                   f"litellm[proxy]=={LITELLM_VERSION}", f"prisma=={PRISMA_VERSION}"])
+                   f"litellm[proxy]=={self.version}", f"prisma=={PRISMA_VERSION}"])
 
     def ensure_engine(self):
         """Prisma engines: the caller's PRISMA_* variables, else the stand-in when it sits beside
@@ -321,48 +466,68 @@ class Sandbox:
         if not installer.exists() or self.engine_file.exists():
             return
         note(f"install the Prisma engine stand-in from {STAND_IN}")
-        with open(self.setup_log, "a") as log:
+        with append_private(self.setup_log) as log:
             done = subprocess.run(["bash", str(installer), str(self.dir / "prisma-engine")],
                                   stdout=subprocess.PIPE, stderr=log, text=True)
         if done.returncode:
             raise Error(f"installing the Prisma engine stand-in failed (log: {self.setup_log})")
         exports = dict(shlex.split(line)[1].split("=", 1)
                        for line in done.stdout.splitlines() if line.startswith("export "))
-        self.engine_file.write_text(json.dumps(exports))
+        write_private(self.engine_file, json.dumps(exports))
 
     def ensure_client(self):
-        """Generate the Prisma client for litellm-proxy-extras' schema (once per schema/engine)."""
+        """Generate the Prisma client for this release's schema (once per schema/engine)."""
         schema = self.extras() / "schema.prisma"
         env = self.env()
         stamp = hashlib.sha256(schema.read_bytes()).hexdigest() + " " + env.get(
             "PRISMA_QUERY_ENGINE_BINARY", "downloaded")
-        stamp_file = self.dir / "prisma-client.stamp"
-        if stamp_file.exists() and stamp_file.read_text() == stamp:
+        stamp_file = self.dir / f"prisma-client-{self.version}.stamp"
+        if stamp_file.exists() and read_private(stamp_file) == stamp:
             return
         self.step("prisma generate", [str(self.venv / "bin" / "prisma"), "generate",
                                       "--schema", str(schema)], env=env, cwd=self.dir)
-        stamp_file.write_text(stamp)
+        write_private(stamp_file, stamp)
 
-    def ensure_template(self):
-        """A cluster of our own with a template database holding the migrated schema."""
-        if not (self.pgdata / "PG_VERSION").exists():
-            shutil.rmtree(self.pg, ignore_errors=True)
-            self.pg.mkdir()
+    def ensure_cluster(self):
+        """A cluster of our own whose superuser needs a password (no `trust`): a cluster made
+        without one (older sandboxes) is made again."""
+        if (self.pgdata / "PG_VERSION").exists() and self.password_file.exists():
+            return
+        if self.pg_pid():
+            self.pg_stop()
+        shutil.rmtree(self.pg, ignore_errors=True)
+        for stale in self.dir.glob("template-*.stamp"):
+            stale.unlink()
+        self.pg.mkdir(mode=0o700)
+        password = secrets.token_hex(24)
+        write_private(self.password_file, password + "\n")
+        pwfile = self.pg / "initdb-password"
+        with os.fdopen(open_private(pwfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "w") as file:
+            if is_root():  # initdb runs as postgres, which owns pg/ (0700) and reads this file
+                os.fchown(file.fileno(), *postgres_ids())
+            file.write(password + "\n")
+        try:
             if is_root():
-                shutil.chown(self.pg, "postgres", "postgres")
+                os.chown(self.pg, *postgres_ids())
                 if subprocess.run(self.as_pg(["test", "-x", str(self.pg)])).returncode:
                     raise Error(f"the postgres user cannot enter {self.pg}; PostgreSQL does not run "
                                 "as root, so pick a --dir it can reach (e.g. under /tmp)")
             self.step("initdb", self.as_pg([str(self.pg_bin / "initdb"), "-D", str(self.pgdata),
-                                            "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                                            "--locale=C"]), cwd=self.pg)
+                                            "-U", "postgres", "--auth=scram-sha-256",
+                                            f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C"]),
+                      cwd=self.pg)
+        finally:
+            pwfile.unlink(missing_ok=True)
+
+    def ensure_template(self):
+        """A template database holding this release's migrated schema."""
         migrations = self.extras() / "migrations"
         names = sorted(d.name for d in migrations.iterdir() if (d / "migration.sql").exists())
         digest = hashlib.sha256()
         for name in names:
             digest.update((migrations / name / "migration.sql").read_bytes())
-        stamp_file = self.pg / "schema.stamp"
-        if stamp_file.exists() and stamp_file.read_text() == digest.hexdigest():
+        stamp_file = self.dir / f"template-{self.version}.stamp"
+        if stamp_file.exists() and read_private(stamp_file) == digest.hexdigest():
             return
         started = self.pg_start()
         try:
@@ -370,7 +535,7 @@ class Sandbox:
         finally:
             if started:
                 self.pg_stop()
-        stamp_file.write_text(digest.hexdigest())
+        write_private(stamp_file, digest.hexdigest())
 
     def apply_migrations(self, migrations, names):
         """What `prisma migrate deploy` does: each migration.sql in name order, recorded in
@@ -383,22 +548,24 @@ class Sandbox:
         for name in names:
             sql = (migrations / name / "migration.sql").read_bytes()
             script += [sql.decode(), ";",
-                       f"INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, "
-                       f"applied_steps_count) VALUES ('{secrets.token_hex(16)}', "
-                       f"'{hashlib.sha256(sql).hexdigest()}', now(), '{name}', 1);"]
-        (self.dir / "migrations.sql").write_text("\n".join(script))
-        psql = self.psql()
-        self.step("create the template database", [*psql, "-d", "postgres",
-                  "-c", f"DROP DATABASE IF EXISTS {TEMPLATE_DB}",
-                  "-c", f"CREATE DATABASE {TEMPLATE_DB}"])
-        self.step(f"apply {len(names)} migrations of litellm-proxy-extras",
-                  [*psql, "-d", TEMPLATE_DB, "-f", str(self.dir / "migrations.sql")])
+                       "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, "
+                       f"applied_steps_count) VALUES ({quote_literal(secrets.token_hex(16))}, "
+                       f"{quote_literal(hashlib.sha256(sql).hexdigest())}, now(), "
+                       f"{quote_literal(name)}, 1);"]
+        script_file = self.dir / f"migrations-{self.version}.sql"
+        write_private(script_file, "\n".join(script))
+        template = template_name(self.version)
+        self.sql(f"create the template database of litellm {self.version}", "postgres",
+                 f"DROP DATABASE IF EXISTS {quote_ident(template)}",
+                 f"CREATE DATABASE {quote_ident(template)}")
+        self.sql(f"apply {len(names)} migrations of litellm-proxy-extras", template,
+                 script=script_file)
 
     # ------------------------------------------------------------------ PostgreSQL
     def pg_pid(self):
         """The pid of our running postmaster, or None."""
         try:
-            pid = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+            pid = int(read_private(self.pgdata / "postmaster.pid").split()[0])
         except (OSError, ValueError, IndexError):
             return None
         return pid if is_ours(pid, str(self.pgdata)) else None
@@ -409,9 +576,14 @@ class Sandbox:
             return False
         # A lock file whose pid is gone or now belongs to another program would stop postgres.
         (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
+        # No TCP: only a unix socket in pg/ (0700, of the postgres user or the caller), which
+        # nobody else can reach, even with the password (that LiteLLM shows on the command
+        # line of the `prisma migrate diff` it runs at startup). The port names the socket.
         port = free_port()
-        (self.pg / "port").write_text(str(port))
-        options = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' "
+        if len(os.fsencode(self.pg / f".s.PGSQL.{port}")) > 107:
+            raise Error(f"{self.dir} is too long a path for PostgreSQL's socket; pick a shorter --dir")
+        write_private(self.port_file, str(port))
+        options = (f"-c listen_addresses='' -p {port} -k {shlex.quote(str(self.pg))} "
                    "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")
         log = self.pg / "server.log"
         done = subprocess.run(self.as_pg([str(self.pg_bin / "pg_ctl"), "-D", str(self.pgdata),
@@ -440,14 +612,31 @@ class Sandbox:
         return self.run_dir / f"{name}.json"
 
     def running(self):
-        """{name: state} of the proxies whose recorded pid is still our proxy."""
+        """{name: state} of the proxies whose recorded pid is still our proxy (state files are
+        trusted only as far as they validate)."""
         found = {}
         for path in sorted(self.run_dir.glob("*.json")):
-            with contextlib.suppress(OSError, ValueError):
-                state = json.loads(path.read_text())
-                if is_ours(state["pid"], str(self.venv / "bin" / "litellm")):
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                state = json.loads(read_private(path))
+                if not (NAME_RE.fullmatch(path.stem) and VERSION_RE.fullmatch(state["version"])
+                        and isinstance(state["pid"], int) and isinstance(state["port"], int)):
+                    continue
+                if is_ours(state["pid"], str(self.venv_dir(state["version"]) / "bin" / "litellm")):
                     found[path.stem] = state
         return found
+
+    def pick_port(self, wanted):
+        """Under the lock: a port no other proxy of this sandbox holds or is about to take, and
+        that can be bound now (the proxy that answers there is checked later to be ours)."""
+        claimed = {state["port"] for state in self.running().values()}
+        if wanted:
+            if wanted in claimed or not can_bind(wanted):
+                raise Error(f"127.0.0.1:{wanted} is already in use (pick another --port)")
+            return wanted
+        while True:
+            port = free_port()
+            if port not in claimed:
+                return port
 
     def start(self, name, port):
         self.setup()
@@ -456,35 +645,41 @@ class Sandbox:
             raise Error(f"proxy config {config} not found")
         with self.locked():
             state = self.running().get(name)
+            if state and state["version"] != self.version:
+                raise Error(f"proxy {name} runs litellm {state['version']}, not {self.version}; "
+                            f"stop it first: proxy_sandbox.py stop --name {name}")
             if state and http_get(state["url"] + "/health/liveliness") is not None:
                 note(f"proxy {name} already runs at {state['url']} (pid {state['pid']})")
                 return state["url"]
             self.stop_locked([name])
             self.pg_start()
-            database = "litellm_" + name.replace("-", "_")
-            self.step(f"create database {database}", [*self.psql(), "-d", "postgres",
-                      "-c", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
-                      "-c", f"CREATE DATABASE {database} TEMPLATE {TEMPLATE_DB}"])
-            port = port or free_port()
-            if port_in_use(port):
-                raise Error(f"127.0.0.1:{port} is already in use (pick another --port)")
+            database = quote_ident(database_name(name))
+            self.sql(f"create database {database} (litellm {self.version})", "postgres",
+                     f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
+                     f"CREATE DATABASE {database} TEMPLATE {quote_ident(template_name(self.version))}")
+            port = self.pick_port(port)
             env = self.env()
-            pg_port = (self.pg / "port").read_text().strip()
-            env.update(DATABASE_URL=f"postgresql://postgres@127.0.0.1:{pg_port}/{database}",
+            password = read_private(self.password_file).strip()
+            pg_port = read_private(self.port_file).strip()
+            socket_dir = urllib.parse.quote(str(self.pg), safe="")
+            env.update(DATABASE_URL=f"postgresql://postgres:{password}@localhost:{pg_port}/"
+                                    f"{database_name(name)}?host={socket_dir}",
                        LITELLM_MASTER_KEY=self.master_key(), STORE_MODEL_IN_DB="True",
                        # The schema is applied at setup; no migration diff at startup.
                        DISABLE_SCHEMA_UPDATE="true", LITELLM_PRISMA_COMMAND_TIMEOUT="2")
             log_path = self.dir / f"proxy-{name}.log"
-            with open(log_path, "a") as log:
-                log.write(f"\n=== {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}  start\n")
+            with append_private(log_path) as log:
+                log.write(f"\n=== {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}  start "
+                          f"litellm {self.version}\n")
                 log.flush()
                 proc = subprocess.Popen(
                     [str(self.venv / "bin" / "litellm"), "--config", str(config),
                      "--host", "127.0.0.1", "--port", str(port)],
                     cwd=self.dir, env=env, stdin=subprocess.DEVNULL, stdout=log,
                     stderr=subprocess.STDOUT, start_new_session=True)
-            state = {"pid": proc.pid, "url": f"http://127.0.0.1:{port}", "database": database}
-            self.state_file(name).write_text(json.dumps(state))
+            state = {"pid": proc.pid, "url": f"http://127.0.0.1:{port}", "port": port,
+                     "version": self.version}
+            write_private(self.state_file(name), json.dumps(state))
         started = time.monotonic()
         try:
             self.wait_ready(state["url"], proc, log_path)
@@ -495,26 +690,31 @@ class Sandbox:
                 if not self.running():
                     self.pg_stop()
             raise
-        note(f"proxy {name} (pid {proc.pid}) ready at {state['url']} after "
+        note(f"proxy {name} (litellm {self.version}, pid {proc.pid}) ready at {state['url']} after "
              f"{time.monotonic() - started:.1f}s; stop it with: proxy_sandbox.py stop --name {name}")
         return state["url"]
 
     def wait_ready(self, url, proc, log_path):
-        """Until /health/liveliness answers and /health/readiness reports the database."""
+        """Until /health/liveliness answers and /health/readiness reports the database, from
+        the process started (not another one that holds the port)."""
         timeout = float(os.environ.get("LITELLM_CLI_SANDBOX_TIMEOUT", READY_TIMEOUT))
         deadline = time.monotonic() + timeout
+        port = int(url.rsplit(":", 1)[1])
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 self.fail_with_log(log_path, f"the proxy exited during startup (code {proc.returncode})")
             with contextlib.suppress(TypeError, ValueError, AttributeError):
                 if json.loads(http_get(url + "/health/readiness")).get("db") == "connected":
+                    if not owns_port(proc.pid, port):
+                        raise Error(f"{url} answers, but not from the proxy started (pid "
+                                    f"{proc.pid}): another program holds port {port}")
                     return
             time.sleep(0.25)
         self.fail_with_log(log_path, f"the proxy was not ready with its database after {timeout:.0f}s")
 
     @staticmethod
     def fail_with_log(log_path, message):
-        print("\n".join(log_path.read_text(errors="replace").splitlines()[-25:]), file=sys.stderr)
+        print("\n".join(read_private(log_path).splitlines()[-25:]), file=sys.stderr)
         raise Error(f"{message} (log: {log_path})")
 
     def stop(self, names):
@@ -534,19 +734,19 @@ class Sandbox:
         running = self.running()
         stopped = []
         for path in sorted(self.run_dir.glob("*.json")):
-            if names and path.stem not in names:
+            name = path.stem
+            if (names and name not in names) or not NAME_RE.fullmatch(name):
                 continue
-            state = running.get(path.stem)
+            state = running.get(name)
             if state:
                 kill_tree(state["pid"])
-                stopped.append(f"proxy {path.stem} (pid {state['pid']})")
-            with contextlib.suppress(OSError, ValueError, KeyError, Error):
-                database = json.loads(path.read_text())["database"]
+                stopped.append(f"proxy {name} (pid {state['pid']})")
+            with contextlib.suppress(OSError, Error):
                 self.find_postgres()
                 if self.pg_pid():
-                    subprocess.run([*self.psql(), "-d", "postgres", "-c",
-                                    f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"],
-                                   capture_output=True)
+                    database = quote_ident(database_name(name))
+                    self.sql(f"drop database {database}", "postgres",
+                             f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
             path.unlink(missing_ok=True)
         return stopped
 
@@ -557,12 +757,14 @@ class Sandbox:
             healthy = http_get(state["url"] + "/health/liveliness") is not None
             up = up or healthy
             print(f"proxy {name}: {'running' if healthy else 'NOT healthy'} at {state['url']} "
-                  f"(pid {state['pid']}, children {' '.join(map(str, descendants(state['pid']))) or 'none'})")
+                  f"(litellm {state['version']}, pid {state['pid']}, children "
+                  f"{' '.join(map(str, descendants(state['pid']))) or 'none'})")
         if not running:
             print("proxy: not running")
         pid = self.pg_pid()
         if pid:
-            print(f"postgresql: running (pid {pid}, 127.0.0.1:{(self.pg / 'port').read_text().strip()})")
+            print(f"postgresql: running (pid {pid}, socket "
+                  f"{self.pg / ('.s.PGSQL.' + read_private(self.port_file).strip())})")
         else:
             print("postgresql: not running")
         return 0 if up else 3
@@ -578,12 +780,17 @@ class Sandbox:
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="proxy_sandbox.py", description=__doc__.split("\n\n")[0],
-        epilog="State folder: --dir, else $LITELLM_CLI_SANDBOX, else " + DEFAULT_DIR + ".")
-    parser.add_argument("--dir", default=os.environ.get("LITELLM_CLI_SANDBOX") or DEFAULT_DIR,
-                        help="the folder that holds every piece of state")
+        epilog="State folder: --dir, else $LITELLM_CLI_SANDBOX, else " + default_dir() + ".")
+    parser.add_argument("--dir", default=os.environ.get("LITELLM_CLI_SANDBOX") or default_dir(),
+                        help="the folder that holds every piece of state (yours, private)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("setup", help="install what is missing (idempotent)")
+    setup = commands.add_parser("setup", help="install what is missing (idempotent)")
     start = commands.add_parser("start", help="set up, start a proxy, print its URL")
+    for sub in (setup, start):
+        sub.add_argument("--litellm-version", metavar="V",
+                         default=os.environ.get("LITELLM_CLI_SANDBOX_LITELLM") or LITELLM_VERSION,
+                         help="the LiteLLM release to run (default: $LITELLM_CLI_SANDBOX_LITELLM, "
+                              f"else {LITELLM_VERSION})")
     start.add_argument("--port", type=int, default=0, help="proxy port (default: a free one)")
     env = commands.add_parser("env", help="print export lines for LITELLM_PROXY_URL/_API_KEY")
     commands.add_parser("status", help="say what runs")
@@ -594,13 +801,17 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if getattr(args, "name", None) and not NAME_RE.fullmatch(args.name):
         parser.error("--name: lowercase letters, digits and '-', at most 31 characters")
+    if not VERSION_RE.fullmatch(getattr(args, "litellm_version", LITELLM_VERSION)):
+        parser.error("--litellm-version (or $LITELLM_CLI_SANDBOX_LITELLM): a release such as "
+                     f"{LITELLM_VERSION}")
     return args
 
 
 def main(argv=None):
     args = parse_args(argv)
-    sandbox = Sandbox(args.dir)
+    sandbox = Sandbox(args.dir, getattr(args, "litellm_version", LITELLM_VERSION))
     try:
+        private_dir(sandbox.dir, create=args.command in ("setup", "start"))
         if args.command == "setup":
             sandbox.setup()
         elif args.command == "start":

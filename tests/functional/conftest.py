@@ -7,7 +7,8 @@ running one:
 
 or let the fixtures start disposable ones with the project's sandbox,
 ``tools/proxy_sandbox.py`` (state in ``LITELLM_CLI_SANDBOX``, default
-``/tmp/litellm-cli-sandbox``); they are stopped when the session ends. A second
+``/tmp/litellm-cli-sandbox-UID``; release ``LITELLM_CLI_SANDBOX_LITELLM``, default the pinned
+one); they are stopped when the session ends. A second
 proxy on a second database (``second_proxy``) is started only when a test asks
 for it, or taken from ``LITELLM_CLI_TEST_URL2``/``LITELLM_CLI_TEST_KEY2``.
 """
