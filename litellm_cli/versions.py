@@ -78,3 +78,29 @@ def is_litellm(session):
     except exceptions.CLIError:
         return False
     return isinstance(body, str) and "alive" in body
+
+
+def describe(session):
+    """``"LiteLLM 1.108.7"``, for messages that name the proxy's release."""
+    version = server_version(session)
+    return f"LiteLLM {version}" if version else "a LiteLLM release that does not say its version"
+
+
+def require(session, minimum, feature):
+    """Refuse (exit 6, nothing sent) unless the proxy is release ``minimum`` or
+    newer: "``feature`` needs LiteLLM >= 1.109; this proxy is LiteLLM 1.108.7"."""
+    if at_least(session, minimum):
+        return
+    from litellm_cli import exceptions
+
+    raise exceptions.CLIError(f"{feature} needs LiteLLM >= {minimum}; this proxy is "
+                              f"{describe(session)}", exit_code=exceptions.EXIT_REJECTED)
+
+
+def not_applied(session, what):
+    """The error for a write the proxy answered as done but did not do (read
+    back): "this proxy (LiteLLM 1.100.5) answered success but did not apply ..."."""
+    from litellm_cli import exceptions
+
+    return exceptions.CLIError(f"this proxy ({describe(session)}) answered success but did not "
+                               f"apply {what}")
