@@ -109,7 +109,8 @@ class UpdateCredential(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        from litellm_cli.api.credentials import UNCHANGED
+        from litellm_cli import versions
+        from litellm_cli.api.credentials import UNCHANGED, unapplied
 
         info = (parse_json(parsed_args.info, "--info", expect=dict)
                 if parsed_args.info is not None else {})
@@ -127,7 +128,13 @@ class UpdateCredential(ShowOne):
                     **info}
         api.update(parsed_args.credential_name, values, info, display_name,
                    parsed_args.remove_value)
-        return CREDENTIAL_COLUMNS, _format_credential(api.get(parsed_args.credential_name))
+        credential = api.get(parsed_args.credential_name)
+        result = CREDENTIAL_COLUMNS, _format_credential(credential)
+        missed = unapplied(credential, display_name, parsed_args.remove_value)
+        if missed:
+            self.fail_showing(parsed_args, *result,
+                              versions.not_applied(api.session, "; ".join(missed)))
+        return result
 
 
 class DeleteCredential(DeleteCommand):
