@@ -11,13 +11,16 @@ Plain API client, usable without the CLI::
 """
 
 import re
-from litellm_cli import exceptions
+from litellm_cli import exceptions, versions
 from litellm_cli.api import API, path_segment
 
 # `models get --name` only needs to tell one deployment from several.
 FIND_PAGE_SIZE = 100
 # How /model/new says it kept a row it cannot serve (see ModelsAPI.create).
 _UNSERVED = re.compile(r"saved to the database, but the model id\(s\) \[([^\]]*)\] are not live")
+# The first release whose /model/new says so; older ones answer 200 for such a
+# row, so the CLI looks the new deployment up instead.
+CREATE_CHECKED_FROM = "1.96"
 
 
 CHUNK_SIZE = 1 << 16
@@ -106,20 +109,35 @@ class ModelsAPI(API):
         body = {"model_name": name, "litellm_params": litellm_params,
                 "model_info": model_info or {}}
         try:
-            return self.session.post_json("/model/new", body)
+            created = self.session.post_json("/model/new", body)
         except exceptions.ServerError as exc:
             stored = _UNSERVED.search(exc.details)
             if not stored:
                 raise
             self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
+        model_id = created.get("model_id")
+        if (model_id and not versions.at_least(self.session, CREATE_CHECKED_FROM)
+                and not self._served(model_id)):
+            self._remove_unserved([model_id])
+        return created
 
-    def _remove_unserved(self, model_ids, error):
-        """Delete rows the proxy stored but cannot serve, then report the rejection.
+    def _served(self, model_id):
+        """True when the proxy serves deployment ``model_id`` (``/model/info`` lists it)."""
+        try:
+            self.info(model_id)
+        except exceptions.NotFound:
+            return False
+        return True
+
+    def _remove_unserved(self, model_ids, error=None):
+        """Delete rows the proxy stored but cannot serve, then report the rejection
+        (``error``, the proxy's 500, or else its success answer, exit 7 too).
 
         The proxy saves a model before loading it; when it cannot load it (most
-        often: no provider it can infer from litellm_params.model) it answers 500
-        and keeps the row, which ``/model/info`` never lists. A failed create
-        must leave nothing behind, or every retry adds another hidden row.
+        often: no provider it can infer from litellm_params.model) it keeps the
+        row, which ``/model/info`` never lists, and answers 500 (before LiteLLM
+        1.96: 200). A failed create must leave nothing behind, or every retry
+        adds another hidden row.
         """
         left = []
         for model_id in model_ids:
@@ -131,6 +149,9 @@ class ModelsAPI(API):
                    "litellm_params.model lacks a provider prefix such as openai/)")
         message += (f"; delete the stored copy with: models delete {' '.join(left)}" if left
                     else "; the stored copy was removed")
+        if error is None:
+            raise exceptions.CLIError(f"{message} ({versions.describe(self.session)} answered "
+                                      "success)", exit_code=exceptions.EXIT_SERVER)
         raise error.recast(exceptions.HttpError, message) from None
 
     def update(self, model_id, litellm_params=None, model_info=None, model_name=None):

@@ -76,6 +76,9 @@ class FakeSession:
         return _response(self._answer("DELETE", path, body=json))
 
 
+PINNED = "1.108.7"  # the release the functional tests run against
+
+
 def release(version):
     """The FakeSession answer by which a proxy says its LiteLLM ``version``
     (what ``litellm_cli.versions.server_version`` asks first)."""

@@ -12,7 +12,7 @@ from litellm_cli import exceptions
 from litellm_cli.clientmanager import ClientManager
 from litellm_cli.api.models import ModelsAPI
 from litellm_cli.plugins import models as plugin
-from tests.unit.conftest import FakeSession, run, shown
+from tests.unit.conftest import PINNED, FakeSession, release, run, shown
 from tests.unit.output import render
 
 
@@ -81,6 +81,41 @@ def test_other_server_errors_of_create_are_left_alone():
     assert len(session.calls) == 1
 
 
+def _create_on(version, served):
+    """LiteLLM ``version`` answering /model/new with 200 and an id, and
+    /model/info?litellm_model_id= as 1.90.7 does for a deployment it has not loaded."""
+    missing = exceptions.BadRequest("Model id = new-1 not found on litellm proxy")
+    return FakeSession({("POST", "/model/new"): {"model_id": "new-1", "model_name": "x"},
+                        ("GET", "/model/info"): {"data": [DEPLOYMENT]} if served else missing,
+                        ("POST", "/model/delete"): {"message": "deleted"}, **release(version)})
+
+
+def test_create_on_a_release_that_answers_200_for_an_unserved_row_removes_it():
+    session = _create_on("1.90.7", served=False)
+    with pytest.raises(exceptions.CLIError) as caught:
+        ModelsAPI(session).create("x", {"model": "x"})
+    assert caught.value.exit_code == exceptions.EXIT_SERVER
+    assert str(caught.value) == (
+        "the proxy saved the model but cannot serve it (most often litellm_params.model lacks "
+        "a provider prefix such as openai/); the stored copy was removed (LiteLLM 1.90.7 "
+        "answered success)")
+    assert session.calls[-1] == ("POST", "/model/delete", {"body": {"id": "new-1"}})
+
+
+def test_create_on_an_old_release_returns_a_deployment_it_serves():
+    session = _create_on("1.90.7", served=True)
+    assert ModelsAPI(session).create("x", {"model": "openai/x"})["model_id"] == "new-1"
+    assert session.calls[-1][:2] == ("GET", "/model/info")
+    assert session.calls[-1][2] == {"params": {"litellm_model_id": "new-1"}}
+
+
+def test_create_on_a_release_that_reports_unserved_rows_reads_nothing_back():
+    session = _create_on("1.96.0", served=False)
+    ModelsAPI(session).create("x", {"model": "openai/x"})
+    assert [c[:2] for c in session.calls] == [("POST", "/model/new"),
+                                             ("GET", "/public/model_hub/info")]
+
+
 def test_find_asks_the_proxy_for_that_name_only():
     session = FakeSession({("GET", "/v2/model/info"): {"data": [DEPLOYMENT, DEPLOYMENT]}})
     assert ModelsAPI(session).find("my-gpt") == [DEPLOYMENT, DEPLOYMENT]
@@ -92,7 +127,8 @@ def test_find_asks_the_proxy_for_that_name_only():
 def test_add_without_model_param_uses_the_name_says_so_and_masks_the_api_key():
     session = FakeSession({("POST", "/model/new"): lambda body: {
         "model_id": "new-id", "model_name": body["model_name"],
-        "litellm_params": {"model": "ENCRYPTED"}, "model_info": {"db_model": False}}})
+        "litellm_params": {"model": "ENCRYPTED"}, "model_info": {"db_model": False}},
+        **release(PINNED)})
     result, app = run(plugin.AddModel, ["gpt-4", "-p", "api_key=sk-123", "-i", "tier=paid"],
                       session)
     assert app.stderr.getvalue() == ("note: no -p model=... given; using 'gpt-4' as the "
@@ -107,7 +143,7 @@ def test_add_without_model_param_uses_the_name_says_so_and_masks_the_api_key():
     assert "sk-123" not in json.dumps(out)
 
     _, app = run(plugin.AddModel, ["pub", "-p", "model=openai/gpt-4o"], session)
-    assert session.calls[1][2]["body"]["litellm_params"] == {"model": "openai/gpt-4o"}
+    assert session.calls[-1][2]["body"]["litellm_params"] == {"model": "openai/gpt-4o"}
     assert app.stderr.getvalue() == ""
 
 
@@ -227,6 +263,7 @@ def _proxy(deployed=(), credentials=(), create=None):
         ("POST", "/model/new"): create or (lambda body: {"model_id": body["model_info"]["id"]}),
         ("POST", "/credentials"): {"success": True},
         ("POST", "/model/delete"): {"message": "ok"},
+        **release(PINNED),
     })
 
 
