@@ -21,6 +21,9 @@ _UNSERVED = re.compile(r"saved to the database, but the model id\(s\) \[([^\]]*)
 # The first release whose /model/new says so; older ones answer 200 for such a
 # row, so the CLI looks the new deployment up instead.
 CREATE_CHECKED_FROM = "1.96"
+# PATCH /model/{id}/update takes litellm_params_to_remove from LiteLLM 1.109;
+# before, a param set to null is ignored and keeps its value.
+PARAM_REMOVAL_FROM = "1.109"
 
 
 CHUNK_SIZE = 1 << 16
@@ -157,9 +160,15 @@ class ModelsAPI(API):
     def update(self, model_id, litellm_params=None, model_info=None, model_name=None):
         """Change only the given params and info fields (and the name) of a deployment.
 
-        Uses ``PATCH /model/{id}/update``, which merges into what is stored.
+        Uses ``PATCH /model/{id}/update``, which merges into what is stored. A
+        param given as None is removed; releases that cannot remove one are
+        refused before anything is sent (see ``removal``).
         """
         body = {"model_name": model_name} if model_name else {}
+        litellm_params = dict(litellm_params or {})
+        body.update(self.removal([key for key, value in litellm_params.items() if value is None]))
+        litellm_params = {key: value for key, value in litellm_params.items()
+                          if value is not None}
         if litellm_params:
             body["litellm_params"] = litellm_params
         # Without the id in model_info the proxy stores a fresh random id there.
@@ -173,6 +182,15 @@ class ModelsAPI(API):
         except exceptions.BadRequest as exc:
             raise exceptions.not_found(exc) from None
         return decode_json(response)
+
+    def removal(self, keys):
+        """The part of a ``PATCH /model/{id}/update`` body that removes the
+        litellm_params ``keys``; a CLIError (exit 6) naming the release needed
+        when the proxy's release cannot remove a param."""
+        if not keys:
+            return {}
+        versions.require(self.session, PARAM_REMOVAL_FROM, "removing a param")
+        return {"litellm_params_to_remove": list(keys)}
 
     def delete(self, model_id):
         """Remove a deployment stored in the database (``POST /model/delete``)."""

@@ -207,6 +207,22 @@ def test_update_changes_only_given_fields_and_keeps_the_id(cli, cleanup):
     assert _chat(cli, name) == "before"
 
 
+def test_update_removes_a_null_param_or_refuses_naming_the_release(cli, cleanup):
+    # litellm_params_to_remove exists from LiteLLM 1.109; before, a null param
+    # keeps its value, so the CLI must refuse rather than report it removed.
+    added = _add(cli, f"{cleanup}-rm", "-p", "rpm=5")
+    res = cli("models", "update", added["id"], "-p", "rpm=null", "-f", "json")
+    _, stored = _proxy_model(cli, added["id"])
+    version = cli("http", "request", "GET", "/public/model_hub/info").json()["litellm_version"]
+    if res.rc == 0:
+        assert "rpm" not in stored["litellm_params"]
+    else:
+        assert res.rc == 6, res
+        assert res.err == (f"Error: removing a param needs LiteLLM >= 1.109; this proxy is "
+                           f"LiteLLM {version}\n")
+        assert stored["litellm_params"]["rpm"] == 5
+
+
 def test_update_unknown_model_exits_5(cli):
     res = cli("models", "update", "no-such-model-id", "-p", "temperature=0.1")
     assert res.rc == 5, res

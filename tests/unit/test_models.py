@@ -116,6 +116,43 @@ def test_create_on_a_release_that_reports_unserved_rows_reads_nothing_back():
                                              ("GET", "/public/model_hub/info")]
 
 
+def _patch_on(version):
+    return FakeSession({("PATCH", "/model/id-1/update"): {}, **release(version)})
+
+
+def test_update_removes_null_params_with_litellm_params_to_remove_from_1_109():
+    # LiteLLM 1.109's PatchModelRequest: litellm_params_to_remove, top-level keys to drop.
+    session = _patch_on("1.109.0")
+    ModelsAPI(session).update("id-1", {"rpm": None, "tpm": 9})
+    assert session.calls[-1][2]["body"] == {"litellm_params": {"tpm": 9},
+                                            "litellm_params_to_remove": ["rpm"],
+                                            "model_info": {"id": "id-1"}}
+
+
+def test_update_refuses_a_removal_the_release_would_ignore_and_sends_nothing():
+    # Before 1.109 the proxy merges params without None: rpm=null keeps the old rpm.
+    session = _patch_on(PINNED)
+    with pytest.raises(exceptions.CLIError) as caught:
+        ModelsAPI(session).update("id-1", {"rpm": None, "tpm": 9})
+    assert str(caught.value) == ("removing a param needs LiteLLM >= 1.109; this proxy is "
+                                 "LiteLLM 1.108.7")
+    assert caught.value.exit_code == exceptions.EXIT_REJECTED
+    assert [c[0] for c in session.calls] == ["GET"]
+
+
+def test_update_without_a_removal_asks_no_version():
+    session = _patch_on(PINNED)
+    ModelsAPI(session).update("id-1", {"tpm": 9})
+    assert [c[0] for c in session.calls] == ["PATCH"]
+
+
+def test_models_update_with_a_null_param_is_refused_on_an_old_release():
+    session = _patch_on("1.100.5")
+    with pytest.raises(exceptions.CLIError, match="this proxy is LiteLLM 1.100.5"):
+        run(plugin.UpdateModel, ["id-1", "-p", "rpm=null"], session)
+    assert ("PATCH", "/model/id-1/update") not in [c[:2] for c in session.calls]
+
+
 def test_find_asks_the_proxy_for_that_name_only():
     session = FakeSession({("GET", "/v2/model/info"): {"data": [DEPLOYMENT, DEPLOYMENT]}})
     assert ModelsAPI(session).find("my-gpt") == [DEPLOYMENT, DEPLOYMENT]
@@ -578,6 +615,31 @@ def test_apply_updates_in_place_and_prunes_after_the_writes(tmp_path):
     assert writes[0][2]["body"]["litellm_params"] == {"rpm": 7}
     assert writes[1][2]["body"] == {"id": "id-gone"}
     assert err.endswith("Models: 0 created, 1 updated, 0 unchanged, 1 deleted, 0 failed\n")
+
+
+def _apply_removing_rpm(tmp_path, version):
+    session = _proxy([_db("a", "id-a", {"model": "openai/gpt-4o", "rpm": 5})])
+    session.answers.update(release(version))
+    session.answers[("PATCH", "/model/id-a/update")] = {"model_id": "id-a"}
+    config = {"model_list": [{"model_name": "a", "model_info": {"id": "id-a"},
+                              "litellm_params": {"model": "openai/gpt-4o", "rpm": None}}]}
+    code, rows, _ = _run_sync(plugin.ApplyModel, tmp_path, config, [], session)
+    return code, rows, [c for c in session.calls if c[0] == "PATCH"]
+
+
+def test_apply_removes_a_param_set_to_null_where_the_release_can(tmp_path):
+    code, rows, patches = _apply_removing_rpm(tmp_path, "1.110.2")
+    assert code == 0 and rows[0]["status"] == "updated"
+    body = patches[0][2]["body"]
+    assert body["litellm_params_to_remove"] == ["rpm"] and "litellm_params" not in body
+
+
+def test_apply_refuses_to_remove_a_param_where_the_release_cannot(tmp_path):
+    code, rows, patches = _apply_removing_rpm(tmp_path, PINNED)
+    assert str(code) == "1 of 1 models failed to apply" and code.exit_code == 1
+    assert patches == []  # not reported as updated, nothing sent
+    assert rows[0]["status"] == "failed"
+    assert rows[0]["reason"] == "removing a param needs LiteLLM >= 1.109; this proxy is LiteLLM 1.108.7"
 
 
 def test_apply_prune_on_a_terminal_asks_and_no_deletes_nothing(tmp_path):
