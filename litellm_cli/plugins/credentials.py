@@ -90,6 +90,11 @@ class UpdateCredential(ShowOne):
     as they are; --remove-value drops one.
     """
 
+    _epilog = """\
+The labels and --remove-value need LiteLLM >= 1.106: older releases answer
+success and ignore them. The credential is read back after the update, and
+what the proxy did not apply fails the command (exit 1), naming its release."""
+
     def get_parser(self, prog_name):
         parser = _add_name(super().get_parser(prog_name))
         label = parser.add_mutually_exclusive_group()
