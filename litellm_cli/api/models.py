@@ -111,6 +111,8 @@ class ModelsAPI(API):
         """
         body = {"model_name": name, "litellm_params": litellm_params,
                 "model_info": model_info or {}}
+        # Asked first: once the row exists, no lost answer may hide it.
+        reports_unserved = versions.at_least(self.session, CREATE_CHECKED_FROM)
         try:
             created = self.session.post_json("/model/new", body)
         except exceptions.ServerError as exc:
@@ -119,8 +121,7 @@ class ModelsAPI(API):
                 raise
             self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
         model_id = created.get("model_id")
-        if (model_id and not versions.at_least(self.session, CREATE_CHECKED_FROM)
-                and not self._served(model_id)):
+        if model_id and not reports_unserved and not self._served(model_id):
             self._remove_unserved([model_id])
         return created
 

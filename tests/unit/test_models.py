@@ -58,27 +58,29 @@ UNSERVED = exceptions.ServerError(
 
 def test_create_removes_a_row_the_proxy_stored_but_cannot_serve():
     session = FakeSession({("POST", "/model/new"): UNSERVED,
-                           ("POST", "/model/delete"): {"message": "deleted"}})
+                           ("POST", "/model/delete"): {"message": "deleted"}, **release(PINNED)})
     with pytest.raises(exceptions.HttpError) as caught:
         ModelsAPI(session).create("x", {"model": "x"})
     assert caught.value.exit_code == exceptions.EXIT_SERVER  # a 500, whatever the message says
     assert "cannot serve it" in str(caught.value)
     assert str(caught.value).endswith("the stored copy was removed (HTTP 500)")
-    assert session.calls[1] == ("POST", "/model/delete", {"body": {"id": "new-1"}})
+    assert session.calls[-1] == ("POST", "/model/delete", {"body": {"id": "new-1"}})
 
 
 def test_create_names_a_stored_row_it_could_not_remove():
     session = FakeSession({("POST", "/model/new"): UNSERVED,
-                           ("POST", "/model/delete"): exceptions.ServerError("db down")})
+                           ("POST", "/model/delete"): exceptions.ServerError("db down"),
+                           **release(PINNED)})
     with pytest.raises(exceptions.HttpError, match="models delete new-1"):
         ModelsAPI(session).create("x", {"model": "x"})
 
 
 def test_other_server_errors_of_create_are_left_alone():
-    session = FakeSession({("POST", "/model/new"): exceptions.ServerError("boom")})
+    session = FakeSession({("POST", "/model/new"): exceptions.ServerError("boom"),
+                           **release(PINNED)})
     with pytest.raises(exceptions.ServerError, match="boom"):
         ModelsAPI(session).create("x", {"model": "x"})
-    assert len(session.calls) == 1
+    assert [c[0] for c in session.calls] == ["GET", "POST"]  # the version, then the create
 
 
 def _create_on(version, served):
@@ -112,8 +114,8 @@ def test_create_on_an_old_release_returns_a_deployment_it_serves():
 def test_create_on_a_release_that_reports_unserved_rows_reads_nothing_back():
     session = _create_on("1.96.0", served=False)
     ModelsAPI(session).create("x", {"model": "openai/x"})
-    assert [c[:2] for c in session.calls] == [("POST", "/model/new"),
-                                             ("GET", "/public/model_hub/info")]
+    assert [c[:2] for c in session.calls] == [("GET", "/public/model_hub/info"),
+                                             ("POST", "/model/new")]
 
 
 def _patch_on(version):
@@ -153,6 +155,13 @@ def test_models_update_with_a_null_param_is_refused_on_an_old_release():
     assert ("PATCH", "/model/id-1/update") not in [c[:2] for c in session.calls]
 
 
+def test_create_learns_the_release_before_it_writes():
+    session = FakeSession({("GET", "/public/model_hub/info"): exceptions.ConnectionFailure("gone")})
+    with pytest.raises(exceptions.ConnectionFailure):
+        ModelsAPI(session).create("x", {"model": "openai/x"})
+    assert [c[0] for c in session.calls] == ["GET"]  # no row created behind a lost answer
+
+
 def test_find_asks_the_proxy_for_that_name_only():
     session = FakeSession({("GET", "/v2/model/info"): {"data": [DEPLOYMENT, DEPLOYMENT]}})
     assert ModelsAPI(session).find("my-gpt") == [DEPLOYMENT, DEPLOYMENT]
@@ -170,7 +179,7 @@ def test_add_without_model_param_uses_the_name_says_so_and_masks_the_api_key():
                       session)
     assert app.stderr.getvalue() == ("note: no -p model=... given; using 'gpt-4' as the "
                                      "upstream model\n")
-    body = session.calls[0][2]["body"]
+    body = session.calls[1][2]["body"]
     assert body == {"model_name": "gpt-4",
                     "litellm_params": {"model": "gpt-4", "api_key": "sk-123"},
                     "model_info": {"tier": "paid"}}
