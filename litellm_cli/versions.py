@@ -8,6 +8,8 @@ depend on it.
     versions.server_version(session)      # "1.108.7", or None when the proxy does not say
     versions.at_least(session, "1.110")   # True from 1.110.0 on; False when older or unknown
     versions.parse("1.82.0-stable")       # (1, 82, 0)
+    versions.describe(session)            # "LiteLLM 1.108.7", for messages
+    versions.require(session, "1.109", "removing a param")   # else exit 6, naming both
 
 The proxy is asked once per session, and only when something needs the
 answer (``--help`` and most commands never ask): the first call sends one
@@ -83,7 +85,11 @@ def is_litellm(session):
 def describe(session):
     """``"LiteLLM 1.108.7"``, for messages that name the proxy's release."""
     version = server_version(session)
-    return f"LiteLLM {version}" if version else "a LiteLLM release that does not say its version"
+    if not version:
+        return "a LiteLLM release that does not say its version"
+    # The proxy's text, kept to one short line whatever it holds.
+    version = version[:40]
+    return f"LiteLLM {version if version.isprintable() else ascii(version)}"
 
 
 def require(session, minimum, feature):

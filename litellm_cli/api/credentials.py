@@ -28,7 +28,7 @@ def unapplied(credential, display_name=UNCHANGED, remove=()):
                       else f"--display-name (the label is still {stored!r})")
     kept = sorted(set(remove) & set(credential.get("credential_values") or {}))
     if kept:
-        missed.append(f"--remove-value {', '.join(kept)}")
+        missed.append(f"--remove-value {', '.join(map(repr, kept))}")
     return missed
 
 

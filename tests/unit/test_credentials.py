@@ -138,7 +138,7 @@ def test_update_fails_when_a_removed_value_is_still_stored(monkeypatch):
     with pytest.raises(exceptions.CLIError) as error:
         run(plugin.UpdateCredential, ["azure-prod", "--remove-value", "api_base",
                                       "--remove-value", "gone"], session)
-    assert str(error.value).endswith("did not apply --remove-value api_base")
+    assert str(error.value).endswith("did not apply --remove-value 'api_base'")
 
 
 def test_update_applied_on_a_current_release_asks_no_version():
