@@ -8,6 +8,8 @@ depend on it.
     versions.server_version(session)      # "1.108.7", or None when the proxy does not say
     versions.at_least(session, "1.110")   # True from 1.110.0 on; False when older or unknown
     versions.parse("1.82.0-stable")       # (1, 82, 0)
+    versions.describe(session)            # "LiteLLM 1.108.7", for messages
+    versions.require(session, "1.109", "removing a param")   # else exit 6, naming both
 
 The proxy is asked once per session, and only when something needs the
 answer (``--help`` and most commands never ask): the first call sends one
@@ -78,3 +80,33 @@ def is_litellm(session):
     except exceptions.CLIError:
         return False
     return isinstance(body, str) and "alive" in body
+
+
+def describe(session):
+    """``"LiteLLM 1.108.7"``, for messages that name the proxy's release."""
+    version = server_version(session)
+    if not version:
+        return "a LiteLLM release that does not say its version"
+    # The proxy's text, kept to one short line whatever it holds.
+    version = version[:40]
+    return f"LiteLLM {version if version.isprintable() else ascii(version)}"
+
+
+def require(session, minimum, feature):
+    """Refuse (exit 6, nothing sent) unless the proxy is release ``minimum`` or
+    newer: "``feature`` needs LiteLLM >= 1.109; this proxy is LiteLLM 1.108.7"."""
+    if at_least(session, minimum):
+        return
+    from litellm_cli import exceptions
+
+    raise exceptions.CLIError(f"{feature} needs LiteLLM >= {minimum}; this proxy is "
+                              f"{describe(session)}", exit_code=exceptions.EXIT_REJECTED)
+
+
+def not_applied(session, what):
+    """The error for a write the proxy answered as done but did not do (read
+    back): "this proxy (LiteLLM 1.100.5) answered success but did not apply ..."."""
+    from litellm_cli import exceptions
+
+    return exceptions.CLIError(f"this proxy ({describe(session)}) answered success but did not "
+                               f"apply {what}")

@@ -13,6 +13,25 @@ from litellm_cli.api import API, path_segment
 UNCHANGED = object()
 
 
+def unapplied(credential, display_name=UNCHANGED, remove=()):
+    """What of an ``update(display_name=..., remove=...)`` the credential read
+    back afterwards does not show: a list of phrases, empty when all is there.
+
+    Releases before LiteLLM 1.106 answer such an update with success and
+    ignore both fields.
+    """
+    missed = []
+    stored = credential.get("display_name")
+    wanted = display_name.strip() if isinstance(display_name, str) else display_name
+    if display_name is not UNCHANGED and stored != wanted:
+        missed.append("--clear-display-name" if display_name is None
+                      else f"--display-name (the label is still {stored!r})")
+    kept = sorted(set(remove) & set(credential.get("credential_values") or {}))
+    if kept:
+        missed.append(f"--remove-value {', '.join(map(repr, kept))}")
+    return missed
+
+
 class CredentialsAPI(API):
     def list(self):
         """Every credential, with its values masked by the proxy."""

@@ -14,11 +14,28 @@ Plain API client, usable without the CLI::
 
 from litellm_cli.api import API
 
+# From LiteLLM 1.109 /customer/list answers one page (50 customers unless
+# page_size says otherwise, at most 100, ordered by id) with no count of pages.
+PAGED_FROM, PAGE_SIZE_MAX = "1.109", 100
+
 
 class CustomersAPI(API):
     def list(self):
-        """Every customer with its budget (``GET /customer/list``, not paged)."""
-        return self.session.get_json("/customer/list") or []
+        """Every customer with its budget (``GET /customer/list``; page by page
+        where the proxy's release pages it)."""
+        from litellm_cli import versions
+        from litellm_cli.api.paging import walk_pages
+
+        if not versions.at_least(self.session, PAGED_FROM):
+            return self.session.get_json("/customer/list") or []
+
+        def fetch(page):
+            items = self.session.get_json("/customer/list", params={
+                "page": page, "page_size": PAGE_SIZE_MAX}) or []
+            # A full page may have more after it; a short one is the last.
+            return items, page + 1 if len(items) == PAGE_SIZE_MAX else page
+
+        return list(walk_pages(fetch, lambda customer: customer["user_id"]))
 
     def get(self, user_id):
         """One customer (``GET /customer/info``; NotFound if there is none)."""

@@ -11,13 +11,19 @@ Plain API client, usable without the CLI::
 """
 
 import re
-from litellm_cli import exceptions
+from litellm_cli import exceptions, versions
 from litellm_cli.api import API, path_segment
 
 # `models get --name` only needs to tell one deployment from several.
 FIND_PAGE_SIZE = 100
 # How /model/new says it kept a row it cannot serve (see ModelsAPI.create).
 _UNSERVED = re.compile(r"saved to the database, but the model id\(s\) \[([^\]]*)\] are not live")
+# The first release whose /model/new says so; older ones answer 200 for such a
+# row, so the CLI looks the new deployment up instead.
+CREATE_CHECKED_FROM = "1.96"
+# PATCH /model/{id}/update takes litellm_params_to_remove from LiteLLM 1.109;
+# before, a param set to null is ignored and keeps its value.
+PARAM_REMOVAL_FROM = "1.109"
 
 
 CHUNK_SIZE = 1 << 16
@@ -105,21 +111,37 @@ class ModelsAPI(API):
         """
         body = {"model_name": name, "litellm_params": litellm_params,
                 "model_info": model_info or {}}
+        # Asked first: once the row exists, no lost answer may hide it.
+        reports_unserved = versions.at_least(self.session, CREATE_CHECKED_FROM)
         try:
-            return self.session.post_json("/model/new", body)
+            created = self.session.post_json("/model/new", body)
         except exceptions.ServerError as exc:
             stored = _UNSERVED.search(exc.details)
             if not stored:
                 raise
             self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
+        model_id = created.get("model_id")
+        if model_id and not reports_unserved and not self._served(model_id):
+            self._remove_unserved([model_id])
+        return created
 
-    def _remove_unserved(self, model_ids, error):
-        """Delete rows the proxy stored but cannot serve, then report the rejection.
+    def _served(self, model_id):
+        """True when the proxy serves deployment ``model_id`` (``/model/info`` lists it)."""
+        try:
+            self.info(model_id)
+        except exceptions.NotFound:
+            return False
+        return True
+
+    def _remove_unserved(self, model_ids, error=None):
+        """Delete rows the proxy stored but cannot serve, then report the rejection
+        (``error``, the proxy's 500, or else its success answer, exit 7 too).
 
         The proxy saves a model before loading it; when it cannot load it (most
-        often: no provider it can infer from litellm_params.model) it answers 500
-        and keeps the row, which ``/model/info`` never lists. A failed create
-        must leave nothing behind, or every retry adds another hidden row.
+        often: no provider it can infer from litellm_params.model) it keeps the
+        row, which ``/model/info`` never lists, and answers 500 (before LiteLLM
+        1.96: 200). A failed create must leave nothing behind, or every retry
+        adds another hidden row.
         """
         left = []
         for model_id in model_ids:
@@ -131,14 +153,23 @@ class ModelsAPI(API):
                    "litellm_params.model lacks a provider prefix such as openai/)")
         message += (f"; delete the stored copy with: models delete {' '.join(left)}" if left
                     else "; the stored copy was removed")
+        if error is None:
+            raise exceptions.CLIError(f"{message} ({versions.describe(self.session)} answered "
+                                      "success)", exit_code=exceptions.EXIT_SERVER)
         raise error.recast(exceptions.HttpError, message) from None
 
     def update(self, model_id, litellm_params=None, model_info=None, model_name=None):
         """Change only the given params and info fields (and the name) of a deployment.
 
-        Uses ``PATCH /model/{id}/update``, which merges into what is stored.
+        Uses ``PATCH /model/{id}/update``, which merges into what is stored. A
+        param given as None is removed; releases that cannot remove one are
+        refused before anything is sent (see ``removal``).
         """
         body = {"model_name": model_name} if model_name else {}
+        litellm_params = dict(litellm_params or {})
+        body.update(self.removal([key for key, value in litellm_params.items() if value is None]))
+        litellm_params = {key: value for key, value in litellm_params.items()
+                          if value is not None}
         if litellm_params:
             body["litellm_params"] = litellm_params
         # Without the id in model_info the proxy stores a fresh random id there.
@@ -152,6 +183,15 @@ class ModelsAPI(API):
         except exceptions.BadRequest as exc:
             raise exceptions.not_found(exc) from None
         return decode_json(response)
+
+    def removal(self, keys):
+        """The part of a ``PATCH /model/{id}/update`` body that removes the
+        litellm_params ``keys``; a CLIError (exit 6) naming the release needed
+        when the proxy's release cannot remove a param."""
+        if not keys:
+            return {}
+        versions.require(self.session, PARAM_REMOVAL_FROM, "removing a param")
+        return {"litellm_params_to_remove": list(keys)}
 
     def delete(self, model_id):
         """Remove a deployment stored in the database (``POST /model/delete``)."""

@@ -24,6 +24,8 @@ from litellm_cli.api.keys import hash_key
 from litellm_cli.api.paging import PagedAPI
 
 PAGE_SIZE_MAX = 1000  # the proxy rejects larger pages with 422
+# Releases before LiteLLM 1.95 reject pages of more than 100 logs.
+LARGE_PAGES_FROM, OLD_PAGE_SIZE_MAX = "1.95", 100
 
 # --filter name -> the query parameter of /spend/logs/v2.
 FILTERS = {"key": "api_key", "user": "user_id", "team": "team_id", "model": "model_group",
@@ -98,16 +100,25 @@ class SpendAPI(PagedAPI):
     def iter_all(self, first_page=1, size=None, oldest_first=True, **filters):
         """Every spend log of ``filters`` (from ``start`` up to, not including,
         ``end``), fetched page by page; oldest first, so logs written while it
-        reads land after the rows already read."""
+        reads land after the rows already read. ``size`` defaults to the
+        largest page the proxy's release accepts."""
+        size = size or self.page_size_max()
         return _before(super().iter_all(first_page, size, oldest_first=oldest_first, **filters),
                        filters["end"])
+
+    def page_size_max(self):
+        """The largest page of logs this proxy's release accepts."""
+        from litellm_cli import versions
+
+        return (PAGE_SIZE_MAX if versions.at_least(self.session, LARGE_PAGES_FROM)
+                else OLD_PAGE_SIZE_MAX)
 
     def items(self, page=None, size=None, all_pages=False, **filters):
         logs = super().items(page, size, all_pages, **filters)
         # iter_all (all_pages) has dropped the logs at ``end`` already.
         return logs if all_pages else list(_before(logs, filters["end"]))
 
-    def iter_logs(self, start, end, first_page=1, size=PAGE_SIZE_MAX, **filters):
+    def iter_logs(self, start, end, first_page=1, size=None, **filters):
         """Every spend log in the range, oldest first (see ``iter_all``)."""
         return self.iter_all(first_page, size, start=start, end=end, **filters)
 

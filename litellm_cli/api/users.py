@@ -47,7 +47,21 @@ class UsersAPI(PagedAPI):
             teams = TeamsAPI(self.session)
             for team in body.get("teams") or ():
                 teams.get(team)
-        return self.session.post_json("/user/new", body)
+        user = self.session.post_json("/user/new", body)
+        wanted = set(body.get("teams") or ())
+        if not wanted <= set(user.get("teams") or ()):
+            # Before LiteLLM 1.101 the answer's teams stay empty although the
+            # proxy added the user: the stored user says which it joined.
+            user["teams"] = self.team_ids(user["user_id"])
+        return user
+
+    def team_ids(self, user_id):
+        """The ids of the teams a user belongs to, as the proxy stores them."""
+        answer = self.get(user_id)
+        stored = (answer.get("user_info") or {}).get("teams") or []
+        listed = [team.get("team_id") for team in answer.get("teams") or []
+                  if isinstance(team, dict)]
+        return list(dict.fromkeys(stored + listed))
 
     def delete(self, user_id):
         """Delete one user and the user's keys (NotFound if there is none)."""

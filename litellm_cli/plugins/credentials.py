@@ -98,6 +98,10 @@ class UpdateCredential(ShowOne):
     """
 
     shown_secrets = SHOWN
+    _epilog = """\
+The labels and --remove-value need LiteLLM >= 1.106: older releases answer
+success and ignore them. The credential is read back after the update, and
+what the proxy did not apply fails the command (exit 1), naming its release."""
 
     def get_parser(self, prog_name):
         parser = _add_name(super().get_parser(prog_name))
@@ -118,7 +122,8 @@ class UpdateCredential(ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        from litellm_cli.api.credentials import UNCHANGED
+        from litellm_cli import versions
+        from litellm_cli.api.credentials import UNCHANGED, unapplied
 
         info = (parse_json(parsed_args.info, "--info", expect=dict)
                 if parsed_args.info is not None else {})
@@ -136,7 +141,13 @@ class UpdateCredential(ShowOne):
                     **info}
         api.update(parsed_args.credential_name, values, info, display_name,
                    parsed_args.remove_value)
-        return CREDENTIAL_COLUMNS, _format_credential(api.get(parsed_args.credential_name))
+        credential = api.get(parsed_args.credential_name)
+        result = CREDENTIAL_COLUMNS, _format_credential(credential)
+        missed = unapplied(credential, display_name, parsed_args.remove_value)
+        if missed:
+            self.fail_showing(parsed_args, *result,
+                              versions.not_applied(api.session, "; ".join(missed)))
+        return result
 
 
 class DeleteCredential(DeleteCommand):

@@ -170,6 +170,10 @@ class AddModel(ShowOne):
 class UpdateModel(ShowOne):
     """Change some params or info fields of a model deployment; others are kept"""
 
+    _epilog = """\
+-p KEY=null removes the param. That needs LiteLLM >= 1.109 (litellm_params_to_remove);
+older releases would keep the value, so the command refuses and sends nothing."""
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument("model_id", type=valid_name, metavar="MODEL_ID",
@@ -253,7 +257,10 @@ one changes.
 
 One row per item with its status (created, updated, unchanged, deleted,
 failed) and the changed fields (secrets masked); a summary on stderr; exit
-code 1 if anything failed."""
+code 1 if anything failed.
+
+A param set to null in the file is removed; that needs LiteLLM >= 1.109, and
+on older releases the entry fails with that reason."""
 
 DIFF_EPILOG = f"""\
 Shows, per deployment and credential, what 'models apply FILE' would do:

@@ -194,6 +194,19 @@ def test_update_removes_a_value_and_clears_the_display_name(cli, cleanup):
     assert stored["display_name"] is None
 
 
+def test_update_reports_a_label_only_when_the_proxy_stored_it(cli, cleanup):
+    # LiteLLM before 1.106 (1.100.5) answers success and ignores display_name:
+    # there the command must fail naming the release; here it must succeed.
+    assert cli("credentials", "create", cleanup, "--values", VALUES).rc == 0
+    res = cli("credentials", "update", cleanup, "--display-name", "Label", "-f", "json")
+    stored = _proxy_credential(cli, cleanup)
+    if res.rc == 0:
+        assert stored["display_name"] == json.loads(res.out)["display_name"] == "Label"
+    else:
+        assert res.rc == 1 and "answered success but did not apply --display-name" in res.err
+        assert stored.get("display_name") != "Label"
+
+
 def test_update_unknown_credential_is_not_found(cli, unique):
     res = cli("credentials", "update", f"{unique}-nope", "--display-name", "x")
     assert res.rc == 5, res

@@ -51,6 +51,20 @@ def test_create_with_a_shared_budget(cli, api, customer, unique):
         api.call("POST", "/budget/delete", json={"id": budget})
 
 
+def test_list_shows_every_customer_past_a_page(cli, api, unique):
+    # From LiteLLM 1.109 /customer/list pages (at most 100 a page): more than a
+    # page of customers must all be listed, on every release.
+    ids = [f"{unique}-{n:03d}" for n in range(101)]
+    try:
+        for user_id in ids:
+            api.ok("POST", "/customer/new", json={"user_id": user_id})
+        res = cli("customers", "list", "-f", "json", "-c", "user_id")
+        assert res.rc == 0, res
+        assert set(ids) <= {row["user_id"] for row in res.json()}
+    finally:
+        api.call("POST", "/customer/delete", json={"user_ids": ids})
+
+
 def test_list_shows_the_customer_with_spend_and_budget(cli, customer):
     cli("customers", "create", "--id", customer, "--max-budget", "2")
     res = cli("customers", "list", "-f", "json")

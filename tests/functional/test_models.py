@@ -116,8 +116,10 @@ def _stored_rows(cli, text):
 def test_add_of_a_model_the_proxy_cannot_serve_fails_and_leaves_nothing(cli, cleanup):
     res = cli("models", "add", f"{cleanup}-gpt-4", "-p", "api_base=https://api.openai.com",
               *NEVER_CALLED)
-    assert res.rc == 7, res  # the proxy answered 500
-    assert "cannot serve it" in res.err and "the stored copy was removed (HTTP 500)" in res.err
+    # From LiteLLM 1.96 the proxy answers 500; before (1.90.7) it answers 200 and
+    # the CLI finds the deployment missing from /model/info: the same report.
+    assert res.rc == 7, res
+    assert "cannot serve it" in res.err and "the stored copy was removed (" in res.err
     assert _stored_rows(cli, cleanup) == []
 
 
@@ -203,6 +205,22 @@ def test_update_changes_only_given_fields_and_keeps_the_id(cli, cleanup):
     assert stored["model_info"]["description"] == "Updated model"
     assert stored["model_info"]["id"] == added["id"]
     assert _chat(cli, name) == "before"
+
+
+def test_update_removes_a_null_param_or_refuses_naming_the_release(cli, cleanup):
+    # litellm_params_to_remove exists from LiteLLM 1.109; before, a null param
+    # keeps its value, so the CLI must refuse rather than report it removed.
+    added = _add(cli, f"{cleanup}-rm", "-p", "rpm=5")
+    res = cli("models", "update", added["id"], "-p", "rpm=null", "-f", "json")
+    _, stored = _proxy_model(cli, added["id"])
+    version = cli("http", "request", "GET", "/public/model_hub/info").json()["litellm_version"]
+    if res.rc == 0:
+        assert "rpm" not in stored["litellm_params"]
+    else:
+        assert res.rc == 6, res
+        assert res.err == (f"Error: removing a param needs LiteLLM >= 1.109; this proxy is "
+                           f"LiteLLM {version}\n")
+        assert stored["litellm_params"]["rpm"] == 5
 
 
 def test_update_unknown_model_exits_5(cli):

@@ -41,6 +41,9 @@ def test_documented_create_example(cli, api, users, unique, teams):
     assert res.rc == 0, res
     user_id = res.json()["user_id"]
     users.append(user_id)
+    # LiteLLM before 1.101 (1.100.5) answers /user/new with no teams although
+    # it added the user: the CLI reads them back rather than report a failure.
+    assert res.json()["teams"] == [teams[0]]
     info = _user(api, user_id)["user_info"]
     assert info["user_email"] == email and info["user_role"] == "internal_user"
     assert info["user_alias"] == "Alice" and info["max_budget"] == 100.0

@@ -47,9 +47,9 @@ class FakeSession:
             raise answer
         return answer
 
-    def get_json(self, path, params=None):
-        _as_session_takes("get_json", path, params=params)
-        return self._answer("GET", path, params=params)
+    def get_json(self, path, params=None, **kwargs):
+        _as_session_takes("get_json", path, params=params, **kwargs)
+        return self._answer("GET", path, params=params, **kwargs)
 
     def get(self, path, params=None, stream=False):
         """A streamed answer, sent in small chunks so parsing must wait for the rest."""
@@ -74,6 +74,16 @@ class FakeSession:
     def delete(self, path, json=None):
         _as_session_takes("delete", path, json=json)
         return _response(self._answer("DELETE", path, body=json))
+
+
+PINNED = "1.108.7"  # the release the functional tests run against
+
+
+def release(version):
+    """The FakeSession answer by which a proxy says its LiteLLM ``version``
+    (what ``litellm_cli.versions.server_version`` asks first)."""
+    return {("GET", "/public/model_hub/info"):
+            lambda **kwargs: {"litellm_version": version}}
 
 
 def _response(body):

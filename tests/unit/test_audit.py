@@ -8,7 +8,7 @@ import pytest
 
 from litellm_cli import exceptions, shell
 from litellm_cli.api import audit
-from tests.unit.conftest import FakeSession
+from tests.unit.conftest import PINNED, FakeSession, release
 
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.timezone.utc)
 TOKEN = "a" * 64
@@ -176,6 +176,7 @@ def test_read_state_pages_keys_and_users_and_reads_every_kind():
         ("GET", "/credentials"): {"credentials": []},
         ("GET", "/budget/list"): [],
         ("GET", "/customer/list"): [],
+        **release(PINNED),
     })
     state = audit.read_state(session)
     assert len(state["keys"]) == 150 and state["users"] == [{"user_id": "u"}]

@@ -7,7 +7,7 @@ import pytest
 from litellm_cli import exceptions
 from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.plugins import credentials as plugin
-from tests.unit.conftest import FakeSession, run, shown
+from tests.unit.conftest import FakeSession, release, run, shown
 
 
 CREDENTIAL = {"credential_name": "azure-prod", "display_name": None, "source": "db",
@@ -109,3 +109,43 @@ def test_create_reads_info_from_a_file(tmp_path):
 def test_create_refuses_to_read_info_and_values_both_from_stdin():
     with pytest.raises(exceptions.UsageError, match="stdin"):
         run(plugin.CreateCredential, ["c", "--info", "@-", "--values", "@-"], FakeSession())
+
+
+def _update_on(stored, version="1.100.5"):
+    """A proxy whose PATCH answers success and whose read-back shows ``stored``."""
+    return FakeSession({("PATCH", "/credentials/azure-prod"): {"success": True},
+                        ("GET", "/credentials/by_name/azure-prod"): stored, **release(version)})
+
+
+def test_update_fails_naming_the_release_when_the_label_was_ignored(monkeypatch):
+    # LiteLLM 1.100.5: PATCH answers success and drops display_name; by_name has no label.
+    stored = {k: v for k, v in CREDENTIAL.items() if k != "display_name"}
+    session = _update_on(stored)
+    printed = []
+    monkeypatch.setattr(plugin.UpdateCredential, "produce_output",
+                        lambda self, args, columns, data: printed.append(dict(zip(columns, data))))
+    with pytest.raises(exceptions.CLIError) as error:
+        run(plugin.UpdateCredential, ["azure-prod", "--display-name", "Azure"], session)
+    assert str(error.value) == ("this proxy (LiteLLM 1.100.5) answered success but did not "
+                                "apply --display-name (the label is still None)")
+    assert error.value.exit_code == exceptions.EXIT_FAILURE
+    assert printed[0]["display_name"] is None  # what the proxy really has is shown
+
+
+def test_update_fails_when_a_removed_value_is_still_stored(monkeypatch):
+    session = _update_on(CREDENTIAL)
+    monkeypatch.setattr(plugin.UpdateCredential, "produce_output", lambda *args: None)
+    with pytest.raises(exceptions.CLIError) as error:
+        run(plugin.UpdateCredential, ["azure-prod", "--remove-value", "api_base",
+                                      "--remove-value", "gone"], session)
+    assert str(error.value).endswith("did not apply --remove-value 'api_base'")
+
+
+def test_update_applied_on_a_current_release_asks_no_version():
+    stored = {**CREDENTIAL, "display_name": "Azure"}
+    stored["credential_values"] = {"api_key": "sk****23"}
+    session = _update_on(stored, "1.108.7")
+    result, _ = run(plugin.UpdateCredential, ["azure-prod", "--display-name", " Azure ",
+                                              "--remove-value", "api_base"], session)
+    assert shown(result)["display_name"] == "Azure"
+    assert ("GET", "/public/model_hub/info") not in [c[:2] for c in session.calls]

@@ -2,9 +2,9 @@
 
 import pytest
 
-from litellm_cli import exceptions, utils
+from litellm_cli import exceptions, utils, versions
 from litellm_cli.plugins import customers as plugin
-from tests.unit.conftest import FakeSession, run, shown
+from tests.unit.conftest import PINNED, FakeSession, release, run, shown
 
 
 def test_create_sends_the_options_and_shows_the_budget():
@@ -63,3 +63,37 @@ def test_delete_asks_nothing_without_a_terminal_and_reports():
     _, app = run(plugin.DeleteCustomer, ["c1"], session)
     assert session.calls[0][2]["body"] == {"user_ids": ["c1"]}
     assert app.stderr.getvalue() == "Deleted customer c1\n"
+
+
+def _customers_of(version, count):
+    """``/customer/list`` of LiteLLM ``version`` holding ``count`` customers: from
+    1.109 (1.110.2's source) pages of ``page_size`` (default 50, at most 100)
+    ordered by user_id, a bare list with no count; before, every customer at once."""
+    customers = [{"user_id": f"c{n:04d}", "alias": None, "spend": 0.0, "blocked": False,
+                  "litellm_budget_table": {"max_budget": 1.0}} for n in range(count)]
+
+    def answer(params):
+        if versions.parse(version) < (1, 109):
+            return customers
+        page, size = (params or {}).get("page", 1), (params or {}).get("page_size", 50)
+        assert 1 <= size <= 100, "the proxy answers 422"
+        return customers[(page - 1) * size:page * size]
+
+    return FakeSession({("GET", "/customer/list"): answer, **release(version)})
+
+
+@pytest.mark.parametrize("count", [0, 99, 100, 230])
+def test_list_reads_every_page_where_the_proxy_pages(count):
+    session = _customers_of("1.110.2", count)
+    (columns, rows), _ = run(plugin.ListCustomer, ["-f", "json"], session)
+    assert [row[columns.index("user_id")] for row in rows] == [
+        f"c{n:04d}" for n in range(count)]
+    pages = [c[2]["params"] for c in session.calls if c[1] == "/customer/list"]
+    assert pages == [{"page": n, "page_size": 100} for n in range(1, count // 100 + 2)]
+
+
+def test_list_asks_once_where_the_proxy_does_not_page():
+    session = _customers_of(PINNED, 230)
+    (_, rows), _ = run(plugin.ListCustomer, [], session)
+    assert len(list(rows)) == 230
+    assert [c[2]["params"] for c in session.calls if c[1] == "/customer/list"] == [None]

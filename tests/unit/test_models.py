@@ -12,7 +12,7 @@ from litellm_cli import exceptions
 from litellm_cli.clientmanager import ClientManager
 from litellm_cli.api.models import ModelsAPI
 from litellm_cli.plugins import models as plugin
-from tests.unit.conftest import FakeSession, run, shown
+from tests.unit.conftest import PINNED, FakeSession, release, run, shown
 from tests.unit.output import render
 
 
@@ -58,27 +58,108 @@ UNSERVED = exceptions.ServerError(
 
 def test_create_removes_a_row_the_proxy_stored_but_cannot_serve():
     session = FakeSession({("POST", "/model/new"): UNSERVED,
-                           ("POST", "/model/delete"): {"message": "deleted"}})
+                           ("POST", "/model/delete"): {"message": "deleted"}, **release(PINNED)})
     with pytest.raises(exceptions.HttpError) as caught:
         ModelsAPI(session).create("x", {"model": "x"})
     assert caught.value.exit_code == exceptions.EXIT_SERVER  # a 500, whatever the message says
     assert "cannot serve it" in str(caught.value)
     assert str(caught.value).endswith("the stored copy was removed (HTTP 500)")
-    assert session.calls[1] == ("POST", "/model/delete", {"body": {"id": "new-1"}})
+    assert session.calls[-1] == ("POST", "/model/delete", {"body": {"id": "new-1"}})
 
 
 def test_create_names_a_stored_row_it_could_not_remove():
     session = FakeSession({("POST", "/model/new"): UNSERVED,
-                           ("POST", "/model/delete"): exceptions.ServerError("db down")})
+                           ("POST", "/model/delete"): exceptions.ServerError("db down"),
+                           **release(PINNED)})
     with pytest.raises(exceptions.HttpError, match="models delete new-1"):
         ModelsAPI(session).create("x", {"model": "x"})
 
 
 def test_other_server_errors_of_create_are_left_alone():
-    session = FakeSession({("POST", "/model/new"): exceptions.ServerError("boom")})
+    session = FakeSession({("POST", "/model/new"): exceptions.ServerError("boom"),
+                           **release(PINNED)})
     with pytest.raises(exceptions.ServerError, match="boom"):
         ModelsAPI(session).create("x", {"model": "x"})
-    assert len(session.calls) == 1
+    assert [c[0] for c in session.calls] == ["GET", "POST"]  # the version, then the create
+
+
+def _create_on(version, served):
+    """LiteLLM ``version`` answering /model/new with 200 and an id, and
+    /model/info?litellm_model_id= as 1.90.7 does for a deployment it has not loaded."""
+    missing = exceptions.BadRequest("Model id = new-1 not found on litellm proxy")
+    return FakeSession({("POST", "/model/new"): {"model_id": "new-1", "model_name": "x"},
+                        ("GET", "/model/info"): {"data": [DEPLOYMENT]} if served else missing,
+                        ("POST", "/model/delete"): {"message": "deleted"}, **release(version)})
+
+
+def test_create_on_a_release_that_answers_200_for_an_unserved_row_removes_it():
+    session = _create_on("1.90.7", served=False)
+    with pytest.raises(exceptions.CLIError) as caught:
+        ModelsAPI(session).create("x", {"model": "x"})
+    assert caught.value.exit_code == exceptions.EXIT_SERVER
+    assert str(caught.value) == (
+        "the proxy saved the model but cannot serve it (most often litellm_params.model lacks "
+        "a provider prefix such as openai/); the stored copy was removed (LiteLLM 1.90.7 "
+        "answered success)")
+    assert session.calls[-1] == ("POST", "/model/delete", {"body": {"id": "new-1"}})
+
+
+def test_create_on_an_old_release_returns_a_deployment_it_serves():
+    session = _create_on("1.90.7", served=True)
+    assert ModelsAPI(session).create("x", {"model": "openai/x"})["model_id"] == "new-1"
+    assert session.calls[-1][:2] == ("GET", "/model/info")
+    assert session.calls[-1][2] == {"params": {"litellm_model_id": "new-1"}}
+
+
+def test_create_on_a_release_that_reports_unserved_rows_reads_nothing_back():
+    session = _create_on("1.96.0", served=False)
+    ModelsAPI(session).create("x", {"model": "openai/x"})
+    assert [c[:2] for c in session.calls] == [("GET", "/public/model_hub/info"),
+                                             ("POST", "/model/new")]
+
+
+def _patch_on(version):
+    return FakeSession({("PATCH", "/model/id-1/update"): {}, **release(version)})
+
+
+def test_update_removes_null_params_with_litellm_params_to_remove_from_1_109():
+    # LiteLLM 1.109's PatchModelRequest: litellm_params_to_remove, top-level keys to drop.
+    session = _patch_on("1.109.0")
+    ModelsAPI(session).update("id-1", {"rpm": None, "tpm": 9})
+    assert session.calls[-1][2]["body"] == {"litellm_params": {"tpm": 9},
+                                            "litellm_params_to_remove": ["rpm"],
+                                            "model_info": {"id": "id-1"}}
+
+
+def test_update_refuses_a_removal_the_release_would_ignore_and_sends_nothing():
+    # Before 1.109 the proxy merges params without None: rpm=null keeps the old rpm.
+    session = _patch_on(PINNED)
+    with pytest.raises(exceptions.CLIError) as caught:
+        ModelsAPI(session).update("id-1", {"rpm": None, "tpm": 9})
+    assert str(caught.value) == ("removing a param needs LiteLLM >= 1.109; this proxy is "
+                                 "LiteLLM 1.108.7")
+    assert caught.value.exit_code == exceptions.EXIT_REJECTED
+    assert [c[0] for c in session.calls] == ["GET"]
+
+
+def test_update_without_a_removal_asks_no_version():
+    session = _patch_on(PINNED)
+    ModelsAPI(session).update("id-1", {"tpm": 9})
+    assert [c[0] for c in session.calls] == ["PATCH"]
+
+
+def test_models_update_with_a_null_param_is_refused_on_an_old_release():
+    session = _patch_on("1.100.5")
+    with pytest.raises(exceptions.CLIError, match="this proxy is LiteLLM 1.100.5"):
+        run(plugin.UpdateModel, ["id-1", "-p", "rpm=null"], session)
+    assert ("PATCH", "/model/id-1/update") not in [c[:2] for c in session.calls]
+
+
+def test_create_learns_the_release_before_it_writes():
+    session = FakeSession({("GET", "/public/model_hub/info"): exceptions.ConnectionFailure("gone")})
+    with pytest.raises(exceptions.ConnectionFailure):
+        ModelsAPI(session).create("x", {"model": "openai/x"})
+    assert [c[0] for c in session.calls] == ["GET"]  # no row created behind a lost answer
 
 
 def test_find_asks_the_proxy_for_that_name_only():
@@ -92,12 +173,13 @@ def test_find_asks_the_proxy_for_that_name_only():
 def test_add_without_model_param_uses_the_name_says_so_and_masks_the_api_key():
     session = FakeSession({("POST", "/model/new"): lambda body: {
         "model_id": "new-id", "model_name": body["model_name"],
-        "litellm_params": {"model": "ENCRYPTED"}, "model_info": {"db_model": False}}})
+        "litellm_params": {"model": "ENCRYPTED"}, "model_info": {"db_model": False}},
+        **release(PINNED)})
     result, app = run(plugin.AddModel, ["gpt-4", "-p", "api_key=sk-123", "-i", "tier=paid"],
                       session)
     assert app.stderr.getvalue() == ("note: no -p model=... given; using 'gpt-4' as the "
                                      "upstream model\n")
-    body = session.calls[0][2]["body"]
+    body = session.calls[1][2]["body"]
     assert body == {"model_name": "gpt-4",
                     "litellm_params": {"model": "gpt-4", "api_key": "sk-123"},
                     "model_info": {"tier": "paid"}}
@@ -229,6 +311,7 @@ def _proxy(deployed=(), credentials=(), create=None):
         ("POST", "/model/new"): create or (lambda body: {"model_id": body["model_info"]["id"]}),
         ("POST", "/credentials"): {"success": True},
         ("POST", "/model/delete"): {"message": "ok"},
+        **release(PINNED),
     })
 
 
@@ -543,6 +626,31 @@ def test_apply_updates_in_place_and_prunes_after_the_writes(tmp_path):
     assert writes[0][2]["body"]["litellm_params"] == {"rpm": 7}
     assert writes[1][2]["body"] == {"id": "id-gone"}
     assert err.endswith("Models: 0 created, 1 updated, 0 unchanged, 1 deleted, 0 failed\n")
+
+
+def _apply_removing_rpm(tmp_path, version):
+    session = _proxy([_db("a", "id-a", {"model": "openai/gpt-4o", "rpm": 5})])
+    session.answers.update(release(version))
+    session.answers[("PATCH", "/model/id-a/update")] = {"model_id": "id-a"}
+    config = {"model_list": [{"model_name": "a", "model_info": {"id": "id-a"},
+                              "litellm_params": {"model": "openai/gpt-4o", "rpm": None}}]}
+    code, rows, _ = _run_sync(plugin.ApplyModel, tmp_path, config, [], session)
+    return code, rows, [c for c in session.calls if c[0] == "PATCH"]
+
+
+def test_apply_removes_a_param_set_to_null_where_the_release_can(tmp_path):
+    code, rows, patches = _apply_removing_rpm(tmp_path, "1.110.2")
+    assert code == 0 and rows[0]["status"] == "updated"
+    body = patches[0][2]["body"]
+    assert body["litellm_params_to_remove"] == ["rpm"] and "litellm_params" not in body
+
+
+def test_apply_refuses_to_remove_a_param_where_the_release_cannot(tmp_path):
+    code, rows, patches = _apply_removing_rpm(tmp_path, PINNED)
+    assert str(code) == "1 of 1 models failed to apply" and code.exit_code == 1
+    assert patches == []  # not reported as updated, nothing sent
+    assert rows[0]["status"] == "failed"
+    assert rows[0]["reason"] == "removing a param needs LiteLLM >= 1.109; this proxy is LiteLLM 1.108.7"
 
 
 def test_apply_prune_on_a_terminal_asks_and_no_deletes_nothing(tmp_path):

@@ -144,7 +144,8 @@ def test_keys_info_and_delete_read_keys_from_a_file(tmp_path):
 def test_models_add_output_masks_every_secret_it_was_given(local_server, tmp_path, capsys,
                                                             monkeypatch):
     server = local_server(_Handler)
-    server.script = [(200, {}, {"model_id": "m-1", "model_name": "m",
+    server.script = [(200, {}, {"litellm_version": "1.108.7"}),  # asked before the create
+                     (200, {}, {"model_id": "m-1", "model_name": "m",
                                 "model_info": {"echo": "vals-secret-8"}})]
     (tmp_path / "sa.json").write_text('{"type": "service_account", "pk": "sa-secret-7"}')
     monkeypatch.setenv("LITELLM_CLI_CONFIG", str(tmp_path / "none.yaml"))
@@ -162,7 +163,7 @@ def test_models_add_output_masks_every_secret_it_was_given(local_server, tmp_pat
     for secret in ("sa-secret-7", "AKIA-unit-6", "vals-secret-8", "url-pass-9",
                    "info-secret-10", "sk-master-unit-9"):
         assert secret not in out and secret not in err
-    sent = json.loads(server.seen[0][3])
+    sent = json.loads(server.seen[1][3])
     assert sent["litellm_params"]["vertex_credentials"]["pk"] == "sa-secret-7"
 
 

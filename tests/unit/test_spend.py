@@ -9,7 +9,7 @@ import pytest
 from litellm_cli import exceptions
 from litellm_cli.api.spend import SpendAPI
 from litellm_cli.plugins import spend as plugin
-from tests.unit.conftest import FakeSession, run
+from tests.unit.conftest import PINNED, FakeSession, release, run
 
 END = "2025-02-01 00:00:00"
 
@@ -22,8 +22,9 @@ def _log(n, **fields):
             **fields}
 
 
-def paged(logs, capped_at=None):
-    """A fake /spend/logs/v2 over ``logs``; like the proxy, its total stops at ``capped_at``."""
+def paged(logs, capped_at=None, version=PINNED):
+    """A fake /spend/logs/v2 of LiteLLM ``version`` over ``logs``; like the
+    proxy, its total stops at ``capped_at``."""
 
     def answer(params):
         size, page = params["page_size"] or 50, params["page"] or 1
@@ -31,7 +32,7 @@ def paged(logs, capped_at=None):
         return {"data": logs[(page - 1) * size:page * size], "total": total,
                 "total_pages": -(-total // size), "page": page, "page_size": size}
 
-    return FakeSession({("GET", "/spend/logs/v2"): answer})
+    return FakeSession({("GET", "/spend/logs/v2"): answer, **release(version)})
 
 
 def test_all_reads_past_the_proxys_capped_total():
@@ -55,6 +56,16 @@ def test_all_drops_a_log_shown_again_when_new_logs_shift_the_pages():
                            lambda params: {"data": pages[params["page"]]}})
     got = list(SpendAPI(session).iter_logs("a", END, size=2))
     assert [log["request_id"] for log in got] == ["r1", "r2", "r3"]
+
+
+@pytest.mark.parametrize("version,size", [("1.90.7", 100), ("1.94.3", 100), ("1.95.0", 1000),
+                                          (PINNED, 1000)])
+def test_reading_every_log_uses_the_largest_page_the_release_accepts(version, size):
+    # /spend/logs/v2 takes page_size <= 100 before LiteLLM 1.95 (422 above it), <= 1000 from it.
+    session = paged([_log(n) for n in range(3)], version=version)
+    assert len(list(SpendAPI(session).iter_logs("a", END))) == 3
+    assert [c[2]["params"]["page_size"] for c in session.calls if c[1] == "/spend/logs/v2"] == [
+        size]
 
 
 def test_filters_become_the_proxys_parameters_and_raw_keys_are_hashed():
@@ -120,7 +131,8 @@ def test_a_call_in_the_last_second_of_a_day_is_in_that_days_report_only():
     # the next midnight belongs to the next day only.
     logs = [_log(1, startTime="2025-01-31T23:59:59.500000+00:00"),
             _log(2, startTime="2025-02-01T00:00:00Z")]
-    session = FakeSession({("GET", "/spend/logs/v2"): lambda params: {"data": logs}})
+    session = FakeSession({("GET", "/spend/logs/v2"): lambda params: {"data": logs},
+                           **release(PINNED)})
     result, _ = run(plugin.ReportSpend, ["--start", "2025-01-31", "--end", "2025-01-31"],
                     session)
     assert [row[:2] for row in result[1]] == [("2025-01-31", 1)]
@@ -129,7 +141,8 @@ def test_a_call_in_the_last_second_of_a_day_is_in_that_days_report_only():
 @pytest.mark.parametrize("argv", [[], ["--all"]])
 def test_logs_drop_a_call_that_started_exactly_at_the_end(argv):
     logs = [_log(1, startTime="2025-01-31T10:00:00"), _log(2, startTime="2025-02-01T00:00:00")]
-    session = FakeSession({("GET", "/spend/logs/v2"): lambda params: {"data": logs}})
+    session = FakeSession({("GET", "/spend/logs/v2"): lambda params: {"data": logs},
+                           **release(PINNED)})
     result, _ = run(plugin.ListSpendLog, ["--end", "2025-01-31", "-f", "json"] + argv, session)
     assert [row[0] for row in result[1]] == ["r1"]
 

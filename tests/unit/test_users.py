@@ -46,7 +46,9 @@ def test_create_with_an_unknown_team_creates_nothing():
 
 def test_create_reports_teams_the_proxy_silently_skipped(monkeypatch):
     session = FakeSession({("GET", "/team/info"): {},
-                       ("POST", "/user/new"): lambda body: {"user_id": "u", "teams": []}})
+                       ("POST", "/user/new"): lambda body: {"user_id": "u", "teams": []},
+                       ("GET", "/user/info"): {"user_id": "u", "user_info": {"teams": []},
+                                               "teams": []}})
     shown_first = []
     monkeypatch.setattr(plugin.CreateUser, "produce_output",
                         lambda self, args, columns, values: shown_first.append(columns))
@@ -54,6 +56,27 @@ def test_create_reports_teams_the_proxy_silently_skipped(monkeypatch):
         run(plugin.CreateUser, ["--team", "t1"], session)
     assert str(error.value) == "user u was created but not added to team(s) t1"
     assert shown_first == [plugin.CREATE_COLUMNS]  # the created user is still shown
+
+
+def test_create_reads_back_teams_the_answer_leaves_out():
+    # LiteLLM 1.100.5: /user/new adds the user to the team but answers with
+    # teams null; /user/info lists the team (user row and membership).
+    session = FakeSession({("GET", "/team/info"): {},
+                           ("POST", "/user/new"): lambda body: {"user_id": "u", "teams": None},
+                           ("GET", "/user/info"): {"user_id": "u",
+                                                   "user_info": {"user_id": "u", "teams": ["t1"]},
+                                                   "teams": [{"team_id": "t1"}, {"team_id": "t2"}]}})
+    result, _ = run(plugin.CreateUser, ["--team", "t1", "--team", "t2"], session)
+    assert shown(result)["teams"] == ["t1", "t2"]
+    assert session.calls[-1][:2] == ("GET", "/user/info")
+    assert session.calls[-1][2]["params"] == {"user_id": "u"}
+
+
+def test_create_reads_nothing_back_when_the_answer_lists_the_teams():
+    session = FakeSession({("GET", "/team/info"): {}, ("POST", "/user/new"): _created})
+    result, _ = run(plugin.CreateUser, ["--team", "t1"], session)
+    assert shown(result)["teams"] == ["t1"]
+    assert ("GET", "/user/info") not in [c[:2] for c in session.calls]
 
 
 def test_unknown_role_is_a_usage_error():
