@@ -194,8 +194,25 @@ class ModelsAPI(API):
         return {"litellm_params_to_remove": list(keys)}
 
     def delete(self, model_id):
-        """Remove a deployment stored in the database (``POST /model/delete``)."""
+        """Remove a deployment stored in the database (``POST /model/delete``).
+
+        A deployment of the proxy's own config file is not in its database: the
+        proxy answers "not found in db"; that is said in words that tell what to do."""
         try:
             return self.session.post_json("/model/delete", {"id": model_id})
         except exceptions.BadRequest as exc:
-            raise exceptions.not_found(exc) from None
+            refused = exc
+        missing = exceptions.not_found(refused)
+        if not isinstance(missing, exceptions.NotFound):
+            raise refused
+        try:
+            configured = [m for m in self.info(model_id)
+                          if not (m.get("model_info") or {}).get("db_model")]
+        except exceptions.NotFound:
+            configured = []
+        if configured:
+            raise refused.recast(exceptions.BadRequest, (
+                f"model {model_id} comes from the proxy's config file, not its database: the "
+                "API cannot delete it; remove it from the proxy's config.yaml and restart the "
+                "proxy")) from None
+        raise missing from None

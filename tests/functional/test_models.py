@@ -416,3 +416,16 @@ def test_import_missing_file_or_bad_regex_is_a_usage_error(cli, tmp_path):
     res = cli("models", "import", str(DATA / "models-import.yaml"), "--dry-run",
               "--only-models-matching-regex", "(")
     assert res.rc == 2 and "--only-models-matching-regex" in res.err, res
+
+
+def test_deleting_a_model_of_the_proxys_config_file_says_where_it_lives(cli):
+    # The sandbox's config.yaml defines gpt-4o: it is not in the database.
+    info = cli("http", "request", "GET", "/model/info")
+    assert info.rc == 0, info
+    configured = [m["model_info"]["id"] for m in info.json()["data"]
+                  if m["model_name"] == "gpt-4o" and not m["model_info"].get("db_model")]
+    assert configured
+    res = cli("models", "delete", configured[0], "--yes")
+    assert res.rc == 6, res
+    assert "config file" in res.err and "config.yaml" in res.err
+    assert len(res.err.strip().splitlines()) == 1

@@ -706,3 +706,22 @@ def test_export_writes_a_private_file_replacing_it_only_when_complete(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["out.yaml"]
     with pytest.raises(exceptions.UsageError, match="cannot write in"):
         run(plugin.ExportModel, ["-o", str(tmp_path / "no" / "such.yaml")], session)
+
+
+def test_deleting_a_config_file_model_says_it_lives_in_the_proxys_config_file():
+    refused = exceptions.BadRequest("Model with id=cfg-1 not found in db", http_status=400)
+    session = FakeSession({("POST", "/model/delete"): refused,
+                           ("GET", "/model/info"): {"data": [
+                               {"model_name": "gpt-4o", "model_info": {"id": "cfg-1"}}]}})
+    with pytest.raises(exceptions.BadRequest) as caught:
+        ModelsAPI(session).delete("cfg-1")
+    assert not isinstance(caught.value, exceptions.NotFound)
+    assert "config file" in str(caught.value) and "config.yaml" in str(caught.value)
+
+
+def test_deleting_an_unknown_model_is_still_not_found():
+    refused = exceptions.BadRequest("Model with id=nope not found in db", http_status=400)
+    session = FakeSession({("POST", "/model/delete"): refused,
+                           ("GET", "/model/info"): exceptions.NotFound("no such model")})
+    with pytest.raises(exceptions.NotFound):
+        ModelsAPI(session).delete("nope")
