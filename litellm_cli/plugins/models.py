@@ -371,9 +371,12 @@ class _SyncCommand(Lister):
         rows = [row(item) for item in plan.items]
         failures = _failures(plan)
         if failures:
+            message = (f"{failures} are invalid" if parsed_args.dry_run
+                       else f"{failures} failed to {self.verb}")
+            # Entries the file got wrong make it a usage error (exit 2).
+            invalid = any(item.entry is not None and item.entry.error for item in plan.items)
             self.fail_showing(parsed_args, columns, rows,
-                              f"{failures} are invalid" if parsed_args.dry_run
-                              else f"{failures} failed to {self.verb}")
+                              exceptions.UsageError(message) if invalid else message)
         return columns, rows
 
 
@@ -423,12 +426,17 @@ class ApplyModel(_SyncCommand):
         parser = super().get_parser(prog_name)
         parser.add_argument("-y", "--yes", action="store_true",
                             help="with --prune, do not ask for confirmation")
+        parser.add_argument("--force-secrets", action="store_true",
+                            help="also send every secret the file gives (api_key, credential "
+                                 "values...): the proxy never shows them, so they cannot be "
+                                 "compared, and one changed elsewhere is not seen otherwise")
         return parser
 
     def take_action(self, parsed_args):
         config = self.read_config(parsed_args)
         sync = self.sync(parsed_args)
-        plan = sync.plan_apply(config, prune=parsed_args.prune)
+        plan = sync.plan_apply(config, prune=parsed_args.prune,
+                               force_secrets=parsed_args.force_secrets)
         doomed = [item for item in plan.items if item.status == "would delete"]
         if doomed and not parsed_args.dry_run:
             DeleteCommand.confirm(self, parsed_args, f"{len(doomed)} model deployment(s) the "
@@ -468,7 +476,7 @@ class DiffModel(_SyncCommand):
 
 
 _ACTIONS = {"would create": "create", "would update": "update", "would delete": "delete",
-            "failed": "invalid"}
+            "failed": "invalid", "kept": "keep"}
 
 
 class ExportModel(Command):
@@ -567,13 +575,14 @@ class _Progress:
 
 _LABELS = {
     "import": ("created", "skipped", "failed"),
-    "apply": ("created", "updated", "unchanged", "deleted", "failed"),
+    "apply": ("created", "updated", "unchanged", "deleted", "kept", "failed"),
 }
 _PLANNED = {
     "import": (("would create", "would be created"), ("skipped", "would be skipped"),
                ("failed", "invalid")),
     "apply": (("would create", "to create"), ("would update", "to update"),
-              ("unchanged", "unchanged"), ("would delete", "to delete"), ("failed", "invalid")),
+              ("unchanged", "unchanged"), ("would delete", "to delete"),
+              ("kept", "kept (not pruned)"), ("failed", "invalid")),
 }
 
 
@@ -585,7 +594,7 @@ def _summary(plan, dry_run, prefix="Dry run, nothing changed. "):
         labels = [(s, s) for s in _LABELS[plan.verb]]
         labels += [(s, _status_word(s, plan.verb)) for s in ("unknown", "not done")]
     # Failures, and what only a stopped run has, are counted only when there are any.
-    rare = ("unknown", "not done") if not dry_run else ("failed",)
+    rare = ("unknown", "not done", "kept") if not dry_run else ("failed", "kept")
     parts = []
     for kind in ("credential", "model"):
         mine = [item.status for item in plan.items if item.kind == kind]
@@ -597,9 +606,12 @@ def _summary(plan, dry_run, prefix="Dry run, nothing changed. "):
     return (prefix if dry_run else "") + text[0].upper() + text[1:]
 
 
+_NOT_DONE = {"import": "not imported", "apply": "not applied"}
+
+
 def _status_word(status, verb):
     """The engine's "not done" in the command's words: not imported, not applied."""
-    return f"not {verb}ed" if status == "not done" else status
+    return _NOT_DONE[verb] if status == "not done" else status
 
 
 def _failures(plan):
