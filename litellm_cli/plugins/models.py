@@ -501,6 +501,9 @@ class ExportModel(Command):
             counts = _dump_export(export, self.app.stdout)
         self.warn("Exported {} deployments and {} credentials; left out {} from the proxy's "
                   "config file".format(*counts, export.config_only))
+        if not counts[0]:
+            self.warn("note: the proxy has no deployment in its database, so the file lists "
+                      "none; applying it with --prune would delete every one added since")
 
 
 def _dump_export(export, out):
