@@ -212,14 +212,16 @@ PROGRESS_AFTER = 5
 IDENTITY_HELP = """\
 Which deployment an entry of the file is: the one with its model_info.id
 (models export writes it), else the one this tool last wrote from an entry
-with the same model_name and litellm_params (all of them, secrets included;
-a hash of them is kept in model_info.litellm_cli_sync), else one with the same
-model_name and the same params as the proxy shows them (secrets are never
-shown). Each deployment is at most one entry, so entries differing only in
-api_key (load balancing) are separate deployments.
+with the same model_name and litellm_params but the secrets (a hash of them is
+kept in model_info.litellm_cli_sync), else one with the same model_name and
+the same params as the proxy shows them. Each deployment is at most one entry,
+so entries differing only in api_key (load balancing) are separate deployments.
 
-An entry with only a model_name uses it as litellm_params.model too (said on
-stderr). A bad entry fails on its own; the others still go through."""
+Plain YAML values mean what they mean to the proxy reading the same file
+(YAML 1.1: 0.50 and 1_000 are numbers, yes is true; dates stay text), and
+numbers compare as numbers. An entry with only a model_name uses it as
+litellm_params.model too (said on stderr). A bad entry fails on its own; the
+others still go through; the exit code is then 2."""
 
 IMPORT_EPILOG = f"""\
 Credentials in the file's credential_list are imported first, since models can
@@ -248,9 +250,11 @@ deleted.
 
 Only the fields an entry lists are compared and sent: a field left out of
 the file, and a secret the file does not give, stays as it is on the proxy.
-Secrets cannot be read back; a hash of each one sent is kept in
-model_info.litellm_cli_sync (credential_info for credentials) to tell when
-one changes.
+A null removes a field only where this proxy can (prices, tiered_pricing,
+cache_control_injection_points, litellm_credential_name); removing any other
+(rpm: null) fails with the reason. Secrets cannot be read back and nothing
+derived from them is stored, so they are not compared: the reason column
+names them, and --force-secrets sends them anyway.
 
 {IDENTITY_HELP}
 
@@ -274,13 +278,16 @@ model_info (with its id, so apply finds the same deployment again), and a
 credential_list with the credentials those use. Importing or applying the
 file against the same proxy changes nothing.
 
-Secrets the proxy does not give back (api_key, credential values...) and URLs
-with a password in them are never written, not even masked, and their absence
-in the file never clears them on the proxy. Cost and capability fields the proxy fills in from its
-price map are left out, except the ones this tool wrote. Deployments from the
-proxy's config file (not in the database) are left out and counted on
-stderr. -o FILE writes FILE readable by its owner only (mode 0600), replacing
-it only once the export is complete."""
+Secrets the proxy does not give back (api_key, credential values, any
+secret-named params or model_info field...) and URLs with a password in them
+are never written, not even masked, and their absence in the file never
+clears them on the proxy. Every model_info field set on a deployment is kept;
+what the proxy fills in from its price map is left out (a field is kept where
+it differs from that map). Prices are written in litellm_params. Deployments
+from the proxy's config file (not in the database) are left out and counted
+on stderr. Needs an admin key: any other sees only some models (exit 4,
+nothing written). -o FILE writes FILE readable by its owner only (mode
+0600), replacing it only once the export is complete."""
 
 IMPORT_COLUMNS = ("kind", "name", "upstream_model", "access_groups", "id", "status", "reason")
 APPLY_COLUMNS = ("kind", "name", "upstream_model", "id", "status", "changes", "reason")
