@@ -344,8 +344,8 @@ class Plan:
 
 
 def _change(field, old, new, secret=False):
-    if secret:
-        return {"field": field, "old": MASK if old else "(not compared)", "new": MASK}
+    if secret:  # shown masked, whatever it is
+        old, new = (None if value is None else MASK for value in (old, new))
     return {"field": field, "old": old, "new": new}
 
 
@@ -362,19 +362,21 @@ class Differences:
         self.changes, self.refused, self.unseen = [], None, []
 
     def compare(self, field, wanted, current, clearable=False):
-        """A plain field: null removes it, which the proxy does only when ``clearable``."""
+        """A field the proxy shows: null removes it, which the proxy does only when
+        ``clearable``. A secret-named one is compared, but shown masked."""
         if wanted is None and current is not None and not clearable:
             self.refused = self.refused or (
                 f"{field} cannot be removed: this proxy ignores a null there (it holds "
                 f"{_canonical(current)}); give a value, or delete the deployment and apply again")
         elif not (wanted is None and current is None) and not same(wanted, current):
-            self.changes.append(_change(field, current, wanted))
+            self.changes.append(_change(field, current, wanted,
+                                        is_secret_field(field.rpartition(".")[2])))
 
     def secret(self, field, value, force):
         if value is None:
             return  # whether the proxy holds one cannot be seen
         if force:
-            self.changes.append(_change(field, None, value, secret=True))
+            self.changes.append({"field": field, "old": "(not compared)", "new": MASK})
         else:
             self.unseen.append(field)
 

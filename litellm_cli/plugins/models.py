@@ -221,7 +221,7 @@ Plain YAML values mean what they mean to the proxy reading the same file
 (YAML 1.1: 0.50 and 1_000 are numbers, yes is true; dates stay text), and
 numbers compare as numbers. An entry with only a model_name uses it as
 litellm_params.model too (said on stderr). A bad entry fails on its own; the
-others still go through; the exit code is then 2."""
+others still go through."""
 
 IMPORT_EPILOG = f"""\
 Credentials in the file's credential_list are imported first, since models can
@@ -234,7 +234,8 @@ same file again creates nothing twice.
 
 The output has one row per credential and model, in file order, with its
 status (created, skipped or failed) and the reason; a summary goes to stderr,
-and the exit code is 1 when anything failed. --dry-run reads the proxy and
+and the exit code is 1 when anything failed (2 for an invalid entry).
+--dry-run reads the proxy and
 changes nothing. If the run is stopped (Ctrl-C, lost connection), a model
 that was being sent is checked on the proxy before it is reported."""
 
@@ -259,8 +260,9 @@ names them, and --force-secrets sends them anyway.
 {IDENTITY_HELP}
 
 One row per item with its status (created, updated, unchanged, deleted,
-failed) and the changed fields (secrets masked); a summary on stderr; exit
-code 1 if anything failed."""
+kept, failed) and the changed fields (secrets masked); a summary on stderr;
+exit code 1 if anything failed, 2 if an entry of the file is invalid (then
+--prune deletes nothing: the deployments it would delete are kept)."""
 
 DIFF_EPILOG = f"""\
 Shows, per deployment and credential, what 'models apply FILE' would do:

@@ -429,3 +429,13 @@ def test_prune_dry_run_with_a_bad_entry_counts_only_the_entry_as_invalid():
     assert _failures(plan) == "1 of 4 models"
     assert _summary(plan, True).endswith("1 unchanged, 0 to delete, 2 kept (not pruned), "
                                          "1 invalid")
+
+
+def test_a_secret_named_model_info_field_the_proxy_shows_is_compared_but_shown_masked():
+    deployed = [_stored(dict(_model("a"), model_info={"webhook_token": "old-hook-value"}),
+                        "id-a")]
+    sync, _ = _sync(deployed)
+    item = sync.plan_apply(_config(dict(_model("a"), model_info={
+        "id": "id-a", "webhook_token": "new-hook-value"}))).items[0]
+    assert item.changes == [{"field": "model_info.webhook_token", "old": "***", "new": "***"}]
+    assert item.request[1][2]["webhook_token"] == "new-hook-value"
