@@ -272,6 +272,9 @@ def test_a_credential_name_given_twice_is_invalid_and_neither_is_sent():
 
 @pytest.mark.parametrize("info, error", [
     ({"id": "a/b"}, "model_info.id must not hold '/'"),
+    ({"id": ".."}, "model_info.id '..' is not a name"),
+    ({"id": " "}, "model_info.id must not be empty or blank"),
+    ({"id": "a\x1b[2J"}, "model_info.id must not contain control characters"),
     ({"input_cost_per_token": 1e-06}, "model_info.input_cost_per_token: the proxy drops prices"),
 ])
 def test_what_the_proxy_cannot_keep_in_model_info_is_an_invalid_entry(info, error):
@@ -439,3 +442,10 @@ def test_a_secret_named_model_info_field_the_proxy_shows_is_compared_but_shown_m
         "id": "id-a", "webhook_token": "new-hook-value"}))).items[0]
     assert item.changes == [{"field": "model_info.webhook_token", "old": "***", "new": "***"}]
     assert item.request[1][2]["webhook_token"] == "new-hook-value"
+
+
+@pytest.mark.parametrize("name, error", [("a/b", "must not hold '/'"), ("..", "is not a name")])
+def test_a_credential_name_that_no_url_path_can_address_is_invalid(name, error):
+    config = _config(credentials=[{"credential_name": name, "credential_values": {"k": "v"}}])
+    assert config.credentials[0].error.startswith("credential_name") and error in \
+        config.credentials[0].error
