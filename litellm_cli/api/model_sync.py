@@ -384,13 +384,14 @@ class Differences:
     def compare(self, field, wanted, current, clearable=False):
         """A field the proxy shows: null removes it, which the proxy does only when
         ``clearable``. A secret-named one is compared, but shown masked."""
+        secret = is_secret_field(field.rpartition(".")[2])
         if wanted is None and current is not None and not clearable:
+            held = MASK if secret else _canonical(current)
             self.refused = self.refused or (
                 f"{field} cannot be removed: this proxy ignores a null there (it holds "
-                f"{_canonical(current)}); give a value, or delete the deployment and apply again")
+                f"{held}); give a value, or delete the deployment and apply again")
         elif not (wanted is None and current is None) and not same(wanted, current):
-            self.changes.append(_change(field, current, wanted,
-                                        is_secret_field(field.rpartition(".")[2])))
+            self.changes.append(_change(field, current, wanted, secret))
 
     def secret(self, field, value, force):
         if value is None:

@@ -449,3 +449,12 @@ def test_a_credential_name_that_no_url_path_can_address_is_invalid(name, error):
     config = _config(credentials=[{"credential_name": name, "credential_values": {"k": "v"}}])
     assert config.credentials[0].error.startswith("credential_name") and error in \
         config.credentials[0].error
+
+
+def test_a_refused_removal_of_a_secret_named_field_does_not_show_its_value():
+    deployed = [_stored(dict(_model("a"), model_info={"webhook_token": "old-hook-value"}),
+                        "id-a")]
+    item = _sync(deployed)[0].plan_apply(_config(dict(_model("a"), model_info={
+        "id": "id-a", "webhook_token": None}))).items[0]
+    assert item.status == "failed" and "model_info.webhook_token cannot be removed" in item.reason
+    assert "old-hook-value" not in item.reason and "***" in item.reason
