@@ -393,6 +393,10 @@ class Differences:
         elif not (wanted is None and current is None) and not same(wanted, current):
             self.changes.append(_change(field, current, wanted, secret))
 
+    @property
+    def note(self):
+        return NOT_COMPARED + ": " + ", ".join(self.unseen) if self.unseen else None
+
     def secret(self, field, value, force):
         if value is None:
             return  # whether the proxy holds one cannot be seen
@@ -559,7 +563,7 @@ class ModelSync:
         ident = _id(deployment)
         found = _model_changes(entry, deployment, force_secrets)
         changes = found.changes
-        note = NOT_COMPARED + ": " + ", ".join(found.unseen) if found.unseen else None
+        note = found.note
         if found.refused:
             return Item("model", entry.name, "failed", entry, deployment, ident, changes,
                         reason=found.refused)
@@ -848,7 +852,7 @@ def _plan_credential_update(entry, current, force_secrets=False):
         found.compare(f"credential_info.{field}", value, info.get(field), clearable=True)
     if isinstance(info.get(META), dict) and "secrets" in info[META]:
         found.changes.append(_change(f"credential_info.{META}", "hashes of secrets", "removed"))
-    note = NOT_COMPARED + ": " + ", ".join(found.unseen) if found.unseen else None
+    note = found.note
     if not found.changes:
         return Item("credential", entry.name, "unchanged", entry, reason=note)
     item = Item("credential", entry.name, "would update", entry, changes=found.changes,
