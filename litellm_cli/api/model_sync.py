@@ -803,7 +803,7 @@ class Export:
         return [{"credential_name": name,
                  "credential_info": {k: v for k, v in
                                      (self.stored[name].get("credential_info") or {}).items()
-                                     if k != META}}
+                                     if k != META and not is_secret_field(k)}}
                 for name in self.credential_names if name in self.stored]
 
 

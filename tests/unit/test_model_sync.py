@@ -285,7 +285,7 @@ PRICE_MAP = {"gpt-4o": {"mode": "chat", "max_tokens": 16384, "supports_vision": 
                         "input_cost_per_token": 2.5e-06, "litellm_provider": "openai"}}
 
 
-def test_export_keeps_the_model_info_an_operator_set_and_leaves_out_secrets_and_derived():
+def test_export_keeps_the_model_info_an_operator_set_and_leaves_out_secrets_and_derived_ones():
     entry = dict(_model("a", api_key="k", rpm=5, litellm_credential_name="c"),
                  model_info={"description": "d"})
     stored = _stored(entry, "id-a")
@@ -300,6 +300,7 @@ def test_export_keeps_the_model_info_an_operator_set_and_leaves_out_secrets_and_
     sync, session = _sync(deployed, [{"credential_name": "c",
                                       "credential_values": {"api_key": "x*"},
                                       "credential_info": {"custom_llm_provider": "azure",
+                                                          "client_secret": "cs-value",
                                                           META: {"secrets": {}}}}])
     session.answers[("GET", "/public/litellm_model_cost_map")] = PRICE_MAP
     export = sync.export()
