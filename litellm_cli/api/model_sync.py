@@ -119,7 +119,8 @@ def _canonical(value):
 def fingerprint(model_name, litellm_params):
     """The identity of a deployment's content: its name and every param but
     the secrets (nothing a reader of /model/info could test guesses with)."""
-    shown = {k: v for k, v in litellm_params.items() if not is_secret_param(k, v)}
+    shown = {k: v for k, v in litellm_params.items()
+             if v is not None and not is_secret_param(k, v)}  # null: the same as left out
     text = _canonical({"model_name": model_name, "litellm_params": shown})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

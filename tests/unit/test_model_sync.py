@@ -459,3 +459,10 @@ def test_a_refused_removal_of_a_secret_named_field_does_not_show_its_value():
         "id": "id-a", "webhook_token": None}))).items[0]
     assert item.status == "failed" and "model_info.webhook_token cannot be removed" in item.reason
     assert "old-hook-value" not in item.reason and "***" in item.reason
+
+
+def test_a_null_param_is_the_same_identity_as_one_left_out():
+    assert model_sync.fingerprint("a", {"model": "m", "rpm": None}) == \
+        model_sync.fingerprint("a", {"model": "m"})
+    assert model_sync.fingerprint("a", {"model": "m", "rpm": 5}) != \
+        model_sync.fingerprint("a", {"model": "m"})
