@@ -16,8 +16,9 @@ Identity: which deployment on the proxy a file entry stands for.
 1. An entry with ``model_info.id`` (``models export`` writes it) is the
    deployment with that id; when there is none, it is created with that id.
 2. Otherwise its *fingerprint*: a SHA-256 of its ``model_name`` and its
-   ``litellm_params`` but the secrets. Whatever this module writes records
-   the fingerprint in ``model_info.litellm_cli_sync``.
+   ``litellm_params`` but the secrets, and for entries that share one, its
+   order among them (``twin``). Whatever this module writes records both in
+   ``model_info.litellm_cli_sync``.
 3. Otherwise a deployment this module never wrote with the same model_name
    and the same visible params.
 
@@ -158,6 +159,7 @@ class Entry:
     def __init__(self, kind, where, data, error=None, note=None):
         self.kind, self.where, self.data = kind, where, data
         self.error, self.note = error, note
+        self.twin = 0  # how many entries before it in the file have its fingerprint
 
     @property
     def name(self):
@@ -294,7 +296,20 @@ def parse_config(text, source):
                                     f"credentials, not {type(credential_list).__name__}")
     credentials = [_credential_entry(i, raw) for i, raw in enumerate(credential_list)]
     _refuse_duplicates(credentials)
-    return Config(credentials, [_model_entry(i, raw) for i, raw in enumerate(model_list)], source)
+    models = [_model_entry(i, raw) for i, raw in enumerate(model_list)]
+    _count_twins(models)
+    return Config(credentials, models, source)
+
+
+def _count_twins(models):
+    """Entries that differ only in secrets (load balancing over keys) have one
+    fingerprint; their order among themselves tells them apart."""
+    seen = {}
+    for entry in models:
+        if entry.error is None:
+            printed = fingerprint(entry.data["model_name"], entry.params)
+            entry.twin = seen.get(printed, 0)
+            seen[printed] = entry.twin + 1
 
 
 def _refuse_duplicates(credentials):
@@ -433,7 +448,7 @@ def _model_changes(entry, deployment, force_secrets=False):
 def _new_record(entry):
     return {"v": RECORD_VERSION,
             "fingerprint": fingerprint(entry.data["model_name"], entry.params),
-            "info": sorted(k for k in entry.info if k != "id")}
+            "twin": entry.twin, "info": sorted(k for k in entry.info if k != "id")}
 
 
 def _visible_params(params):
@@ -466,6 +481,9 @@ def _match(entries, deployments):
             by_print.setdefault(printed, []).append(deployment)
         else:
             by_content.setdefault(_content(deployment), []).append(deployment)
+    for twins in by_print.values():  # the first entry of a fingerprint takes twin 0...
+        twins.sort(key=lambda d: _record(d).get("twin") if isinstance(
+            _record(d).get("twin"), int) else len(deployments))
     for table, key in ((by_print, lambda e: fingerprint(e.data["model_name"], e.params)),
                        (by_content, _content)):
         for index, entry in enumerate(entries):

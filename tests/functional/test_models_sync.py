@@ -349,7 +349,7 @@ def test_a_secret_changed_elsewhere_is_noted_by_diff_and_force_secrets_sends_it_
         seen = cli("http", "request", "GET", f"/model/info?litellm_model_id={ident}", key=reader)
         assert seen.rc == 0, seen
         assert set(seen.json()["data"][0]["model_info"]["litellm_cli_sync"]) == {
-            "v", "fingerprint", "info"}
+            "v", "fingerprint", "twin", "info"}
     finally:
         api.delete_keys(alias)
 

@@ -100,11 +100,14 @@ def test_load_balanced_entries_are_two_deployments_whose_secrets_are_noted_not_c
     sync, _ = _sync()
     plan = sync.plan_import(_config(*twins))
     assert [i.status for i in plan.items] == ["would create", "would create"]
+    # Stored in the other order: each entry still finds the deployment made from it.
     deployed = [_stored(twins[1], "id-B"), _stored(twins[0], "id-A")]
+    for deployment, entry in zip(deployed, reversed(_config(*twins).models)):
+        deployment["model_info"][META] = model_sync._new_record(entry)
     sync, _ = _sync(deployed)
     plan = sync.plan_apply(_config(*twins))
-    assert sorted(i.id for i in plan.items) == ["id-A", "id-B"]
-    assert [i.status for i in plan.items] == ["unchanged", "unchanged"] and plan.writes == []
+    assert [(i.status, i.id) for i in plan.items] == [("unchanged", "id-A"), ("unchanged", "id-B")]
+    assert plan.writes == []
     assert all(i.reason.endswith("sends them): litellm_params.api_key") for i in plan.items)
 
 
@@ -114,7 +117,7 @@ def test_nothing_derived_from_a_secret_is_stored_on_the_proxy():
     plan = _sync()[0].plan_import(_config(entry))
     record = plan.items[0].request[1][2][META]
     assert record == model_sync._new_record(_config(other).models[0])
-    assert set(record) == {"v", "fingerprint", "info"}
+    assert set(record) == {"v", "fingerprint", "twin", "info"}
 
 
 def test_an_unrecorded_deployment_matches_one_entry_with_the_same_visible_params():
