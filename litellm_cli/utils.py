@@ -158,16 +158,20 @@ def check_yaml_expansion(root):
                          f"written (more than {limit}): refused as an alias bomb")
 
 
-def parse_yaml(text, source):
+def parse_yaml(text, source, as_proxy=False):
     """Parse YAML safely; a mistake is a usage error naming the source, line and column.
 
     Uses libyaml's parser when PyYAML has it (about 5 times faster), refuses
     alias bombs and self-referring documents (see check_yaml_expansion), and
     types plain values by the rule of typed_value (``2024.10`` stays text).
+    With ``as_proxy``, plain values mean what they mean to the LiteLLM proxy
+    reading the same file (``yaml.safe_load``, YAML 1.1: ``0.50``, ``1_000``
+    and ``2024.10`` are numbers, ``yes`` is true), except that dates stay
+    text as written and NaN or infinity are refused (JSON has neither).
     """
     import yaml
 
-    loader = _yaml_loader()(text)
+    loader = _yaml_loader(as_proxy)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -190,7 +194,7 @@ def parse_yaml(text, source):
     return data
 
 
-_LOADER = []
+_LOADERS = {}
 _YAML = "tag:yaml.org,2002:"
 # The tags YAML guesses for plain (untagged, unquoted) values that we type
 # by our own rule instead, and the private tags the loader gives them.
@@ -200,11 +204,13 @@ _YAML_BOOLEANS = {"true": True, "True": True, "TRUE": True,
                   "false": False, "False": False, "FALSE": False}
 
 
-def _yaml_loader():
+def _yaml_loader(as_proxy=False):
     """PyYAML's safe loader (the C one when available), typing plain values by
     the rule of typed_value: a number only when no digit is lost, a boolean
-    only when spelled true/false, never a date; and never NaN or infinity."""
-    if not _LOADER:
+    only when spelled true/false, never a date; and never NaN or infinity.
+    ``as_proxy``: YAML 1.1 as the safe loader types it, but dates stay text and
+    never NaN or infinity (see parse_yaml)."""
+    if as_proxy not in _LOADERS:
         import yaml
 
         base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -212,7 +218,7 @@ def _yaml_loader():
         class Loader(base):
             def resolve(self, kind, value, implicit):
                 tag = super().resolve(kind, value, implicit)
-                if kind is yaml.ScalarNode and implicit[0]:
+                if kind is yaml.ScalarNode and implicit[0] and not as_proxy:
                     return _GUESSED.get(tag, tag)
                 return tag
 
@@ -233,8 +239,10 @@ def _yaml_loader():
         for tag in _GUESSED.values():
             Loader.add_constructor(tag, Loader.construct_plain)
         Loader.add_constructor(_YAML + "float", Loader.construct_yaml_float)
-        _LOADER.append(Loader)
-    return _LOADER[0]
+        if as_proxy:
+            Loader.add_constructor(_YAML + "timestamp", Loader.construct_scalar)
+        _LOADERS[as_proxy] = Loader
+    return _LOADERS[as_proxy]
 
 
 # A number as JSON writes it (no "+", "_", leading zeros or bare ".5").

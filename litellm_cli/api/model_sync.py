@@ -15,17 +15,23 @@ Identity: which deployment on the proxy a file entry stands for.
 
 1. An entry with ``model_info.id`` (``models export`` writes it) is the
    deployment with that id; when there is none, it is created with that id.
-2. Otherwise its *fingerprint*: a SHA-256 of its ``model_name`` and every
-   ``litellm_params`` field, secrets included. Whatever this module writes
-   records the fingerprint (and one hash per secret field) in
-   ``model_info.litellm_cli_sync``, since the proxy never gives secrets back.
+2. Otherwise its *fingerprint*: a SHA-256 of its ``model_name`` and its
+   ``litellm_params`` but the secrets, and for entries that share one, its
+   order among them (``twin``). Whatever this module writes records both in
+   ``model_info.litellm_cli_sync``.
 3. Otherwise a deployment this module never wrote with the same model_name
-   and the same visible params (secrets cannot be compared).
+   and the same visible params.
 
 Each deployment stands for at most one entry, so two entries of one file are
 never the same deployment (load balancing: same name and model, another
 api_key). Comparing: the fields the entry lists, and nothing else: a field
-left out of the file, and any secret, is left as it is on the proxy.
+left out of the file is left as it is on the proxy. Numbers compare as
+numbers (``0.0000150`` is ``1.5e-05``).
+
+Secrets are never compared: the proxy never gives them back, and nothing
+derived from one is stored on the proxy, where every virtual key can read
+``/model/info`` and test guesses against a hash. A plan notes the secrets it
+could not compare; ``force_secrets`` sends them anyway.
 """
 
 import hashlib
@@ -33,13 +39,16 @@ import json
 import threading
 import uuid
 
-from litellm_cli import exceptions
+from litellm_cli import exceptions, versions
 from litellm_cli.api.credentials import CredentialsAPI
-from litellm_cli.api.models import ModelsAPI
+from litellm_cli.api.models import CLEARABLE_PARAMS, PARAM_REMOVAL_FROM, ModelsAPI
 from litellm_cli.redact import has_url_password, is_secret_field
 
 META = "litellm_cli_sync"
 MASK = "***"
+# The record's layout: earlier ones (no "v") held unsalted hashes of secrets.
+RECORD_VERSION = 2
+NOT_COMPARED = "secrets not compared (the proxy never shows them; --force-secrets sends them)"
 
 # A litellm_params field the proxy never shows: it drops these, and masks
 # every field whose name has one of these words (between "_" or "-") unless
@@ -54,19 +63,22 @@ _SHOWN = frozenset({"litellm_credential_name"})
 _DEFAULT_PARAMS = frozenset({"allow_client_keepalive_override", "use_in_pass_through",
                              "use_litellm_proxy", "use_xai_oauth",
                              "merge_reasoning_content_in_choices"})
-# model_info fields the proxy fills in from its price map or its own
-# bookkeeping; a deployment's own fields win over the price map, so a field
-# this module wrote (listed in the record) is exported even if it looks derived.
+# When the price map /model/info used cannot be read: the model_info fields
+# it may have filled in, by name (prices are known by name anyway).
 _DERIVED_INFO = frozenset({
-    "id", "db_model", "key", "mode", "litellm_provider", "direct_access", "access_via_team_ids",
-    "member_auto_router", "pricing_overrides", "tiered_pricing", "provider_specific_entry",
-    "off_peak_pricing", "output_vector_size", "thinking_always_on", "vertex_ai_audio_api",
-    "web_search_billing_unit", "uses_embed_content", "reasoning_effort_levels",
-    "default_reasoning_effort", "search_free_requests", "created_at", "updated_at",
-    "created_by", "updated_by", "blocked", "rpm", "tpm", META})
+    "mode", "litellm_provider", "provider_specific_entry", "off_peak_pricing",
+    "output_vector_size", "thinking_always_on", "vertex_ai_audio_api", "web_search_billing_unit",
+    "uses_embed_content", "reasoning_effort_levels", "default_reasoning_effort",
+    "search_free_requests", "rpm", "tpm"})
 _DERIVED_PREFIXES = ("supports_", "supported_", "max_", "cache_", "token_count_", "regional_",
                      "bedrock_", "search_context", "ocr_", "annotation_", "citation_", "google_",
                      "prompt_cache")
+# model_info fields that are the proxy's bookkeeping or computed for every
+# deployment, never an operator's.
+_BOOKKEEPING = frozenset({"id", "db_model", "key", "direct_access", "access_via_team_ids",
+                          "pricing_overrides", "member_auto_router", "blocked", "created_at",
+                          "updated_at", "created_by", "updated_by", "supported_openai_params",
+                          META})
 
 
 def _words(name):
@@ -99,15 +111,37 @@ def _canonical(value):
 
 
 def fingerprint(model_name, litellm_params):
-    """The identity of a deployment's content: its name and every param."""
-    text = _canonical({"model_name": model_name, "litellm_params": litellm_params})
+    """The identity of a deployment's content: its name and every param but
+    the secrets (nothing a reader of /model/info could test guesses with)."""
+    shown = {k: v for k, v in litellm_params.items()
+             if v is not None and not is_secret_param(k, v)}  # null: the same as left out
+    text = _canonical({"model_name": model_name, "litellm_params": shown})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def secret_hash(name, value):
-    """What the record keeps of a secret: enough to tell a change, not the value."""
-    text = _canonical(["litellm-cli-secret", name, value])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def same(wanted, current):
+    """True when a file's value means what the proxy holds: numbers compare as
+    numbers (0.0000150 is 1.5e-05, 1000 is 1000.0, and text the proxy stored
+    as a number, such as 1e-6, is that number), but a boolean is never a number."""
+    from litellm_cli.utils import _lossless_number
+
+    if isinstance(wanted, bool) or isinstance(current, bool):
+        return type(wanted) is type(current) and wanted == current
+    if isinstance(wanted, dict) and isinstance(current, dict):
+        return wanted.keys() == current.keys() and all(same(v, current[k])
+                                                      for k, v in wanted.items())
+    if isinstance(wanted, list) and isinstance(current, list):
+        return len(wanted) == len(current) and all(map(same, wanted, current))
+    if isinstance(wanted, str) and isinstance(current, (int, float)):
+        return _lossless_number(wanted) == current
+    return wanted == current
+
+
+def _pricing_field(name):
+    """A price: the proxy keeps a deployment's own prices in litellm_params and
+    fills model_info's from them or from its price map."""
+    return "cost" in _words(name) or name == "tiered_pricing" or name.endswith(
+        ("uplift_multiplier", "uplift_multiplier_eu", "uplift_multiplier_us"))
 
 
 # -- the file -----------------------------------------------------------------
@@ -118,6 +152,7 @@ class Entry:
     def __init__(self, kind, where, data, error=None, note=None):
         self.kind, self.where, self.data = kind, where, data
         self.error, self.note = error, note
+        self.twin = 0  # how many entries before it in the file have its fingerprint
 
     @property
     def name(self):
@@ -182,6 +217,14 @@ def _model_entry(index, raw):
         return Entry("model", where, raw, "model_info must be a mapping")
     if info.get("id") is not None and not isinstance(info["id"], str):
         return Entry("model", where, raw, "model_info.id must be a string")
+    if info.get("id") is not None:
+        error = _bad_id(info["id"])
+        if error:
+            return Entry("model", where, raw, f"model_info.id {error}")
+    prices = sorted(k for k, v in info.items() if _pricing_field(k) and v is not None)
+    if prices:
+        return Entry("model", where, raw, f"model_info.{prices[0]}: the proxy drops prices "
+                                          "from model_info; give them in litellm_params")
     note = None
     if params.get("model") is None:
         # As `models add` does: the proxy needs litellm_params.model, and
@@ -195,12 +238,31 @@ def _model_entry(index, raw):
                                   "model_info": info}, note=note)
 
 
+def _bad_id(ident):
+    """Why a deployment id or credential name cannot be used in a URL path, or None."""
+    import argparse
+
+    from litellm_cli.utils import valid_name
+
+    if "/" in ident:
+        # The proxy creates such an id but its update route cannot address it.
+        return "must not hold '/'"
+    try:
+        valid_name(ident)
+    except argparse.ArgumentTypeError as exc:
+        return str(exc)
+    return None
+
+
 def _credential_entry(index, raw):
     where = f"credential_list[{index}]"
     if not isinstance(raw, dict):
         return Entry("credential", where, {}, "is not a mapping")
     if not isinstance(raw.get("credential_name"), str) or not raw["credential_name"]:
         return Entry("credential", where, raw, "needs a credential_name")
+    error = _bad_id(raw["credential_name"])
+    if error:  # it could be created, but never updated
+        return Entry("credential", where, raw, f"credential_name {error}")
     for field in ("credential_values", "credential_info"):
         if raw.get(field) is not None and not isinstance(raw[field], dict):
             return Entry("credential", where, raw, f"{field} must be a mapping")
@@ -215,7 +277,7 @@ def parse_config(text, source):
     UsageError; a bad entry only marks that entry (``Entry.error``)."""
     from litellm_cli.utils import parse_yaml
 
-    data = parse_yaml(text, source)
+    data = parse_yaml(text, source, as_proxy=True)  # what the proxy reads in the same file
     if not isinstance(data, dict) or "model_list" not in data:
         raise exceptions.UsageError(f"{source} has no 'model_list' (the list of models)")
     model_list, credential_list = data["model_list"] or [], data.get("credential_list") or []
@@ -225,8 +287,35 @@ def parse_config(text, source):
     if not isinstance(credential_list, list):
         raise exceptions.UsageError(f"{source}: 'credential_list' must be a list of "
                                     f"credentials, not {type(credential_list).__name__}")
-    return Config([_credential_entry(i, raw) for i, raw in enumerate(credential_list)],
-                  [_model_entry(i, raw) for i, raw in enumerate(model_list)], source)
+    credentials = [_credential_entry(i, raw) for i, raw in enumerate(credential_list)]
+    _refuse_duplicates(credentials)
+    models = [_model_entry(i, raw) for i, raw in enumerate(model_list)]
+    _count_twins(models)
+    return Config(credentials, models, source)
+
+
+def _count_twins(models):
+    """Entries that differ only in secrets (load balancing over keys) have one
+    fingerprint; their order among themselves tells them apart."""
+    seen = {}
+    for entry in models:
+        if entry.error is None:
+            printed = fingerprint(entry.data["model_name"], entry.params)
+            entry.twin = seen.get(printed, 0)
+            seen[printed] = entry.twin + 1
+
+
+def _refuse_duplicates(credentials):
+    """Two entries of one credential_name: neither is used (which one is meant?)."""
+    where = {}
+    for entry in credentials:
+        if entry.error is None:
+            where.setdefault(entry.name, []).append(entry)
+    for entries in where.values():
+        if len(entries) > 1:
+            places = ", ".join(e.where for e in entries)
+            for entry in entries:
+                entry.error = f"credential_name {entry.name!r} is given more than once ({places})"
 
 
 def read_config(path, stdin=None):
@@ -284,8 +373,8 @@ class Plan:
 
 
 def _change(field, old, new, secret=False):
-    if secret:
-        return {"field": field, "old": MASK if old else "(not recorded)", "new": MASK}
+    if secret:  # shown masked, whatever it is
+        old, new = (None if value is None else MASK for value in (old, new))
     return {"field": field, "old": old, "new": new}
 
 
@@ -294,35 +383,67 @@ def _record(deployment):
     return record if isinstance(record, dict) else {}
 
 
-def _model_changes(entry, deployment):
-    """Differences between what the entry lists and the deployment on the proxy."""
-    record = _record(deployment)
-    known = record.get("secrets") if isinstance(record.get("secrets"), dict) else {}
+class Differences:
+    """What an entry changes on the proxy: ``changes`` to send, ``refused``
+    (one reason: what the proxy cannot do), ``unseen`` (secrets not compared)."""
+
+    def __init__(self):
+        self.changes, self.refused, self.unseen = [], None, []
+
+    def compare(self, field, wanted, current, clearable=False):
+        """A field the proxy shows: null removes it, which the proxy does only when
+        ``clearable``. A secret-named one is compared, but shown masked."""
+        secret = is_secret_field(field.rpartition(".")[2])
+        if wanted is None and current is not None and not clearable:
+            held = MASK if secret else _canonical(current)
+            self.refused = self.refused or (
+                f"{field} cannot be removed: this proxy ignores a null there (it holds "
+                f"{held}; removing a param needs LiteLLM >= {PARAM_REMOVAL_FROM}); give a "
+                "value, or delete the deployment and apply again")
+        elif not (wanted is None and current is None) and not same(wanted, current):
+            self.changes.append(_change(field, current, wanted, secret))
+
+    @property
+    def note(self):
+        return NOT_COMPARED + ": " + ", ".join(self.unseen) if self.unseen else None
+
+    def secret(self, field, value, force):
+        if value is None:
+            return  # whether the proxy holds one cannot be seen
+        if force:
+            self.changes.append({"field": field, "old": "(not compared)", "new": MASK})
+        else:
+            self.unseen.append(field)
+
+
+def _model_changes(entry, deployment, force_secrets=False, removable=False):
+    """Differences between what the entry lists and the deployment on the proxy;
+    ``removable``: the proxy can remove any param (not only CLEARABLE_PARAMS)."""
     params = deployment.get("litellm_params") or {}
     info = deployment.get("model_info") or {}
-    changes = []
+    found = Differences()
     if entry.data["model_name"] != deployment.get("model_name"):
-        changes.append(_change("model_name", deployment.get("model_name"),
-                               entry.data["model_name"]))
+        found.changes.append(_change("model_name", deployment.get("model_name"),
+                                     entry.data["model_name"]))
     for field, value in entry.params.items():
         if is_secret_param(field, value):
-            if known.get(field) != secret_hash(field, value):
-                changes.append(_change(f"litellm_params.{field}", known.get(field), value,
-                                       secret=True))
-        elif params.get(field) != value:
-            changes.append(_change(f"litellm_params.{field}", params.get(field), value))
+            found.secret(f"litellm_params.{field}", value, force_secrets)
+        else:
+            found.compare(f"litellm_params.{field}", value, params.get(field),
+                          removable or field in CLEARABLE_PARAMS)
     for field, value in entry.info.items():
-        if field != "id" and info.get(field) != value:
-            changes.append(_change(f"model_info.{field}", info.get(field), value))
-    return changes
+        if field != "id":
+            found.compare(f"model_info.{field}", value, info.get(field))
+    if "secrets" in _record(deployment):
+        # Left by earlier releases: hashes of secrets any key could test guesses against.
+        found.changes.append(_change(f"model_info.{META}", "hashes of secrets", "removed"))
+    return found
 
 
-def _new_record(entry, old_record=None):
-    secrets = dict((old_record or {}).get("secrets") or {})
-    secrets.update({k: secret_hash(k, v) for k, v in entry.params.items()
-                    if is_secret_param(k, v)})
-    return {"fingerprint": fingerprint(entry.data["model_name"], entry.params),
-            "secrets": secrets, "info": sorted(k for k in entry.info if k != "id")}
+def _new_record(entry):
+    return {"v": RECORD_VERSION,
+            "fingerprint": fingerprint(entry.data["model_name"], entry.params),
+            "twin": entry.twin, "info": sorted(k for k in entry.info if k != "id")}
 
 
 def _visible_params(params):
@@ -348,11 +469,16 @@ def _match(entries, deployments):
             claimed.add(wanted)  # to be created with this id
     by_print, by_content = {}, {}
     for deployment in deployments:
-        printed = _record(deployment).get("fingerprint")
+        record = _record(deployment)
+        # An earlier release's fingerprint covered secrets: compare such by content.
+        printed = record.get("fingerprint") if record.get("v") == RECORD_VERSION else None
         if printed:
             by_print.setdefault(printed, []).append(deployment)
         else:
             by_content.setdefault(_content(deployment), []).append(deployment)
+    for twins in by_print.values():  # the first entry of a fingerprint takes twin 0...
+        twins.sort(key=lambda d: _record(d).get("twin") if isinstance(
+            _record(d).get("twin"), int) else len(deployments))
     for table, key in ((by_print, lambda e: fingerprint(e.data["model_name"], e.params)),
                        (by_content, _content)):
         for index, entry in enumerate(entries):
@@ -397,13 +523,14 @@ class ModelSync:
         """Create what is missing; skip what is there (never changes anything)."""
         return self._plan(config, "import", prune=False)
 
-    def plan_apply(self, config, prune=False):
+    def plan_apply(self, config, prune=False, force_secrets=False):
         """Create what is missing, update what differs, with ``prune`` delete
-        database deployments the file does not list."""
-        return self._plan(config, "apply", prune)
+        database deployments the file does not list; ``force_secrets`` sends
+        every secret the file gives, since none can be compared."""
+        return self._plan(config, "apply", prune, force_secrets)
 
-    def _plan(self, config, verb, prune):
-        items = self._plan_credentials(config.credentials, verb)
+    def _plan(self, config, verb, prune, force_secrets=False):
+        items = self._plan_credentials(config.credentials, verb, force_secrets)
         valid = [e for e in config.models if e.error is None]
         deployments = self.models.info()
         matches, errors, claimed = _match(valid, deployments)
@@ -423,13 +550,14 @@ class ModelSync:
                 item = Item("model", entry.name, "would create", entry,
                             ident=entry.info.get("id"))
                 info = {**entry.info, "id": item.id or str(uuid.uuid4()), META: _new_record(entry)}
-                item.request = ("create", (entry.data["model_name"], entry.params, info))
+                params = {k: v for k, v in entry.params.items() if v is not None}
+                item.request = ("create", (entry.data["model_name"], params, info))
                 items.append(item)
             elif verb == "import":
                 items.append(Item("model", entry.name, "skipped", entry, deployment,
                                   _id(deployment), reason="already on the proxy"))
             else:
-                items.append(self._plan_update(entry, deployment))
+                items.append(self._plan_update(entry, deployment, force_secrets))
         if prune:
             # An entry that could not be read may be the one a deployment stands for.
             unsure = bool(errors) or len(valid) < len(config.models)
@@ -438,32 +566,40 @@ class ModelSync:
                     item = Item("model", deployment.get("model_name"), "would delete",
                                 deployment=deployment, ident=_id(deployment))
                     if unsure:
-                        item.status = "failed"
+                        item.status = "kept"
                         item.reason = "not deleted: the file has entries in error"
                     else:
                         item.request = ("delete", (item.id,))
                     items.append(item)
         return Plan(items, verb)
 
-    def _plan_update(self, entry, deployment):
+    def _plan_update(self, entry, deployment, force_secrets=False):
         ident = _id(deployment)
-        changes = _model_changes(entry, deployment)
+        removals = [k for k, v in entry.params.items() if v is None and k not in CLEARABLE_PARAMS]
+        removable = bool(removals) and versions.at_least(self.models.session, PARAM_REMOVAL_FROM)
+        found = _model_changes(entry, deployment, force_secrets, removable)
+        changes = found.changes
+        note = found.note
+        if found.refused:
+            return Item("model", entry.name, "failed", entry, deployment, ident, changes,
+                        reason=found.refused)
         if not changes:
-            return Item("model", entry.name, "unchanged", entry, deployment, ident)
+            return Item("model", entry.name, "unchanged", entry, deployment, ident, reason=note)
         if not _in_db(deployment):
             return Item("model", entry.name, "failed", entry, deployment, ident, changes,
                         reason="a deployment from the proxy's config file; the API cannot "
                                "change it")
-        item = Item("model", entry.name, "would update", entry, deployment, ident, changes)
+        item = Item("model", entry.name, "would update", entry, deployment, ident, changes,
+                    reason=note)
         changed = {c["field"] for c in changes}
         params = {k: v for k, v in entry.params.items() if f"litellm_params.{k}" in changed}
         info = {k: v for k, v in entry.info.items() if f"model_info.{k}" in changed}
-        info[META] = _new_record(entry, _record(deployment))
+        info[META] = _new_record(entry)
         name = entry.data["model_name"] if "model_name" in changed else None
         item.request = ("update", (ident, params, info, name))
         return item
 
-    def _plan_credentials(self, entries, verb):
+    def _plan_credentials(self, entries, verb, force_secrets=False):
         if not entries:
             return []
         existing = {c.get("credential_name"): c for c in self.credentials.list()}
@@ -483,11 +619,10 @@ class ModelSync:
                                          "credential_values to create it with"))
             elif current is None:
                 item = Item("credential", name, "would create", entry)
-                info = {**entry.data["credential_info"], META: _credential_record(values)}
-                item.request = ("create_credential", (name, values, info))
+                item.request = ("create_credential", (name, values, entry.data["credential_info"]))
                 items.append(item)
             else:
-                items.append(_plan_credential_update(entry, current))
+                items.append(_plan_credential_update(entry, current, force_secrets))
         return items
 
     # -- running ----------------------------------------------------------
@@ -609,17 +744,33 @@ class ModelSync:
                 present = False
             return present if action == "create" else not present
         if action == "update":
-            return _record(self.models.get(item.id)) == args[2][META]
+            after = _model_changes(item.entry, self.models.get(item.id))
+            if {c["field"] for c in item.changes} <= set(after.unseen):
+                return None  # only secrets were sent: they cannot be read back
+            return not after.changes
         current = {c.get("credential_name"): c for c in self.credentials.list()}.get(item.name)
-        if current is None:
-            return False
-        return (current.get("credential_info") or {}).get(META) == args[2][META]
+        if current is None or action == "create_credential":
+            return current is not None
+        # An update: its credential_info can be read back, its values cannot.
+        if not any(c["field"].startswith("credential_info.") for c in item.changes):
+            return None
+        return same(args[2], current.get("credential_info") or {})
 
     # -- export -----------------------------------------------------------
 
     def export(self):
-        """An Export of the database deployments, read as the proxy sends them."""
-        return Export(self)
+        """An Export of the database deployments, read as the proxy sends them.
+
+        Needs an admin key: any other sees only the deployments it may use, so
+        its export would lack the rest (and a later prune would delete them).
+        """
+        try:
+            stored = self.credentials.list()
+        except (exceptions.Unauthorized, exceptions.Forbidden) as exc:
+            raise exc.recast(type(exc), "models export needs a proxy admin key: another key "
+                             "sees only the models it may use, so the file would lack the "
+                             f"rest (the proxy refused GET /credentials: {exc.details})") from None
+        return Export(self, stored)
 
 
 class Export:
@@ -631,74 +782,101 @@ class Export:
     deployments left out.
     """
 
-    def __init__(self, sync):
+    def __init__(self, sync, stored_credentials=()):
         self.sync = sync
         self.config_only = 0
         self.credential_names = []
+        self.stored = {c.get("credential_name"): c for c in stored_credentials}
+        self._catalog = None
 
     def models(self):
         for deployment in self.sync.models.iter_info():
             if not _in_db(deployment):
                 self.config_only += 1
                 continue
-            entry = export_entry(deployment)
+            entry = export_entry(deployment, self._priced(deployment))
             name = entry["litellm_params"].get("litellm_credential_name")
             if name and name not in self.credential_names:
                 self.credential_names.append(name)
             yield entry
 
+    def _priced(self, deployment):
+        """The price map entry /model/info filled this deployment's model_info
+        from (None when it cannot be read)."""
+        key = (deployment.get("model_info") or {}).get("key")
+        if not isinstance(key, str):
+            return {}
+        if self._catalog is None:
+            try:  # the price map as the proxy loaded it, without what deployments added
+                self._catalog = self.sync.session.get_json(
+                    "/public/litellm_model_cost_map", params={"catalog_only": "true"})
+            except (exceptions.HttpError, exceptions.UnexpectedAnswer):
+                self._catalog = {}
+        entry = self._catalog.get(key) if isinstance(self._catalog, dict) else None
+        return entry if isinstance(entry, dict) else None
+
     def credentials(self):
-        if not self.credential_names:
-            return []
-        stored = {c.get("credential_name"): c for c in self.sync.credentials.list()}
         return [{"credential_name": name,
                  "credential_info": {k: v for k, v in
-                                     (stored[name].get("credential_info") or {}).items()
-                                     if k != META}}
-                for name in self.credential_names if name in stored]
+                                     (self.stored[name].get("credential_info") or {}).items()
+                                     if k != META and not is_secret_field(k)}}
+                for name in self.credential_names if name in self.stored]
 
 
 _DONE = {"create": "created", "update": "updated", "delete": "deleted",
          "create_credential": "created", "update_credential": "updated"}
 
 
-def export_entry(deployment):
-    """A file entry for a deployment: its id, visible params and own model_info."""
+def export_entry(deployment, priced=None):
+    """A file entry for a deployment: its id, visible params and own model_info.
+
+    ``priced``: the price map entry the proxy filled model_info in from ({} for
+    none, None when unknown). A field set on the deployment wins over the map,
+    so one that differs from the map is the deployment's own; one equal to it
+    means the same either way. Prices (given in litellm_params, where they are
+    exported) and secret-named fields are never written.
+    """
     info = deployment.get("model_info") or {}
     own = set(_record(deployment).get("info") or ())
-    # A secret-named info field is left out, as secret params are: a file
-    # holds no secret, and a masked one would be applied as "***".
-    kept = {k: v for k, v in info.items()
-            if v is not None and (k in own or not _derived_info(k)) and not is_secret_field(k)}
+    kept = {}
+    for field, value in info.items():
+        if (value is None or field in _BOOKKEEPING or _pricing_field(field)
+                or is_secret_field(field)):
+            continue
+        if priced is None:
+            mine = not _derived_info(field)  # the price map is unknown: guess by name
+        else:
+            mine = not same(value, priced.get(field))
+        if mine or field in own:
+            kept[field] = value
     params = _visible_params(deployment.get("litellm_params") or {})
     return {"model_name": deployment.get("model_name"), "litellm_params": params,
             "model_info": {"id": info.get("id"), **kept}}
 
 
 def _derived_info(name):
-    return name in _DERIVED_INFO or name.startswith(_DERIVED_PREFIXES) or "cost" in _words(name)
+    return name in _DERIVED_INFO or name.startswith(_DERIVED_PREFIXES)
 
 
-def _credential_record(values):
-    return {"secrets": {k: secret_hash(k, v) for k, v in (values or {}).items()}}
-
-
-def _plan_credential_update(entry, current):
+def _plan_credential_update(entry, current, force_secrets=False):
     info = current.get("credential_info") or {}
-    record = info.get(META) if isinstance(info.get(META), dict) else {}
-    known = record.get("secrets") if isinstance(record.get("secrets"), dict) else {}
     values = entry.data.get("credential_values") or {}
-    changes = [_change(f"credential_values.{k}", known.get(k), v, secret=True)
-               for k, v in values.items() if known.get(k) != secret_hash(k, v)]
-    changes += [_change(f"credential_info.{k}", info.get(k), v)
-                for k, v in entry.data["credential_info"].items() if info.get(k) != v]
-    if not changes:
-        return Item("credential", entry.name, "unchanged", entry)
-    item = Item("credential", entry.name, "would update", entry, changes=changes)
-    changed = {c["field"] for c in changes}
+    found = Differences()
+    for field, value in values.items():
+        found.secret(f"credential_values.{field}", value, force_secrets)
+    for field, value in entry.data["credential_info"].items():
+        found.compare(f"credential_info.{field}", value, info.get(field), clearable=True)
+    if isinstance(info.get(META), dict) and "secrets" in info[META]:
+        found.changes.append(_change(f"credential_info.{META}", "hashes of secrets", "removed"))
+    note = found.note
+    if not found.changes:
+        return Item("credential", entry.name, "unchanged", entry, reason=note)
+    item = Item("credential", entry.name, "would update", entry, changes=found.changes,
+                reason=note)
+    changed = {c["field"] for c in found.changes}
     new_values = {k: v for k, v in values.items() if f"credential_values.{k}" in changed}
-    # The whole info: PATCH /credentials/{name} may replace it rather than merge.
-    new_info = {**info, **entry.data["credential_info"],
-                META: {"secrets": {**known, **_credential_record(values)["secrets"]}}}
+    # The whole info: PATCH /credentials/{name} replaces it rather than merging.
+    new_info = {k: v for k, v in {**info, **entry.data["credential_info"]}.items()
+                if k != META and v is not None}
     item.request = ("update_credential", (entry.name, new_values, new_info))
     return item

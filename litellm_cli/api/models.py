@@ -24,6 +24,13 @@ CREATE_CHECKED_FROM = "1.96"
 # PATCH /model/{id}/update takes litellm_params_to_remove from LiteLLM 1.109;
 # before, a param set to null is ignored and keeps its value.
 PARAM_REMOVAL_FROM = "1.109"
+# The litellm_params a PATCH /model/{id}/update clears when sent as null
+# (LiteLLM 1.108.7: NULL_CLEARABLE_LITELLM_PARAMS); it ignores any other null.
+CLEARABLE_PARAMS = frozenset({
+    "input_cost_per_token", "output_cost_per_token", "input_cost_per_character",
+    "output_cost_per_character", "cache_read_input_token_cost",
+    "cache_creation_input_token_cost", "tiered_pricing", "cache_control_injection_points",
+    "litellm_credential_name"})
 
 
 CHUNK_SIZE = 1 << 16
@@ -162,14 +169,16 @@ class ModelsAPI(API):
         """Change only the given params and info fields (and the name) of a deployment.
 
         Uses ``PATCH /model/{id}/update``, which merges into what is stored. A
-        param given as None is removed; releases that cannot remove one are
-        refused before anything is sent (see ``removal``).
+        param given as None is removed: CLEARABLE_PARAMS by a null (every
+        release), any other through ``removal``, refused before anything is sent
+        by releases that cannot.
         """
         body = {"model_name": model_name} if model_name else {}
         litellm_params = dict(litellm_params or {})
-        body.update(self.removal([key for key, value in litellm_params.items() if value is None]))
+        body.update(self.removal([key for key, value in litellm_params.items()
+                                  if value is None and key not in CLEARABLE_PARAMS]))
         litellm_params = {key: value for key, value in litellm_params.items()
-                          if value is not None}
+                          if value is not None or key in CLEARABLE_PARAMS}
         if litellm_params:
             body["litellm_params"] = litellm_params
         # Without the id in model_info the proxy stores a fresh random id there.

@@ -213,14 +213,16 @@ PROGRESS_AFTER = 5
 IDENTITY_HELP = """\
 Which deployment an entry of the file is: the one with its model_info.id
 (models export writes it), else the one this tool last wrote from an entry
-with the same model_name and litellm_params (all of them, secrets included;
-a hash of them is kept in model_info.litellm_cli_sync), else one with the same
-model_name and the same params as the proxy shows them (secrets are never
-shown). Each deployment is at most one entry, so entries differing only in
-api_key (load balancing) are separate deployments.
+with the same model_name and litellm_params but the secrets (a hash of them is
+kept in model_info.litellm_cli_sync), else one with the same model_name and
+the same params as the proxy shows them. Each deployment is at most one entry,
+so entries differing only in api_key (load balancing) are separate deployments.
 
-An entry with only a model_name uses it as litellm_params.model too (said on
-stderr). A bad entry fails on its own; the others still go through."""
+Plain YAML values mean what they mean to the proxy reading the same file
+(YAML 1.1: 0.50 and 1_000 are numbers, yes is true; dates stay text), and
+numbers compare as numbers. An entry with only a model_name uses it as
+litellm_params.model too (said on stderr). A bad entry fails on its own; the
+others still go through."""
 
 IMPORT_EPILOG = f"""\
 Credentials in the file's credential_list are imported first, since models can
@@ -233,7 +235,8 @@ same file again creates nothing twice.
 
 The output has one row per credential and model, in file order, with its
 status (created, skipped or failed) and the reason; a summary goes to stderr,
-and the exit code is 1 when anything failed. --dry-run reads the proxy and
+and the exit code is 1 when anything failed (2 for an invalid entry).
+--dry-run reads the proxy and
 changes nothing. If the run is stopped (Ctrl-C, lost connection), a model
 that was being sent is checked on the proxy before it is reported."""
 
@@ -249,18 +252,22 @@ deleted.
 
 Only the fields an entry lists are compared and sent: a field left out of
 the file, and a secret the file does not give, stays as it is on the proxy.
-Secrets cannot be read back; a hash of each one sent is kept in
-model_info.litellm_cli_sync (credential_info for credentials) to tell when
-one changes.
+A null removes a field only where this proxy can (prices, tiered_pricing,
+cache_control_injection_points, litellm_credential_name); removing any other
+(rpm: null) fails with the reason. Secrets cannot be read back and nothing
+derived from them is stored, so they are not compared: the reason column
+names them, and --force-secrets sends them anyway.
 
 {IDENTITY_HELP}
 
 One row per item with its status (created, updated, unchanged, deleted,
-failed) and the changed fields (secrets masked); a summary on stderr; exit
-code 1 if anything failed.
+kept, failed) and the changed fields (secrets masked); a summary on stderr;
+exit code 1 if anything failed, 2 if an entry of the file is invalid (then
+--prune deletes nothing: the deployments it would delete are kept).
 
-A param set to null in the file is removed; that needs LiteLLM >= 1.109, and
-on older releases the entry fails with that reason."""
+A param set to null is removed: prices and litellm_credential_name on every
+release, any other param from LiteLLM 1.109 on (litellm_params_to_remove);
+on older releases such an entry fails, saying so."""
 
 DIFF_EPILOG = f"""\
 Shows, per deployment and credential, what 'models apply FILE' would do:
@@ -278,13 +285,16 @@ model_info (with its id, so apply finds the same deployment again), and a
 credential_list with the credentials those use. Importing or applying the
 file against the same proxy changes nothing.
 
-Secrets the proxy does not give back (api_key, credential values...) and URLs
-with a password in them are never written, not even masked, and their absence
-in the file never clears them on the proxy. Cost and capability fields the proxy fills in from its
-price map are left out, except the ones this tool wrote. Deployments from the
-proxy's config file (not in the database) are left out and counted on
-stderr. -o FILE writes FILE readable by its owner only (mode 0600), replacing
-it only once the export is complete."""
+Secrets the proxy does not give back (api_key, credential values, any
+secret-named params or model_info field...) and URLs with a password in them
+are never written, not even masked, and their absence in the file never
+clears them on the proxy. Every model_info field set on a deployment is kept;
+what the proxy fills in from its price map is left out (a field is kept where
+it differs from that map). Prices are written in litellm_params. Deployments
+from the proxy's config file (not in the database) are left out and counted
+on stderr. Needs an admin key: any other sees only some models (exit 4,
+nothing written). -o FILE writes FILE readable by its owner only (mode
+0600), replacing it only once the export is complete."""
 
 IMPORT_COLUMNS = ("kind", "name", "upstream_model", "access_groups", "id", "status", "reason")
 APPLY_COLUMNS = ("kind", "name", "upstream_model", "id", "status", "changes", "reason")
@@ -375,9 +385,12 @@ class _SyncCommand(Lister):
         rows = [row(item) for item in plan.items]
         failures = _failures(plan)
         if failures:
+            message = (f"{failures} are invalid" if parsed_args.dry_run
+                       else f"{failures} failed to {self.verb}")
+            # Entries the file got wrong make it a usage error (exit 2).
+            invalid = any(item.entry is not None and item.entry.error for item in plan.items)
             self.fail_showing(parsed_args, columns, rows,
-                              f"{failures} are invalid" if parsed_args.dry_run
-                              else f"{failures} failed to {self.verb}")
+                              exceptions.UsageError(message) if invalid else message)
         return columns, rows
 
 
@@ -427,12 +440,17 @@ class ApplyModel(_SyncCommand):
         parser = super().get_parser(prog_name)
         parser.add_argument("-y", "--yes", action="store_true",
                             help="with --prune, do not ask for confirmation")
+        parser.add_argument("--force-secrets", action="store_true",
+                            help="also send every secret the file gives (api_key, credential "
+                                 "values...): the proxy never shows them, so they cannot be "
+                                 "compared, and one changed elsewhere is not seen otherwise")
         return parser
 
     def take_action(self, parsed_args):
         config = self.read_config(parsed_args)
         sync = self.sync(parsed_args)
-        plan = sync.plan_apply(config, prune=parsed_args.prune)
+        plan = sync.plan_apply(config, prune=parsed_args.prune,
+                               force_secrets=parsed_args.force_secrets)
         doomed = [item for item in plan.items if item.status == "would delete"]
         if doomed and not parsed_args.dry_run:
             DeleteCommand.confirm(self, parsed_args, f"{len(doomed)} model deployment(s) the "
@@ -472,7 +490,7 @@ class DiffModel(_SyncCommand):
 
 
 _ACTIONS = {"would create": "create", "would update": "update", "would delete": "delete",
-            "failed": "invalid"}
+            "failed": "invalid", "kept": "keep"}
 
 
 class ExportModel(Command):
@@ -497,6 +515,9 @@ class ExportModel(Command):
             counts = _dump_export(export, self.app.stdout)
         self.warn("Exported {} deployments and {} credentials; left out {} from the proxy's "
                   "config file".format(*counts, export.config_only))
+        if not counts[0]:
+            self.warn("note: the proxy has no deployment in its database, so the file lists "
+                      "none; applying it with --prune would delete every one added since")
 
 
 def _dump_export(export, out):
@@ -571,13 +592,14 @@ class _Progress:
 
 _LABELS = {
     "import": ("created", "skipped", "failed"),
-    "apply": ("created", "updated", "unchanged", "deleted", "failed"),
+    "apply": ("created", "updated", "unchanged", "deleted", "kept", "failed"),
 }
 _PLANNED = {
     "import": (("would create", "would be created"), ("skipped", "would be skipped"),
                ("failed", "invalid")),
     "apply": (("would create", "to create"), ("would update", "to update"),
-              ("unchanged", "unchanged"), ("would delete", "to delete"), ("failed", "invalid")),
+              ("unchanged", "unchanged"), ("would delete", "to delete"),
+              ("kept", "kept (not pruned)"), ("failed", "invalid")),
 }
 
 
@@ -589,7 +611,7 @@ def _summary(plan, dry_run, prefix="Dry run, nothing changed. "):
         labels = [(s, s) for s in _LABELS[plan.verb]]
         labels += [(s, _status_word(s, plan.verb)) for s in ("unknown", "not done")]
     # Failures, and what only a stopped run has, are counted only when there are any.
-    rare = ("unknown", "not done") if not dry_run else ("failed",)
+    rare = ("unknown", "not done", "kept") if not dry_run else ("failed", "kept")
     parts = []
     for kind in ("credential", "model"):
         mine = [item.status for item in plan.items if item.kind == kind]
@@ -601,9 +623,12 @@ def _summary(plan, dry_run, prefix="Dry run, nothing changed. "):
     return (prefix if dry_run else "") + text[0].upper() + text[1:]
 
 
+_NOT_DONE = {"import": "not imported", "apply": "not applied"}
+
+
 def _status_word(status, verb):
     """The engine's "not done" in the command's words: not imported, not applied."""
-    return f"not {verb}ed" if status == "not done" else status
+    return _NOT_DONE[verb] if status == "not done" else status
 
 
 def _failures(plan):

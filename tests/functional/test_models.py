@@ -381,12 +381,12 @@ def test_import_credential_list_then_a_model_using_it_answers_chat(cli, cleanup,
 def test_import_judges_each_entry_on_its_own(cli, cleanup, tmp_path):
     path = _import_file(tmp_path, cleanup, "models-invalid-entry.yaml")
     dry = cli("models", "import", path, "--dry-run", "-f", "json")
-    assert dry.rc == 1, dry
+    assert dry.rc == 2, dry  # an invalid entry: the file needs fixing
     assert [r["status"] for r in dry.json()] == ["would create", "would create", "failed"]
     assert dry.err.rstrip().endswith("Error: 1 of 3 models are invalid")
 
     res = cli("models", "import", path, "-f", "json")
-    assert res.rc == 1, res
+    assert res.rc == 2, res
     assert [(r["name"], r["status"], r["reason"]) for r in res.json()] == [
         (f"{cleanup}-ok", "created", None), (f"openai/{cleanup}-partial", "created", None),
         (f"{cleanup}-broken", "failed", "model_list[2] model_info must be a mapping")]

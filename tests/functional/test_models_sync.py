@@ -94,7 +94,10 @@ def test_export_diff_apply_in_place_and_prune_only_what_the_file_drops(cli, clea
     assert solo["litellm_params"] == {**UPSTREAM, "rpm": 5}
     assert solo["model_info"] == {"id": solo["model_info"]["id"], "description": "the solo one"}
 
-    # The export round-trips: nothing to do, nothing sent.
+    # Deployments an earlier release wrote (other runs against this proxy) carry
+    # hashes of secrets that the first apply removes; after that, the export
+    # round-trips: nothing to do, nothing sent.
+    assert cli("models", "apply", str(out)).rc == 0
     assert cli("models", "diff", str(out)).rc == 0
     unchanged = cli("--debug", "models", "apply", str(out), "-f", "json")
     assert unchanged.rc == 0, unchanged
@@ -153,9 +156,14 @@ def test_apply_creates_and_updates_a_credential_and_export_lists_it_without_valu
         config["credential_list"][0]["credential_values"]["api_key"] = "fake-cred-key-2"
         res = cli("models", "apply", _write(tmp_path, config), "-f", "json")
         assert res.rc == 0, res
+        # Values cannot be read back, so they are not compared: said, not sent.
+        assert [r["status"] for r in res.json()] == ["unchanged", "unchanged"]
+        assert "not compared" in res.json()[0]["reason"]
+        res = cli("models", "apply", _write(tmp_path, config), "--force-secrets", "-f", "json")
+        assert res.rc == 0, res
         assert [r["status"] for r in res.json()] == ["updated", "unchanged"]
         assert res.json()[0]["changes"] == [
-            {"field": "credential_values.api_key", "old": "***", "new": "***"}]
+            {"field": "credential_values.api_key", "old": "(not compared)", "new": "***"}]
         assert "fake-cred-key" not in res.out + res.err
         stored = cli("http", "request", "GET", f"/credentials/by_name/{name}",
                      "--show-secret", "credential_values", "--show-secret", "api_key")
@@ -242,3 +250,138 @@ def test_diff_and_apply_of_a_bad_file_are_usage_errors(cli, tmp_path, command):
     path.write_text("model_list: {not: a list}\n")
     res = cli("models", command, str(path))
     assert res.rc == 2 and len(res.err.strip().splitlines()) == 1, res
+
+
+def _info_of(cli, model_id):
+    res = cli("http", "request", "GET", f"/model/info?litellm_model_id={model_id}")
+    assert res.rc == 0, res
+    return res.json()["data"][0]
+
+
+def test_export_keeps_the_model_info_set_with_models_add_and_no_secret_named_field(
+        cli, cleanup, tmp_path):
+    # An upstream model no other test uses: the proxy copies a deployment's mode
+    # and max_tokens into the price map entry every deployment of that model shares.
+    added = cli("models", "add", f"{cleanup}-own", "-p", "model=openai/gpt-4-0613",
+                "-p", "api_base=http://127.0.0.1:9/v1", "-p", "input_cost_per_token=0.0000150",
+                "-i", "mode=embedding", "-i", "max_tokens=1000", "-i", "supports_vision=true",
+                "-i", "description=mine", "-i", "webhook_token=hook-secret-value", "-f", "json")
+    assert added.rc == 0, added
+    exported = cli("models", "export")
+    assert exported.rc == 0, exported
+    assert "hook-secret-value" not in exported.out and "webhook_token" not in exported.out
+    entry = next(e for e in yaml.safe_load(exported.out)["model_list"]
+                 if e["model_name"] == f"{cleanup}-own")
+    assert entry["model_info"] == {"id": added.json()["id"], "mode": "embedding",
+                                   "max_tokens": 1000, "supports_vision": True,
+                                   "description": "mine"}
+    assert entry["litellm_params"]["input_cost_per_token"] == 1.5e-05
+    # Applied back, the file changes nothing.
+    path = _write(tmp_path, {"model_list": [entry]})
+    assert cli("models", "diff", path).rc == 0
+
+
+def test_yaml_numbers_mean_what_they_mean_to_the_proxy_and_the_diff_settles(
+        cli, cleanup, tmp_path):
+    path = tmp_path / "numbers.yaml"
+    path.write_text(f"""model_list:
+- model_name: {cleanup}-num
+  litellm_params:
+    model: openai/gpt-4o
+    api_base: http://127.0.0.1:9/v1
+    temperature: 0.50
+    max_tokens: 1_000
+    input_cost_per_token: 0.0000150
+""")
+    res = cli("models", "apply", str(path), "-f", "json")
+    assert res.rc == 0 and res.json()[0]["status"] == "created", res
+    stored = _info_of(cli, res.json()[0]["id"])["litellm_params"]
+    assert (stored["temperature"], stored["max_tokens"]) == (0.5, 1000)
+    assert stored["input_cost_per_token"] == 1.5e-05
+    diff = cli("models", "diff", str(path), "-f", "json")
+    assert diff.rc == 0 and diff.json()[0]["action"] == "unchanged", diff
+
+
+def test_a_null_the_proxy_cannot_clear_is_refused_and_a_clearable_one_removes_the_param(
+        cli, cleanup, tmp_path):
+    entry = {"model_name": f"{cleanup}-null",
+             "litellm_params": {**UPSTREAM, "rpm": 5, "input_cost_per_token": 1e-06}}
+    res = cli("models", "apply", _write(tmp_path, {"model_list": [entry]}), "-f", "json")
+    assert res.rc == 0, res
+    ident = res.json()[0]["id"]
+    entry["model_info"] = {"id": ident}
+    entry["litellm_params"]["rpm"] = None
+    path = _write(tmp_path, {"model_list": [entry]})
+    res = cli("models", "apply", path, "-f", "json")
+    assert res.rc == 1 and res.json()[0]["status"] == "failed", res
+    assert "litellm_params.rpm cannot be removed" in res.json()[0]["reason"]
+    assert _info_of(cli, ident)["litellm_params"]["rpm"] == 5
+    assert cli("models", "diff", path).rc == 2  # still refused, never "applied"
+
+    entry["litellm_params"].update(rpm=5, input_cost_per_token=None)
+    path = _write(tmp_path, {"model_list": [entry]})
+    res = cli("models", "apply", path, "-f", "json")
+    assert res.rc == 0 and res.json()[0]["status"] == "updated", res
+    assert "input_cost_per_token" not in _info_of(cli, ident)["litellm_params"]
+    assert cli("models", "diff", path).rc == 0
+
+
+def test_a_secret_changed_elsewhere_is_noted_by_diff_and_force_secrets_sends_it_again(
+        cli, cleanup, tmp_path, api):
+    entry = {"model_name": f"{cleanup}-sec",
+             "litellm_params": {**UPSTREAM, "api_key": "fake-file-key-1234"}}
+    res = cli("models", "apply", _write(tmp_path, {"model_list": [entry]}), "-f", "json")
+    assert res.rc == 0, res
+    ident = res.json()[0]["id"]
+    assert cli("models", "update", ident, "-p", "api_key=fake-other-key-9876").rc == 0
+    assert _stored_key(cli, ident).endswith("76")  # masked: fa****76
+    entry["model_info"] = {"id": ident}
+    path = _write(tmp_path, {"model_list": [entry]})
+    diff = cli("models", "diff", path, "-f", "json")
+    assert diff.rc == 0, diff
+    assert "not compared" in diff.json()[0]["reason"] and "litellm_params.api_key" in diff.out
+    res = cli("models", "apply", path, "--force-secrets", "-f", "json")
+    assert res.rc == 0 and res.json()[0]["status"] == "updated", res
+    assert _stored_key(cli, ident).endswith("34")
+    assert "fake-file-key" not in res.out + res.err
+    # What every virtual key reads in /model/info holds nothing derived from the secret.
+    alias = f"{cleanup}-reader"
+    reader = api.generate(key_alias=alias)["key"]
+    try:
+        seen = cli("http", "request", "GET", f"/model/info?litellm_model_id={ident}", key=reader)
+        assert seen.rc == 0, seen
+        assert set(seen.json()["data"][0]["model_info"]["litellm_cli_sync"]) == {
+            "v", "fingerprint", "twin", "info"}
+    finally:
+        api.delete_keys(alias)
+
+
+def test_an_export_with_a_key_that_is_not_admin_fails_and_writes_no_file(
+        cli, cleanup, tmp_path, api):
+    alias = f"{cleanup}-not-admin"
+    key = api.generate(key_alias=alias)["key"]
+    out = tmp_path / "export.yaml"
+    try:
+        res = cli("models", "export", "-o", str(out), key=key)
+    finally:
+        api.delete_keys(alias)
+    assert res.rc == 4 and not out.exists(), res
+    assert res.err.startswith("Error: models export needs a proxy admin key")
+    assert len(res.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("config", [
+    {"model_list": [{"model_name": "NAME", "litellm_params": UPSTREAM,
+                     "model_info": {"id": "NAME/slash"}}]},
+    {"credential_list": [{"credential_name": "NAME", "credential_values": {"api_key": "a-1"}},
+                         {"credential_name": "NAME", "credential_values": {"api_key": "a-2"}}],
+     "model_list": []},
+])
+def test_an_id_with_a_slash_or_a_credential_given_twice_is_refused_before_anything_is_sent(
+        cli, cleanup, tmp_path, config):
+    path = _write(tmp_path, json.loads(json.dumps(config).replace("NAME", cleanup)))
+    assert cli("models", "diff", path).rc == 2
+    res = cli("models", "apply", path)
+    assert res.rc == 2, res
+    assert not [m for m in _proxy_models(cli) if cleanup in m["model_name"]]
+    assert cli("credentials", "get", cleanup).rc == 5

@@ -6,7 +6,7 @@ from litellm_cli import exceptions
 from litellm_cli.api import model_sync
 from litellm_cli.api.model_sync import META, ModelSync, parse_config
 
-from .test_models import FakeSession
+from tests.unit.conftest import PINNED, FakeSession, release
 
 
 def _config(*models, credentials=()):
@@ -95,16 +95,29 @@ def test_a_param_holding_a_secret_inside_counts_as_secret():
     assert not model_sync.is_secret_param("extra_headers", {"X-Team": "a"})
 
 
-def test_load_balanced_entries_are_two_deployments_and_keep_their_own_identity():
+def test_load_balanced_entries_are_two_deployments_whose_secrets_are_noted_not_compared():
     twins = [_model("lb", api_key="key-A"), _model("lb", api_key="key-B")]
     sync, _ = _sync()
     plan = sync.plan_import(_config(*twins))
     assert [i.status for i in plan.items] == ["would create", "would create"]
-    # Stored in the other order: each entry still finds its own deployment.
+    # Stored in the other order: each entry still finds the deployment made from it.
     deployed = [_stored(twins[1], "id-B"), _stored(twins[0], "id-A")]
+    for deployment, entry in zip(deployed, reversed(_config(*twins).models)):
+        deployment["model_info"][META] = model_sync._new_record(entry)
     sync, _ = _sync(deployed)
     plan = sync.plan_apply(_config(*twins))
     assert [(i.status, i.id) for i in plan.items] == [("unchanged", "id-A"), ("unchanged", "id-B")]
+    assert plan.writes == []
+    assert all(i.reason.endswith("sends them): litellm_params.api_key") for i in plan.items)
+
+
+def test_nothing_derived_from_a_secret_is_stored_on_the_proxy():
+    entry = _model("a", api_key="key-1")
+    other = _model("a", api_key="key-2")
+    plan = _sync()[0].plan_import(_config(entry))
+    record = plan.items[0].request[1][2][META]
+    assert record == model_sync._new_record(_config(other).models[0])
+    assert set(record) == {"v", "fingerprint", "twin", "info"}
 
 
 def test_an_unrecorded_deployment_matches_one_entry_with_the_same_visible_params():
@@ -130,30 +143,74 @@ def test_model_info_id_is_the_identity_and_a_missing_one_is_created_with_it():
     assert "also given to an earlier entry" in plan.items[2].reason
 
 
-def test_secrets_are_compared_by_their_recorded_hash_and_never_cleared():
+def test_a_secret_is_never_compared_but_noted_and_force_secrets_sends_it():
     entry = dict(_model("a", api_key="key-1", rpm=5), model_info={"id": "id-a"})
-    deployed = [_stored(entry, "id-a")]
-    sync, _ = _sync(deployed)
-    assert sync.plan_apply(_config(entry)).items[0].status == "unchanged"
-
-    without_key = dict(_model("a", rpm=5), model_info={"id": "id-a"})
-    assert sync.plan_apply(_config(without_key)).items[0].status == "unchanged"
-
+    sync, _ = _sync([_stored(entry, "id-a")])
     rotated = dict(_model("a", api_key="key-2", rpm=5), model_info={"id": "id-a"})
     item = sync.plan_apply(_config(rotated)).items[0]
-    assert item.changes == [{"field": "litellm_params.api_key", "old": "***", "new": "***"}]
+    assert item.status == "unchanged" and "not compared" in item.reason
+
+    without_key = dict(_model("a", rpm=5), model_info={"id": "id-a"})
+    item = sync.plan_apply(_config(without_key)).items[0]
+    assert item.status == "unchanged" and item.reason is None
+
+    item = sync.plan_apply(_config(rotated), force_secrets=True).items[0]
+    assert item.changes == [{"field": "litellm_params.api_key", "old": "(not compared)",
+                             "new": "***"}]
     _, (ident, params, info, name) = item.request
     assert params == {"api_key": "key-2"} and name is None
     assert "key-2" not in repr(info) and "key-2" not in repr(item.changes)
 
 
-def test_a_secret_the_proxy_has_no_record_of_is_sent_once():
-    deployed = [_stored(_model("a"), "id-a", record=False)]
-    sync, _ = _sync(deployed)
-    item = sync.plan_apply(_config(dict(_model("a", api_key="k"),
+def test_an_earlier_release_s_secret_hashes_are_removed_and_its_deployment_still_found():
+    entry = _model("a", api_key="key-1", rpm=5)
+    legacy = _stored(entry, "id-a", record=False)
+    legacy["model_info"][META] = {"fingerprint": "f" * 64, "secrets": {"api_key": "ab" * 32}}
+    sync, _ = _sync([legacy])
+    item = sync.plan_apply(_config(entry)).items[0]
+    assert (item.status, item.id) == ("would update", "id-a")
+    assert item.changes == [{"field": f"model_info.{META}", "old": "hashes of secrets",
+                             "new": "removed"}]
+    assert item.request[1][1] == {} and "secrets" not in item.request[1][2][META]
+
+
+@pytest.mark.parametrize("written, proxy_holds", [
+    ("0.0000150", 1.5e-05), ("0.50", 0.5), ("1_000", 1000), ("1000", 1000.0),
+    ("1e-6", 1e-06), ("2024.10", 2024.1), ("yes", True),
+])
+def test_a_yaml_number_means_what_it_means_to_the_proxy_and_compares_as_a_number(
+        written, proxy_holds):
+    text = f"model_list:\n- model_name: a\n  litellm_params: {{model: m, x: {written}}}\n"
+    entry = parse_config(text, "f").models[0]
+    assert model_sync.same(entry.params["x"], proxy_holds)
+    deployed = {"model_name": "a", "litellm_params": {"model": "m", "x": proxy_holds},
+                "model_info": {"id": "i", "db_model": True}}
+    assert model_sync._model_changes(entry, deployed).changes == []
+
+
+@pytest.mark.parametrize("wanted, held", [(True, 1), (1, True), ("0.5", "0.50"), (0.5, "x"),
+                                          ({"a": 1}, {"a": 1, "b": 2}), ([1], [1, 2])])
+def test_different_values_never_compare_the_same(wanted, held):
+    assert not model_sync.same(wanted, held)
+
+
+def test_a_null_removes_only_what_the_proxy_can_clear_and_is_refused_otherwise():
+    deployed = [_stored(_model("a", rpm=5, input_cost_per_token=1e-06), "id-a")]
+    sync, session = _sync(deployed)
+    session.answers.update(release(PINNED))
+    item = sync.plan_apply(_config(dict(_model("a", rpm=None), model_info={"id": "id-a"}))
+                           ).items[0]
+    assert item.status == "failed" and item.request is None
+    assert item.reason.startswith("litellm_params.rpm cannot be removed")
+    assert "removing a param needs LiteLLM >= 1.109" in item.reason
+    item = sync.plan_apply(_config(dict(_model("a", input_cost_per_token=None),
                                         model_info={"id": "id-a"}))).items[0]
-    assert item.changes == [{"field": "litellm_params.api_key", "old": "(not recorded)",
-                             "new": "***"}]
+    assert item.status == "would update"
+    assert item.request[1][1] == {"input_cost_per_token": None}
+    # Nothing to remove: nothing to do.
+    item = sync.plan_apply(_config(dict(_model("a", tpm=None), model_info={"id": "id-a"}))
+                           ).items[0]
+    assert item.status == "unchanged"
 
 
 def test_only_the_fields_the_file_lists_are_compared():
@@ -183,48 +240,80 @@ def test_prune_deletes_nothing_while_an_entry_is_in_error():
     plan = sync.plan_apply(_config(dict(_model("a"), model_info={"id": "id-a"}),
                                    {"model_name": "b", "model_info": "typo"}), prune=True)
     assert [(i.status, i.id) for i in plan.items] == [
-        ("unchanged", "id-a"), ("failed", None), ("failed", "id-b")]
+        ("unchanged", "id-a"), ("failed", None), ("kept", "id-b")]
     assert plan.writes == [] and plan.items[2].reason.startswith("not deleted")
 
 
-def test_credentials_are_created_updated_by_hash_and_need_values_to_be_created():
-    recorded = {"credential_name": "old", "credential_values": {"api_key": "sk****"},
-                "credential_info": {"custom_llm_provider": "openai",
-                                    META: model_sync._credential_record({"api_key": "k1"})}}
-    sync, _ = _sync(credentials=[recorded])
+def test_credentials_are_created_updated_and_need_values_to_be_created():
+    stored = [{"credential_name": "old", "credential_values": {"api_key": "sk****"},
+               "credential_info": {"custom_llm_provider": "openai"}},
+              {"credential_name": "other", "credential_info": {"custom_llm_provider": "openai"}}]
+    sync, _ = _sync(credentials=stored)
     config = _config(credentials=[
-        {"credential_name": "old", "credential_values": {"api_key": "k1"},
+        {"credential_name": "old", "credential_values": {"api_key": "k2"},
          "credential_info": {"custom_llm_provider": "openai"}},
-        {"credential_name": "old", "credential_values": {"api_key": "k2"}},
+        {"credential_name": "other", "credential_info": {"custom_llm_provider": "azure"}},
         {"credential_name": "new", "credential_info": {"custom_llm_provider": "azure"}},
         {"credential_name": "new2", "credential_values": {"api_key": "k3"}}])
     plan = sync.plan_apply(config)
     assert [i.status for i in plan.items] == ["unchanged", "would update", "failed",
                                               "would create"]
-    assert plan.items[1].request[1][1] == {"api_key": "k2"}
-    # The whole info is sent: the proxy replaces credential_info on update.
-    info = plan.items[1].request[1][2]
-    assert info["custom_llm_provider"] == "openai" and "k2" not in repr(info)
+    assert "not compared" in plan.items[0].reason
+    assert plan.items[1].request[1][1:] == ({}, {"custom_llm_provider": "azure"})
+    assert plan.items[3].request[1] == ("new2", {"api_key": "k3"}, {})
     assert "no credential_values" in plan.items[2].reason
+    item = sync.plan_apply(config, force_secrets=True).items[0]
+    # The whole info is sent: the proxy replaces credential_info on update.
+    assert item.request[1][1:] == ({"api_key": "k2"}, {"custom_llm_provider": "openai"})
 
 
-def test_export_leaves_out_secrets_derived_info_and_config_deployments():
+def test_a_credential_name_given_twice_is_invalid_and_neither_is_sent():
+    config = _config(credentials=[{"credential_name": "c", "credential_values": {"api_key": "1"}},
+                                  {"credential_name": "c", "credential_values": {"api_key": "2"}}])
+    plan = _sync()[0].plan_apply(config)
+    assert [i.status for i in plan.items] == ["failed", "failed"] and plan.writes == []
+    assert "given more than once (credential_list[0], credential_list[1])" in plan.items[1].reason
+
+
+@pytest.mark.parametrize("info, error", [
+    ({"id": "a/b"}, "model_info.id must not hold '/'"),
+    ({"id": ".."}, "model_info.id '..' is not a name"),
+    ({"id": " "}, "model_info.id must not be empty or blank"),
+    ({"id": "a\x1b[2J"}, "model_info.id must not contain control characters"),
+    ({"input_cost_per_token": 1e-06}, "model_info.input_cost_per_token: the proxy drops prices"),
+])
+def test_what_the_proxy_cannot_keep_in_model_info_is_an_invalid_entry(info, error):
+    assert _config(dict(_model("a"), model_info=info)).models[0].error.startswith(error)
+
+
+PRICE_MAP = {"gpt-4o": {"mode": "chat", "max_tokens": 16384, "supports_vision": True,
+                        "input_cost_per_token": 2.5e-06, "litellm_provider": "openai"}}
+
+
+def test_export_keeps_the_model_info_an_operator_set_and_leaves_out_secrets_and_derived_ones():
     entry = dict(_model("a", api_key="k", rpm=5, litellm_credential_name="c"),
-                 model_info={"description": "d", "input_cost_per_token": 2e-06,
-                             "client_secret": "info-secret"})
+                 model_info={"description": "d", "client_secret": "info-secret"})
     stored = _stored(entry, "id-a")
     stored["litellm_params"].update(use_xai_oauth=False, vertex_credentials="****")
-    stored["model_info"].update(output_cost_per_token=1e-05, supports_vision=True, mode="chat",
-                                db_model=True, max_tokens=100, unset=None)
+    # As /model/info shows a deployment added with -i mode=embedding -i max_tokens=1000:
+    # its own fields win over the price map's, which fills in the rest.
+    stored["model_info"].update(key="gpt-4o", input_cost_per_token=2.5e-06, supports_vision=True,
+                                mode="embedding", max_tokens=1000, litellm_provider="openai",
+                                webhook_token="hook-secret", pricing_overrides=[],
+                                supported_openai_params=["n"], unset=None)
     deployed = [stored, _stored(_model("cfg"), "id-cfg", db=False)]
-    sync, _ = _sync(deployed, [{"credential_name": "c", "credential_values": {"api_key": "x*"},
-                                "credential_info": {"custom_llm_provider": "azure",
-                                                    META: {"secrets": {}}}}])
+    sync, session = _sync(deployed, [{"credential_name": "c",
+                                      "credential_values": {"api_key": "x*"},
+                                      "credential_info": {"custom_llm_provider": "azure",
+                                                          "client_secret": "cs-value",
+                                                          META: {"secrets": {}}}}])
+    session.answers[("GET", "/public/litellm_model_cost_map")] = PRICE_MAP
     export = sync.export()
     assert list(export.models()) == [
         {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o", "rpm": 5,
                                                "litellm_credential_name": "c"},
-         "model_info": {"id": "id-a", "description": "d", "input_cost_per_token": 2e-06}}]
+         "model_info": {"id": "id-a", "description": "d", "mode": "embedding",
+                        "max_tokens": 1000}}]
     assert export.config_only == 1
     assert export.credentials() == [{"credential_name": "c",
                                      "credential_info": {"custom_llm_provider": "azure"}}]
@@ -299,8 +388,11 @@ def test_an_update_whose_answer_was_lost_is_checked_before_it_is_reported():
     def info(params):
         if not params:
             return {"data": deployed}
-        return {"data": [{**deployed[0], "model_info": {**deployed[0]["model_info"],
-                                                        **stored.get("model_info", {})}}]}
+        return {"data": [{**deployed[0],
+                          "litellm_params": {**deployed[0]["litellm_params"],
+                                             **stored.get("litellm_params", {})},
+                          "model_info": {**deployed[0]["model_info"],
+                                         **stored.get("model_info", {})}}]}
 
     session.answers[("PATCH", "/model/id-a/update")] = patch
     session.answers[("GET", "/model/info")] = info
@@ -314,3 +406,78 @@ def test_an_update_whose_answer_was_lost_is_checked_before_it_is_reported():
     with pytest.raises(exceptions.ConnectionFailure):
         sync.execute(plan)
     assert plan.items[0].status == "not done"
+
+
+@pytest.mark.parametrize("error", [exceptions.Unauthorized("Only proxy admin can ..."),
+                                   exceptions.Forbidden("no")])
+def test_an_export_with_a_key_that_is_not_admin_fails_before_anything_is_written(error):
+    sync, session = _sync([_stored(_model("a"), "id-a")])
+    session.answers[("GET", "/credentials")] = error
+    with pytest.raises(type(error)) as caught:
+        sync.export()
+    assert caught.value.exit_code == exceptions.EXIT_AUTH
+    assert str(caught.value).startswith("models export needs a proxy admin key")
+    assert ("GET", "/model/info") not in [call[:2] for call in session.calls]
+
+
+def test_a_stopped_apply_says_not_applied_and_a_stopped_import_not_imported():
+    from litellm_cli.plugins.models import _status_word
+
+    assert _status_word("not done", "apply") == "not applied"
+    assert _status_word("not done", "import") == "not imported"
+
+
+def test_prune_dry_run_with_a_bad_entry_counts_only_the_entry_as_invalid():
+    from litellm_cli.plugins.models import _failures, _summary
+
+    deployed = [_stored(_model("a"), "id-a"), _stored(_model("b"), "id-b"),
+                _stored(_model("c"), "id-c")]
+    sync, _ = _sync(deployed)
+    plan = sync.plan_apply(_config(dict(_model("a"), model_info={"id": "id-a"}),
+                                   {"model_name": "x", "model_info": "typo"}), prune=True)
+    assert _failures(plan) == "1 of 4 models"
+    assert _summary(plan, True).endswith("1 unchanged, 0 to delete, 2 kept (not pruned), "
+                                         "1 invalid")
+
+
+def test_a_secret_named_model_info_field_the_proxy_shows_is_compared_but_shown_masked():
+    deployed = [_stored(dict(_model("a"), model_info={"webhook_token": "old-hook-value"}),
+                        "id-a")]
+    sync, _ = _sync(deployed)
+    item = sync.plan_apply(_config(dict(_model("a"), model_info={
+        "id": "id-a", "webhook_token": "new-hook-value"}))).items[0]
+    assert item.changes == [{"field": "model_info.webhook_token", "old": "***", "new": "***"}]
+    assert item.request[1][2]["webhook_token"] == "new-hook-value"
+
+
+@pytest.mark.parametrize("name, error", [("a/b", "must not hold '/'"), ("..", "is not a name")])
+def test_a_credential_name_that_no_url_path_can_address_is_invalid(name, error):
+    config = _config(credentials=[{"credential_name": name, "credential_values": {"k": "v"}}])
+    assert config.credentials[0].error.startswith("credential_name") and error in \
+        config.credentials[0].error
+
+
+def test_a_refused_removal_of_a_secret_named_field_does_not_show_its_value():
+    deployed = [_stored(dict(_model("a"), model_info={"webhook_token": "old-hook-value"}),
+                        "id-a")]
+    item = _sync(deployed)[0].plan_apply(_config(dict(_model("a"), model_info={
+        "id": "id-a", "webhook_token": None}))).items[0]
+    assert item.status == "failed" and "model_info.webhook_token cannot be removed" in item.reason
+    assert "old-hook-value" not in item.reason and "***" in item.reason
+
+
+def test_a_null_param_is_the_same_identity_as_one_left_out():
+    assert model_sync.fingerprint("a", {"model": "m", "rpm": None}) == \
+        model_sync.fingerprint("a", {"model": "m"})
+    assert model_sync.fingerprint("a", {"model": "m", "rpm": 5}) != \
+        model_sync.fingerprint("a", {"model": "m"})
+
+
+def test_a_null_removes_any_param_where_the_release_can():
+    deployed = [_stored(_model("a", rpm=5), "id-a")]
+    sync, session = _sync(deployed)
+    session.answers.update(release("1.110.2"))
+    item = sync.plan_apply(_config(dict(_model("a", rpm=None), model_info={"id": "id-a"}))
+                           ).items[0]
+    assert item.status == "would update"
+    assert item.request[1][1] == {"rpm": None}

@@ -650,7 +650,8 @@ def test_apply_refuses_to_remove_a_param_where_the_release_cannot(tmp_path):
     assert str(code) == "1 of 1 models failed to apply" and code.exit_code == 1
     assert patches == []  # not reported as updated, nothing sent
     assert rows[0]["status"] == "failed"
-    assert rows[0]["reason"] == "removing a param needs LiteLLM >= 1.109; this proxy is LiteLLM 1.108.7"
+    assert rows[0]["reason"].startswith("litellm_params.rpm cannot be removed")
+    assert "removing a param needs LiteLLM >= 1.109" in rows[0]["reason"]
 
 
 def test_apply_prune_on_a_terminal_asks_and_no_deletes_nothing(tmp_path):

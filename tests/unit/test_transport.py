@@ -222,7 +222,7 @@ def test_a_stream_cut_off_while_it_is_read_exits_3_not_1(stub, cli):
         handler.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
         handler.close_connection = True
 
-    proxy = stub({"/model/info": cut_off})
+    proxy = stub({"/credentials": (200, {}, {"credentials": []}), "/model/info": cut_off})
     code, _, err = cli(proxy.url, "models", "export")
     assert code == exceptions.EXIT_CONNECTION
     assert "broke while it sent its answer to GET /model/info" in _one_error_line(err)
