@@ -71,6 +71,8 @@ def main():
         for name, argv in cases.items():
             wall, peak, rc = measure(argv, runs=args.runs, env=env)
             print(f"  {name:<30} {wall / 1000:7.2f} s  {peak:7.1f} MiB  (exit {rc})")
+            if rc not in (0, 1):  # audit exits 1 when it finds something; else it did not run
+                sys.exit(f"{name} failed (exit {rc}): the figure above is not a measurement")
     finally:
         for i in range(0, len(tokens), 100):
             http.post(f"{url}/key/delete", json={"keys": tokens[i:i + 100]}, timeout=300)

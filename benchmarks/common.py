@@ -4,6 +4,7 @@ import argparse
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -51,7 +52,10 @@ def proxy_arguments(description):
     parser.add_argument("--key", default=os.environ.get("LITELLM_PROXY_API_KEY",
                                                         "sk-master-1234"))
     parser.add_argument("--runs", type=int, default=11)
-    parser.add_argument("--cli", default="litellm-proxy", help="the console script to measure")
+    # The console script beside this interpreter (a venv's), else the one on PATH.
+    beside = os.path.join(os.path.dirname(sys.executable), "litellm-proxy")
+    parser.add_argument("--cli", default=beside if os.access(beside, os.X_OK) else "litellm-proxy",
+                        help="the console script to measure")
     return parser
 
 
