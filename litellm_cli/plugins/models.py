@@ -372,13 +372,18 @@ class _SyncCommand(Lister):
 
             try:
                 sync.execute(plan, on_done=done)
-            except BaseException:
+            except BaseException as exc:
                 # Stopped part-way (Ctrl-C, the proxy went away): say exactly what was
-                # done before the error is reported.
+                # done before the error is reported, and what a re-run needs.
                 progress.end()
                 self.produce_output(parsed_args, columns, [row(item) for item in plan.items])
-                self.warn(_summary(plan, False) + f". Stopped early: run the same "
-                          f"{self.verb} again to do the rest.")
+                if getattr(exc, "exit_code", None) == exceptions.EXIT_AUTH:
+                    then = (f"the key may not make these changes: run the same {self.verb} "
+                            "with an admin key (the master key, or a proxy_admin user's key) "
+                            "to do the rest")
+                else:
+                    then = f"run the same {self.verb} again to do the rest"
+                self.warn(f"{_summary(plan, False)}. Stopped early: {then}.")
                 raise
             progress.end()
         self.warn(_summary(plan, parsed_args.dry_run))

@@ -726,3 +726,14 @@ def test_deleting_an_unknown_model_is_still_not_found():
                            ("GET", "/model/info"): exceptions.NotFound("no such model")})
     with pytest.raises(exceptions.NotFound):
         ModelsAPI(session).delete("nope")
+
+
+def test_an_import_refused_for_its_key_says_to_use_an_admin_key_not_just_to_run_again(tmp_path):
+    session = _proxy(create=exceptions.Forbidden("not allowed", http_status=403))
+    session.answers[("GET", "/model/info")] = lambda params: (
+        exceptions.NotFound("gone", http_status=400) if params else {"data": []})
+    config = {"model_list": [dict(MODEL_LIST[0], model_name=f"m{i}") for i in range(3)]}
+    error, rows, err = _run_import(tmp_path, config, ["--workers", "1"], session)
+    assert isinstance(error, exceptions.Forbidden)
+    assert "Stopped early: the key may not make these changes" in err
+    assert "admin key" in err and "run the same import again" not in err
