@@ -102,6 +102,11 @@ for _ in $(seq 30); do
 done
 step spend logs --size 5
 step spend report --group-by model -f csv
+step spend report --period day --group-by team -f csv
+step audit --fail-on critical -c severity -c rule -c kind -c object
+step keys rotate "$DEMO-key" --grace 1h --secrets-out "$WORK/rotated.jsonl"
+echo "(the new secret went only to a 0600 file: $(wc -l < "$WORK/rotated.jsonl") line)"
+step keys rotate --finish --dry-run
 step customers block "$DEMO-acme"
 step customers list
 step customers delete -y "$DEMO-acme"
