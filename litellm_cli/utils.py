@@ -349,6 +349,27 @@ def valid_name(text):
     return text
 
 
+# The longest id a state or config file may give: ids travel in URLs, and
+# the proxy's server refuses a request head over 16 KiB.
+MAX_ID_CHARS = 1000
+
+
+def unusable_id(ident, in_path=True):
+    """Why ``ident`` (a deployment id, a credential name, a team id... from a
+    file) cannot address its object, or None; ``in_path``: the proxy's routes
+    take it in a URL path (deployments, credentials), not a query or body."""
+    if in_path and "/" in ident:
+        # The proxy creates such an id but its update routes cannot address it.
+        return "must not hold '/'"
+    if len(ident) > MAX_ID_CHARS:
+        return f"is longer than {MAX_ID_CHARS} characters ({len(ident)})"
+    try:
+        valid_name(ident)
+    except argparse.ArgumentTypeError as exc:
+        return str(exc)
+    return None
+
+
 def split_list(value):
     """``a,b, c`` -> ["a", "b", "c"] (empty items dropped)."""
     return [item.strip() for item in (value or "").split(",") if item.strip()]
