@@ -29,12 +29,14 @@ class Kind:
     (a dotted path; ``required``: every object must give it; ``in_path``: the
     proxy's routes take it in a URL path), the fields that refer to objects of
     other kinds (``{field: kind}``), and the field whose values the proxy
-    reads as ``os.environ/NAME`` references whatever their type."""
+    reads as ``os.environ/NAME`` references whatever their type; ``optional``:
+    fields the proxy's model requires that a state file may leave out."""
 
     def __init__(self, section, identity, required=True, in_path=False, references=None,
-                 env_field=None):
+                 env_field=None, optional=()):
         self.section, self.identity, self.required = section, identity, required
         self.in_path, self.references, self.env_field = in_path, references or {}, env_field
+        self.optional = optional
 
 
 KINDS = {kind.section: kind for kind in (
@@ -42,10 +44,13 @@ KINDS = {kind.section: kind for kind in (
     Kind("teams", "team_id"),
     Kind("users", "user_id"),
     Kind("customers", "user_id", references={"budget_id": "budgets"}),
-    Kind("credential_list", "credential_name", in_path=True, env_field="credential_values"),
+    # Secrets a file leaves out stay as they are on the proxy (models export
+    # writes none); the proxy makes a deployment's model_info.
+    Kind("credential_list", "credential_name", in_path=True, env_field="credential_values",
+         optional=("credential_values",)),
     Kind("model_list", "model_info.id", required=False, in_path=True,
          references={"litellm_params.litellm_credential_name": "credential_list"},
-         env_field="litellm_params"),
+         env_field="litellm_params", optional=("model_info",)),
     Kind("keys", "key_alias",
          references={"team_id": "teams", "user_id": "users", "budget_id": "budgets"}),
 )}
@@ -218,10 +223,12 @@ class Validator:
         not hold beyond the schema's own, when the schema takes any."""
         schema = self.document["kinds"][kind]
         yield from self._unknown(kind, data, schema, (), closed)
+        said = set()
         for error in self.checkers[kind].iter_errors(data):
-            found = self._type_error(kind, error)
-            if found:
-                yield found
+            for found in self._type_errors(kind, error):
+                if found not in said:  # one "required" error per missing field, each
+                    said.add(found)    # naming them all
+                    yield found
 
     def _unknown(self, kind, data, schema, where, closed=()):
         schema = _object_schema(schema, self.defs)
@@ -273,28 +280,29 @@ class Validator:
             if schema and "properties" in schema:
                 yield release, schema["properties"]
 
-    def _type_error(self, kind, error):
+    def _type_errors(self, kind, error):
+        """``(field, problem)`` for a jsonschema error, in words that never
+        quote the value (it may be a secret, or a megabyte)."""
         where = list(error.absolute_path)
-        if error.validator == "additionalProperties":
-            return None  # said by _unknown, field by field
-        if error.validator == "required":
-            missing = error.validator_value
-            name = next((m for m in missing if m not in (error.instance or {})), missing[0])
-            if kind == "model_list" and not where and name == "model_info":
-                return None  # the proxy makes one
-            return _path(where + [name]), "is required"
+        optional = KINDS[kind].optional if kind in KINDS and not where else ()
         env = KINDS[kind].env_field if kind in KINDS else None
-        if (env and where and where[0] == env and isinstance(error.instance, str)
-                and error.instance.startswith(ENV_PREFIX)):
-            return None  # the proxy reads the variable's value, whatever the type
-        if error.validator in ("type", "anyOf", "oneOf", "enum", "const", "$ref"):
-            return (_path(where), f"must be {_described(error.schema, self.defs)}, "
-                                  f"not {_type_word(error.instance)}"
-                    if error.validator in ("type", "anyOf", "oneOf", "$ref")
-                    or not isinstance(error.instance, str)
-                    else f"must be {_described(error.schema, self.defs)}")
-        value = json.dumps(error.validator_value, default=str)
-        return _path(where), f"does not meet {error.validator} {value[:80]}"
+        if error.validator == "additionalProperties":
+            return  # said by _unknown, field by field
+        if error.validator == "required":
+            for name in error.validator_value:
+                if name not in error.instance and name not in optional:
+                    yield _path(where + [name]), "is required"
+        elif (env and where and where[0] == env and isinstance(error.instance, str)
+              and error.instance.startswith(ENV_PREFIX)):
+            return  # the proxy reads the variable's value, whatever the type
+        elif error.validator in ("enum", "const") and isinstance(error.instance, str):
+            yield _path(where), f"must be {_described(error.schema, self.defs)}"
+        elif error.validator in ("type", "anyOf", "oneOf", "enum", "const"):
+            yield _path(where), (f"must be {_described(error.schema, self.defs)}, "
+                                 f"not {_type_word(error.instance)}")
+        else:
+            value = json.dumps(error.validator_value, default=str)
+            yield _path(where), f"does not meet {error.validator} {value[:80]}"
 
 
 def validate(data, release=DEFAULT_RELEASE):
