@@ -56,6 +56,19 @@ def read_argument(value, option):
     return text
 
 
+def read_input_file(path, stdin=None):
+    """``(text, source)`` of an input file (a config or state file): ``-``
+    reads ``stdin`` (default sys.stdin) and is named ``<stdin>``. A file that
+    cannot be read (missing, a folder, not UTF-8) is a UsageError."""
+    try:
+        if path == "-":
+            return (stdin or sys.stdin).read(), "<stdin>"
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(), path
+    except (OSError, UnicodeDecodeError) as exc:
+        raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
+
+
 def read_secret(value, option):
     """A secret given on the command line, or read from ``@FILE`` / ``@-`` (one
     trailing newline and surrounding blanks dropped); masked in all output."""

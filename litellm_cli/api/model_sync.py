@@ -305,17 +305,9 @@ def _refuse_duplicates(credentials):
 
 def read_config(path, stdin=None):
     """Read and parse a config file; ``-`` reads ``stdin`` (default sys.stdin)."""
-    import sys
+    from litellm_cli.utils import read_input_file
 
-    try:
-        if path == "-":
-            text, source = (stdin or sys.stdin).read(), "<stdin>"
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text, source = handle.read(), path
-    except (OSError, UnicodeDecodeError) as exc:
-        raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
-    return parse_config(text, source)
+    return parse_config(*read_input_file(path, stdin))
 
 
 # -- plans and their items ----------------------------------------------------

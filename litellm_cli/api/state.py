@@ -16,7 +16,7 @@ import json
 import os
 
 from litellm_cli import exceptions, versions
-from litellm_cli.utils import unusable_id
+from litellm_cli.utils import parse_yaml, read_input_file, unusable_id
 
 DEFAULT_RELEASE = "1.108.7"  # the pinned release: its schema is the default
 SCHEMA_FOLDER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -76,18 +76,7 @@ def read_state(path, stdin=None):
     """The state file at ``path`` (``-``: ``stdin``, default sys.stdin), parsed
     as the proxy parses its config.yaml; a file that cannot be read or is not
     a mapping is a UsageError."""
-    import sys
-
-    from litellm_cli.utils import parse_yaml
-
-    try:
-        if path == "-":
-            text, source = (stdin or sys.stdin).read(), "<stdin>"
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text, source = handle.read(), path
-    except (OSError, UnicodeDecodeError) as exc:
-        raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
+    text, source = read_input_file(path, stdin)
     data = parse_yaml(text, source, as_proxy=True)
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
