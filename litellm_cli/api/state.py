@@ -103,9 +103,12 @@ def load_schema(release):
 
 
 class Problem:
-    def __init__(self, level, kind, name, field, problem):
+    """One row of a report; ``index``: the object's place in its section
+    (-1: the section itself), for reporting in file order."""
+
+    def __init__(self, level, kind, name, field, problem, index=-1):
         self.level, self.kind, self.name, self.field = level, kind, name, field
-        self.problem = problem
+        self.problem, self.index = problem, index
 
 
 class Report:
@@ -235,7 +238,8 @@ class Validator:
             if name in known:
                 yield from self._unknown(kind, value, known[name], where + (name,))
             elif not open_:
-                yield _path(where + (name,)), self._why_unknown(kind, where, str(name), known)
+                yield _path(where + (str(name),)), self._why_unknown(kind, where, str(name),
+                                                                      known)
 
     def _why_unknown(self, kind, where, name, known):
         """An unknown field: added in a newer release, dropped by this one,
@@ -324,12 +328,15 @@ def validate(data, release=DEFAULT_RELEASE):
             name = _name(kind, item, f"{section}[{index}]")
             if not isinstance(item, dict):
                 report.problems.append(Problem("error", section, name, None,
-                                               f"must be a mapping, not {_type_word(item)}"))
+                                               f"must be a mapping, not {_type_word(item)}",
+                                               index))
                 continue
             for field, problem in _check_object(checker, kind, item):
-                report.problems.append(Problem("error", section, name, field, problem))
+                report.problems.append(Problem("error", section, name, field, problem, index))
             for field, problem in _references(kind, item, identities):
-                report.problems.append(Problem("note", section, name, field, problem))
+                report.problems.append(Problem("note", section, name, field, problem, index))
+    order = {section: place for place, section in enumerate(data)}
+    report.problems.sort(key=lambda p: (order.get(p.kind, -1), p.index))  # stable
     return report
 
 
@@ -360,18 +367,18 @@ def _identities(kind, objects, report):
             if kind.required:
                 report.problems.append(Problem("error", kind.section, position, kind.identity,
                                                "is required: it names the object on every "
-                                               "proxy"))
+                                               "proxy", index))
             continue
         if not isinstance(ident, str):
             continue  # the schema says what it must be
         error = unusable_id(ident, kind.in_path)
         if error:
             report.problems.append(Problem("error", kind.section, position, kind.identity,
-                                           error))
+                                           error, index))
         elif ident in seen:
             report.problems.append(Problem("error", kind.section, ident, kind.identity,
                                            f"given more than once ({seen[ident]} and "
-                                           f"{position})"))
+                                           f"{position})", index))
         else:
             seen[ident] = position
     return seen

@@ -358,3 +358,16 @@ def test_help_imports_neither_jsonschema_nor_yaml():
     assert "litellm_cli.plugins.state" in modules
     for heavy in ("jsonschema", "yaml", "requests"):
         assert heavy not in modules, heavy
+
+
+def test_problems_come_in_file_order(tmp_path):
+    rows = _problems(tmp_path, "teams: [{team_id: t, max_budjet: 1}, {team_id: t}]\n"
+                               "budgets: [{budget_id: b, soft_budjet: 1}]\nbogus: 1\n")
+    assert [(r["kind"], r["field"]) for r in rows] == [
+        ("teams", "max_budjet"), ("teams", "team_id"), ("budgets", "soft_budjet"),
+        ("bogus", None)]
+
+
+def test_a_field_named_by_a_number_is_shown_as_a_name_not_a_position(tmp_path):
+    rows = _problems(tmp_path, "users: [{user_id: u, 7: x}]\n")
+    assert _one(rows, kind="users")["field"] == "7"
