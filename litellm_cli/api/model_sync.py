@@ -138,7 +138,7 @@ def same(wanted, current):
     return wanted == current
 
 
-def _pricing_field(name):
+def pricing_field(name):
     """A price: the proxy keeps a deployment's own prices in litellm_params and
     fills model_info's from them or from its price map."""
     return "cost" in _words(name) or name == "tiered_pricing" or name.endswith(
@@ -222,7 +222,7 @@ def _model_entry(index, raw):
         error = unusable_id(info["id"])
         if error:
             return Entry("model", where, raw, f"model_info.id {error}")
-    prices = sorted(k for k, v in info.items() if _pricing_field(k) and v is not None)
+    prices = sorted(k for k, v in info.items() if pricing_field(k) and v is not None)
     if prices:
         return Entry("model", where, raw, f"model_info.{prices[0]}: the proxy drops prices "
                                           "from model_info; give them in litellm_params")
@@ -817,7 +817,7 @@ def export_entry(deployment, priced=None):
     own = set(_record(deployment).get("info") or ())
     kept = {}
     for field, value in info.items():
-        if (value is None or field in _BOOKKEEPING or _pricing_field(field)
+        if (value is None or field in _BOOKKEEPING or pricing_field(field)
                 or is_secret_field(field)):
             continue
         if priced is None:

@@ -30,7 +30,8 @@ class Kind:
     proxy's routes take it in a URL path), the fields that refer to objects of
     other kinds (``{field: kind}``), and the field whose values the proxy
     reads as ``os.environ/NAME`` references whatever their type; ``optional``:
-    fields the proxy's model requires that a state file may leave out."""
+    fields (dotted paths) the proxy's model requires that a state file may
+    leave out."""
 
     def __init__(self, section, identity, required=True, in_path=False, references=None,
                  env_field=None, optional=()):
@@ -45,12 +46,15 @@ KINDS = {kind.section: kind for kind in (
     Kind("users", "user_id"),
     Kind("customers", "user_id", references={"budget_id": "budgets"}),
     # Secrets a file leaves out stay as they are on the proxy (models export
-    # writes none); the proxy makes a deployment's model_info.
+    # writes none); the proxy makes a deployment's model_info and its id, and
+    # an entry with only a model_name uses it as the upstream model (as models
+    # import does).
     Kind("credential_list", "credential_name", in_path=True, env_field="credential_values",
          optional=("credential_values",)),
     Kind("model_list", "model_info.id", required=False, in_path=True,
          references={"litellm_params.litellm_credential_name": "credential_list"},
-         env_field="litellm_params", optional=("model_info",)),
+         env_field="litellm_params",
+         optional=("litellm_params", "model_info", "model_info.id")),
     Kind("keys", "key_alias",
          references={"team_id": "teams", "user_id": "users", "budget_id": "budgets"}),
 )}
@@ -64,9 +68,10 @@ PROXY_SECTIONS = (
     "policies", "policy_attachments", "prompts", "sandbox_tools", "search_tools",
     "vector_store_registry", "worker_registry",
 )
-# The fields of a model_list entry (the proxy's Deployment takes any field and
-# ignores the others, so a misspelt litellm_params would go unnoticed).
-MODEL_ENTRY_FIELDS = ("model_name", "litellm_params", "model_info")
+# The proxy's Deployment takes any field at the top of a model_list entry, so
+# a misspelt litellm_params would go unnoticed: an entry takes its schema's
+# fields and these, which the proxy's router reads there (router.py).
+MODEL_ENTRY_EXTRA = ("tpm", "rpm")
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
                "boolean": "true or false", "array": "a list", "object": "a mapping",
                "null": "null"}
@@ -209,12 +214,12 @@ class Validator:
 
     # -- one object ----------------------------------------------------------
 
-    def check(self, kind, data, closed=()):
+    def check(self, kind, data, only_extra=None):
         """``(field, problem)`` for each error in one object of ``kind``
-        (a section, or "team_members"); ``closed``: fields the object may
-        not hold beyond the schema's own, when the schema takes any."""
+        (a section, or "team_members"); ``only_extra``: the only fields the
+        object takes beyond its schema's, even when the schema takes any."""
         schema = self.document["kinds"][kind]
-        yield from self._unknown(kind, data, schema, (), closed)
+        yield from self._unknown(kind, data, schema, (), only_extra)
         said = set()
         for error in self.checkers[kind].iter_errors(data):
             for found in self._type_errors(kind, error):
@@ -222,7 +227,7 @@ class Validator:
                     said.add(found)    # naming them all
                     yield found
 
-    def _unknown(self, kind, data, schema, where, closed=()):
+    def _unknown(self, kind, data, schema, where, only_extra=None):
         schema = _object_schema(schema, self.defs)
         if schema is None:
             return
@@ -233,11 +238,11 @@ class Validator:
         if not isinstance(data, dict) or "properties" not in schema:
             return
         known = schema["properties"]
-        open_ = schema.get("additionalProperties") not in (None, False) and not closed
+        open_ = schema.get("additionalProperties") not in (None, False) and only_extra is None
         for name, value in data.items():
             if name in known:
                 yield from self._unknown(kind, value, known[name], where + (name,))
-            elif not open_:
+            elif not open_ and name not in (only_extra or ()):
                 yield _path(where + (str(name),)), self._why_unknown(kind, where, str(name),
                                                                       known)
 
@@ -277,13 +282,13 @@ class Validator:
         """``(field, problem)`` for a jsonschema error, in words that never
         quote the value (it may be a secret, or a megabyte)."""
         where = list(error.absolute_path)
-        optional = KINDS[kind].optional if kind in KINDS and not where else ()
+        optional = KINDS[kind].optional if kind in KINDS else ()
         env = KINDS[kind].env_field if kind in KINDS else None
         if error.validator == "additionalProperties":
             return  # said by _unknown, field by field
         if error.validator == "required":
             for name in error.validator_value:
-                if name not in error.instance and name not in optional:
+                if name not in error.instance and _path(where + [name]) not in optional:
                     yield _path(where + [name]), "is required"
         elif (env and where and where[0] == env and isinstance(error.instance, str)
               and error.instance.startswith(ENV_PREFIX)):
@@ -397,8 +402,21 @@ def _check_object(checker, kind, item):
         item = {k: v for k, v in item.items()
                 if k not in ("members", "members_with_roles", "admins")}
         yield from _check_members(checker, members)
-    closed = MODEL_ENTRY_FIELDS if kind.section == "model_list" else ()
-    yield from checker.check(kind.section, item, closed)
+    if kind.section == "model_list":
+        yield from _check_prices(item.get("model_info"))
+    extra = MODEL_ENTRY_EXTRA if kind.section == "model_list" else None
+    yield from checker.check(kind.section, item, extra)
+
+
+def _check_prices(info):
+    """Prices in model_info: the proxy drops them there (as models apply says)."""
+    from litellm_cli.api.model_sync import pricing_field
+
+    if isinstance(info, dict):
+        for name, value in info.items():
+            if isinstance(name, str) and pricing_field(name) and value is not None:
+                yield f"model_info.{name}", ("the proxy drops prices from model_info; give "
+                                             "them in litellm_params")
 
 
 def _check_members(checker, members):

@@ -371,3 +371,25 @@ def test_problems_come_in_file_order(tmp_path):
 def test_a_field_named_by_a_number_is_shown_as_a_name_not_a_position(tmp_path):
     rows = _problems(tmp_path, "users: [{user_id: u, 7: x}]\n")
     assert _one(rows, kind="users")["field"] == "7"
+
+
+def test_prices_in_model_info_are_an_error_as_models_apply_says(tmp_path):
+    rows = _problems(tmp_path, "model_list: [{model_name: m, litellm_params: {model: x, "
+                               "input_cost_per_token: 0.1}, model_info: "
+                               "{output_cost_per_token: 0.2, mode: chat}}]\n")
+    row = _one(rows, kind="model_list")
+    assert row["field"] == "model_info.output_cost_per_token"
+    assert "give them in litellm_params" in row["problem"]
+
+
+def test_a_model_info_without_an_id_is_valid(tmp_path):
+    rows, _ = _validate(tmp_path, "model_list: [{model_name: m, litellm_params: {model: x}, "
+                                  "model_info: {description: d}}]\n")
+    assert rows == []
+
+
+def test_litellms_own_example_config_is_a_valid_state_file(tmp_path):
+    # Top-level tpm/rpm (the router reads them there), an entry with only a model_name.
+    text = (ROOT / "tests" / "functional" / "data" / "litellm-example-configs.yaml").read_text()
+    rows, _ = _validate(tmp_path, text)
+    assert rows == []
