@@ -176,8 +176,7 @@ class Lister(_Display, cliff.lister.Lister):
             elif parsed_args.formatter == "table" and parsed_args.print_empty:
                 return super().produce_output(parsed_args, column_names, ())
             elif self.app.stdout.isatty():
-                noun = self.empty_noun or (self.cmd_name or "results").split()[0]
-                self.warn(f"No {noun} found.")
+                self.nothing_found()
             return 0
         names = tuple(column_names)  # as they are now: reordered below
         rows = (_masked_row(names, row, self.shown_secrets)
@@ -193,6 +192,12 @@ class Lister(_Display, cliff.lister.Lister):
         if self.completion_cache and self.completion_cache[1] in column_names:
             rows = self._remembered(rows, column_names.index(self.completion_cache[1]))
         return super().produce_output(parsed_args, column_names, rows)
+
+    def nothing_found(self):
+        """Say on stderr that nothing was found (stdout is a terminal, and the
+        table would be empty). A command that says so itself does nothing."""
+        noun = self.empty_noun or (self.cmd_name or "results").split()[0]
+        self.warn(f"No {noun} found.")
 
     def _remembered(self, rows, index):
         """``rows`` as they stream by; once all are out, their ``index``

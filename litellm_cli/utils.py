@@ -56,6 +56,19 @@ def read_argument(value, option):
     return text
 
 
+def read_input_file(path, stdin=None):
+    """``(text, source)`` of an input file (a config or state file): ``-``
+    reads ``stdin`` (default sys.stdin) and is named ``<stdin>``. A file that
+    cannot be read (missing, a folder, not UTF-8) is a UsageError."""
+    try:
+        if path == "-":
+            return (stdin or sys.stdin).read(), "<stdin>"
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(), path
+    except (OSError, UnicodeDecodeError) as exc:
+        raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
+
+
 def read_secret(value, option):
     """A secret given on the command line, or read from ``@FILE`` / ``@-`` (one
     trailing newline and surrounding blanks dropped); masked in all output."""
@@ -347,6 +360,27 @@ def valid_name(text):
         raise argparse.ArgumentTypeError(
             f"must not contain control characters (found {bad!r})")
     return text
+
+
+# The longest id a state or config file may give: ids travel in URLs, and
+# the proxy's server refuses a request head over 16 KiB.
+MAX_ID_CHARS = 1000
+
+
+def unusable_id(ident, in_path=True):
+    """Why ``ident`` (a deployment id, a credential name, a team id... from a
+    file) cannot address its object, or None; ``in_path``: the proxy's routes
+    take it in a URL path (deployments, credentials), not a query or body."""
+    if in_path and "/" in ident:
+        # The proxy creates such an id but its update routes cannot address it.
+        return "must not hold '/'"
+    if len(ident) > MAX_ID_CHARS:
+        return f"is longer than {MAX_ID_CHARS} characters ({len(ident)})"
+    try:
+        valid_name(ident)
+    except argparse.ArgumentTypeError as exc:
+        return str(exc)
+    return None
 
 
 def split_list(value):

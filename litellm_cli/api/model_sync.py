@@ -43,6 +43,7 @@ from litellm_cli import exceptions, versions
 from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.api.models import CLEARABLE_PARAMS, PARAM_REMOVAL_FROM, ModelsAPI
 from litellm_cli.redact import has_url_password, is_secret_field
+from litellm_cli.utils import unusable_id
 
 META = "litellm_cli_sync"
 MASK = "***"
@@ -137,7 +138,7 @@ def same(wanted, current):
     return wanted == current
 
 
-def _pricing_field(name):
+def pricing_field(name):
     """A price: the proxy keeps a deployment's own prices in litellm_params and
     fills model_info's from them or from its price map."""
     return "cost" in _words(name) or name == "tiered_pricing" or name.endswith(
@@ -218,10 +219,10 @@ def _model_entry(index, raw):
     if info.get("id") is not None and not isinstance(info["id"], str):
         return Entry("model", where, raw, "model_info.id must be a string")
     if info.get("id") is not None:
-        error = _bad_id(info["id"])
+        error = unusable_id(info["id"])
         if error:
             return Entry("model", where, raw, f"model_info.id {error}")
-    prices = sorted(k for k, v in info.items() if _pricing_field(k) and v is not None)
+    prices = sorted(k for k, v in info.items() if pricing_field(k) and v is not None)
     if prices:
         return Entry("model", where, raw, f"model_info.{prices[0]}: the proxy drops prices "
                                           "from model_info; give them in litellm_params")
@@ -238,29 +239,13 @@ def _model_entry(index, raw):
                                   "model_info": info}, note=note)
 
 
-def _bad_id(ident):
-    """Why a deployment id or credential name cannot be used in a URL path, or None."""
-    import argparse
-
-    from litellm_cli.utils import valid_name
-
-    if "/" in ident:
-        # The proxy creates such an id but its update route cannot address it.
-        return "must not hold '/'"
-    try:
-        valid_name(ident)
-    except argparse.ArgumentTypeError as exc:
-        return str(exc)
-    return None
-
-
 def _credential_entry(index, raw):
     where = f"credential_list[{index}]"
     if not isinstance(raw, dict):
         return Entry("credential", where, {}, "is not a mapping")
     if not isinstance(raw.get("credential_name"), str) or not raw["credential_name"]:
         return Entry("credential", where, raw, "needs a credential_name")
-    error = _bad_id(raw["credential_name"])
+    error = unusable_id(raw["credential_name"])
     if error:  # it could be created, but never updated
         return Entry("credential", where, raw, f"credential_name {error}")
     for field in ("credential_values", "credential_info"):
@@ -320,17 +305,9 @@ def _refuse_duplicates(credentials):
 
 def read_config(path, stdin=None):
     """Read and parse a config file; ``-`` reads ``stdin`` (default sys.stdin)."""
-    import sys
+    from litellm_cli.utils import read_input_file
 
-    try:
-        if path == "-":
-            text, source = (stdin or sys.stdin).read(), "<stdin>"
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text, source = handle.read(), path
-    except (OSError, UnicodeDecodeError) as exc:
-        raise exceptions.UsageError(f"cannot read {path}: {exc}") from None
-    return parse_config(text, source)
+    return parse_config(*read_input_file(path, stdin))
 
 
 # -- plans and their items ----------------------------------------------------
@@ -840,7 +817,7 @@ def export_entry(deployment, priced=None):
     own = set(_record(deployment).get("info") or ())
     kept = {}
     for field, value in info.items():
-        if (value is None or field in _BOOKKEEPING or _pricing_field(field)
+        if (value is None or field in _BOOKKEEPING or pricing_field(field)
                 or is_secret_field(field)):
             continue
         if priced is None:

@@ -1,0 +1,95 @@
+"""Write the JSON Schemas of a LiteLLM release's request models, for
+``litellm-proxy state validate``.
+
+Run it with the python of an environment where that release is installed:
+
+    /path/to/venv/bin/python tools/extract_schema.py [OUTPUT_DIR]
+
+It imports the proxy's own pydantic models (what /budget/new, /team/new,
+/team/member_add, /user/new, /customer/new, /credentials, /model/new and
+/key/generate accept) and writes their schemas, sharing one ``$defs``, to
+OUTPUT_DIR/litellm-<version>.json (default: litellm_cli/schemas beside this
+script). Descriptions, titles and examples are dropped: the file is data for
+a validator, not documentation. Standard library and the release's own
+packages only.
+"""
+
+import importlib
+import json
+import os
+import sys
+from importlib.metadata import version
+
+# Each kind of the state file and the model that describes one object of it,
+# as (module, class); a class that moved between releases is found in the
+# first module that has it.
+KINDS = {
+    "budgets": (("litellm.proxy._types",), "BudgetNewRequest"),
+    "teams": (("litellm.proxy._types",), "NewTeamRequest"),
+    "users": (("litellm.proxy._types",), "NewUserRequest"),
+    "customers": (("litellm.proxy._types",), "NewCustomerRequest"),
+    "credential_list": (("litellm.types.utils", "litellm.proxy._types"), "CredentialItem"),
+    "model_list": (("litellm.types.router",), "Deployment"),
+    "keys": (("litellm.proxy._types",), "GenerateKeyRequest"),
+}
+DROPPED = ("description", "title", "examples")
+
+
+def find(modules, name):
+    for module in modules:
+        found = getattr(importlib.import_module(module), name, None)
+        if found is not None:
+            return found
+    raise SystemExit(f"{name} is in none of {', '.join(modules)}")
+
+
+def team_member():
+    """A team's member as the state file nests it: the proxy's Member (user
+    and role) with the member's budget in the team, as /team/member_add
+    takes it (TeamMemberAddRequest.max_budget_in_team)."""
+    import pydantic
+
+    member = find(("litellm.proxy._types",), "Member")
+    budget = find(("litellm.proxy._types",), "TeamMemberAddRequest").model_fields[
+        "max_budget_in_team"]
+    return pydantic.create_model("TeamMember", __base__=member,
+                                 max_budget_in_team=(budget.annotation, budget))
+
+
+def strip(node):
+    """``node`` without documentation (keeps a property that happens to be
+    named like one: only the keywords of a schema are dropped)."""
+    if isinstance(node, list):
+        return [strip(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: (({name: strip(value) for name, value in child.items()})
+                  if key in ("properties", "$defs") else strip(child))
+            for key, child in node.items() if key not in DROPPED}
+
+
+def main(argv):
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network at import
+    from pydantic.json_schema import models_json_schema
+
+    models = {kind: find(*where) for kind, where in KINDS.items()}
+    models["team_members"] = team_member()
+    refs, schema = models_json_schema([(model, "validation") for model in models.values()])
+    release = version("litellm")
+    document = {
+        "litellm_version": release,
+        "pydantic_version": version("pydantic"),
+        "kinds": {kind: refs[(model, "validation")] for kind, model in models.items()},
+        "$defs": strip(schema["$defs"]),
+    }
+    folder = argv[1] if len(argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), os.pardir, "litellm_cli", "schemas")
+    path = os.path.join(folder, f"litellm-{release}.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=1, sort_keys=True)  # readable diffs
+        handle.write("\n")
+    print(path)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
