@@ -51,8 +51,17 @@ def key(api, name):
     """The key (``sk-...``) or key hash ``name`` is, or else the hash of the
     one key whose ``key_alias`` is ``name`` (``api``: a KeysAPI). A key and a
     hash are used as they are: an alias cannot be mistaken for either."""
-    if name.startswith("sk-") or _KEY_HASH.fullmatch(name):
+    if is_key_or_hash(name):
         return name
-    keys = api.list(key_alias=name, size=100)["keys"]
+    return key_by_alias(api.list(key_alias=name, size=100)["keys"], name)
+
+
+def is_key_or_hash(name):
+    """True for a key (``sk-...``) or a key hash, which name a key as they are."""
+    return name.startswith("sk-") or bool(_KEY_HASH.fullmatch(name))
+
+
+def key_by_alias(keys, name):
+    """The hash (``token``) of the one key of ``keys`` whose ``key_alias`` is ``name``."""
     return _one("key", "key_alias", name, [k for k in keys if k.get("key_alias") == name],
                 "token")["token"]

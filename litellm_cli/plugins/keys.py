@@ -532,8 +532,9 @@ class RotateKey(Lister):
 
         parser = super().get_parser(prog_name)
         parser.add_argument("keys", type=valid_name, nargs="*", metavar="KEY",
-                            help="keys (sk-...) or key hashes to rotate; @FILE or @- reads "
-                                 "them from a file or stdin (one a line)")
+                            help="keys (sk-...), key hashes or aliases only one key has, to "
+                                 "rotate; @FILE or @- reads them from a file or stdin (one a "
+                                 "line)")
         add_filters(parser, "keys", "key_alias", "team_id", "user_id")
         parser.add_argument("--older-than", type=timedelta_argument, metavar="DURATION",
                             help="only keys created longer ago than DURATION (e.g. 90d)")
@@ -616,8 +617,14 @@ class RotateKey(Lister):
         from litellm_cli.api.keyimport import parse_time
         from litellm_cli.api.rotate import mark
 
-        given = {hash_key(k) for value in parsed_args.keys for k in read_keys(value, "KEY")}
-        for token in sorted(given - {key["token"] for key in all_keys}):
+        given, tokens = set(), {key["token"] for key in all_keys}
+        for name in (k for value in parsed_args.keys for k in read_keys(value, "KEY")):
+            try:  # a key, a hash, or an alias only one key has
+                given.add(hash_key(name) if name in tokens or resolve.is_key_or_hash(name)
+                          else resolve.key_by_alias(all_keys, name))
+            except exceptions.CLIError as exc:
+                yield {"token": name, "status": "failed", "detail": str(exc)}
+        for token in sorted(given - tokens):
             yield {"token": token, "status": "failed", "detail": "no such key"}
         oldest = parsed_args.older_than and rotation.now - parsed_args.older_than
 

@@ -234,3 +234,23 @@ def test_the_command_writes_the_secret_synced_and_private(tmp_path, monkeypatch)
     assert entry["old_token"] == OLD["token"] and entry["key"].startswith("sk-")
     assert entry["token"] == _hash(entry["key"]) == row[3]
     assert entry["key"] not in app.stderr.getvalue() + repr(rows)
+
+
+
+@pytest.mark.parametrize("named, rotated", [("billing", True), ("o" * 64, True),
+                                             ("nobody", False)])
+def test_a_key_is_named_by_its_hash_or_an_alias_only_it_has(monkeypatch, named, rotated):
+    from tests.unit.output import render
+
+    proxy = MemoryKeys(OLD)
+    monkeypatch.setattr(ClientManager, "keys", property(lambda manager: proxy), raising=False)
+    try:
+        status, out, _ = render(plugin.RotateKey, [named, "--dry-run", "-f", "json"],
+                                FakeSession())
+    except exceptions.CLIError:
+        status, out = 1, None
+    if rotated:
+        [row] = json.loads(out)
+        assert status == 0 and row["token"] == OLD["token"] and row["status"] != "failed"
+    else:
+        assert status == 1
