@@ -14,13 +14,24 @@ REGIONS = ("eu", "us")
 
 EPILOG = """\
 A customer is the end user your application names in the "user" field of its calls; the
-proxy tracks their spend and applies their budget."""
+proxy tracks their spend and applies their budget.
+
+--models needs LiteLLM >= 1.106 (older releases store no models for a customer) and is
+refused, nothing sent, on an older proxy."""
+
+UPDATE_EPILOG = """Needs LiteLLM >= 1.106 for --models and for a value of zero: older releases answer such an
+update with success and keep the old value, so it is refused, nothing sent."""
 
 BLOCK_EPILOG = """\
 Changes the customer's stored "blocked" flag (unknown ids fail, none is created). The proxy
 enforces the flag only with its blocked-user check enabled (callbacks: ["blocked_user_check"]
 in its config, a LiteLLM Enterprise feature); without it, calls naming the customer still
 pass."""
+
+UNBLOCK_EPILOG = BLOCK_EPILOG + """
+
+Unblocking needs LiteLLM >= 1.106: older releases answer it with success and keep the
+customer blocked, so it is refused there, nothing sent."""
 
 
 def _format_customer(customer):
@@ -77,6 +88,7 @@ class CreateCustomer(_SaveCustomer):
 class UpdateCustomer(_SaveCustomer):
     """Change a customer; options not given stay as they are"""
 
+    _epilog = UPDATE_EPILOG
     action, id_help = "update", "the customer"
     # The proxy's update takes only max_budget of the budget's limits.
     budget_fields = ("max_budget",)
@@ -106,6 +118,7 @@ class BlockCustomer(Command):
 class UnblockCustomer(BlockCustomer):
     """Clear the blocked mark of customers; each id is tried and reported"""
 
+    _epilog = UNBLOCK_EPILOG
     blocked = False
     verb, done = "unblock", "Unblocked"
 
