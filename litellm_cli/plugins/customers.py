@@ -35,9 +35,12 @@ customer blocked, so it is refused there, nothing sent."""
 
 
 def _format_customer(customer):
-    """The customer with its budget's ``max_budget`` beside its own fields."""
-    return {**customer, "max_budget": (customer.get("litellm_budget_table") or {}).get(
-        "max_budget")}
+    """The customer with its budget's ``max_budget`` beside its own fields. The
+    budget's id comes from the budget where the customer lacks it (LiteLLM 1.90.7
+    leaves ``budget_id`` out of /customer/list and /customer/info)."""
+    budget = customer.get("litellm_budget_table") or {}
+    return {**customer, "max_budget": budget.get("max_budget"),
+            "budget_id": customer.get("budget_id") or budget.get("budget_id")}
 
 
 class _SaveCustomer(ShowOne):

@@ -60,9 +60,12 @@ def test_create_with_a_shared_budget(cli, api, customer, unique):
     budget = f"{unique}-b"
     api.ok("POST", "/budget/new", json={"budget_id": budget, "max_budget": 9})
     try:
-        res = cli("customers", "create", "--id", customer, "--budget-id", budget)
-        assert res.rc == 0, res
-        assert _customer(api, customer)["budget_id"] == budget
+        res = cli("customers", "create", "--id", customer, "--budget-id", budget, "-f", "json")
+        assert res.rc == 0 and res.json()["budget_id"] == budget, res
+        # The link as the proxy stores it (LiteLLM 1.90.7 shows it only in the budget).
+        assert _customer(api, customer)["litellm_budget_table"]["budget_id"] == budget
+        listed = cli("customers", "list", "-f", "json", "-c", "user_id", "-c", "budget_id")
+        assert {"user_id": customer, "budget_id": budget} in listed.json()
     finally:
         api.call("POST", "/customer/delete", json={"user_ids": [customer]})
         api.call("POST", "/budget/delete", json={"id": budget})

@@ -21,6 +21,15 @@ def test_create_sends_the_options_and_shows_the_budget():
     assert shown(result)["max_budget"] == 3.0
 
 
+def test_list_shows_the_budget_id_a_release_leaves_out_of_the_customer():
+    # LiteLLM 1.90.7: budget_id only inside litellm_budget_table.
+    listed = [{"user_id": "c1", "litellm_budget_table": {"budget_id": "b1", "max_budget": 9}}]
+    session = FakeSession({("GET", "/customer/list"): listed, **release("1.90.7")})
+    columns, rows = run(plugin.ListCustomer, [], session)[0]
+    row = dict(zip(columns, list(rows)[0]))
+    assert (row["budget_id"], row["max_budget"]) == ("b1", 9)
+
+
 def test_update_offers_only_what_the_proxy_updates():
     parser = plugin.UpdateCustomer(None, None).get_parser("x")
     options = {o for action in parser._actions for o in action.option_strings}
