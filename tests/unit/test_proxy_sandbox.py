@@ -352,7 +352,7 @@ def test_ci_runs_the_oldest_release_the_readme_names():
     root = pathlib.Path(TOOL).resolve().parents[1]
     script = (root / "tools" / "test.sh").read_text()
     oldest = script.split("\nOLDEST=", 1)[1].split()[0]
-    assert f'bash tools/compat.sh "$OLDEST"' in script
+    assert 'bash tools/compat.sh "$OLDEST"' in script
     readme = (root / "README.md").read_text()
     assert f"supports\nreleases back to **{oldest}**" in readme
     assert f"| {oldest} (oldest supported) | " in readme
