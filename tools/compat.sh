@@ -9,7 +9,9 @@
 #
 # The sandbox folder is the usual one ($LITELLM_CLI_SANDBOX or --dir's default); a test that needs
 # a second proxy gets one of the same release. Each run's output is kept in a log whose path is
-# printed. Exit code: 0 if every release passed, 1 otherwise, 2 for no release given.
+# printed. The summary goes to stderr, so the last line on stdout is the closing line of the
+# last release's pytest run (its counts). Exit code: 0 if every release passed, 1 otherwise, 2
+# for no release given.
 set -uo pipefail
 
 releases=() pytest_args=()
@@ -31,8 +33,9 @@ trap '"${SANDBOX[@]}" stop --name "$NAME" >/dev/null 2>&1' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-summary=() failed=0
+summary=() failed=0 closing=
 for release in "${releases[@]}"; do
+  closing=
   log=$LOGS/litellm-$release.log
   echo "== litellm $release: starting a sandbox proxy (log: $log)" >&2
   if ! url=$(LITELLM_CLI_SANDBOX_LITELLM=$release "${SANDBOX[@]}" start --name "$NAME" 2>>"$log"); then
@@ -46,11 +49,13 @@ for release in "${releases[@]}"; do
     LITELLM_CLI_TEST_URL2='' LITELLM_CLI_TEST_KEY2='' \
     "$VENV/bin/python" -m pytest -q -p no:cacheprovider "${pytest_args[@]}" 2>&1 | tee -a "$log"
   rc=${PIPESTATUS[0]}
-  counts=$(tail -n 1 "$log" | sed -E 's/^=+ //; s/ in [0-9.]+s.*$//')
+  closing=$(tail -n 1 "$log")
+  counts=$(printf '%s' "$closing" | sed -E 's/^=+ //; s/ in [0-9.]+s.*$//')
   summary+=("litellm $release: $counts (pytest exit $rc)")
   [ "$rc" -eq 0 ] || failed=1
   "${SANDBOX[@]}" stop --name "$NAME" >>"$log" 2>&1
 done
-printf '%s\n' "${summary[@]}"
+printf '%s\n' "${summary[@]}" >&2
 echo "logs: $LOGS" >&2
+[ -z "$closing" ] || printf '%s\n' "$closing"
 exit $failed

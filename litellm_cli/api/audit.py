@@ -367,11 +367,13 @@ def _audit_people(state, find):
 
 
 def _price(model, name):
-    for part in ("model_info", "litellm_params"):
-        value = (model.get(part) or {}).get(name)
-        if value is not None:
-            return value
-    return None
+    """The deployment's own price, else the one the proxy shows (from LiteLLM's price
+    list); None when there is none. A 0 the proxy shows that the deployment does not set
+    is none: older releases (1.100.5) show 0 for a model the price list lacks."""
+    own = (model.get("litellm_params") or {}).get(name)
+    if own is not None:
+        return own
+    return (model.get("model_info") or {}).get(name) or None
 
 
 def _audit_models(state, offline, find):

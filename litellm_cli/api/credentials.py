@@ -12,6 +12,10 @@ from litellm_cli.api import API, path_segment
 # ``update(display_name=UNCHANGED)`` leaves the label as it is.
 UNCHANGED = object()
 
+# Before LiteLLM 1.101 DELETE /credentials/{name} answers success whatever
+# happened, an unknown name included.
+TRUSTED_DELETE_FROM = "1.101"
+
 
 def unapplied(credential, display_name=UNCHANGED, remove=()):
     """What of an ``update(display_name=..., remove=...)`` the credential read
@@ -68,7 +72,22 @@ class CredentialsAPI(API):
                                               idempotent=True))
 
     def delete(self, name):
-        """Remove a credential (NotFound if unknown)."""
+        """Remove a credential (NotFound if unknown).
+
+        Where the proxy's answer says nothing (LiteLLM < 1.101), the name is
+        looked up before (NotFound) and after (still there: an error).
+        """
+        from litellm_cli import exceptions, versions
         from litellm_cli.session import decode_json
 
-        return decode_json(self.session.delete(f"/credentials/{path_segment(name)}"))
+        trusted = versions.at_least(self.session, TRUSTED_DELETE_FROM)
+        if not trusted:
+            self.get(name)
+        answer = decode_json(self.session.delete(f"/credentials/{path_segment(name)}"))
+        if not trusted:
+            try:
+                self.get(name)
+            except exceptions.NotFound:
+                return answer
+            raise versions.not_applied(self.session, f"the deletion of credential {name!r}")
+        return answer

@@ -17,6 +17,26 @@ from litellm_cli.api import API
 # From LiteLLM 1.109 /customer/list answers one page (50 customers unless
 # page_size says otherwise, at most 100, ordered by id) with no count of pages.
 PAGED_FROM, PAGE_SIZE_MAX = "1.109", 100
+# Before LiteLLM 1.106 a customer has no models, and /customer/update drops
+# every value that is false, zero or empty (blocked=False included) while
+# answering success.
+FULL_UPDATE_FROM = "1.106"
+
+
+def _refuse_what_is_dropped(session, body, update):
+    """Refuse (exit 6, nothing sent) a customer ``body`` holding what the
+    proxy's release would answer as done without storing it."""
+    from litellm_cli import versions
+
+    for field, value in body.items():
+        if field == "models":
+            feature = "a customer's models"
+        elif update and field != "user_id" and value in ([], {}, 0):  # False == 0
+            feature = ("unblocking a customer" if field == "blocked"
+                       else f"setting a customer's {field} to {value!r}")
+        else:
+            continue
+        versions.require(session, FULL_UPDATE_FROM, feature)
 
 
 class CustomersAPI(API):
@@ -43,11 +63,13 @@ class CustomersAPI(API):
 
     def create(self, body):
         """Create a customer (``POST /customer/new``); ``body["user_id"]`` is required."""
+        _refuse_what_is_dropped(self.session, body, update=False)
         return self.session.post_json("/customer/new", body)
 
     def update(self, body):
         """Change the fields given in ``body`` of customer ``body["user_id"]``
         (``POST /customer/update``; NotFound if there is none)."""
+        _refuse_what_is_dropped(self.session, body, update=True)
         return self.session.post_json("/customer/update", body)
 
     def set_blocked(self, user_id, blocked):

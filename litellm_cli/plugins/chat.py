@@ -140,7 +140,8 @@ class CreateChatCompletion(Command):
         parser.add_argument("--stream", action="store_true",
                             help="print the reply as it is generated")
         parser.add_argument("--usage", action="store_true",
-                            help="report token counts and cost on stderr")
+                            help="report token counts and cost on stderr (the cost of a "
+                                 "stream needs LiteLLM >= 1.108, which sends it)")
         parser.add_argument("-f", "--format", choices=("text", "json"), default="text",
                             help="text: the reply only (default); json: the whole response "
                                  "object, or with --stream one chunk object per line")

@@ -14,7 +14,13 @@ REGIONS = ("eu", "us")
 
 EPILOG = """\
 A customer is the end user your application names in the "user" field of its calls; the
-proxy tracks their spend and applies their budget."""
+proxy tracks their spend and applies their budget.
+
+--models needs LiteLLM >= 1.106 (older releases store no models for a customer) and is
+refused, nothing sent, on an older proxy."""
+
+UPDATE_EPILOG = """Needs LiteLLM >= 1.106 for --models and for a value of zero: older releases answer such an
+update with success and keep the old value, so it is refused, nothing sent."""
 
 BLOCK_EPILOG = """\
 Changes the customer's stored "blocked" flag (unknown ids fail, none is created). The proxy
@@ -22,11 +28,19 @@ enforces the flag only with its blocked-user check enabled (callbacks: ["blocked
 in its config, a LiteLLM Enterprise feature); without it, calls naming the customer still
 pass."""
 
+UNBLOCK_EPILOG = BLOCK_EPILOG + """
+
+Unblocking needs LiteLLM >= 1.106: older releases answer it with success and keep the
+customer blocked, so it is refused there, nothing sent."""
+
 
 def _format_customer(customer):
-    """The customer with its budget's ``max_budget`` beside its own fields."""
-    return {**customer, "max_budget": (customer.get("litellm_budget_table") or {}).get(
-        "max_budget")}
+    """The customer with its budget's ``max_budget`` beside its own fields. The
+    budget's id comes from the budget where the customer lacks it (LiteLLM 1.90.7
+    leaves ``budget_id`` out of /customer/list and /customer/info)."""
+    budget = customer.get("litellm_budget_table") or {}
+    return {**customer, "max_budget": budget.get("max_budget"),
+            "budget_id": customer.get("budget_id") or budget.get("budget_id")}
 
 
 class _SaveCustomer(ShowOne):
@@ -77,6 +91,7 @@ class CreateCustomer(_SaveCustomer):
 class UpdateCustomer(_SaveCustomer):
     """Change a customer; options not given stay as they are"""
 
+    _epilog = UPDATE_EPILOG
     action, id_help = "update", "the customer"
     # The proxy's update takes only max_budget of the budget's limits.
     budget_fields = ("max_budget",)
@@ -106,6 +121,7 @@ class BlockCustomer(Command):
 class UnblockCustomer(BlockCustomer):
     """Clear the blocked mark of customers; each id is tried and reported"""
 
+    _epilog = UNBLOCK_EPILOG
     blocked = False
     verb, done = "unblock", "Unblocked"
 

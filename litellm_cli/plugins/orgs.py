@@ -14,9 +14,9 @@ MEMBER_COLUMNS = ("organization_id", "user_id", "user_email", "role",
 MEMBER_ROLES = ("org_admin", "internal_user", "internal_user_view_only")
 
 ENTERPRISE = """\
-Organizations are a LiteLLM Enterprise feature: a proxy without a licence refuses these
-commands with its licence message (HTTP 403, exit code 4; for delete, which reports each id,
-exit code 1)."""
+Organizations are a LiteLLM Enterprise feature from LiteLLM 1.102: a proxy without a licence
+refuses these commands with its licence message (HTTP 403, exit code 4; for delete of several
+ids, which reports each, exit code 1). Older releases serve them without a licence."""
 
 
 def _format_org(org):

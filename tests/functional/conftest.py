@@ -26,12 +26,16 @@ import uuid
 import pytest
 import requests
 
-from tools.proxy_sandbox import free_port
+from litellm_cli.versions import parse
+from tools.proxy_sandbox import LITELLM_VERSION, free_port
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 CLI = shutil.which("litellm-proxy", path=os.path.dirname(sys.executable)) or shutil.which(
     "litellm-proxy")
 SANDBOX = [sys.executable, str(REPO / "tools" / "proxy_sandbox.py")]
+# The LiteLLM release the suite runs against: the one tools/compat.sh (or whoever starts the
+# sandbox) asked for, else the pinned one. test_foundation checks the proxy says it.
+RELEASE = os.environ.get("LITELLM_CLI_SANDBOX_LITELLM") or LITELLM_VERSION
 
 
 class Proxy:
@@ -128,6 +132,20 @@ def cli(proxy):
         return run_cli(list(args), proxy.url, key=key, **kwargs)
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def proxy_version(proxy):
+    """The LiteLLM release the proxy says it runs ("1.108.7"), as the CLI reads it: tests
+    whose expected behaviour differs between releases decide by it (``older``)."""
+    res = run_cli(["version", "-f", "value", "-c", "server_version"], proxy.url, key=proxy.key)
+    assert res.rc == 0 and res.out.strip(), res
+    return res.out.strip()
+
+
+def older(version, release):
+    """True when ``version`` comes before ``release`` (``older("1.100.5", "1.106")``)."""
+    return parse(version) < parse(release)
 
 
 @pytest.fixture

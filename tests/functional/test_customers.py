@@ -3,7 +3,17 @@ effects read back with /customer/info."""
 
 import pytest
 
-from tests.functional.conftest import closed_port, run_cli
+from tests.functional.conftest import closed_port, older, run_cli
+
+# Before LiteLLM 1.106 a customer has no models and /customer/update drops false values
+# (blocked=False): the CLI refuses both there, naming the release.
+FULL_UPDATE_FROM = "1.106"
+
+
+def _refused(res, feature, proxy_version):
+    assert res.rc == 6 and res.out == "", res
+    assert res.err.strip() == (f"Error: {feature} needs LiteLLM >= {FULL_UPDATE_FROM}; this "
+                               f"proxy is LiteLLM {proxy_version}")
 
 
 def _customer(api, user_id):
@@ -21,13 +31,19 @@ def customer(api, unique):
         api.call("POST", "/budget/delete", json={"id": found["budget_id"]})
 
 
-def test_create_with_its_own_budget_then_update(cli, api, customer):
+def test_create_with_its_own_budget_then_update(cli, api, customer, proxy_version):
+    models = ["--models", "gpt-4o"]
+    if older(proxy_version, FULL_UPDATE_FROM):
+        res = cli("customers", "create", "--id", customer, *models)
+        _refused(res, "a customer's models", proxy_version)
+        assert _customer(api, customer) is None
+        models = []
     res = cli("customers", "create", "--id", customer, "--alias", "ACME", "--max-budget", "3",
-              "--budget-duration", "30d", "--models", "gpt-4o", "-f", "json")
+              "--budget-duration", "30d", *models, "-f", "json")
     assert res.rc == 0, res
     assert res.json()["max_budget"] == 3.0
     stored = _customer(api, customer)
-    assert stored["alias"] == "ACME" and stored["models"] == ["gpt-4o"]
+    assert stored["alias"] == "ACME" and stored.get("models") == (["gpt-4o"] if models else None)
     assert stored["litellm_budget_table"]["max_budget"] == 3.0
     assert stored["litellm_budget_table"]["budget_duration"] == "30d"
 
@@ -36,16 +52,20 @@ def test_create_with_its_own_budget_then_update(cli, api, customer):
     assert res.rc == 0, res
     stored = _customer(api, customer)
     assert stored["alias"] == "ACME 2" and stored["litellm_budget_table"]["max_budget"] == 4.0
-    assert stored["models"] == ["gpt-4o"] and stored["blocked"] is False
+    assert stored.get("models") == (["gpt-4o"] if models else None)
+    assert stored["blocked"] is False
 
 
 def test_create_with_a_shared_budget(cli, api, customer, unique):
     budget = f"{unique}-b"
     api.ok("POST", "/budget/new", json={"budget_id": budget, "max_budget": 9})
     try:
-        res = cli("customers", "create", "--id", customer, "--budget-id", budget)
-        assert res.rc == 0, res
-        assert _customer(api, customer)["budget_id"] == budget
+        res = cli("customers", "create", "--id", customer, "--budget-id", budget, "-f", "json")
+        assert res.rc == 0 and res.json()["budget_id"] == budget, res
+        # The link as the proxy stores it (LiteLLM 1.90.7 shows it only in the budget).
+        assert _customer(api, customer)["litellm_budget_table"]["budget_id"] == budget
+        listed = cli("customers", "list", "-f", "json", "-c", "user_id", "-c", "budget_id")
+        assert {"user_id": customer, "budget_id": budget} in listed.json()
     finally:
         api.call("POST", "/customer/delete", json={"user_ids": [customer]})
         api.call("POST", "/budget/delete", json={"id": budget})
@@ -76,15 +96,19 @@ def test_list_shows_the_customer_with_spend_and_budget(cli, customer):
                                          '"budget_id","default_model","models"')
 
 
-def test_block_and_unblock_set_the_stored_flag(cli, api, customer):
+def test_block_and_unblock_set_the_stored_flag(cli, api, customer, proxy_version):
     cli("customers", "create", "--id", customer)
     res = cli("customers", "block", customer)
     assert res.rc == 0, res
     assert res.err.strip() == f"Blocked customer {customer}"
     assert _customer(api, customer)["blocked"] is True
     res = cli("customers", "unblock", customer)
-    assert res.rc == 0, res
-    assert _customer(api, customer)["blocked"] is False
+    if older(proxy_version, FULL_UPDATE_FROM):
+        _refused(res, "unblocking a customer", proxy_version)
+        assert _customer(api, customer)["blocked"] is True
+    else:
+        assert res.rc == 0 and res.err.strip() == f"Unblocked customer {customer}", res
+        assert _customer(api, customer)["blocked"] is False
 
 
 def test_block_of_unknown_id_creates_nothing_and_exits_not_found(cli, api, customer):

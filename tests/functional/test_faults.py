@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.functional.conftest import CLI, cli_env, run_cli
+from tests.functional.conftest import CLI, RELEASE, cli_env, run_cli
 from tests.functional.faultproxy import FaultProxy, wait_until
 
 
@@ -164,7 +164,7 @@ def test_a_route_the_proxy_lacks_is_named_with_the_proxy_s_real_version(faults, 
                NOT_FOUND)
     res = _via(faults, proxy, "keys", "list")
     assert res.rc == 6, res
-    assert _error_line(res).startswith("Error: this proxy (LiteLLM 1.108.7) has no GET /key/list")
+    assert _error_line(res).startswith(f"Error: this proxy (LiteLLM {RELEASE}) has no GET /key/list")
 
 
 def test_a_retry_after_date_as_formatdate_writes_it_is_honoured(faults, proxy):

@@ -1,7 +1,7 @@
 """The shell, the session and errors, end to end against the real proxy."""
 
 
-from tests.functional.conftest import closed_port, run_cli
+from tests.functional.conftest import RELEASE, closed_port, run_cli
 
 
 def test_version_reports_client_and_live_server(cli):
@@ -9,20 +9,20 @@ def test_version_reports_client_and_live_server(cli):
     assert res.rc == 0, res
     data = res.json()
     assert data["client_version"]
-    assert data["server_version"] == "1.108.7"
+    assert data["server_version"] == RELEASE
 
 
 def test_dash_v_and_double_dash_version_print_both_versions(cli):
     for flag in ("-v", "--version"):
         res = cli(flag)
         assert res.rc == 0, res
-        assert "1.108.7" in res.out and "client_version" in res.out
+        assert RELEASE in res.out and "client_version" in res.out
 
 
 def test_version_with_unreachable_server_still_prints_client_version_and_succeeds():
     res = run_cli(["version"], f"http://127.0.0.1:{closed_port()}", key="sk-x")
     assert res.rc == 0, res
-    assert "client_version" in res.out and "1.108.7" not in res.out
+    assert "client_version" in res.out and RELEASE not in res.out
     assert res.err.strip().startswith("note: no server version: cannot reach the LiteLLM proxy")
     assert "Traceback" not in res.err
 

@@ -1,13 +1,13 @@
 """health, health models and model-groups list against the real proxy."""
 
-from tests.functional.conftest import closed_port, run_cli
+from tests.functional.conftest import RELEASE, closed_port, run_cli
 
 
 def test_health_shows_liveness_readiness_and_version(cli, proxy):
     res = cli("health", "-f", "json")
     assert res.rc == 0, res
     assert res.json() == {"url": proxy.url, "alive": True, "ready": True, "db": "connected",
-                          "cache": None, "litellm_version": "1.108.7"}
+                          "cache": None, "litellm_version": RELEASE}
 
 
 def test_health_without_a_key_still_answers(proxy):
@@ -15,7 +15,7 @@ def test_health_without_a_key_still_answers(proxy):
     assert res.rc == 0, res
     shown = res.json()
     assert shown["alive"] and shown["ready"] and shown["db"] == "connected"
-    assert shown["litellm_version"] == "1.108.7"
+    assert shown["litellm_version"] == RELEASE
 
 
 def test_health_of_a_closed_port_cannot_connect():

@@ -324,8 +324,9 @@ SHOWS = {
     "credentials get": (["credentials", "get", "{cred}", "-f", "json"], True),
     "credentials create": (["credentials", "create", "red-poison-cred2-{U}", "--values",
                             '{{"api_base": "http://127.0.0.1:9/v1"}}', "-f", "json"], True),
-    "credentials update": (["credentials", "update", "{cred}", "--display-name", "swept",
-                            "-f", "json"], True),
+    # --info: an update every release applies (--display-name needs LiteLLM >= 1.106)
+    "credentials update": (["credentials", "update", "{cred}", "--info",
+                            '{{"custom_llm_provider": "openai"}}', "-f", "json"], True),
     "keys list": (["keys", "list", "--key-alias", "red-poison-{U}", "-f", "json"], True),
     "keys info": (["keys", "info", "--key", "{key_hash}", "-f", "json"], True),
     "keys update": (["keys", "update", "{key_hash}", "--max-budget", "5", "-f", "json"], True),

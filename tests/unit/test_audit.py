@@ -105,6 +105,16 @@ def test_each_people_and_model_rule_finds_its_planted_problem(rule, kind, change
     assert rule in [r for r, _ in _rules(state)]
 
 
+def test_a_zero_price_the_proxy_fills_in_is_no_price_but_one_the_deployment_sets_is():
+    # LiteLLM 1.100.5 shows 0 in model_info for a model LiteLLM's price list lacks.
+    state = _clean_state()
+    model = state["model_list"][0]
+    model["model_info"].update(input_cost_per_token=0, output_cost_per_token=0)
+    assert _rules(state) == [("model-no-price", "gpt-4o (m1)")]
+    model["litellm_params"].update(input_cost_per_token=0, output_cost_per_token=0)
+    assert _rules(state) == []
+
+
 def test_a_user_in_no_team_with_keys_is_found():
     state = _clean_state()
     state["users"][0]["teams"] = []

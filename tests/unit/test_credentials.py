@@ -7,7 +7,7 @@ import pytest
 from litellm_cli import exceptions
 from litellm_cli.api.credentials import CredentialsAPI
 from litellm_cli.plugins import credentials as plugin
-from tests.unit.conftest import FakeSession, release, run, shown
+from tests.unit.conftest import PINNED, FakeSession, release, run, shown
 
 
 CREDENTIAL = {"credential_name": "azure-prod", "display_name": None, "source": "db",
@@ -17,11 +17,12 @@ CREDENTIAL = {"credential_name": "azure-prod", "display_name": None, "source": "
 
 def test_names_with_slashes_are_quoted_into_one_path_segment():
     session = FakeSession({("GET", "/credentials/by_name/team%2Fazure"): CREDENTIAL,
-                           ("DELETE", "/credentials/team%2Fazure"): None})
+                           ("DELETE", "/credentials/team%2Fazure"): None, **release(PINNED)})
     api = CredentialsAPI(session)
     assert api.get("team/azure") == CREDENTIAL
     api.delete("team/azure")
     assert [c[:2] for c in session.calls] == [("GET", "/credentials/by_name/team%2Fazure"),
+                                             ("GET", "/public/model_hub/info"),
                                              ("DELETE", "/credentials/team%2Fazure")]
 
 
@@ -87,13 +88,54 @@ def test_get_shows_every_field_as_the_proxy_masked_it():
 
 def test_delete_unknown_credential_propagates_not_found():
     error = exceptions.NotFound("Credential not found", http_status=404)
-    session = FakeSession({("DELETE", "/credentials/nope"): error})
+    session = FakeSession({("DELETE", "/credentials/nope"): error, **release(PINNED)})
     with pytest.raises(exceptions.NotFound):
         run(plugin.DeleteCredential, ["nope"], session)
 
 
+def test_delete_of_an_unknown_name_is_not_found_where_the_proxy_answers_success():
+    # LiteLLM < 1.101 answers DELETE with success whatever the name: nothing is sent.
+    error = exceptions.NotFound("Credential not found", http_status=404)
+    session = FakeSession({("GET", "/credentials/by_name/nope"): error,
+                           ("DELETE", "/credentials/nope"): {"success": True}, **release("1.100.5")})
+    with pytest.raises(exceptions.NotFound):
+        run(plugin.DeleteCredential, ["nope"], session)
+    assert ("DELETE", "/credentials/nope") not in [c[:2] for c in session.calls]
+
+
+def _gone_after_delete(still_there):
+    state = {"deleted": False}
+
+    def delete(**kwargs):
+        state["deleted"] = True
+        return {"success": True}
+
+    def get(**kwargs):
+        if state["deleted"] and not still_there:
+            return exceptions.NotFound("Credential not found", http_status=404)
+        return CREDENTIAL
+    return FakeSession({("GET", "/credentials/by_name/azure-prod"): get,
+                        ("DELETE", "/credentials/azure-prod"): delete, **release("1.100.5")})
+
+
+def test_delete_on_an_old_release_is_read_back():
+    session = _gone_after_delete(still_there=False)
+    _, app = run(plugin.DeleteCredential, ["azure-prod"], session)
+    assert app.stderr.getvalue() == "Deleted credential azure-prod\n"
+    assert [c[:2] for c in session.calls][-2:] == [("DELETE", "/credentials/azure-prod"),
+                                                  ("GET", "/credentials/by_name/azure-prod")]
+
+
+def test_delete_the_proxy_answered_but_did_not_do_is_an_error():
+    with pytest.raises(exceptions.CLIError) as error:
+        run(plugin.DeleteCredential, ["azure-prod"], _gone_after_delete(still_there=True))
+    assert str(error.value) == ("this proxy (LiteLLM 1.100.5) answered success but did not "
+                                "apply the deletion of credential 'azure-prod'")
+    assert error.value.exit_code == exceptions.EXIT_FAILURE
+
+
 def test_delete_reports_on_stderr_only():
-    session = FakeSession({("DELETE", "/credentials/c"): None})
+    session = FakeSession({("DELETE", "/credentials/c"): None, **release(PINNED)})
     _, app = run(plugin.DeleteCredential, ["c"], session)
     assert app.stdout.getvalue() == "" and "Deleted credential c" in app.stderr.getvalue()
 

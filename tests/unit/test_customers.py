@@ -11,14 +11,23 @@ def test_create_sends_the_options_and_shows_the_budget():
     def create(body):
         return {**body, "litellm_budget_table": {"max_budget": body["max_budget"]}}
 
-    session = FakeSession({("POST", "/customer/new"): create})
+    session = FakeSession({("POST", "/customer/new"): create, **release(PINNED)})
     result, _ = run(plugin.CreateCustomer, ["--id", "c1", "--alias", "ACME", "--models", "a,b",
                                             "--region", "eu", "--max-budget", "3",
                                             "--rpm-limit", "5"], session)
-    assert session.calls[0][2]["body"] == {"user_id": "c1", "alias": "ACME",
+    assert session.calls[-1][2]["body"] == {"user_id": "c1", "alias": "ACME",
                                            "allowed_model_region": "eu", "max_budget": 3.0,
                                            "rpm_limit": 5, "models": ["a", "b"]}
     assert shown(result)["max_budget"] == 3.0
+
+
+def test_list_shows_the_budget_id_a_release_leaves_out_of_the_customer():
+    # LiteLLM 1.90.7: budget_id only inside litellm_budget_table.
+    listed = [{"user_id": "c1", "litellm_budget_table": {"budget_id": "b1", "max_budget": 9}}]
+    session = FakeSession({("GET", "/customer/list"): listed, **release("1.90.7")})
+    columns, rows = run(plugin.ListCustomer, [], session)[0]
+    row = dict(zip(columns, list(rows)[0]))
+    assert (row["budget_id"], row["max_budget"]) == ("b1", 9)
 
 
 def test_update_offers_only_what_the_proxy_updates():
@@ -36,13 +45,36 @@ def test_block_and_unblock_update_each_customer(cls, blocked, done):
             raise exceptions.NotFound("End User Id=gone does not exist in db")
         return body
 
-    session = FakeSession({("POST", "/customer/update"): update})
+    session = FakeSession({("POST", "/customer/update"): update, **release(PINNED)})
     with pytest.raises(exceptions.CLIError) as error:
         run(cls, ["c1", "gone", "c2"], session)
-    assert [c[2]["body"] for c in session.calls] == [
+    assert [c[2]["body"] for c in session.calls if c[0] == "POST"] == [
         {"user_id": u, "blocked": blocked} for u in ("c1", "gone", "c2")]
     assert str(error.value) == f"1 of 3 customers failed to {cls.verb}"
     assert error.value.exit_code == exceptions.EXIT_FAILURE
+
+
+@pytest.mark.parametrize("cls,argv,message", [
+    (plugin.CreateCustomer, ["c1", "--models", "a"], "a customer's models"),
+    (plugin.UpdateCustomer, ["c1", "--models", "a"], "a customer's models"),
+    (plugin.UpdateCustomer, ["c1", "--max-budget", "0"], "setting a customer's max_budget to 0.0"),
+    (plugin.UnblockCustomer, ["c1"], "unblocking a customer"),
+])
+def test_what_a_release_before_1_106_would_drop_is_refused_and_not_sent(cls, argv, message):
+    # LiteLLM 1.100.5: no customer models; /customer/update skips false, zero and empty values.
+    session = FakeSession(release("1.100.5"))
+    with pytest.raises(exceptions.CLIError) as error:
+        run(cls, argv, session)
+    assert str(error.value) == f"{message} needs LiteLLM >= 1.106; this proxy is LiteLLM 1.100.5"
+    assert error.value.exit_code == exceptions.EXIT_REJECTED
+    assert [c[:2] for c in session.calls] == [("GET", "/public/model_hub/info")]
+
+
+def test_block_and_plain_updates_ask_no_version():
+    session = FakeSession({("POST", "/customer/update"): lambda body: body})
+    run(plugin.BlockCustomer, ["c1"], session)
+    run(plugin.UpdateCustomer, ["c1", "--alias", "A", "--max-budget", "2"], session)
+    assert [c[:2] for c in session.calls] == [("POST", "/customer/update")] * 2
 
 
 def test_one_by_one_reports_in_the_actions_words():

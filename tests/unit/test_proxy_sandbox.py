@@ -345,3 +345,14 @@ def test_compat_without_a_release_is_a_usage_error(args):
                                text=True)
     assert (completed.returncode, completed.stdout) == (2, "")
     assert completed.stderr == "usage: tools/compat.sh VERSION... [pytest arguments]\n"
+
+
+def test_ci_runs_the_oldest_release_the_readme_names():
+    # tools/test.sh's second stage and README "Works with" must name the same release.
+    root = pathlib.Path(TOOL).resolve().parents[1]
+    script = (root / "tools" / "test.sh").read_text()
+    oldest = script.split("\nOLDEST=", 1)[1].split()[0]
+    assert 'bash tools/compat.sh "$OLDEST"' in script
+    readme = (root / "README.md").read_text()
+    assert f"supports\nreleases back to **{oldest}**" in readme
+    assert f"| {oldest} (oldest supported) | " in readme
