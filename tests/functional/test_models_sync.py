@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from . import test_models
-from .conftest import CLI, cli_env
+from .conftest import CLI, cli_env, older
 from .test_models import DATA, _proxy_models
 
 # The same fixture: deletes every model named with the test's unique string.
@@ -259,7 +259,12 @@ def _info_of(cli, model_id):
 
 
 def test_export_keeps_the_model_info_set_with_models_add_and_no_secret_named_field(
-        cli, cleanup, tmp_path):
+        cli, cleanup, tmp_path, proxy_version, request):
+    if older(proxy_version, "1.108"):
+        # Known and open: on these releases the export leaves out the model_info set
+        # with -i (README, "Works with"). Strict: it fails here until that is fixed.
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "models export loses model_info set with models add -i before LiteLLM 1.108")))
     # An upstream model no other test uses: the proxy copies a deployment's mode
     # and max_tokens into the price map entry every deployment of that model shares.
     added = cli("models", "add", f"{cleanup}-own", "-p", "model=openai/gpt-4-0613",
