@@ -365,9 +365,8 @@ class Session:
             except exceptions.CLIError:
                 alive = False
             if alive:
-                release = f"LiteLLM {version}" if version else "a LiteLLM release that does not say"
                 return exceptions.MissingRoute(
-                    f"this proxy ({release}) has no {method} {path}: its release does not "
+                    f"this proxy ({versions.describe(self)}) has no {method} {path}: its release does not "
                     "offer what this command needs", method=method,
                     url=self.redactor.url(response.url))
         # Our paths exist on every LiteLLM proxy: the base URL is wrong.
