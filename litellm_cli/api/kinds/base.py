@@ -1,0 +1,261 @@
+"""What every kind of object of a state file has in common (``state export /
+diff / apply``): the contract between the engine (litellm_cli.api.state_sync)
+and one adapter a kind (a module of its own in this package).
+
+An adapter says how to read, compare, create, update and delete its objects;
+the engine plans across kinds, runs the writes in dependency order, and
+reports. No cliff and no printing.
+
+Ownership: an object this tool creates or updates carries the file's owner
+in its metadata (``metadata.litellm_cli_owner``; ``OWNER_FIELD``). Prune
+deletes only objects of the same owner; a kind whose objects have no
+metadata (``markable = False``) is never pruned.
+"""
+
+from litellm_cli import exceptions
+from litellm_cli.api.model_sync import MASK, same
+from litellm_cli.redact import is_secret_field
+
+OWNER_FIELD = "litellm_cli_owner"
+DEFAULT_OWNER = "litellm-cli"
+
+# Statuses of an Item. Before a run (a plan): would create, would update,
+# unchanged, would delete, unmanaged (prune leaves it: not this owner's),
+# failed (cannot be done: ``reason``). After: created, updated, deleted,
+# failed, not done (never sent, or the proxy does not have it), unknown (sent
+# when the run stopped, and reading the proxy could not tell).
+PLANNED = ("would create", "would update", "would delete")
+DONE = {"create": "created", "update": "updated", "delete": "deleted"}
+
+
+class Item:
+    """One object of one kind: what is to be done, then what was done.
+
+    ``action``: "create", "update", "delete" or None (nothing to send);
+    ``wanted``: the file's object (None for a delete); ``current``: the
+    proxy's object as read (None for a create); ``changes``: a list of
+    ``{"field", "old", "new"}`` with secrets shown as ``***``; ``secret``: for
+    a create that makes a secret (a key), ``{"key_alias": ..., "key": ...}``,
+    chosen before the write and saved by the engine before it is sent.
+    """
+
+    def __init__(self, kind, name, status, action=None, wanted=None, current=None,
+                 changes=(), reason=None, secret=None):
+        self.kind, self.name, self.status, self.action = kind, name, status, action
+        self.wanted, self.current = wanted, current
+        self.changes, self.reason, self.secret = list(changes), reason, secret
+
+
+def change(field, old, new, secret=False):
+    """One row of Item.changes; a secret is shown masked, whatever it is."""
+    if secret or is_secret_field(field.rpartition(".")[2]):
+        old, new = (None if value is None else MASK for value in (old, new))
+    return {"field": field, "old": old, "new": new}
+
+
+def owner_of(metadata):
+    """The owner recorded in an object's metadata, or None."""
+    owner = metadata.get(OWNER_FIELD) if isinstance(metadata, dict) else None
+    return owner if isinstance(owner, str) else None
+
+
+def without_owner(metadata):
+    """Metadata as a file writes it: without the ownership marker."""
+    if not isinstance(metadata, dict):
+        return metadata
+    return {k: v for k, v in metadata.items() if k != OWNER_FIELD}
+
+
+class Kind:
+    """An adapter for one kind: subclass it in a module of this package and
+    list it in litellm_cli.api.state_sync.KINDS.
+
+    Class attributes:
+      ``section``: the state file's key (``budgets``);
+      ``identity``: the field that names an object on every proxy;
+      ``order``: creates run in ascending order, deletes in descending;
+      ``markable``: objects have a metadata mapping that can hold the owner;
+      ``exported``: the fields export writes (None: every field of the kind's
+        request model in the release's schema that the object has);
+      ``proxy_fields``: fields the proxy fills in by itself, never exported;
+      ``secret_fields``: fields whose value the proxy never shows: compared
+        only with ``force_secrets``, never exported.
+
+    The default methods suit a kind whose objects are flat mappings keyed by
+    ``identity`` with a ``metadata`` mapping; override what differs.
+    """
+
+    section = identity = None
+    order = 0
+    markable = True
+    exported = None
+    proxy_fields = frozenset()
+    secret_fields = frozenset()
+
+    def __init__(self, session, request_fields=()):
+        """``request_fields``: the fields the kind's request model takes on
+        the proxy's release (from litellm_cli/schemas)."""
+        self.session = session
+        self.request_fields = frozenset(request_fields)
+
+    # -- reading ---------------------------------------------------------------
+
+    def read(self):
+        """Every object of the kind on the proxy, as the proxy sends them."""
+        raise NotImplementedError
+
+    def ident(self, current):
+        return current.get(self.identity)
+
+    def owner(self, current):
+        return owner_of(current.get("metadata")) if self.markable else None
+
+    def export(self, current):
+        """The object as a state file writes it: what an operator set, never
+        what the proxy fills in by itself, never a secret, no owner marker."""
+        fields = self.exported if self.exported is not None else self.request_fields
+        out = {}
+        for field in fields:
+            value = current.get(field)
+            if (value is None or field in self.proxy_fields or field in self.secret_fields
+                    or is_secret_field(field)):
+                continue
+            if field == "metadata":
+                value = without_owner(value)
+                if not value:
+                    continue
+            out[field] = value
+        return out
+
+    # -- comparing -------------------------------------------------------------
+
+    def differences(self, wanted, current, force_secrets=False):
+        """``(changes, reason)``: what ``wanted`` changes on the object, and a
+        note (secrets not compared...) or None. Only the fields the file gives
+        are compared; metadata without the owner marker."""
+        shown = self.export(current)
+        changes, unseen = [], []
+        for field, value in wanted.items():
+            if field == self.identity:
+                continue
+            if field in self.secret_fields:
+                if value is None:
+                    continue
+                if force_secrets:
+                    changes.append(change(field, "(not compared)", value, secret=True))
+                else:
+                    unseen.append(field)
+                continue
+            old = shown.get(field)
+            if field == "metadata":
+                old = without_owner(current.get("metadata")) or None
+                value = value or None
+            if not (value is None and old is None) and not same(value, old):
+                changes.append(change(field, old, value))
+        reason = (f"secrets not compared (the proxy never shows them; --force-secrets sends "
+                  f"them): {', '.join(unseen)}") if unseen else None
+        return changes, reason
+
+    # -- planning --------------------------------------------------------------
+
+    def plan(self, wanted, owner, prune=False, force_secrets=False):
+        """The Items that make the proxy's objects of this kind match
+        ``wanted`` (the file's list; None: the file does not manage the
+        kind). With ``prune``, the owner's objects the file does not list are
+        deleted; others' are "unmanaged". Reads the proxy (``read``)."""
+        currents = list(self.read())
+        by_id = {}
+        for current in currents:
+            by_id.setdefault(self.ident(current), []).append(current)
+        items, listed = [], set()
+        for index, obj in enumerate(wanted or ()):
+            name = obj.get(self.identity)
+            listed.add(name)
+            found = by_id.get(name, [])
+            if len(found) > 1:
+                items.append(Item(self.section, name, "failed", wanted=obj,
+                                  reason=self.ambiguous(name, found)))
+            elif not found:
+                items.append(self.plan_create(obj, owner))
+            else:
+                items.append(self.plan_update(obj, found[0], owner, force_secrets))
+        if prune and wanted is not None:
+            for current in currents:
+                name = self.ident(current)
+                if name in listed:
+                    continue
+                if self.markable and self.owner(current) == owner:
+                    items.append(Item(self.section, name, "would delete", "delete",
+                                      current=current))
+                else:
+                    items.append(Item(self.section, name, "unmanaged", current=current,
+                                      reason=self.unmanaged_reason(current)))
+        return items
+
+    def plan_create(self, obj, owner):
+        return Item(self.section, obj.get(self.identity), "would create", "create", wanted=obj)
+
+    def plan_update(self, obj, current, owner, force_secrets=False):
+        changes, reason = self.differences(obj, current, force_secrets)
+        held = self.owner(current)
+        if self.markable and held != owner:
+            changes.append(change(f"metadata.{OWNER_FIELD}", held, owner))
+        name = self.ident(current)
+        if not changes:
+            return Item(self.section, name, "unchanged", wanted=obj, current=current,
+                        reason=reason)
+        return Item(self.section, name, "would update", "update", wanted=obj, current=current,
+                    changes=changes, reason=reason)
+
+    def ambiguous(self, name, found):
+        return f"{len(found)} objects on the proxy have {self.identity} {name!r}"
+
+    def unmanaged_reason(self, current):
+        if not self.markable:
+            return f"kept: the proxy keeps no metadata on {self.section}, so none is pruned"
+        held = self.owner(current)
+        return f"kept: owned by {held!r}" if held else "kept: not made by a state file"
+
+    # -- writing (each raises a litellm_cli exception on failure) --------------
+
+    def send(self, item, owner):
+        """Send ``item``'s write (the engine calls this)."""
+        if item.action == "create":
+            self.create(item, owner)
+        elif item.action == "update":
+            self.update(item, owner)
+        else:
+            self.delete(item)
+
+    def marked(self, wanted, owner, current=None):
+        """``wanted`` with the owner in its metadata (kept metadata of
+        ``current`` is not merged: the file's metadata is the truth)."""
+        if not self.markable:
+            return dict(wanted)
+        metadata = wanted.get("metadata")
+        if metadata is None and current is not None:
+            metadata = without_owner(current.get("metadata"))
+        return {**wanted, "metadata": {**(metadata or {}), OWNER_FIELD: owner}}
+
+    def create(self, item, owner):
+        raise NotImplementedError
+
+    def update(self, item, owner):
+        raise NotImplementedError
+
+    def delete(self, item):
+        raise NotImplementedError
+
+    def landed(self, item):
+        """After a run stopped while ``item`` was being sent: True if the proxy
+        has its effect, False if not, None if that cannot be told."""
+        try:
+            current = {self.ident(c): c for c in self.read()}.get(item.name)
+        except exceptions.CLIError:
+            return None
+        if item.action == "delete":
+            return current is None
+        if current is None:
+            return False
+        changes, _ = self.differences(item.wanted, current)
+        return not changes

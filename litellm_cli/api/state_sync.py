@@ -1,0 +1,223 @@
+"""The whole proxy as code: plan, apply and export a state file over every
+kind of object (``state diff / apply / export``). No cliff, no printing::
+
+    sync = StateSync(session)
+    plan = sync.plan(read_state("state.yaml"), prune=True)
+    for item in plan.items:
+        print(item.kind, item.name, item.status, item.changes)
+    sync.execute(plan, save_secret=write_line)   # items now say what became of them
+
+Each kind is an adapter in litellm_cli.api.kinds (the contract is
+kinds/base.py); KINDS lists them in dependency order. A kind the file leaves
+out, or writes as null, is not managed by the file: it is neither read nor
+pruned. Only an explicit empty list prunes all of the owner's objects of a
+kind.
+"""
+
+import importlib
+import threading
+
+from litellm_cli import exceptions, versions
+from litellm_cli.api.kinds.base import DEFAULT_OWNER, DONE, PLANNED
+
+# section: "module:class" in litellm_cli.api.kinds, in dependency order.
+KINDS = {
+    "budgets": "budgets:Budgets",
+    "teams": "teams:Teams",
+    "users": "users:Users",
+    "customers": "customers:Customers",
+    "credential_list": "models:Credentials",
+    "model_list": "models:Models",
+    "keys": "keys:Keys",
+}
+
+
+def adapter_class(section):
+    module, _, name = KINDS[section].partition(":")
+    return getattr(importlib.import_module(f"litellm_cli.api.kinds.{module}"), name)
+
+
+def schema_release(session):
+    """The release whose schema describes the proxy: the newest one with a
+    schema that is not newer than the proxy (the default when unknown)."""
+    from litellm_cli.api.state import DEFAULT_RELEASE, releases
+
+    found = versions.parse(versions.server_version(session) or "")
+    if not found:
+        return DEFAULT_RELEASE
+    older = [r for r in releases() if versions.parse(r) <= found]
+    return older[-1] if older else releases()[0]
+
+
+def request_fields(release, section):
+    """The fields the request model of ``section`` takes on ``release``."""
+    from litellm_cli.api.state import load_schema
+
+    document = load_schema(release)
+    ref = document["kinds"].get(section, {}).get("$ref", "")
+    schema = document["$defs"].get(ref.rsplit("/", 1)[-1], {})
+    return tuple(schema.get("properties", ()))
+
+
+class Plan:
+    def __init__(self, items, owner, adapters):
+        self.items, self.owner, self.adapters = items, owner, adapters
+
+    @property
+    def writes(self):
+        return [item for item in self.items if item.action and item.status in PLANNED]
+
+    def count(self, status, kind=None):
+        return sum(1 for i in self.items if i.status == status and kind in (None, i.kind))
+
+
+class StateSync:
+    """Plans, runs and exports state files against one proxy."""
+
+    def __init__(self, session, workers=4):
+        self.session, self.workers = session, workers
+        self._stop = threading.Event()
+
+    def adapters(self, sections):
+        """An adapter for each section, in dependency order."""
+        release = schema_release(self.session) if sections else None
+        return [adapter_class(s)(self.session, request_fields(release, s))
+                for s in KINDS if s in sections]
+
+    # -- planning (read-only) ----------------------------------------------
+
+    def plan(self, data, prune=False, force_secrets=False):
+        """Items for every kind the file manages (a list under its section)."""
+        owner = data.get("owner") or DEFAULT_OWNER
+        sections = [s for s in KINDS if isinstance(data.get(s), list)]
+        adapters = self.adapters(sections)
+        planned = self._parallel([
+            (lambda a=a: a.plan(data[a.section], owner, prune, force_secrets))
+            for a in adapters])
+        items = []
+        for adapter, found in zip(adapters, planned):
+            for item in found:
+                if getattr(item, "adapter", None) is None:
+                    item.adapter = adapter
+                items.append(item)
+        return Plan(items, owner, adapters)
+
+    def _parallel(self, calls):
+        """The results of ``calls``, run ``workers`` at a time, in order."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        if len(calls) <= 1:
+            return [call() for call in calls]
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return [f.result() for f in [pool.submit(call) for call in calls]]
+
+    # -- running -------------------------------------------------------------
+
+    def execute(self, plan, on_done=None, save_secret=None):
+        """Send the plan's writes: creates and updates kind by kind in
+        dependency order, then deletes in the reverse order; within one step,
+        ``workers`` at a time. ``save_secret(item.secret)`` runs (and must make
+        the secret durable) before a write that makes one is sent.
+
+        A lost connection, a refused key or KeyboardInterrupt stops the run and
+        is re-raised once every item says what became of it; a write that may
+        have reached the proxy is checked with a read.
+        """
+        from concurrent.futures import ThreadPoolExecutor, wait
+
+        writes = plan.writes
+        if any(item.secret for item in writes) and save_secret is None:
+            raise exceptions.UsageError("creating keys needs somewhere to save their secrets")
+        self._stop = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=self.workers)
+        futures = []
+        try:
+            for step in _steps(writes):
+                if self._stop.is_set():
+                    break
+                futures = [(item, pool.submit(self._attempt, item, plan.owner, save_secret))
+                           for item in step]
+                for item, future in futures:
+                    future.result()
+                    if on_done:
+                        on_done(item)
+                futures = []
+        except BaseException:
+            self._stop.set()
+            for _, future in futures:
+                future.cancel()
+            wait([f for _, f in futures if not f.cancelled()], timeout=5)
+            in_flight = {id(item) for item, future in futures if not future.done()}
+            self._settle(writes, in_flight)
+            raise
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _attempt(self, item, owner, save_secret):
+        if self._stop.is_set():
+            return
+        if item.secret:
+            save_secret(item.secret)  # durable before the key exists
+        item.status = "sending"
+        try:
+            item.adapter.send(item, owner)
+        except exceptions.ConnectionFailure as exc:
+            self._stop.set()
+            item.reason = f"connection lost: {exc}"
+            if not exc.maybe_received:
+                item.status = "not done"
+            raise
+        except (exceptions.Unauthorized, exceptions.Forbidden) as exc:
+            self._stop.set()
+            item.status, item.reason = "not done", str(exc)
+            raise
+        except exceptions.CLIError as exc:
+            item.status, item.reason = "failed", str(exc)
+        else:
+            item.status = DONE[item.action]
+
+    def _settle(self, writes, in_flight):
+        """After a stop: every write says what became of it."""
+        for item in writes:
+            if item.status in PLANNED:
+                item.status, item.reason = "not done", "stopped before it was sent"
+            if item.status != "sending":
+                continue
+            try:
+                landed = item.adapter.landed(item)
+            except (exceptions.CLIError, KeyboardInterrupt):
+                landed = None
+            if landed:
+                item.status, item.reason = DONE[item.action], "checked after the stop"
+            elif landed is None or id(item) in in_flight:
+                item.status = "unknown"
+                item.reason = "still being sent when the run stopped; check it, or run again"
+            else:
+                item.status = "not done"
+                item.reason = "stopped while being sent; the proxy does not have it"
+
+    # -- export --------------------------------------------------------------
+
+    def export(self, sections=None, owner=None):
+        """``{section: [object, ...]}`` of the proxy's objects (every kind, or
+        ``sections``), as a state file writes them; with ``owner``, only the
+        objects that carry it. Kinds are read in parallel."""
+        adapters = self.adapters([s for s in KINDS if sections is None or s in sections])
+
+        def read(adapter):
+            return [adapter.export(current) for current in adapter.read()
+                    if owner is None or adapter.owner(current) == owner]
+
+        found = self._parallel([(lambda a=a: read(a)) for a in adapters])
+        return {adapter.section: objects for adapter, objects in zip(adapters, found)}
+
+
+def _steps(writes):
+    """The writes in the order they run: lists run together, one after another."""
+    def order(item):
+        return item.order if getattr(item, "order", None) is not None else item.adapter.order
+
+    ahead = sorted({order(i) for i in writes if i.action != "delete"})
+    behind = sorted({order(i) for i in writes if i.action == "delete"}, reverse=True)
+    return ([[i for i in writes if i.action != "delete" and order(i) == o] for o in ahead]
+            + [[i for i in writes if i.action == "delete" and order(i) == o] for o in behind])
