@@ -57,6 +57,9 @@ KINDS = {kind.section: kind for kind in (
          optional=("litellm_params", "model_info", "model_info.id")),
     Kind("keys", "key_alias",
          references={"team_id": "teams", "user_id": "users", "budget_id": "budgets"}),
+    Kind("tags", "name", references={"budget_id": "budgets"}),
+    Kind("mcp_server_list", "server_id", in_path=True),
+    Kind("organizations", "organization_alias"),  # refused by apply (api/kinds/organizations)
 )}
 # Sections of a LiteLLM config.yaml that are settings, not objects: an
 # existing proxy config is a valid state file, and these are not checked.
