@@ -15,7 +15,7 @@ value, a null clears it.
 """
 
 from litellm_cli.api import path_segment
-from litellm_cli.api.kinds._view import ViewKind
+from litellm_cli.api.kinds._view import ViewKind, empty
 from litellm_cli.api.kinds.base import OWNER_FIELD, owner_of, without_owner
 
 # What the proxy adds to mcp_info by itself: is_public from its settings,
@@ -28,6 +28,9 @@ FILLED = {"subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
 # The request model's own fields that are no operator's setting: the proxy
 # sets them itself (submissions of non-admins), whatever a create sends.
 SERVER_MANAGED = ("approval_status", "submitted_by", "submitted_at")
+# What the proxy requires beside a transport in a request (url or spec_path
+# for http and sse, command and args for stdio).
+TRANSPORT_FIELDS = ("url", "spec_path", "command", "args")
 
 
 class MCPServers(ViewKind):
@@ -71,10 +74,14 @@ class MCPServers(ViewKind):
             field = row["field"].partition(".")[0]
             body[field] = item.wanted.get(field)
         body = self.marked(body, owner, item.current)
-        if "transport" not in body and "mcp_info" in body:
-            # The proxy checks mcp_info's protocol against the transport, and
-            # the request's default transport is sse whatever the server's is.
+        if "transport" not in body:
+            # The proxy checks mcp_info's protocol against the transport (the
+            # request's default is sse whatever the server's is)...
             body["transport"] = item.current.get("transport")
+        for field in TRANSPORT_FIELDS:
+            # ...and a transport's endpoint fields whenever a transport is sent.
+            if field not in body and not empty(item.current.get(field)):
+                body[field] = item.current[field]
         self.session.put("/v1/mcp/server", json=body)
 
     def delete(self, item):
