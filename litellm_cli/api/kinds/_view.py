@@ -63,6 +63,15 @@ class ViewKind(Kind):
                   f"them): {', '.join(unseen)}") if unseen else None
         return changes, reason
 
+    def plan_update(self, obj, current, owner, force_secrets=False):
+        item = super().plan_update(obj, current, owner, force_secrets)
+        if self.markable and self.owner_in != "metadata":  # say where the marker is
+            prefix = "metadata."
+            for row in item.changes:
+                if row["field"].startswith(prefix):
+                    row["field"] = f"{self.owner_in}.{row['field'][len(prefix):]}"
+        return item
+
     # -- a create that another run made first -----------------------------------
 
     def create(self, item, owner):

@@ -72,7 +72,8 @@ class MCPServers(ViewKind):
         body = {"server_id": item.name}
         for row in item.changes:
             field = row["field"].partition(".")[0]
-            body[field] = item.wanted.get(field)
+            if field in item.wanted:  # else only the owner marker: marked() adds it
+                body[field] = item.wanted[field]
         body = self.marked(body, owner, item.current)
         if "transport" not in body:
             # The proxy checks mcp_info's protocol against the transport (the
