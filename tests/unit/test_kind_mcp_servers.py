@@ -64,6 +64,13 @@ def test_a_create_carries_the_owner_and_a_delete_quotes_the_id():
     assert session.calls[-1][:2] == ("DELETE", "/v1/mcp/server/a%20b")
 
 
+def test_the_name_the_proxy_copies_into_mcp_info_from_the_id_is_not_exported():
+    adapter, _ = servers()
+    stored = {**STORED, "server_name": None, "alias": None,
+              "mcp_info": {"server_name": "s1", "is_public": False}}
+    assert "mcp_info" not in adapter.export(stored)
+
+
 def test_prune_deletes_the_owners_only_never_a_config_server():
     adapter, _ = servers()
     items = adapter.plan([], "o", prune=True)

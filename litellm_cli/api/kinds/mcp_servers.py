@@ -19,9 +19,8 @@ from litellm_cli.api.kinds._view import ViewKind, empty
 from litellm_cli.api.kinds.base import OWNER_FIELD, owner_of, without_owner
 
 # What the proxy adds to mcp_info by itself: is_public from its settings,
-# server_name and description copied from the server's own.
+# server_name (its name, alias or id) and description copied from the server's own.
 FILLED_INFO = ("is_public", "is_public_explicit")
-COPIED_INFO = ("server_name", "description")
 # Fields the proxy fills in when a file leaves them out (its read answers them).
 FILLED = {"subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
           "token_exchange_profile": "rfc8693"}
@@ -52,9 +51,11 @@ class MCPServers(ViewKind):
         fields = self.request_fields or current.keys()
         out = {f: current.get(f) for f in fields if f not in SERVER_MANAGED}
         info = without_owner(current.get("mcp_info")) or {}
+        names = (current.get("server_name"), current.get("alias"), current.get("server_id"))
         out["mcp_info"] = {k: v for k, v in info.items()
                            if k not in FILLED_INFO
-                           and not (k in COPIED_INFO and v == current.get(k))}
+                           and not (k == "server_name" and v in names)
+                           and not (k == "description" and v == current.get("description"))}
         if out.get("alias") == current.get("server_name"):
             out["alias"] = None  # the proxy's default alias is the name
         return out
