@@ -23,12 +23,15 @@ from litellm_cli.api.kinds.base import DEFAULT_OWNER, DONE, PLANNED
 # section: "module:class" in litellm_cli.api.kinds, in dependency order.
 KINDS = {
     "budgets": "budgets:Budgets",
+    "organizations": "organizations:Organizations",
     "teams": "teams:Teams",
     "users": "users:Users",
     "customers": "customers:Customers",
     "credential_list": "models:Credentials",
     "model_list": "models:Models",
     "keys": "keys:Keys",
+    "tags": "tags:Tags",
+    "mcp_server_list": "mcp_servers:MCPServers",
 }
 
 
@@ -174,7 +177,8 @@ class StateSync:
         except exceptions.CLIError as exc:
             item.status, item.reason = "failed", str(exc)
         else:
-            item.status = DONE[item.action]
+            if item.status == "sending":  # an adapter may have found it done meanwhile
+                item.status = DONE[item.action]
 
     def _settle(self, writes, in_flight):
         """After a stop: every write says what became of it."""
@@ -202,7 +206,9 @@ class StateSync:
         """``{section: [object, ...]}`` of the proxy's objects (every kind, or
         ``sections``), as a state file writes them; with ``owner``, only the
         objects that carry it. Kinds are read in parallel."""
-        adapters = self.adapters([s for s in KINDS if sections is None or s in sections])
+        adapters = [a for a in self.adapters([s for s in KINDS
+                                              if sections is None or s in sections])
+                    if a.exportable]
 
         def read(adapter):
             return [adapter.export(current) for current in adapter.read()

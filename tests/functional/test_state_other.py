@@ -6,20 +6,15 @@ import uuid
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.api import state_sync
 from litellm_cli.api.state_sync import StateSync
 from litellm_cli.session import Session
 
 OWNER = "kother-test"
 SECRET = "kother-sekrit-value-123"
-OTHER_KINDS = {"tags": "tags:Tags", "mcp_server_list": "mcp_servers:MCPServers",
-               "organizations": "organizations:Organizations"}
 
 
 @pytest.fixture
-def sync(proxy, monkeypatch):
-    for section, where in OTHER_KINDS.items():
-        monkeypatch.setitem(state_sync.KINDS, section, where)
+def sync(proxy):
     return StateSync(Session(proxy.url, api_key=proxy.key))
 
 

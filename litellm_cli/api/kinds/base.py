@@ -79,7 +79,8 @@ class Kind:
         request model in the release's schema that the object has);
       ``proxy_fields``: fields the proxy fills in by itself, never exported;
       ``secret_fields``: fields whose value the proxy never shows: compared
-        only with ``force_secrets``, never exported.
+        only with ``force_secrets``, never exported;
+      ``exportable``: False for a kind a file may name but export never writes.
 
     The default methods suit a kind whose objects are flat mappings keyed by
     ``identity`` with a ``metadata`` mapping; override what differs.
@@ -91,6 +92,7 @@ class Kind:
     exported = None
     proxy_fields = frozenset()
     secret_fields = frozenset()
+    exportable = True
 
     def __init__(self, session, request_fields=()):
         """``request_fields``: the fields the kind's request model takes on
