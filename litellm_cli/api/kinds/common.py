@@ -75,11 +75,11 @@ class Managed(Kind):
         return None if empty(value, self.defaults.get(field)) else value
 
     def export(self, current):
+        skipped = self.not_exported | self.proxy_fields | self.secret_fields
         out = {}
-        for field in sorted(self.request_fields - self.not_exported - self.proxy_fields
-                            - self.secret_fields):
+        for field in [self.identity] + [f for f in self.request_fields if f != self.identity]:
             value = self.shown(current, field)
-            if value is not None and not _secret(field):
+            if value is not None and field not in skipped and not _secret(field):
                 out[field] = value
         return out
 
