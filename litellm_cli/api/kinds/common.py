@@ -112,7 +112,10 @@ class Managed(Kind):
         if current is None:
             return self.marked(wanted, owner)
         fields = {c["field"].partition(".")[0] for c in item.changes}
-        body = {f: wanted[f] for f in fields if f in wanted}
+        # A null for a field the proxy keeps in metadata is sent by leaving it
+        # out of the metadata below (the proxy has no column to set to null).
+        body = {f: wanted[f] for f in fields
+                if f in wanted and not (wanted[f] is None and self._lifted(f))}
         if self.markable:
             body["metadata"] = self.marked(wanted, owner, current)["metadata"]
             stored = current.get(STORED) or {}

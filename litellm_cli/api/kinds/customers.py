@@ -5,8 +5,9 @@ The proxy keeps no metadata on a customer: none carries an owner and prune
 never deletes one. A customer's limits live in a budget: one the proxy made
 for the customer (its id is a UUID it made up) is written as the customer's
 own fields (``max_budget``, ``rpm_limit``...); a shared budget as
-``budget_id`` alone. ``/customer/update`` ignores nulls, so a null for a field
-the proxy holds is refused (the item fails, nothing sent).
+``budget_id`` alone. ``/customer/update`` takes only some fields (UPDATABLE)
+and ignores nulls: a change it cannot make is refused (the item fails,
+nothing sent).
 """
 
 import re
@@ -17,6 +18,9 @@ from litellm_cli.api.kinds.common import Managed
 
 BUDGET_FIELDS = ("max_budget", "soft_budget", "max_parallel_requests", "tpm_limit",
                  "rpm_limit", "tpd_limit", "model_max_budget", "budget_duration")
+# What /customer/update takes (UpdateCustomerRequest, 1.108.7); it ignores the rest.
+UPDATABLE = frozenset({"alias", "blocked", "max_budget", "budget_id", "allowed_model_region",
+                       "default_model", "models", "object_permission"})
 _MADE_UP = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 
 
@@ -51,6 +55,11 @@ class Customers(Managed):
 
     def plan_update(self, obj, current, owner, force_secrets=False):
         item = super().plan_update(obj, current, owner, force_secrets)
+        fixed = [c["field"] for c in item.changes if c["field"] not in UPDATABLE]
+        if fixed:
+            return self.failed(obj, current, f"the proxy cannot change a customer's "
+                                             f"{', '.join(fixed)} once created (/customer/update "
+                                             f"does not take it)")
         cleared = [c["field"] for c in item.changes if c["new"] is None]
         if cleared:
             return self.failed(obj, current, f"the proxy cannot clear a customer's "
