@@ -10,7 +10,7 @@ import json as jsonlib
 import logging
 import re
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import requests
 from urllib3.exceptions import (HTTPError, LocationParseError, LocationValueError,
@@ -128,6 +128,11 @@ class Session:
             data = jsonlib.dumps(json)
             all_headers["Content-Type"] = "application/json"
         all_headers.update(headers or {})
+        if isinstance(params, dict):
+            # Spaces as %20, not +: the proxy reads a + in a query as itself
+            # (/user/info?user_id=a+b looks for "a+b").
+            params = urlencode({k: v for k, v in params.items() if v is not None},
+                               doseq=True, quote_via=quote)
 
         attempt = redirects = 0
         while True:

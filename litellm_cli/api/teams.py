@@ -72,11 +72,13 @@ class TeamsAPI(API):
 
         The proxy answers with the new settings even for a user who is not a
         member (and stores a budget for them), so callers check membership first.
+        A None in ``changes`` is sent as null: it clears that budget field.
         """
-        body = {**changes, "team_id": team_id, "user_id": user_id, "user_email": user_email}
+        who = {k: v for k, v in (("user_id", user_id), ("user_email", user_email))
+               if v is not None}
         try:
-            return self.session.post_json(
-                "/team/member_update", {k: v for k, v in body.items() if v is not None})
+            return self.session.post_json("/team/member_update",
+                                          {**changes, "team_id": team_id, **who})
         except exceptions.BadRequest as exc:
             raise _not_found(exc) from None
 

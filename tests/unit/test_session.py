@@ -408,3 +408,10 @@ def test_the_unit_tests_fake_session_cannot_drift_from_session(monkeypatch):
     monkeypatch.setattr(Session, "post_json", lambda self, path, **kwargs: None)
     with pytest.raises(TypeError):
         fake.post_json("/x", {})
+
+
+def test_query_spaces_are_sent_as_percent_20_and_none_is_left_out(server, session_for):
+    # The proxy reads a + in a query as itself: /user/info?user_id=a+b finds no "a b".
+    session_for(server.url).get("/user/info", params={"user_id": "a b+c/é", "page": None,
+                                                     "ids": ["x", "y"]})
+    assert server.seen[0][1] == "/user/info?user_id=a%20b%2Bc%2F%C3%A9&ids=x&ids=y"
