@@ -277,7 +277,7 @@ class ApplyState(_StateFileCommand):
             from litellm_cli.plugins.keys import _open_private
 
             secrets = _open_private(parsed_args.secrets_out)
-        doomed = [item for item in plan.writes if item.action == "delete"]
+        doomed = [item for item in plan.writes if item.pruned]
         if doomed:
             confirm_on_terminal(self, parsed_args, f"{len(doomed)} object(s) the file no longer "
                                 "lists: " + ", ".join(f"{i.kind} {_name(i)}" for i in doomed))

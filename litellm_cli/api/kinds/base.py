@@ -44,6 +44,7 @@ class Item:
         self.kind, self.name, self.status, self.action = kind, name, status, action
         self.wanted, self.current = wanted, current
         self.changes, self.reason, self.secret = list(changes), reason, secret
+        self.pruned = False  # a delete that --prune asked for (not a field's change)
 
 
 def change(field, old, new, secret=False):
@@ -188,8 +189,9 @@ class Kind:
                 if name in listed:
                     continue
                 if self.markable and self.owner(current) == owner:
-                    items.append(Item(self.section, name, "would delete", "delete",
-                                      current=current))
+                    item = Item(self.section, name, "would delete", "delete", current=current)
+                    item.pruned = True  # asked for: apply confirms it
+                    items.append(item)
                 else:
                     items.append(Item(self.section, name, "unmanaged", current=current,
                                       reason=self.unmanaged_reason(current)))
