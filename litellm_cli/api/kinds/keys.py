@@ -42,11 +42,12 @@ and the other run deletes its own and reports the key as made meanwhile by
 another run; a create refused because the alias now exists does the same.
 """
 
+import datetime
 import secrets
 
 from litellm_cli import exceptions
 from litellm_cli.api.keyimport import MARKER as IMPORT_MARK
-from litellm_cli.api.keyimport import UI_TEAM
+from litellm_cli.api.keyimport import UI_TEAM, parse_time
 from litellm_cli.api.keys import KeysAPI, hash_key
 from litellm_cli.api.kinds.base import OWNER_FIELD, Item, Kind, change
 from litellm_cli.api.model_sync import same
@@ -78,6 +79,7 @@ EMPTY = {**{f: [] for f in ("models", "allowed_cache_controls", "allowed_routes"
                             "budget_fallbacks", "router_settings", "object_permission")},
          "key_type": "default", "auto_rotate": False}
 DEFAULTS = {"key_type": "default", "auto_rotate": False, "blocked": False}
+SOFT_BUDGET_LAG = datetime.timedelta(seconds=5)  # the budget row is made just before the key
 CREATE_ONLY = frozenset({"duration", "spend", "send_invite_email"})
 
 
@@ -94,6 +96,25 @@ def _plain(field, value):
     if field in DEFAULTS and type(value) is type(DEFAULTS[field]) and value == DEFAULTS[field]:
         return None
     return value
+
+
+def _soft_budget_row(key):
+    """True when the key's budget is the one the proxy made for its
+    ``soft_budget`` (/key/generate or /key/update with a soft_budget and no
+    budget): it holds nothing but a soft budget and was made in the seconds
+    before the key, or before the key's settings last changed."""
+    budget = key.get("litellm_budget_table") or {}
+    if budget.get("soft_budget") is None or any(
+            budget.get(f) is not None for f in ("max_budget", "budget_duration", "tpm_limit",
+                                                "rpm_limit", "tpd_limit",
+                                                "max_parallel_requests")):
+        return False
+    made = parse_time(budget.get("created_at"))
+    for field in ("created_at", "settings_updated_at", "updated_at"):
+        moment = parse_time(key.get(field))
+        if made and moment and datetime.timedelta(0) <= moment - made <= SOFT_BUDGET_LAG:
+            return True
+    return False
 
 
 def key_ref(key):
@@ -169,11 +190,9 @@ class Keys(Kind):
             else:
                 value = current.get(field)
             out[field] = _plain(field, value)
-        budget = current.get("litellm_budget_table") or {}
-        if "soft_budget" in out and budget.get("soft_budget") is not None:
-            out["soft_budget"] = budget["soft_budget"]
-        if budget.get("created_at") and budget.get("created_at") == current.get("created_at"):
-            out["budget_id"] = None  # made by the proxy with the key, for its soft_budget
+        if "soft_budget" in out and _soft_budget_row(current):
+            out["soft_budget"] = current["litellm_budget_table"].get("soft_budget")
+            out["budget_id"] = None  # the proxy's, made for the key's soft_budget
         for name in MARKS:
             metadata.pop(name, None)
         out["metadata"] = metadata or None
