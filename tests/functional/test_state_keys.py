@@ -10,7 +10,6 @@ import uuid
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.api.kinds.keys import Keys
 from litellm_cli.api.state_sync import StateSync
 from litellm_cli.session import Session
 

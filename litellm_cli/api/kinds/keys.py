@@ -117,6 +117,12 @@ def _soft_budget_row(key):
     return False
 
 
+def _first(keys):
+    """Of keys that share an alias, the one that stays: the oldest, then the
+    lowest hash (every run decides alike)."""
+    return min(keys, key=lambda key: (key.get("created_at") or "", key.get("token") or ""))
+
+
 def key_ref(key):
     """A key named in messages: alias and hash prefix, never a secret."""
     return f"{key.get('key_alias')!r} ({(key.get('token') or '')[:8]}...)"
@@ -317,7 +323,7 @@ class Keys(Kind):
         others = [key for key in found if key.get("token") != mine]
         if not others:
             return self._check(item, found, mine)
-        first = min(found, key=lambda key: (key.get("created_at") or "", key.get("token")))
+        first = _first(found)
         if first.get("token") == mine:
             return self._check(item, found, mine)
         self.api.delete(mine)
@@ -329,11 +335,10 @@ class Keys(Kind):
         void = "; the secret saved for this run is not used"
         if other is None:
             found = self._with_alias(item.name)
-            if len(found) != 1:
-                raise exceptions.Conflict(
-                    f"the proxy refused key_alias {item.name!r} as taken, and "
-                    f"{len(found)} keys have it now")
-            other = found[0]
+            if not found:
+                raise exceptions.Conflict(f"the proxy refused key_alias {item.name!r} as "
+                                          "taken, and no key has it now: run again")
+            other = _first(found)  # the others' runs delete theirs
         item.current = other
         changes, _ = self.differences(item.wanted, other)
         if self.owner(other) != owner:
