@@ -153,7 +153,7 @@ class Keys(Kind):
     def __init__(self, session, request_fields=()):
         super().__init__(session, request_fields)
         self.api = KeysAPI(session)
-        self.lifted = METADATA_BACKED & self.request_fields
+        self.lifted = METADATA_BACKED & set(self.request_fields)
         self.skipped = {"no alias": 0, "admin UI session key": 0, "retired by keys rotate": 0}
         self.retiring = {}  # alias -> old keys that keys rotate is moving it away from
 
@@ -188,7 +188,9 @@ class Keys(Kind):
         """``{field: value}`` of a proxy's key as a file writes it (None: nothing)."""
         metadata = dict(current.get("metadata") or {})
         out = {}
-        for field in self.request_fields - CREATE_ONLY - {"key"}:
+        for field in self.request_fields:
+            if field in CREATE_ONLY or field == "key":
+                continue
             if field in self.lifted:
                 value = metadata.pop(field, None)
             elif field == "organization_id":
@@ -217,8 +219,7 @@ class Keys(Kind):
     def export(self, current):
         shown = self.view(current)
         out = {self.identity: current.get(self.identity)}
-        out.update((f, shown[f]) for f in sorted(shown)
-                   if shown[f] is not None and f != self.identity)
+        out.update((f, v) for f, v in shown.items() if v is not None and f != self.identity)
         return out
 
     # -- comparing -------------------------------------------------------------
