@@ -8,6 +8,11 @@ work there. Usable without the CLI::
     for result in importer.run(on_secret=lambda old, new: print(old["key_alias"], new)):
         print(result)   # {"object", "name", "status", "detail"}
 
+Everything it creates carries an owner in its metadata (``owned``), as
+``state apply`` marks what it creates: the source object's owner when it has
+one (a key that a state file manages on the source stays that file's), else
+this tool's default marker.
+
 Re-running is safe: each imported key carries the hash of its source key in
 its metadata (``MARKER``), and a source key whose hash is already on the
 destination is skipped. A key whose new secret could not be stored is
@@ -18,6 +23,7 @@ import functools
 
 from litellm_cli import exceptions
 from litellm_cli.api.keys import KeysAPI, hash_key, key_label
+from litellm_cli.api.kinds.base import DEFAULT_OWNER, OWNER_FIELD
 from litellm_cli.api.teams import TeamsAPI
 from litellm_cli.api.users import UsersAPI
 
@@ -86,6 +92,14 @@ def _copy(source, fields):
             continue
         body[field] = value
     return body
+
+
+def owned(metadata):
+    """``metadata`` with an owner: the one it has, else this tool's default."""
+    metadata = dict(metadata or {})
+    if not isinstance(metadata.get(OWNER_FIELD), str):
+        metadata[OWNER_FIELD] = DEFAULT_OWNER
+    return metadata
 
 
 def _result(kind, name, status, detail=""):
@@ -227,7 +241,7 @@ class KeyImport:
                 body["organization_id"] = key["org_id"]
             if expires is not None:
                 body["duration"] = f"{max(1, int((expires - now).total_seconds()))}s"
-            body["metadata"] = {**(key.get("metadata") or {}), MARKER: key["token"]}
+            body["metadata"] = {**owned(key.get("metadata")), MARKER: key["token"]}
             if dry_run:
                 yield _result("key", name, "would create", "a new secret would be issued")
                 continue
@@ -297,6 +311,7 @@ class KeyImport:
         try:
             answer = fetch(ident)
             body = body_of(answer)
+            body["metadata"] = owned(body.get("metadata"))
         except exceptions.NotFound:
             # The proxy lets a key name a team or user that does not exist;
             # the copy names it the same way.

@@ -91,16 +91,17 @@ class KeysAPI(PagedAPI):
         """Delete the keys with this alias (NotFound if there are none)."""
         return self.session.post_json("/key/delete", {"key_aliases": [alias]})
 
-    def update(self, key, changes):
+    def update(self, key, changes, merge_metadata=True):
         """Change only the given fields of a key (``POST /key/update``); returns
         the key's settings. NotFound if there is no such key.
 
         ``changes["metadata"]`` is merged into the key's metadata (read first),
         as a JSON merge patch: a field set to None is removed, the others are
         kept. The proxy itself would replace the whole metadata, losing fields
-        such as the imported-from marker of ``keys import``.
+        such as the imported-from marker of ``keys import``; with
+        ``merge_metadata=False`` it does (the caller sends the whole metadata).
         """
-        if changes.get("metadata") is not None:
+        if merge_metadata and changes.get("metadata") is not None:
             from litellm_cli.utils import merge_patch
 
             current = (self.info(hash_key(key)).get("info") or {}).get("metadata") or {}

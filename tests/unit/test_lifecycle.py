@@ -359,15 +359,25 @@ def test_import_creates_team_then_user_then_key_with_its_settings_and_marker():
     assert [(r["object"], r["status"]) for r in results] == [
         ("team", "created"), ("user", "created"), ("key", "created")]
     posts = [(path, kw["body"]) for method, path, kw in dest.calls if method == "POST"]
-    assert posts[0] == ("/team/new", {"team_id": "t1", "team_alias": "T", "max_budget": 9})
+    owned = {"litellm_cli_owner": "litellm-cli"}
+    assert posts[0] == ("/team/new", {"team_id": "t1", "team_alias": "T", "max_budget": 9,
+                                      "metadata": owned})
     assert posts[1][1] == {"user_id": "u1", "user_email": "a@example.com", "teams": ["t1"],
-                           "auto_create_key": False}
+                           "auto_create_key": False, "metadata": owned}
     assert posts[2][1] == {"key_alias": "a1", "team_id": "t1", "user_id": "u1",
                            "max_budget": 5, "rpm_limit": 7, "spend": 1.5,
                            "organization_id": "o1",
-                           "metadata": {"env": "prod", MARKER: "h1"}}
+                           "metadata": {"env": "prod", MARKER: "h1", **owned}}
     assert secrets == [("h1", "sk-new-0001")]
     assert "sk-new-0001" not in str(results)
+
+
+def test_import_keeps_the_owner_a_source_key_has():
+    key = _key("h1", key_alias="a1", metadata={"litellm_cli_owner": "platform"})
+    importer, dest = _importer([key])
+    list(importer.run(on_secret=lambda old, new: None))
+    body = [kw["body"] for method, path, kw in dest.calls if path == "/key/generate"][0]
+    assert body["metadata"] == {"litellm_cli_owner": "platform", MARKER: "h1"}
 
 
 def test_import_skips_keys_already_imported_expired_and_of_the_ui():
