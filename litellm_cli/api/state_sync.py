@@ -79,6 +79,7 @@ class StateSync:
 
     def __init__(self, session, workers=4):
         self.session, self.workers = session, workers
+        self.skipped = {}  # after export: {section: {reason: count}} of what it left out
         self._stop = threading.Event()
 
     def adapters(self, sections):
@@ -215,6 +216,8 @@ class StateSync:
                     if owner is None or adapter.owner(current) == owner]
 
         found = self._parallel([(lambda a=a: read(a)) for a in adapters])
+        self.skipped = {a.section: {why: n for why, n in a.skipped.items() if n}
+                        for a in adapters if any(a.skipped.values())}
         return {adapter.section: objects for adapter, objects in zip(adapters, found)}
 
 

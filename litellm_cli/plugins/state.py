@@ -349,7 +349,8 @@ class ExportState(Command):
         from litellm_cli.api.state_sync import StateSync
         from litellm_cli.plugins.models import _write_private_file
 
-        found = StateSync(self.session).export(parsed_args.kind, parsed_args.owner)
+        sync = StateSync(self.session)
+        found = sync.export(parsed_args.kind, parsed_args.owner)
 
         def write(out):
             _dump_state(found, parsed_args.owner, out)
@@ -360,6 +361,9 @@ class ExportState(Command):
             write(self.app.stdout)
         counts = ", ".join(f"{len(objects)} {section}" for section, objects in found.items())
         self.warn(f"Exported {counts}")
+        for section, reasons in sync.skipped.items():
+            said = ", ".join(f"{count} ({why})" for why, count in reasons.items())
+            self.warn(f"note: left out of {section}: {said}")
 
 
 def _dump_state(found, owner, out):

@@ -156,7 +156,7 @@ def test_export_leaves_out_keys_without_alias_ui_keys_and_retired_ones_and_count
                          "replaced_by": "a" * 8, "key_alias": "ci"}}))
     keys = adapter(proxy)
     assert [keys.export(k) for k in keys.read()] == [{"key_alias": "ci"}]
-    assert keys.skipped_no_alias == 2
+    assert keys.skipped["no alias"] == 2
     assert keys.skipped == {"no alias": 2, "admin UI session key": 1,
                             "retired by keys rotate": 1}
 

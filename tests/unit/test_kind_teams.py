@@ -123,6 +123,7 @@ def test_a_create_refused_because_another_run_made_it_is_not_reported_twice():
     assert item.status == "would create"
     teams.send(item, OWNER)
     assert item.action == "update" and "created meanwhile" in item.reason
+    assert item.status == "unchanged"
     assert not any(c[1] == "/team/update" for c in session.calls)
 
 
@@ -135,4 +136,5 @@ def test_a_member_add_refused_because_the_member_is_there_checks_and_updates():
                                   wanted={"team_id": "t1", "user_id": "bob", "role": "user"})
     teams.memberships.send(item, OWNER)
     assert item.reason == "added meanwhile by another run, as the file says: nothing sent"
+    assert item.status == "unchanged"
     assert not any(c[1] == "/team/member_update" for c in session.calls)

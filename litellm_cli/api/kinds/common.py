@@ -139,6 +139,7 @@ class Managed(Kind):
             item.action = "update"
             item.changes, _ = self.differences(item.wanted, current)
             if not item.changes and self.owner(current) == (owner if self.markable else None):
+                item.status = "unchanged"  # the engine keeps it
                 item.reason = "created meanwhile by another run, as the file says: nothing sent"
                 return
             item.reason = "created meanwhile by another run: updated in place"

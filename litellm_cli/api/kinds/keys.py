@@ -10,7 +10,7 @@ every key with an alias, except the admin UI's own session keys (team
 ``litellm-dashboard``) and the old keys that ``keys rotate`` retired
 (``metadata.litellm_cli_rotation.replaced_by``: they end by themselves).
 Keys without an alias cannot be named in a file: they are counted in
-``skipped_no_alias`` (``skipped`` counts every reason), never touched.
+``skipped`` (counted by reason), never touched.
 A rotation's replacement is a normal key once it has taken the alias over.
 
 Fields are GenerateKeyRequest's. As the proxy stores them: ``organization_id``
@@ -128,25 +128,6 @@ def key_ref(key):
     return f"{key.get('key_alias')!r} ({(key.get('token') or '')[:8]}...)"
 
 
-class KeyItem(Item):
-    """An Item this adapter may settle itself: when a create finds that
-    another run made the key meanwhile, ``settle`` gives the status that
-    stays ("unchanged"), whatever the engine writes after the send."""
-
-    _settled = None
-
-    @property
-    def status(self):
-        return self._settled or self._status
-
-    @status.setter
-    def status(self, value):
-        self._status = value
-
-    def settle(self, status, reason):
-        self._settled, self.reason = status, reason
-
-
 class Keys(Kind):
     section, identity, order = "keys", "key_alias", 70
 
@@ -156,10 +137,6 @@ class Keys(Kind):
         self.lifted = METADATA_BACKED & set(self.request_fields)
         self.skipped = {"no alias": 0, "admin UI session key": 0, "retired by keys rotate": 0}
         self.retiring = {}  # alias -> old keys that keys rotate is moving it away from
-
-    @property
-    def skipped_no_alias(self):
-        return self.skipped["no alias"]
 
     # -- reading ---------------------------------------------------------------
 
@@ -242,16 +219,6 @@ class Keys(Kind):
             return "a state file never holds a key's secret: remove its `key`"
         return None
 
-    def plan(self, wanted, owner, prune=False, force_secrets=False):
-        items = super().plan(wanted, owner, prune, force_secrets)
-        return [item if isinstance(item, KeyItem) else self._as_key_item(item)
-                for item in items]
-
-    @staticmethod
-    def _as_key_item(item):
-        return KeyItem(item.kind, item.name, item.status, item.action, item.wanted,
-                       item.current, item.changes, item.reason, item.secret)
-
     def plan_create(self, obj, owner):
         name = obj.get(self.identity)
         reason = self.refused(obj)
@@ -260,16 +227,16 @@ class Keys(Kind):
                       f"(from {key_ref(self.retiring[name][0])}): run keys rotate again to "
                       "finish it first")
         if reason:
-            return KeyItem(self.section, name, "failed", wanted=obj, reason=reason)
+            return Item(self.section, name, "failed", wanted=obj, reason=reason)
         secret = "sk-" + secrets.token_urlsafe(KEY_BYTES)
         REDACTOR.add(secret)  # masked in every message and log, whatever echoes it
-        return KeyItem(self.section, name, "would create", "create", wanted=obj,
+        return Item(self.section, name, "would create", "create", wanted=obj,
                        secret={"key_alias": name, "key": secret})
 
     def plan_update(self, obj, current, owner, force_secrets=False):
         reason = self.refused(obj)
         if reason:
-            return KeyItem(self.section, self.ident(current), "failed", wanted=obj,
+            return Item(self.section, self.ident(current), "failed", wanted=obj,
                            current=current, reason=reason)
         return super().plan_update(obj, current, owner, force_secrets)
 
@@ -345,11 +312,12 @@ class Keys(Kind):
         if self.owner(other) != owner:
             changes.append(change(f"metadata.{OWNER_FIELD}", self.owner(other), owner))
         if not changes:
-            item.settle("unchanged", "created meanwhile by another run" + void)
+            item.status, item.reason = "unchanged", "created meanwhile by another run" + void
             return
         item.changes = changes
         self.update(item, owner)
-        item.settle("updated", "created meanwhile by another run, updated in place" + void)
+        item.status = "updated"
+        item.reason = "created meanwhile by another run, updated in place" + void
 
     def _with_alias(self, alias):
         return [key for key in self.api.iter_all(key_alias=alias)

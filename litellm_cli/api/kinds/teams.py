@@ -178,6 +178,8 @@ class Memberships:
                 item.changes = member_changes(member, found)
                 item.reason = "added meanwhile by another run" + (
                     ": updated in place" if item.changes else ", as the file says: nothing sent")
+                if not item.changes:
+                    item.status = "unchanged"  # the engine keeps it
         if item.action == "update" and item.changes:
             fields = {c["field"] for c in item.changes}
             api.update_member(team_id, {f: member[f] for f in fields}, **_who(member))
