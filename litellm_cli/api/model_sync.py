@@ -837,13 +837,12 @@ class ModelSync:
                 self.credentials.update(*args)
             else:
                 self.credentials.delete(*args)
-        except exceptions.CLIError as exc:
-            if (action not in ("create", "create_credential")
-                    or isinstance(exc, (exceptions.ConnectionFailure, exceptions.Unauthorized,
-                                        exceptions.Forbidden))):
+        except (exceptions.ServerError, exceptions.Conflict) as exc:
+            if action not in ("create", "create_credential"):
                 raise
             # The proxy refuses a second create of one id or name (LiteLLM 1.108.7
-            # answers /model/new with a 500): made meanwhile by another run?
+            # answers /model/new with a 500, /credentials with a 409 or 500): made
+            # meanwhile by another run?
             if not self._landed(item):
                 raise
             if self._differs(item):

@@ -448,7 +448,7 @@ def test_prune_dry_run_with_a_bad_entry_counts_only_the_entry_as_invalid():
     sync, _ = _sync(deployed)
     plan = sync.plan_apply(_config(dict(_model("a"), model_info={"id": "id-a"}),
                                    {"model_name": "x", "model_info": "typo"}), prune=True)
-    assert _failures(plan) == "1 of 4 models"
+    assert _failures(plan) == "1 of 2 models"  # the file's two entries, not the kept deployments
     assert _summary(plan, True).endswith("1 unchanged, 0 to delete, 2 kept (not pruned), "
                                          "1 invalid")
 
