@@ -585,7 +585,7 @@ def _id(deployment):
     return (deployment.get("model_info") or {}).get("id")
 
 
-def _in_db(deployment):
+def in_db(deployment):
     return bool((deployment.get("model_info") or {}).get("db_model"))
 
 
@@ -660,7 +660,7 @@ class ModelSync:
             # An entry that could not be read may be the one a deployment stands for.
             unsure = bool(errors) or len(valid) < len(config.models)
             for deployment in deployments:
-                if not _in_db(deployment) or _id(deployment) in claimed:
+                if not in_db(deployment) or _id(deployment) in claimed:
                     continue
                 item = Item("model", deployment.get("model_name"), "would delete",
                             deployment=deployment, ident=_id(deployment))
@@ -683,10 +683,10 @@ class ModelSync:
         changes = found.changes
         note = found.note
         adopted = _owner_change("model_info", deployment_owner(deployment), owner)
-        if adopted and _in_db(deployment):
+        if adopted and in_db(deployment):
             changes.append(adopted)
         recorded = _record(deployment).get("entry")
-        if _in_db(deployment) and entry.derived and entry.derived not in (ident, recorded):
+        if in_db(deployment) and entry.derived and entry.derived not in (ident, recorded):
             # Found by its content (made before derived ids): record the entry's id.
             changes.append(_change(f"model_info.{META}.entry", recorded, entry.derived))
         if found.refused:
@@ -694,7 +694,7 @@ class ModelSync:
                         reason=found.refused)
         if not changes:
             return Item("model", entry.name, "unchanged", entry, deployment, ident, reason=note)
-        if not _in_db(deployment):
+        if not in_db(deployment):
             return Item("model", entry.name, "failed", entry, deployment, ident, changes,
                         reason="a deployment from the proxy's config file; the API cannot "
                                "change it")
@@ -843,7 +843,7 @@ class ModelSync:
             # The proxy refuses a second create of one id or name (LiteLLM 1.108.7
             # answers /model/new with a 500, /credentials with a 409 or 500): made
             # meanwhile by another run?
-            if not self._landed(item):
+            if not self.landed(item):
                 raise
             if self._differs(item):
                 raise exceptions.CLIError(
@@ -893,7 +893,7 @@ class ModelSync:
                 continue
             # Sent when the run stopped, with no answer: read the proxy.
             try:
-                landed = self._landed(item)
+                landed = self.landed(item)
             except (exceptions.CLIError, KeyboardInterrupt):
                 landed = None
             if landed:
@@ -909,7 +909,7 @@ class ModelSync:
                 item.status = "not done"
                 item.reason = "stopped while being sent; the proxy does not have it"
 
-    def _landed(self, item):
+    def landed(self, item):
         action, args = item.request
         if action in ("create", "delete"):
             try:
@@ -968,16 +968,16 @@ class Export:
 
     def models(self):
         for deployment in self.sync.models.iter_info():
-            if not _in_db(deployment):
+            if not in_db(deployment):
                 self.config_only += 1
                 continue
-            entry = export_entry(deployment, self._priced(deployment))
+            entry = export_entry(deployment, self.priced(deployment))
             name = entry["litellm_params"].get("litellm_credential_name")
             if name and name not in self.credential_names:
                 self.credential_names.append(name)
             yield entry
 
-    def _priced(self, deployment):
+    def priced(self, deployment):
         """The price map entry /model/info filled this deployment's model_info
         from (None when it cannot be read)."""
         key = (deployment.get("model_info") or {}).get("key")
@@ -993,11 +993,15 @@ class Export:
         return entry if isinstance(entry, dict) else None
 
     def credentials(self):
-        return [{"credential_name": name,
-                 "credential_info": {k: v for k, v in
-                                     (self.stored[name].get("credential_info") or {}).items()
-                                     if k != META and not is_secret_field(k)}}
+        return [export_credential(self.stored[name])
                 for name in self.credential_names if name in self.stored]
+
+
+def export_credential(stored):
+    """A file entry for a stored credential: its name and info, never its values."""
+    return {"credential_name": stored.get("credential_name"),
+            "credential_info": {k: v for k, v in (stored.get("credential_info") or {}).items()
+                                if k != META and not is_secret_field(k)}}
 
 
 _DONE = {"create": "created", "update": "updated", "delete": "deleted",
