@@ -69,6 +69,9 @@ MASK = "***"
 RECORD_VERSION = 2
 # The namespace of derived ids (uuid5 of owner, model_name and position).
 ID_NAMESPACE = uuid.UUID("6f1d0c1e-5b7a-4c1e-9a51-7c1b3d2e4f60")
+# A refused create: how many times, how far apart (seconds), to look for the
+# object another run may have just made (ModelSync._made_meanwhile).
+MEANWHILE_CHECKS, MEANWHILE_DELAY = 10, 0.5
 NOT_COMPARED = "secrets not compared (the proxy never shows them; --force-secrets sends them)"
 
 # A litellm_params field the proxy never shows: it drops these, and masks
@@ -843,7 +846,7 @@ class ModelSync:
             # The proxy refuses a second create of one id or name (LiteLLM 1.108.7
             # answers /model/new with a 500, /credentials with a 409 or 500): made
             # meanwhile by another run?
-            if not self.landed(item):
+            if not self._made_meanwhile(item):
                 raise
             if self._differs(item):
                 raise exceptions.CLIError(
@@ -851,6 +854,20 @@ class ModelSync:
                     "settings; apply again to update it") from None
             return "unchanged", "created meanwhile by another run"
         return None
+
+    def _made_meanwhile(self, item):
+        """True once the object a refused create was for is seen on the proxy.
+        The proxy stores a deployment before it serves it (and /model/info
+        shows only what it serves), so another run's create may show only a
+        moment later: looked for a few times (MEANWHILE_CHECKS) before giving up."""
+        import time
+
+        for attempt in range(MEANWHILE_CHECKS):
+            if self.landed(item):
+                return True
+            if attempt + 1 < MEANWHILE_CHECKS:
+                time.sleep(MEANWHILE_DELAY)
+        return False
 
     def _differs(self, item):
         """True when the object ``item`` was to create now exists otherwise."""

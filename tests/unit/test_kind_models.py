@@ -206,3 +206,31 @@ def test_hostile_names_plan_without_breaking(name):
                             "credential_list": [{"credential_name": "ok",
                                                  "credential_values": {"k": name}}]})
     assert [i.status for i in plan.items] == ["would create", "would create"]
+
+
+def test_a_refused_create_looks_again_for_a_deployment_another_run_stored_but_not_yet_serves(
+        monkeypatch):
+    monkeypatch.setattr(model_sync, "MEANWHILE_DELAY", 0)
+    ident = derived_id(OWNER, "a", 0)
+    session = _proxy()
+    plan = _plan(session, {"model_list": [{"model_name": "a"}]})
+    served = _deployment("a", ident, entry=ident)
+    served["litellm_params"] = {"model": "a"}
+    reads = []
+
+    def info(params=None):
+        reads.append(params)
+        return {"data": [served]} if len(reads) >= 3 else exceptions.BadRequest("not found")
+
+    session.answers[("POST", "/model/new")] = exceptions.ServerError("Failed", http_status=500)
+    session.answers[("GET", "/model/info")] = info
+    StateSync(session).execute(plan)
+    assert (plan.items[0].status, plan.items[0].reason) == (
+        "unchanged", "created meanwhile by another run")
+
+    # Never seen: the proxy's refusal is the row's reason.
+    session.answers[("GET", "/model/info")] = exceptions.BadRequest("not found")
+    plan = _plan(_proxy(), {"model_list": [{"model_name": "a"}]})
+    plan.items[0].adapter.session.answers.update(session.answers)
+    StateSync(plan.items[0].adapter.session).execute(plan)
+    assert plan.items[0].status == "failed" and plan.items[0].reason.startswith("Failed")
