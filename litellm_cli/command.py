@@ -260,6 +260,28 @@ class DeleteCommand(Command):
         delete_each(targets, self.warn, plural)
 
 
+def confirm_on_terminal(command, parsed_args, what):
+    """Ask on the terminal (/dev/tty, even when stdin is a file or a pipe)
+    before deleting ``what``; where there is no terminal to ask on, refuse
+    unless --yes (exit 2: nothing was changed)."""
+    from litellm_cli.utils import escape_controls
+
+    if parsed_args.yes:
+        return
+    what = escape_controls(what)
+    try:
+        tty = open("/dev/tty", "r+", encoding="utf-8", errors="replace")
+    except OSError:
+        raise exceptions.UsageError(f"this would delete {what}; there is no terminal to ask "
+                                    "on: give --yes to go ahead (nothing was changed)") from None
+    with tty:
+        tty.write(f"This will delete {what}.\nContinue? [y/N] ")
+        tty.flush()
+        answer = tty.readline()
+    if answer.strip().lower() not in ("y", "yes"):
+        raise exceptions.CLIError("aborted; nothing was changed")
+
+
 class _OnClient:
     """A command on one API client: ``client`` is its name on the client
     manager ("teams"), ``noun`` what it handles ("team"), ``plural`` the

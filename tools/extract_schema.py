@@ -6,8 +6,8 @@ Run it with the python of an environment where that release is installed:
     /path/to/venv/bin/python tools/extract_schema.py [OUTPUT_DIR]
 
 It imports the proxy's own pydantic models (what /budget/new, /team/new,
-/team/member_add, /user/new, /customer/new, /credentials, /model/new and
-/key/generate accept) and writes their schemas, sharing one ``$defs``, to
+/team/member_add, /user/new, /customer/new, /credentials, /model/new,
+/key/generate, /tag/new, /v1/mcp/server and /organization/new accept) and writes their schemas, sharing one ``$defs``, to
 OUTPUT_DIR/litellm-<version>.json (default: litellm_cli/schemas beside this
 script). Descriptions, titles and examples are dropped: the file is data for
 a validator, not documentation. Standard library and the release's own
@@ -31,6 +31,9 @@ KINDS = {
     "credential_list": (("litellm.types.utils", "litellm.proxy._types"), "CredentialItem"),
     "model_list": (("litellm.types.router",), "Deployment"),
     "keys": (("litellm.proxy._types",), "GenerateKeyRequest"),
+    "tags": (("litellm.types.tag_management",), "TagNewRequest"),
+    "mcp_server_list": (("litellm.proxy._types",), "NewMCPServerRequest"),
+    "organizations": (("litellm.proxy._types",), "NewOrganizationRequest"),
 }
 DROPPED = ("description", "title", "examples")
 

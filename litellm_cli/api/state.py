@@ -57,6 +57,9 @@ KINDS = {kind.section: kind for kind in (
          optional=("litellm_params", "model_info", "model_info.id")),
     Kind("keys", "key_alias",
          references={"team_id": "teams", "user_id": "users", "budget_id": "budgets"}),
+    Kind("tags", "name", references={"budget_id": "budgets"}),
+    Kind("mcp_server_list", "server_id", in_path=True),
+    Kind("organizations", "organization_alias"),  # refused by apply (api/kinds/organizations)
 )}
 # Sections of a LiteLLM config.yaml that are settings, not objects: an
 # existing proxy config is a valid state file, and these are not checked.
@@ -88,6 +91,49 @@ def read_state(path, stdin=None):
         raise exceptions.UsageError(f"{source} is {what}, not a state file (a mapping of "
                                     f"kinds: {', '.join(KINDS)})")
     return data
+
+
+REFERENCES = ("cli.environ/", "cli.file/")
+
+
+def resolve_references(data):
+    """``data`` with every text value ``cli.environ/NAME`` replaced by this
+    program's environment variable NAME, and ``cli.file/PATH`` by the content
+    of the file PATH (without a final newline): a file kept in git need hold
+    no secret. Each value read is remembered as a secret (masked wherever it
+    would show). ``os.environ/NAME`` is left as it is: the proxy reads it. A
+    variable that is not set, or a file that cannot be read, is a UsageError
+    naming it."""
+    from litellm_cli.redact import remember
+
+    def resolve(value, where):
+        if isinstance(value, dict):
+            return {k: resolve(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [resolve(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        if not isinstance(value, str) or not value.startswith(REFERENCES):
+            return value
+        kind, _, name = value.partition("/")
+        if not name:
+            raise exceptions.UsageError(f"{where}: {kind}/ needs a name after the slash")
+        if kind == "cli.environ":
+            if name not in os.environ:
+                raise exceptions.UsageError(f"{where}: the environment variable {name} is not "
+                                            "set (cli.environ/ reads it)")
+            found = os.environ[name]
+        else:
+            try:
+                with open(name, encoding="utf-8") as f:
+                    found = f.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+                raise exceptions.UsageError(f"{where}: cannot read {name}: {reason} "
+                                            "(cli.file/ reads it)") from None
+            found = found[:-1] if found.endswith("\n") else found
+        remember(found)
+        return found
+
+    return resolve(data, "")
 
 
 def releases():
@@ -286,6 +332,8 @@ class Validator:
         env = KINDS[kind].env_field if kind in KINDS else None
         if error.validator == "additionalProperties":
             return  # said by _unknown, field by field
+        if isinstance(error.instance, str) and error.instance.startswith(REFERENCES):
+            return  # read from this program's environment or a file: any type
         if error.validator == "required":
             for name in error.validator_value:
                 if name not in error.instance and _path(where + [name]) not in optional:

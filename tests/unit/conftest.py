@@ -67,6 +67,10 @@ class FakeSession:
         _as_session_takes("post", path, json=json)
         return _response(self._answer("POST", path, body=json))
 
+    def put(self, path, json=None):
+        _as_session_takes("put", path, json=json)
+        return _response(self._answer("PUT", path, body=json))
+
     def patch(self, path, json=None, idempotent=None):
         _as_session_takes("patch", path, json=json, idempotent=idempotent)
         return _response(self._answer("PATCH", path, body=json))

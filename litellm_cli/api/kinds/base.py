@@ -96,7 +96,7 @@ class Kind:
         """``request_fields``: the fields the kind's request model takes on
         the proxy's release (from litellm_cli/schemas)."""
         self.session = session
-        self.request_fields = frozenset(request_fields)
+        self.request_fields = tuple(request_fields)
 
     # -- reading ---------------------------------------------------------------
 
@@ -114,6 +114,7 @@ class Kind:
         """The object as a state file writes it: what an operator set, never
         what the proxy fills in by itself, never a secret, no owner marker."""
         fields = self.exported if self.exported is not None else self.request_fields
+        fields = [self.identity] + [f for f in fields if f != self.identity]
         out = {}
         for field in fields:
             value = current.get(field)

@@ -1,0 +1,104 @@
+"""What the adapters of the other kinds (tags, MCP servers...) share: they
+compare the file with a *view* of the proxy's object (its request fields,
+without what the proxy fills in by itself), and they handle a create that
+another run made first.
+
+``view(current)``: every field an operator can set, as the proxy holds it
+(defaults included, so ``transport: sse`` in a file is no change);
+``export(current)``: the view without the proxy's defaults, so a file
+written from it applies back with no change.
+"""
+
+from litellm_cli import exceptions
+from litellm_cli.api.kinds.base import Kind, change, without_owner
+from litellm_cli.api.model_sync import same
+
+
+def empty(value):
+    return value is None or value == [] or value == {}
+
+
+class ViewKind(Kind):
+    """A Kind compared through ``view``; ``defaults``: the request model's
+    defaults, left out of an export (``{field: value}``)."""
+
+    defaults = {}
+    owner_in = "metadata"  # the mapping that holds the owner marker
+
+    def view(self, current):
+        raise NotImplementedError
+
+    def export(self, current):
+        out = {}
+        for field, value in self.view(current).items():
+            if field in self.secret_fields or empty(value):
+                continue
+            if field in self.defaults and same(value, self.defaults[field]):
+                continue
+            out[field] = value
+        return out
+
+    def differences(self, wanted, current, force_secrets=False):
+        shown = self.view(current)
+        changes, unseen = [], []
+        for field, value in wanted.items():
+            if field == self.identity:
+                continue
+            if field in self.secret_fields:
+                if value is None:
+                    continue
+                if force_secrets:
+                    changes.append(change(field, "(not compared)", value, secret=True))
+                else:
+                    unseen.append(field)
+                continue
+            old = shown.get(field, self.defaults.get(field))
+            if field == self.owner_in:
+                value = without_owner(value)
+            if empty(value) and empty(old):
+                continue
+            if not same(value, old):
+                changes.append(change(field, old, value))
+        reason = (f"secrets not compared (the proxy never shows them; --force-secrets sends "
+                  f"them): {', '.join(unseen)}") if unseen else None
+        return changes, reason
+
+    def plan_update(self, obj, current, owner, force_secrets=False):
+        item = super().plan_update(obj, current, owner, force_secrets)
+        if self.markable and self.owner_in != "metadata":  # say where the marker is
+            prefix = "metadata."
+            for row in item.changes:
+                if row["field"].startswith(prefix):
+                    row["field"] = f"{self.owner_in}.{row['field'][len(prefix):]}"
+        return item
+
+    # -- a create that another run made first -----------------------------------
+
+    def create(self, item, owner):
+        try:
+            self.send_create(item, owner)
+        except exceptions.HttpError as error:
+            if isinstance(error, (exceptions.Unauthorized, exceptions.Forbidden)):
+                raise
+            self.created_meanwhile(item, owner, error)
+
+    def send_create(self, item, owner):
+        raise NotImplementedError
+
+    def created_meanwhile(self, item, owner, error):
+        """The create was refused: if the object exists now (another run made
+        it), say so and bring it to the file in place; else the refusal
+        stands."""
+        found = [c for c in self.read() if self.ident(c) == item.name]
+        if len(found) != 1:
+            raise error
+        item.current = found[0]
+        planned = self.plan_update(item.wanted, found[0], owner)
+        if planned.action is None:
+            # With the engine's status kept (see the report), "unchanged".
+            item.status = "unchanged"
+            item.reason = "created meanwhile by another run; it matches the file"
+            return
+        item.action, item.changes = "update", planned.changes
+        self.update(item, owner)
+        item.reason = "created meanwhile by another run; updated in place"
