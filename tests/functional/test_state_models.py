@@ -201,3 +201,46 @@ def test_prune_removes_only_this_owner_s_deployments(proxy, mine, cli, tmp_path)
     names = {m["model_name"] for m in _proxy_models_of(proxy) if m["model_name"].startswith(mine)}
     assert names == {f"{mine}-keep", f"{mine}-by-hand"}
 
+
+
+def test_state_commands_export_diff_and_prune_models_and_credentials(proxy, cli, mine, tmp_path):
+    data = _varied(mine)
+    path = tmp_path / "state.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    applied = cli("state", "apply", str(path), "-f", "json")
+    assert applied.rc == 0, applied
+    assert [r["status"] for r in applied.json()] == ["created"] * 7
+    assert "fake-key" not in applied.out + applied.err
+
+    exported = cli("state", "export", "--kind", "credential_list", "--kind", "model_list",
+                   "--owner", OWNER)
+    assert exported.rc == 0, exported
+    assert "fake-key" not in exported.out and "fake-cred-key" not in exported.out
+    found = yaml.safe_load(exported.out)
+    assert found["owner"] == OWNER
+    ours = {"owner": OWNER, **{section: [o for o in found[section] if (
+        o.get("credential_name") or o.get("model_name")).startswith(mine)]
+        for section in ("credential_list", "model_list")}}
+    back = tmp_path / "back.yaml"
+    back.write_text(yaml.safe_dump(ours, allow_unicode=True))
+    diff = cli("state", "diff", str(back), "-f", "json")
+    assert diff.rc == 0, diff
+    assert {r["action"] for r in diff.json()} == {"unchanged"}
+
+    # Drop one model and the credential (its deployment too): --prune deletes them only.
+    ours["model_list"] = [m for m in ours["model_list"] if m["model_name"] != f"{mine}-solo"
+                          and m["model_name"] != f"{mine}-via"]
+    ours["credential_list"] = []
+    back.write_text(yaml.safe_dump(ours, allow_unicode=True))
+    pruned = cli("state", "apply", str(back), "--prune", "--yes", "-f", "json")
+    assert pruned.rc == 0, pruned
+    assert sorted((r["kind"], r["name"]) for r in pruned.json() if r["status"] == "deleted") == [
+        ("model_list", f"{mine}-solo"), ("model_list", f"{mine}-via")]
+    # The credential was still used when the plan was made: kept, and deleted by the next run.
+    assert [(r["name"], r["status"]) for r in pruned.json() if r["kind"] == "credential_list"
+            and r["name"].startswith(mine)] == [(f"{mine}-cred", "kept")]
+    again = cli("state", "apply", str(back), "--prune", "--yes", "-f", "json")
+    assert again.rc == 0, again
+    assert [(r["name"], r["status"]) for r in again.json() if r["kind"] == "credential_list"
+            and r["name"].startswith(mine)] == [(f"{mine}-cred", "deleted")]
+    assert len(_ids(_proxy_models_of(proxy), mine)) == 4
