@@ -93,7 +93,8 @@ def test_a_varied_file_applies_exports_back_unchanged_and_an_rpm_change_updates_
     assert [i.id for i in models] == [
         derived_id(OWNER, f"{mine}-lb", 0), derived_id(OWNER, f"{mine}-lb", 1),
         derived_id(OWNER, f"{mine}-solo", 0), f"{mine}-fixed-id",
-        derived_id(OWNER, f"{mine}-via", 0), derived_id(OWNER, data["model_list"][5]["model_name"], 0)]
+        derived_id(OWNER, f"{mine}-via", 0),
+        derived_id(OWNER, data["model_list"][5]["model_name"], 0)]
     assert _ids(_proxy_models_of(proxy), mine) == sorted(i.id for i in models)
 
     # The same file again: nothing to do.
