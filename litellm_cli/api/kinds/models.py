@@ -114,6 +114,8 @@ class Models(_Synced):
         return model_sync.deployment_owner(current)
 
     def export(self, current):
+        if getattr(self, "_export", None) is None:
+            self._export = self.sync.export()
         return model_sync.export_entry(current, self._export.priced(current))
 
     def plan(self, wanted, owner, prune=False, force_secrets=False):
