@@ -15,12 +15,30 @@ Identity: which deployment on the proxy a file entry stands for.
 
 1. An entry with ``model_info.id`` (``models export`` writes it) is the
    deployment with that id; when there is none, it is created with that id.
-2. Otherwise its *fingerprint*: a SHA-256 of its ``model_name`` and its
-   ``litellm_params`` but the secrets, and for entries that share one, its
-   order among them (``twin``). Whatever this module writes records both in
-   ``model_info.litellm_cli_sync``.
-3. Otherwise a deployment this module never wrote with the same model_name
-   and the same visible params.
+2. An entry without one gets a *derived id*: a UUID (version 5) of the
+   file's owner, its ``model_name`` and its position among the entries of
+   that ``model_name`` that give no id (0, 1, ...). It is the deployment with
+   that id, and one is created with it, so changing ``rpm`` or rotating an
+   ``api_key`` updates the same deployment in place, two entries of one
+   ``model_name`` (load balancing) stay two deployments, and two runs of one
+   file at once cannot both create it (the proxy refuses a second create of
+   an id). Moving an entry before another of its ``model_name`` swaps which
+   deployment each stands for (both are updated in place).
+3. Otherwise (a deployment made before derived ids, by this tool or by
+   hand): the deployment this tool last wrote from an entry with the same
+   ``model_name`` and ``litellm_params`` but the secrets (its *fingerprint*
+   and, for entries sharing one, their order, ``twin``), else a deployment
+   this tool never wrote with the same model_name and visible params; never
+   another owner's. The next apply records the entry's derived id in it
+   (``model_info.litellm_cli_sync.entry``), so it keeps being found by that.
+
+Ownership: whatever this module creates or updates records the file's
+``owner`` (top-level ``owner:``, default ``litellm-cli``) in
+``model_info.litellm_cli_sync.owner`` (a deployment) or
+``credential_info.litellm_cli_sync.owner`` (a credential); a record without an
+owner counts as the default owner. Prune deletes only database deployments
+and credentials of the same owner that the file does not list; the others are
+"unmanaged" (kept). Listing an object in a file adopts it.
 
 Each deployment stands for at most one entry, so two entries of one file are
 never the same deployment (load balancing: same name and model, another
@@ -49,6 +67,11 @@ META = "litellm_cli_sync"
 MASK = "***"
 # The record's layout: earlier ones (no "v") held unsalted hashes of secrets.
 RECORD_VERSION = 2
+# The namespace of derived ids (uuid5 of owner, model_name and position).
+ID_NAMESPACE = uuid.UUID("6f1d0c1e-5b7a-4c1e-9a51-7c1b3d2e4f60")
+# A refused create: how many times, how far apart (seconds), to look for the
+# object another run may have just made (ModelSync._made_meanwhile).
+MEANWHILE_CHECKS, MEANWHILE_DELAY = 10, 0.5
 NOT_COMPARED = "secrets not compared (the proxy never shows them; --force-secrets sends them)"
 
 # A litellm_params field the proxy never shows: it drops these, and masks
@@ -154,6 +177,7 @@ class Entry:
         self.kind, self.where, self.data = kind, where, data
         self.error, self.note = error, note
         self.twin = 0  # how many entries before it in the file have its fingerprint
+        self.derived = None  # its derived id, when it gives no model_info.id
 
     @property
     def name(self):
@@ -177,8 +201,13 @@ def _mapping(value):
 class Config:
     """The credential_list and model_list of a proxy config file."""
 
-    def __init__(self, credentials, models, source):
+    def __init__(self, credentials, models, source, owner=None, managed=("credential", "model")):
+        """``managed``: the kinds the file lists (a list, even empty: prune
+        may delete of those only)."""
+        from litellm_cli.api.kinds.base import DEFAULT_OWNER
+
         self.credentials, self.models, self.source = credentials, models, source
+        self.owner, self.managed = owner or DEFAULT_OWNER, frozenset(managed)
 
     @property
     def notes(self):
@@ -195,7 +224,7 @@ class Config:
                                                   for g in access_groups(e.data)))]
         used = {e.params.get("litellm_credential_name") for e in models}
         credentials = [e for e in self.credentials if e.name in used]
-        return Config(credentials, models, self.source)
+        return Config(credentials, models, self.source, self.owner, self.managed)
 
 
 def access_groups(entry):
@@ -266,17 +295,48 @@ def parse_config(text, source):
     if not isinstance(data, dict) or "model_list" not in data:
         raise exceptions.UsageError(f"{source} has no 'model_list' (the list of models)")
     model_list, credential_list = data["model_list"] or [], data.get("credential_list") or []
+    # A null list (a templating slip) is not managed by the file: never pruned.
+    managed = [kind for kind, key in (("credential", "credential_list"), ("model", "model_list"))
+               if isinstance(data.get(key), list)]
     if not isinstance(model_list, list):
         raise exceptions.UsageError(
             f"{source}: 'model_list' must be a list of models, not {type(model_list).__name__}")
     if not isinstance(credential_list, list):
         raise exceptions.UsageError(f"{source}: 'credential_list' must be a list of "
                                     f"credentials, not {type(credential_list).__name__}")
+    owner = data.get("owner")
+    if owner is not None and (not isinstance(owner, str) or unusable_id(owner)):
+        raise exceptions.UsageError(f"{source}: 'owner' must be a name (text)")
+    return make_config(credential_list, model_list, source, owner, managed)
+
+
+def make_config(credential_list, model_list, source, owner=None, managed=("credential", "model")):
+    """A Config of the entries of a file's two lists (each already a list)."""
     credentials = [_credential_entry(i, raw) for i, raw in enumerate(credential_list)]
     _refuse_duplicates(credentials)
     models = [_model_entry(i, raw) for i, raw in enumerate(model_list)]
     _count_twins(models)
-    return Config(credentials, models, source)
+    config = Config(credentials, models, source, owner, managed)
+    _derive_ids(models, config.owner)
+    return config
+
+
+def derived_id(owner, model_name, position):
+    """The id of the ``position``-th entry (from 0) of ``model_name`` without an id."""
+    return str(uuid.uuid5(ID_NAMESPACE, _canonical([owner, model_name, position])))
+
+
+def _derive_ids(models, owner):
+    """An id for every entry that gives none (see the module's docstring). An
+    invalid entry with a model_name keeps its place, so fixing it moves none."""
+    seen = {}
+    for entry in models:
+        name = entry.data.get("model_name") if isinstance(entry.data, dict) else None
+        if not isinstance(name, str) or not name or entry.info.get("id") is not None:
+            continue
+        position = seen.get(name, 0)
+        seen[name] = position + 1
+        entry.derived = derived_id(owner, name, position)
 
 
 def _count_twins(models):
@@ -355,9 +415,37 @@ def _change(field, old, new, secret=False):
     return {"field": field, "old": old, "new": new}
 
 
-def _record(deployment):
-    record = ((deployment or {}).get("model_info") or {}).get(META)
+def _record(deployment, info_field="model_info"):
+    record = ((deployment or {}).get(info_field) or {}).get(META)
     return record if isinstance(record, dict) else {}
+
+
+def record_owner(record):
+    """The owner a record of this tool names (the default owner for one
+    written before owners), or None for an object this tool never wrote."""
+    from litellm_cli.api.kinds.base import DEFAULT_OWNER
+
+    if not record:
+        return None
+    owner = record.get("owner")
+    return owner if isinstance(owner, str) and owner else DEFAULT_OWNER
+
+
+def deployment_owner(deployment):
+    return record_owner(_record(deployment))
+
+
+def credential_owner(credential):
+    return record_owner(_record(credential, "credential_info"))
+
+
+def _owner_change(field, held, owner):
+    """The change that adopts an object (None when ``owner`` already holds it)."""
+    return None if held == owner else _change(f"{field}.{META}.owner", held, owner)
+
+
+def unmanaged_reason(held):
+    return f"kept: owned by {held!r}" if held else "kept: not made by apply or import"
 
 
 class Differences:
@@ -417,10 +505,13 @@ def _model_changes(entry, deployment, force_secrets=False, removable=False):
     return found
 
 
-def _new_record(entry):
-    return {"v": RECORD_VERSION,
-            "fingerprint": fingerprint(entry.data["model_name"], entry.params),
-            "twin": entry.twin, "info": sorted(k for k in entry.info if k != "id")}
+def _new_record(entry, owner):
+    record = {"v": RECORD_VERSION, "owner": owner,
+              "fingerprint": fingerprint(entry.data["model_name"], entry.params),
+              "twin": entry.twin, "info": sorted(k for k in entry.info if k != "id")}
+    if entry.derived:
+        record["entry"] = entry.derived
+    return record
 
 
 def _visible_params(params):
@@ -429,8 +520,10 @@ def _visible_params(params):
             and not (k in _DEFAULT_PARAMS and v is False)}
 
 
-def _match(entries, deployments):
-    """``{index of entry: deployment}`` by id, then fingerprint, then visible content."""
+def _match(entries, deployments, owner):
+    """``{index of entry: deployment}`` by id, then derived id, then (only
+    deployments of ``owner`` or of no one, made before derived ids)
+    fingerprint, then visible content."""
     by_id = {_id(d): d for d in deployments}
     claimed, matches, errors = set(), {}, {}
     for index, entry in enumerate(entries):
@@ -444,9 +537,24 @@ def _match(entries, deployments):
             claimed.add(wanted)
         else:
             claimed.add(wanted)  # to be created with this id
+    by_entry = {}
+    for deployment in deployments:
+        key = _record(deployment).get("entry")
+        if isinstance(key, str):
+            by_entry.setdefault(key, deployment)
+    for index, entry in enumerate(entries):
+        if entry.info.get("id") is not None:
+            continue
+        for found in (by_id.get(entry.derived), by_entry.get(entry.derived)):
+            if found is not None and _id(found) not in claimed:
+                matches[index] = found
+                claimed.add(_id(found))
+                break
     by_print, by_content = {}, {}
     for deployment in deployments:
         record = _record(deployment)
+        if "entry" in record or deployment_owner(deployment) not in (None, owner):
+            continue  # found by its derived id only; another owner's
         # An earlier release's fingerprint covered secrets: compare such by content.
         printed = record.get("fingerprint") if record.get("v") == RECORD_VERSION else None
         if printed:
@@ -480,7 +588,7 @@ def _id(deployment):
     return (deployment.get("model_info") or {}).get("id")
 
 
-def _in_db(deployment):
+def in_db(deployment):
     return bool((deployment.get("model_info") or {}).get("db_model"))
 
 
@@ -507,10 +615,26 @@ class ModelSync:
         return self._plan(config, "apply", prune, force_secrets)
 
     def _plan(self, config, verb, prune, force_secrets=False):
-        items = self._plan_credentials(config.credentials, verb, force_secrets)
-        valid = [e for e in config.models if e.error is None]
         deployments = self.models.info()
-        matches, errors, claimed = _match(valid, deployments)
+        models = self.plan_models(config, verb, prune, force_secrets, deployments)
+        credentials = []
+        if config.credentials or (prune and "credential" in config.managed):
+            # A credential that a deployment staying on the proxy, or an entry
+            # of the file, uses is never pruned.
+            deleted = {i.id for i in models if i.request and i.request[0] == "delete"}
+            used = {_mapping(d.get("litellm_params")).get("litellm_credential_name")
+                    for d in deployments if _id(d) not in deleted}
+            used.update(e.params.get("litellm_credential_name") for e in config.models)
+            credentials = self.plan_credentials(config, verb, prune, force_secrets, used)
+        return Plan(credentials + models, verb)
+
+    def plan_models(self, config, verb, prune, force_secrets, deployments):
+        """The Items of the config's models against ``deployments`` (as /model/info
+        sends them); with ``prune`` (when the file lists models), deletes of the
+        owner's database deployments the file does not list."""
+        items, owner = [], config.owner
+        valid = [e for e in config.models if e.error is None]
+        matches, errors, claimed = _match(valid, deployments, owner)
         position = {id(e): i for i, e in enumerate(valid)}
         for entry in config.models:
             if entry.error:
@@ -522,11 +646,11 @@ class ModelSync:
             if index in errors:
                 items.append(Item("model", entry.name, "failed", entry, reason=errors[index]))
             elif deployment is None:
-                # The id is chosen here, so a create whose answer is lost can be looked up;
-                # it is shown once the deployment exists.
+                # The id is known before the write, so a create whose answer is
+                # lost, or that another run made meanwhile, can be looked up.
                 item = Item("model", entry.name, "would create", entry,
-                            ident=entry.info.get("id"))
-                info = {**entry.info, "id": item.id or str(uuid.uuid4()), META: _new_record(entry)}
+                            ident=entry.info.get("id") or entry.derived)
+                info = {**entry.info, "id": item.id, META: _new_record(entry, owner)}
                 params = {k: v for k, v in entry.params.items() if v is not None}
                 item.request = ("create", (entry.data["model_name"], params, info))
                 items.append(item)
@@ -534,35 +658,46 @@ class ModelSync:
                 items.append(Item("model", entry.name, "skipped", entry, deployment,
                                   _id(deployment), reason="already on the proxy"))
             else:
-                items.append(self._plan_update(entry, deployment, force_secrets))
-        if prune:
+                items.append(self._plan_update(entry, deployment, owner, force_secrets))
+        if prune and "model" in config.managed:
             # An entry that could not be read may be the one a deployment stands for.
             unsure = bool(errors) or len(valid) < len(config.models)
             for deployment in deployments:
-                if _in_db(deployment) and _id(deployment) not in claimed:
-                    item = Item("model", deployment.get("model_name"), "would delete",
-                                deployment=deployment, ident=_id(deployment))
-                    if unsure:
-                        item.status = "kept"
-                        item.reason = "not deleted: the file has entries in error"
-                    else:
-                        item.request = ("delete", (item.id,))
-                    items.append(item)
-        return Plan(items, verb)
+                if not in_db(deployment) or _id(deployment) in claimed:
+                    continue
+                item = Item("model", deployment.get("model_name"), "would delete",
+                            deployment=deployment, ident=_id(deployment))
+                held = deployment_owner(deployment)
+                if held != owner:
+                    item.status, item.reason = "unmanaged", unmanaged_reason(held)
+                elif unsure:
+                    item.status = "kept"
+                    item.reason = "not deleted: the file has entries in error"
+                else:
+                    item.request = ("delete", (item.id,))
+                items.append(item)
+        return items
 
-    def _plan_update(self, entry, deployment, force_secrets=False):
+    def _plan_update(self, entry, deployment, owner, force_secrets=False):
         ident = _id(deployment)
         removals = [k for k, v in entry.params.items() if v is None and k not in CLEARABLE_PARAMS]
         removable = bool(removals) and versions.at_least(self.models.session, PARAM_REMOVAL_FROM)
         found = _model_changes(entry, deployment, force_secrets, removable)
         changes = found.changes
         note = found.note
+        adopted = _owner_change("model_info", deployment_owner(deployment), owner)
+        if adopted and in_db(deployment):
+            changes.append(adopted)
+        recorded = _record(deployment).get("entry")
+        if in_db(deployment) and entry.derived and entry.derived not in (ident, recorded):
+            # Found by its content (made before derived ids): record the entry's id.
+            changes.append(_change(f"model_info.{META}.entry", recorded, entry.derived))
         if found.refused:
             return Item("model", entry.name, "failed", entry, deployment, ident, changes,
                         reason=found.refused)
         if not changes:
             return Item("model", entry.name, "unchanged", entry, deployment, ident, reason=note)
-        if not _in_db(deployment):
+        if not in_db(deployment):
             return Item("model", entry.name, "failed", entry, deployment, ident, changes,
                         reason="a deployment from the proxy's config file; the API cannot "
                                "change it")
@@ -571,18 +706,24 @@ class ModelSync:
         changed = {c["field"] for c in changes}
         params = {k: v for k, v in entry.params.items() if f"litellm_params.{k}" in changed}
         info = {k: v for k, v in entry.info.items() if f"model_info.{k}" in changed}
-        info[META] = _new_record(entry)
+        info[META] = _new_record(entry, owner)
         name = entry.data["model_name"] if "model_name" in changed else None
         item.request = ("update", (ident, params, info, name))
         return item
 
-    def _plan_credentials(self, entries, verb, force_secrets=False):
-        if not entries:
-            return []
-        existing = {c.get("credential_name"): c for c in self.credentials.list()}
+    def plan_credentials(self, config, verb, prune=False, force_secrets=False, used=(),
+                         existing=None):
+        """The Items of the config's credentials against ``existing`` (read
+        when None); with ``prune`` (when the file lists credentials), deletes
+        of the owner's credentials the file does not list and no deployment or
+        entry ``used``."""
+        owner = config.owner
+        if existing is None:
+            existing = self.credentials.list()
+        by_name = {c.get("credential_name"): c for c in existing}
         items = []
-        for entry in entries:
-            name, current = entry.name, existing.get(entry.name)
+        for entry in config.credentials:
+            name, current = entry.name, by_name.get(entry.name)
             values = entry.data.get("credential_values") if entry.error is None else None
             if entry.error:
                 items.append(Item("credential", name, "failed", entry,
@@ -596,10 +737,31 @@ class ModelSync:
                                          "credential_values to create it with"))
             elif current is None:
                 item = Item("credential", name, "would create", entry)
-                item.request = ("create_credential", (name, values, entry.data["credential_info"]))
+                info = {**entry.data["credential_info"], META: _credential_record(owner)}
+                item.request = ("create_credential", (name, values, info))
                 items.append(item)
             else:
-                items.append(_plan_credential_update(entry, current, force_secrets))
+                items.append(_plan_credential_update(entry, current, owner, force_secrets))
+        if prune and "credential" in config.managed:
+            unsure = any(entry.error for entry in config.credentials)
+            listed = {entry.name for entry in config.credentials}
+            for current in existing:
+                name = current.get("credential_name")
+                if name in listed:
+                    continue
+                item = Item("credential", name, "would delete", deployment=current)
+                held = credential_owner(current)
+                if held != owner:
+                    item.status, item.reason = "unmanaged", unmanaged_reason(held)
+                elif unsure:
+                    item.status = "kept"
+                    item.reason = "not deleted: the file has entries in error"
+                elif name in used:
+                    item.status = "kept"
+                    item.reason = "not deleted: a deployment uses it (litellm_credential_name)"
+                else:
+                    item.request = ("delete_credential", (name,))
+                items.append(item)
         return items
 
     # -- running ----------------------------------------------------------
@@ -619,14 +781,16 @@ class ModelSync:
         writes = plan.writes
         # Credentials first (models use them); deletes last, so a prune never
         # removes anything before what replaces it exists.
-        order = {"create_credential": 0, "update_credential": 0, "delete": 2}
+        order = {"create_credential": 0, "update_credential": 0, "delete": 2,
+                 "delete_credential": 3}
         writes.sort(key=lambda item: order.get(item.request[0], 1))
         pool = ThreadPoolExecutor(max_workers=self.workers)
         futures = []
         self._stop = threading.Event()
         try:
-            for item in writes:
-                if item.kind == "credential":
+            credentials = [item for item in writes if item.kind == "credential"]
+            for item in credentials:
+                if item.request[0] != "delete_credential":
                     self._attempt(item)
                     if on_done:
                         on_done(item)
@@ -637,6 +801,12 @@ class ModelSync:
                 future.result()
                 if on_done:
                     on_done(item)
+            futures = []
+            for item in credentials:  # deletes last: no deployment uses them any more
+                if item.request[0] == "delete_credential":
+                    self._attempt(item)
+                    if on_done:
+                        on_done(item)
         except BaseException:
             self._stop.set()
             for _, future in futures:
@@ -651,12 +821,11 @@ class ModelSync:
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _attempt(self, item):
-        """Send one item's write; a failure that is about this item only marks it."""
+    def send(self, item):
+        """Send one item's write; a CLIError says why it failed. Returns None,
+        or ``(status, reason)`` when the write found nothing to do: a create
+        refused because another run made the same object meanwhile."""
         action, args = item.request
-        if self._stop.is_set():
-            return  # the run is stopping: not sent
-        item.status = "sending"
         try:
             if action == "create":
                 self.models.create(*args)
@@ -667,8 +836,56 @@ class ModelSync:
                 self.models.delete(*args)
             elif action == "create_credential":
                 self.credentials.create(*args)
-            else:
+            elif action == "update_credential":
                 self.credentials.update(*args)
+            else:
+                self.credentials.delete(*args)
+        except (exceptions.ServerError, exceptions.Conflict) as exc:
+            if action not in ("create", "create_credential"):
+                raise
+            # The proxy refuses a second create of one id or name (LiteLLM 1.108.7
+            # answers /model/new with a 500, /credentials with a 409 or 500): made
+            # meanwhile by another run?
+            if not self._made_meanwhile(item):
+                raise
+            if self._differs(item):
+                raise exceptions.CLIError(
+                    f"not created: another run created it meanwhile ({exc}), with other "
+                    "settings; apply again to update it") from None
+            return "unchanged", "created meanwhile by another run"
+        return None
+
+    def _made_meanwhile(self, item):
+        """True once the object a refused create was for is seen on the proxy.
+        The proxy stores a deployment before it serves it (and /model/info
+        shows only what it serves), so another run's create may show only a
+        moment later: looked for a few times (MEANWHILE_CHECKS) before giving up."""
+        import time
+
+        for attempt in range(MEANWHILE_CHECKS):
+            if self.landed(item):
+                return True
+            if attempt + 1 < MEANWHILE_CHECKS:
+                time.sleep(MEANWHILE_DELAY)
+        return False
+
+    def _differs(self, item):
+        """True when the object ``item`` was to create now exists otherwise."""
+        if item.kind == "model":
+            found = self.models.get(item.id)
+            owner = item.request[1][2][META]["owner"]
+            return bool(_model_changes(item.entry, found).changes) or \
+                deployment_owner(found) != owner
+        found = {c.get("credential_name"): c for c in self.credentials.list()}[item.name]
+        return not same(item.request[1][2], found.get("credential_info") or {})
+
+    def _attempt(self, item):
+        """Send one item's write; a failure that is about this item only marks it."""
+        if self._stop.is_set():
+            return  # the run is stopping: not sent
+        item.status = "sending"
+        try:
+            outcome = self.send(item)
         except exceptions.ConnectionFailure as exc:
             self._stop.set()
             item.reason = f"connection lost: {exc}"
@@ -682,9 +899,7 @@ class ModelSync:
         except exceptions.CLIError as exc:
             item.status, item.reason = "failed", str(exc)
         else:
-            item.status = _DONE[action]
-            if action == "create":
-                item.id = args[2]["id"]
+            item.status, item.reason = outcome or (_DONE[item.request[0]], item.reason)
 
     def _settle(self, writes):
         """After a stop: every write says what became of it."""
@@ -695,7 +910,7 @@ class ModelSync:
                 continue
             # Sent when the run stopped, with no answer: read the proxy.
             try:
-                landed = self._landed(item)
+                landed = self.landed(item)
             except (exceptions.CLIError, KeyboardInterrupt):
                 landed = None
             if landed:
@@ -711,7 +926,7 @@ class ModelSync:
                 item.status = "not done"
                 item.reason = "stopped while being sent; the proxy does not have it"
 
-    def _landed(self, item):
+    def landed(self, item):
         action, args = item.request
         if action in ("create", "delete"):
             try:
@@ -726,6 +941,8 @@ class ModelSync:
                 return None  # only secrets were sent: they cannot be read back
             return not after.changes
         current = {c.get("credential_name"): c for c in self.credentials.list()}.get(item.name)
+        if action == "delete_credential":
+            return current is None
         if current is None or action == "create_credential":
             return current is not None
         # An update: its credential_info can be read back, its values cannot.
@@ -768,16 +985,16 @@ class Export:
 
     def models(self):
         for deployment in self.sync.models.iter_info():
-            if not _in_db(deployment):
+            if not in_db(deployment):
                 self.config_only += 1
                 continue
-            entry = export_entry(deployment, self._priced(deployment))
+            entry = export_entry(deployment, self.priced(deployment))
             name = entry["litellm_params"].get("litellm_credential_name")
             if name and name not in self.credential_names:
                 self.credential_names.append(name)
             yield entry
 
-    def _priced(self, deployment):
+    def priced(self, deployment):
         """The price map entry /model/info filled this deployment's model_info
         from (None when it cannot be read)."""
         key = (deployment.get("model_info") or {}).get("key")
@@ -793,14 +1010,19 @@ class Export:
         return entry if isinstance(entry, dict) else None
 
     def credentials(self):
-        return [{"credential_name": name,
-                 "credential_info": {k: v for k, v in
-                                     (self.stored[name].get("credential_info") or {}).items()
-                                     if k != META and not is_secret_field(k)}}
+        return [export_credential(self.stored[name])
                 for name in self.credential_names if name in self.stored]
 
 
+def export_credential(stored):
+    """A file entry for a stored credential: its name and info, never its values."""
+    return {"credential_name": stored.get("credential_name"),
+            "credential_info": {k: v for k, v in (stored.get("credential_info") or {}).items()
+                                if k != META and not is_secret_field(k)}}
+
+
 _DONE = {"create": "created", "update": "updated", "delete": "deleted",
+         "delete_credential": "deleted",
          "create_credential": "created", "update_credential": "updated"}
 
 
@@ -835,7 +1057,11 @@ def _derived_info(name):
     return name in _DERIVED_INFO or name.startswith(_DERIVED_PREFIXES)
 
 
-def _plan_credential_update(entry, current, force_secrets=False):
+def _credential_record(owner):
+    return {"v": RECORD_VERSION, "owner": owner}
+
+
+def _plan_credential_update(entry, current, owner, force_secrets=False):
     info = current.get("credential_info") or {}
     values = entry.data.get("credential_values") or {}
     found = Differences()
@@ -845,6 +1071,9 @@ def _plan_credential_update(entry, current, force_secrets=False):
         found.compare(f"credential_info.{field}", value, info.get(field), clearable=True)
     if isinstance(info.get(META), dict) and "secrets" in info[META]:
         found.changes.append(_change(f"credential_info.{META}", "hashes of secrets", "removed"))
+    adopted = _owner_change("credential_info", credential_owner(current), owner)
+    if adopted:
+        found.changes.append(adopted)
     note = found.note
     if not found.changes:
         return Item("credential", entry.name, "unchanged", entry, reason=note)
@@ -855,5 +1084,6 @@ def _plan_credential_update(entry, current, force_secrets=False):
     # The whole info: PATCH /credentials/{name} replaces it rather than merging.
     new_info = {k: v for k, v in {**info, **entry.data["credential_info"]}.items()
                 if k != META and v is not None}
+    new_info[META] = _credential_record(owner)
     item.request = ("update_credential", (entry.name, new_values, new_info))
     return item

@@ -212,11 +212,14 @@ PROGRESS_AFTER = 5
 
 IDENTITY_HELP = """\
 Which deployment an entry of the file is: the one with its model_info.id
-(models export writes it), else the one this tool last wrote from an entry
-with the same model_name and litellm_params but the secrets (a hash of them is
-kept in model_info.litellm_cli_sync), else one with the same model_name and
-the same params as the proxy shows them. Each deployment is at most one entry,
-so entries differing only in api_key (load balancing) are separate deployments.
+(models export writes it). An entry without one gets a derived id, a UUID of
+the file's owner, its model_name and its position among the entries of that
+model_name without an id (0, 1, ...): changing its rpm or rotating its api_key
+updates the same deployment in place, entries of one model_name (load
+balancing) are separate deployments, and two runs of one file at once create
+each once. A deployment made before derived ids (by this tool, or by hand) is
+found by its model_name and params but the secrets, and then records the
+derived id. Moving an entry before another of its model_name swaps the two.
 
 Plain YAML values mean what they mean to the proxy reading the same file
 (YAML 1.1: 0.50 and 1_000 are numbers, yes is true; dates stay text), and
@@ -244,11 +247,20 @@ APPLY_EPILOG = f"""\
 Makes the deployments stored in the proxy's database match FILE, like
 kubectl apply: creates what is missing, updates what differs in place (same
 id), leaves the rest alone (an unchanged file sends no write at all), and
-with --prune deletes database deployments the file does not list (after
-listing them and asking, on a terminal, unless --yes). Credentials in
-credential_list are created or updated the same way. Deployments from the
-proxy's own config file cannot be changed through the API and are never
-deleted.
+with --prune deletes the database deployments and credentials of the file's
+owner that the file does not list (after listing them and asking, on a
+terminal, unless --yes). Credentials in credential_list are created or
+updated the same way. Deployments from the proxy's own config file cannot be
+changed through the API and are never deleted.
+
+Ownership: what apply and import create or update records the file's owner
+(its top-level owner:, default litellm-cli) in model_info.litellm_cli_sync or
+credential_info.litellm_cli_sync. --prune deletes only that owner's objects,
+and only of a list the file gives (credential_list: [] prunes every
+credential of the owner; a missing or null list prunes none); others (made by
+models add, the UI, another owner's file) are kept and shown as unmanaged.
+Listing one in the file adopts it. A credential that a deployment staying on
+the proxy, or an entry of the file, uses is kept.
 
 Only the fields an entry lists are compared and sent: a field left out of
 the file, and a secret the file does not give, stays as it is on the proxy.
@@ -261,7 +273,7 @@ names them, and --force-secrets sends them anyway.
 {IDENTITY_HELP}
 
 One row per item with its status (created, updated, unchanged, deleted,
-kept, failed) and the changed fields (secrets masked); a summary on stderr;
+kept, unmanaged, failed) and the changed fields (secrets masked); a summary on stderr;
 exit code 1 if anything failed, 2 if an entry of the file is invalid (then
 --prune deletes nothing: the deployments it would delete are kept).
 
@@ -439,7 +451,8 @@ class ApplyModel(_SyncCommand):
     _epilog = APPLY_EPILOG
     verb, file_help = "apply", "that the proxy should match"
     dry_run_help = "show what would be done; change nothing (see also models diff)"
-    prune_help = "also delete database deployments the file does not list"
+    prune_help = ("also delete the file owner's database deployments and credentials that "
+                  "the file does not list")
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -458,9 +471,11 @@ class ApplyModel(_SyncCommand):
                                force_secrets=parsed_args.force_secrets)
         doomed = [item for item in plan.items if item.status == "would delete"]
         if doomed and not parsed_args.dry_run:
-            DeleteCommand.confirm(self, parsed_args, f"{len(doomed)} model deployment(s) the "
-                                  "file does not list: " + ", ".join(
-                                      f"{item.name} ({item.id})" for item in doomed))
+            DeleteCommand.confirm(self, parsed_args, f"{len(doomed)} model deployment(s) and "
+                                  "credential(s) the file does not list: " + ", ".join(
+                                      f"{item.kind} {item.name}" + (f" ({item.id})" if item.id
+                                                                    else "")
+                                      for item in doomed))
         return self.run_plan(parsed_args, sync, plan, APPLY_COLUMNS, self._row)
 
     def _row(self, item):
@@ -473,7 +488,8 @@ class DiffModel(_SyncCommand):
 
     _epilog = DIFF_EPILOG
     file_help = "to compare with the proxy"
-    prune_help = "also show the database deployments apply --prune would delete"
+    prune_help = ("also show the deployments and credentials apply --prune would delete, "
+                  "and the ones it keeps (unmanaged)")
 
     def take_action(self, parsed_args):
         config = self.read_config(parsed_args)
@@ -597,14 +613,14 @@ class _Progress:
 
 _LABELS = {
     "import": ("created", "skipped", "failed"),
-    "apply": ("created", "updated", "unchanged", "deleted", "kept", "failed"),
+    "apply": ("created", "updated", "unchanged", "deleted", "kept", "unmanaged", "failed"),
 }
 _PLANNED = {
     "import": (("would create", "would be created"), ("skipped", "would be skipped"),
                ("failed", "invalid")),
     "apply": (("would create", "to create"), ("would update", "to update"),
               ("unchanged", "unchanged"), ("would delete", "to delete"),
-              ("kept", "kept (not pruned)"), ("failed", "invalid")),
+              ("kept", "kept (not pruned)"), ("unmanaged", "unmanaged"), ("failed", "invalid")),
 }
 
 
@@ -616,7 +632,8 @@ def _summary(plan, dry_run, prefix="Dry run, nothing changed. "):
         labels = [(s, s) for s in _LABELS[plan.verb]]
         labels += [(s, _status_word(s, plan.verb)) for s in ("unknown", "not done")]
     # Failures, and what only a stopped run has, are counted only when there are any.
-    rare = ("unknown", "not done", "kept") if not dry_run else ("failed", "kept")
+    rare = (("unknown", "not done", "kept", "unmanaged") if not dry_run
+            else ("failed", "kept", "unmanaged"))
     parts = []
     for kind in ("credential", "model"):
         mine = [item.status for item in plan.items if item.kind == kind]
@@ -637,10 +654,12 @@ def _status_word(status, verb):
 
 
 def _failures(plan):
-    """``1 of 2 credentials and 3 of 16 models``, or "" when nothing failed."""
+    """``1 of 2 credentials and 3 of 16 models``, or "" when nothing failed;
+    what prune keeps (kept, unmanaged) is not counted."""
     parts = []
     for kind in ("credential", "model"):
-        mine = [item for item in plan.items if item.kind == kind]
+        mine = [item for item in plan.items
+                if item.kind == kind and item.status not in ("kept", "unmanaged")]
         failed = sum(1 for item in mine if item.status == "failed")
         if failed:
             parts.append(f"{failed} of {len(mine)} {kind}s")

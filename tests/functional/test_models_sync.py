@@ -1,10 +1,10 @@
 """Config as code end to end against the real proxy: import, export, diff, apply.
 
 Every model a test creates has the test's unique string in its name and is
-deleted at the end. ``apply --prune`` deletes every database deployment the
-file does not list, so the prune test lists everything the proxy holds (an
-export) plus its own entries; the suite runs serially, so nothing is created
-between that export and the apply.
+deleted at the end. ``apply --prune`` deletes only the deployments of the
+file's owner that the file does not list, so the prune test applies, under an
+owner of its own (its unique string), only its own entries of an export: the
+proxy may be shared with other runs.
 """
 
 import json
@@ -94,10 +94,17 @@ def test_export_diff_apply_in_place_and_prune_only_what_the_file_drops(cli, clea
     assert solo["litellm_params"] == {**UPSTREAM, "rpm": 5}
     assert solo["model_info"] == {"id": solo["model_info"]["id"], "description": "the solo one"}
 
-    # Deployments an earlier release wrote (other runs against this proxy) carry
-    # hashes of secrets that the first apply removes; after that, the export
-    # round-trips: nothing to do, nothing sent.
-    assert cli("models", "apply", str(out)).rc == 0
+    # Only this test's deployments, under an owner of its own. The first apply
+    # adopts them (imported by the default owner, litellm-cli: an update of the
+    # record only); after that, the export round-trips: nothing to do, nothing sent.
+    config = {"owner": cleanup, "model_list": mine}
+    out = tmp_path / "mine.yaml"
+    out.write_text(yaml.safe_dump(config, sort_keys=False))
+    adopted = cli("models", "apply", str(out), "-f", "json")
+    assert adopted.rc == 0, adopted
+    assert {r["status"] for r in adopted.json()} == {"updated"}
+    assert all(r["changes"] == [{"field": "model_info.litellm_cli_sync.owner",
+                                 "old": "litellm-cli", "new": cleanup}] for r in adopted.json())
     assert cli("models", "diff", str(out)).rc == 0
     unchanged = cli("--debug", "models", "apply", str(out), "-f", "json")
     assert unchanged.rc == 0, unchanged
@@ -281,8 +288,13 @@ def test_export_keeps_the_model_info_set_with_models_add_and_no_secret_named_fie
                                    "max_tokens": 1000, "supports_vision": True,
                                    "description": "mine"}
     assert entry["litellm_params"]["input_cost_per_token"] == 1.5e-05
-    # Applied back, the file changes nothing.
+    # Applied back, the file changes nothing but adopting the deployment (models add
+    # made it: no owner recorded); after that, nothing at all.
     path = _write(tmp_path, {"model_list": [entry]})
+    diff = cli("models", "diff", path, "-f", "json")
+    assert diff.rc == 1 and diff.json()[0]["changes"] == [
+        {"field": "model_info.litellm_cli_sync.owner", "old": None, "new": "litellm-cli"}], diff
+    assert cli("models", "apply", path).rc == 0
     assert cli("models", "diff", path).rc == 0
 
 
@@ -355,8 +367,9 @@ def test_a_secret_changed_elsewhere_is_noted_by_diff_and_force_secrets_sends_it_
     try:
         seen = cli("http", "request", "GET", f"/model/info?litellm_model_id={ident}", key=reader)
         assert seen.rc == 0, seen
-        assert set(seen.json()["data"][0]["model_info"]["litellm_cli_sync"]) == {
-            "v", "fingerprint", "twin", "info"}
+        # (entry: the derived id of an entry without one; this file now gives the id.)
+        assert set(seen.json()["data"][0]["model_info"]["litellm_cli_sync"]) <= {
+            "v", "owner", "fingerprint", "twin", "info", "entry"}
     finally:
         api.delete_keys(alias)
 

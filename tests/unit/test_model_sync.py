@@ -4,6 +4,7 @@ import pytest
 
 from litellm_cli import exceptions
 from litellm_cli.api import model_sync
+from litellm_cli.api.kinds.base import DEFAULT_OWNER
 from litellm_cli.api.model_sync import META, ModelSync, parse_config
 
 from tests.unit.conftest import PINNED, FakeSession, release
@@ -25,7 +26,7 @@ def _stored(entry, ident, record=True, db=True):
     parsed = _config(entry).models[0]
     info = {"id": ident, "db_model": db}
     if record:
-        info[META] = model_sync._new_record(parsed)
+        info[META] = model_sync._new_record(parsed, DEFAULT_OWNER)
     shown = {k: v for k, v in parsed.params.items() if not model_sync.is_secret_param(k, v)}
     return {"model_name": parsed.data["model_name"], "litellm_params": shown,
             "model_info": {**info, **parsed.info}}
@@ -103,7 +104,7 @@ def test_load_balanced_entries_are_two_deployments_whose_secrets_are_noted_not_c
     # Stored in the other order: each entry still finds the deployment made from it.
     deployed = [_stored(twins[1], "id-B"), _stored(twins[0], "id-A")]
     for deployment, entry in zip(deployed, reversed(_config(*twins).models)):
-        deployment["model_info"][META] = model_sync._new_record(entry)
+        deployment["model_info"][META] = model_sync._new_record(entry, DEFAULT_OWNER)
     sync, _ = _sync(deployed)
     plan = sync.plan_apply(_config(*twins))
     assert [(i.status, i.id) for i in plan.items] == [("unchanged", "id-A"), ("unchanged", "id-B")]
@@ -116,8 +117,8 @@ def test_nothing_derived_from_a_secret_is_stored_on_the_proxy():
     other = _model("a", api_key="key-2")
     plan = _sync()[0].plan_import(_config(entry))
     record = plan.items[0].request[1][2][META]
-    assert record == model_sync._new_record(_config(other).models[0])
-    assert set(record) == {"v", "fingerprint", "twin", "info"}
+    assert record == model_sync._new_record(_config(other).models[0], DEFAULT_OWNER)
+    assert set(record) == {"v", "owner", "fingerprint", "twin", "info", "entry"}
 
 
 def test_an_unrecorded_deployment_matches_one_entry_with_the_same_visible_params():
@@ -169,8 +170,11 @@ def test_an_earlier_release_s_secret_hashes_are_removed_and_its_deployment_still
     sync, _ = _sync([legacy])
     item = sync.plan_apply(_config(entry)).items[0]
     assert (item.status, item.id) == ("would update", "id-a")
-    assert item.changes == [{"field": f"model_info.{META}", "old": "hashes of secrets",
-                             "new": "removed"}]
+    assert item.changes[0] == {"field": f"model_info.{META}", "old": "hashes of secrets",
+                               "new": "removed"}
+    # Found by its content, it records the entry's derived id (found by that from now on).
+    assert item.changes[1:] == [{"field": f"model_info.{META}.entry", "old": None,
+                                 "new": model_sync.derived_id(DEFAULT_OWNER, "a", 0)}]
     assert item.request[1][1] == {} and "secrets" not in item.request[1][2][META]
 
 
@@ -245,9 +249,11 @@ def test_prune_deletes_nothing_while_an_entry_is_in_error():
 
 
 def test_credentials_are_created_updated_and_need_values_to_be_created():
+    mine = {META: {"v": 2, "owner": DEFAULT_OWNER}}
     stored = [{"credential_name": "old", "credential_values": {"api_key": "sk****"},
-               "credential_info": {"custom_llm_provider": "openai"}},
-              {"credential_name": "other", "credential_info": {"custom_llm_provider": "openai"}}]
+               "credential_info": {"custom_llm_provider": "openai", **mine}},
+              {"credential_name": "other", "credential_info": {"custom_llm_provider": "openai",
+                                                                **mine}}]
     sync, _ = _sync(credentials=stored)
     config = _config(credentials=[
         {"credential_name": "old", "credential_values": {"api_key": "k2"},
@@ -259,12 +265,12 @@ def test_credentials_are_created_updated_and_need_values_to_be_created():
     assert [i.status for i in plan.items] == ["unchanged", "would update", "failed",
                                               "would create"]
     assert "not compared" in plan.items[0].reason
-    assert plan.items[1].request[1][1:] == ({}, {"custom_llm_provider": "azure"})
-    assert plan.items[3].request[1] == ("new2", {"api_key": "k3"}, {})
+    assert plan.items[1].request[1][1:] == ({}, {"custom_llm_provider": "azure", **mine})
+    assert plan.items[3].request[1] == ("new2", {"api_key": "k3"}, mine)
     assert "no credential_values" in plan.items[2].reason
     item = sync.plan_apply(config, force_secrets=True).items[0]
     # The whole info is sent: the proxy replaces credential_info on update.
-    assert item.request[1][1:] == ({"api_key": "k2"}, {"custom_llm_provider": "openai"})
+    assert item.request[1][1:] == ({"api_key": "k2"}, {"custom_llm_provider": "openai", **mine})
 
 
 def test_a_credential_name_given_twice_is_invalid_and_neither_is_sent():
@@ -335,6 +341,13 @@ def test_an_export_applied_to_the_same_proxy_changes_nothing():
     config = yaml.safe_load(text.getvalue())
     assert [e["model_info"]["id"] for e in config["model_list"]] == ["id-a", "id-b"]
     assert config["model_list"][0]["model_info"]["access_groups"] == ["g"]
+    plan = sync.plan_apply(parse_config(text.getvalue(), "export"), prune=True)
+    # One this tool never wrote (models add, the UI) is adopted: its owner is recorded.
+    assert [i.status for i in plan.items] == ["unchanged", "would update"]
+    assert plan.items[1].changes == [{"field": f"model_info.{META}.owner", "old": None,
+                                      "new": DEFAULT_OWNER}]
+    assert plan.items[1].request[1][1] == {}
+    deployed[1]["model_info"][META] = plan.items[1].request[1][2][META]
     plan = sync.plan_apply(parse_config(text.getvalue(), "export"), prune=True)
     assert [i.status for i in plan.items] == ["unchanged", "unchanged"] and plan.writes == []
 
@@ -435,7 +448,7 @@ def test_prune_dry_run_with_a_bad_entry_counts_only_the_entry_as_invalid():
     sync, _ = _sync(deployed)
     plan = sync.plan_apply(_config(dict(_model("a"), model_info={"id": "id-a"}),
                                    {"model_name": "x", "model_info": "typo"}), prune=True)
-    assert _failures(plan) == "1 of 4 models"
+    assert _failures(plan) == "1 of 2 models"  # the file's two entries, not the kept deployments
     assert _summary(plan, True).endswith("1 unchanged, 0 to delete, 2 kept (not pruned), "
                                          "1 invalid")
 
