@@ -260,6 +260,9 @@ class DeleteCommand(Command):
         delete_each(targets, self.warn, plural)
 
 
+TTY = "/dev/tty"  # where confirm_on_terminal asks
+
+
 def confirm_on_terminal(command, parsed_args, what):
     """Ask on the terminal (/dev/tty, even when stdin is a file or a pipe)
     before deleting ``what``; where there is no terminal to ask on, refuse
@@ -270,7 +273,7 @@ def confirm_on_terminal(command, parsed_args, what):
         return
     what = escape_controls(what)
     try:
-        tty = open("/dev/tty", "r+", encoding="utf-8", errors="replace")
+        tty = open(TTY, "r+", encoding="utf-8", errors="replace")
     except OSError:
         raise exceptions.UsageError(f"this would delete {what}; there is no terminal to ask "
                                     "on: give --yes to go ahead (nothing was changed)") from None

@@ -5,7 +5,7 @@ import datetime
 import re
 
 from litellm_cli import exceptions
-from litellm_cli.command import Command, DeleteByIds, DeleteCommand, Lister, ShowOne
+from litellm_cli.command import Command, DeleteByIds, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
 from litellm_cli.utils import TYPED_VALUE_HELP, number, parse_pairs, split_list, valid_name
 
@@ -248,8 +248,9 @@ Makes the deployments stored in the proxy's database match FILE, like
 kubectl apply: creates what is missing, updates what differs in place (same
 id), leaves the rest alone (an unchanged file sends no write at all), and
 with --prune deletes the database deployments and credentials of the file's
-owner that the file does not list (after listing them and asking, on a
-terminal, unless --yes). Credentials in credential_list are created or
+owner that the file does not list (after listing them and asking on the
+terminal, /dev/tty; with no terminal to ask on it refuses, unless --yes).
+Credentials in credential_list are created or
 updated the same way. Deployments from the proxy's own config file cannot be
 changed through the API and are never deleted.
 
@@ -457,7 +458,8 @@ class ApplyModel(_SyncCommand):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument("-y", "--yes", action="store_true",
-                            help="with --prune, do not ask for confirmation")
+                            help="with --prune, do not ask for confirmation (where there is no "
+                                 "terminal to ask on, --prune needs it)")
         parser.add_argument("--force-secrets", action="store_true",
                             help="also send every secret the file gives (api_key, credential "
                                  "values...): the proxy never shows them, so they cannot be "
@@ -465,13 +467,15 @@ class ApplyModel(_SyncCommand):
         return parser
 
     def take_action(self, parsed_args):
+        from litellm_cli.command import confirm_on_terminal
+
         config = self.read_config(parsed_args)
         sync = self.sync(parsed_args)
         plan = sync.plan_apply(config, prune=parsed_args.prune,
                                force_secrets=parsed_args.force_secrets)
         doomed = [item for item in plan.items if item.status == "would delete"]
         if doomed and not parsed_args.dry_run:
-            DeleteCommand.confirm(self, parsed_args, f"{len(doomed)} model deployment(s) and "
+            confirm_on_terminal(self, parsed_args, f"{len(doomed)} model deployment(s) and "
                                   "credential(s) the file does not list: " + ", ".join(
                                       f"{item.kind} {item.name}" + (f" ({item.id})" if item.id
                                                                     else "")

@@ -248,7 +248,8 @@ class ApplyState(_StateFileCommand):
         parser.add_argument("--dry-run", action="store_true",
                             help="show what would be done; change nothing (see also state diff)")
         parser.add_argument("-y", "--yes", action="store_true",
-                            help="with --prune, do not ask for confirmation")
+                            help="with --prune, do not ask for confirmation (where there is no "
+                                 "terminal to ask on, --prune needs it)")
         parser.add_argument("--secrets-out", metavar="FILE",
                             help="append the secrets of the keys apply creates to FILE (0600, "
                                  "one JSON object a line); needed when a key is created")

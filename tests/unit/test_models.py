@@ -620,7 +620,8 @@ def test_apply_updates_in_place_and_prunes_after_the_writes(tmp_path):
     session.answers[("PATCH", "/model/id-a/update")] = {"model_id": "id-a"}
     config = {"model_list": [{"model_name": "a", "model_info": {"id": "id-a"},
                               "litellm_params": {"model": "openai/gpt-4o", "rpm": 7}}]}
-    code, rows, err = _run_sync(plugin.ApplyModel, tmp_path, config, ["--prune"], session)
+    code, rows, err = _run_sync(plugin.ApplyModel, tmp_path, config, ["--prune", "--yes"],
+                                session)
     assert code == 0, code
     assert [(r["name"], r["status"], r["id"]) for r in rows] == [
         ("a", "updated", "id-a"), ("gone", "deleted", "id-gone")]
@@ -658,17 +659,35 @@ def test_apply_refuses_to_remove_a_param_where_the_release_cannot(tmp_path):
     assert "removing a param needs LiteLLM >= 1.109" in rows[0]["reason"]
 
 
-def test_apply_prune_on_a_terminal_asks_and_no_deletes_nothing(tmp_path):
+def test_apply_prune_on_a_terminal_asks_and_no_deletes_nothing(tmp_path, monkeypatch):
+    from litellm_cli import command
+
+    tty = tmp_path / "tty"
+    tty.write_text("n\n")
+    monkeypatch.setattr(command, "TTY", str(tty))
     session = _proxy([_db("gone", "id-gone")])
     app = types.SimpleNamespace(stdout=io.StringIO(), stderr=io.StringIO(),
+                                stdin=io.StringIO(""),  # the file may come on stdin
                                 client_manager=ClientManager(session=session))
-    app.stdin = io.StringIO("n\n")
-    app.stdin.isatty = lambda: True
     cmd = plugin.ApplyModel(app, None)
     path = _yaml_file(tmp_path, "model_list: []\n")
     with pytest.raises(exceptions.CLIError, match="aborted"):
         cmd.run(cmd.get_parser("x").parse_args([path, "--prune"]))
-    assert "gone (id-gone)" in app.stderr.getvalue()
+    assert "gone (id-gone)" in tty.read_text()  # asked on the terminal
+    assert all(c[0] == "GET" for c in session.calls)
+
+
+def test_apply_prune_without_a_terminal_refuses_unless_yes(tmp_path, monkeypatch):
+    from litellm_cli import command
+
+    monkeypatch.setattr(command, "TTY", str(tmp_path / "no-such-terminal"))
+    session = _proxy([_db("gone", "id-gone")])
+    app = types.SimpleNamespace(stdout=io.StringIO(), stderr=io.StringIO(), stdin=io.StringIO(),
+                                client_manager=ClientManager(session=session))
+    cmd = plugin.ApplyModel(app, None)
+    path = _yaml_file(tmp_path, "model_list: []\n")
+    with pytest.raises(exceptions.UsageError, match="no terminal to ask on: give --yes"):
+        cmd.run(cmd.get_parser("x").parse_args([path, "--prune"]))
     assert all(c[0] == "GET" for c in session.calls)
 
 

@@ -14,34 +14,12 @@ on the proxy uses is never pruned. A model's row is named by its model_name
 """
 
 from litellm_cli.api import model_sync
-from litellm_cli.api.kinds.base import DONE, Item, Kind
+from litellm_cli.api.kinds.base import Item, Kind
 
 # ModelSync's writes, as the engine's actions.
 ACTIONS = {"create": "create", "update": "update", "delete": "delete",
            "create_credential": "create", "update_credential": "update",
            "delete_credential": "delete"}
-
-
-class SyncItem(Item):
-    """An Item over one of ModelSync's items (``planned``).
-
-    ``outcome``: set by ``send`` when the write found nothing to do (a create
-    that another run made meanwhile, with the same settings): the engine then
-    marks the item done ("created"), and this keeps the truth instead
-    ("unchanged", with the reason). The engine has no other way to hear it.
-    """
-
-    outcome = None
-
-    @property
-    def status(self):
-        return self._status
-
-    @status.setter
-    def status(self, value):
-        if self.outcome and value == DONE.get(self.action):
-            value, self.reason = self.outcome
-        self._status = value
 
 
 class _Synced(Kind):
@@ -53,11 +31,12 @@ class _Synced(Kind):
 
     def wrap(self, planned):
         action = ACTIONS[planned.request[0]] if planned.request else None
-        item = SyncItem(self.section, planned.name, planned.status, action,
+        item = Item(self.section, planned.name, planned.status, action,
                         wanted=planned.entry.data if planned.entry else None,
                         current=planned.deployment, changes=planned.changes,
                         reason=planned.reason)
         item.planned, item.id = planned, planned.id
+        item.pruned = action == "delete"  # deletes are prunes here
         return item
 
     def config(self, wanted, owner):
@@ -68,7 +47,9 @@ class _Synced(Kind):
                                       owner, managed)
 
     def send(self, item, owner):
-        item.outcome = self.sync.send(item.planned)
+        outcome = self.sync.send(item.planned)
+        if outcome:  # nothing to do after all (made meanwhile by another run): the engine
+            item.status, item.reason = outcome  # keeps this status
 
     def landed(self, item):
         return self.sync.landed(item.planned)
