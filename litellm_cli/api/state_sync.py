@@ -206,14 +206,16 @@ class StateSync:
     def export(self, sections=None, owner=None):
         """``{section: [object, ...]}`` of the proxy's objects (every kind, or
         ``sections``), as a state file writes them; with ``owner``, only the
-        objects that carry it. Kinds are read in parallel."""
+        objects that carry it, and every object of the kinds that cannot
+        carry one (budgets, customers, tags: a file missing those its objects
+        use would not apply). Kinds are read in parallel."""
         adapters = [a for a in self.adapters([s for s in KINDS
                                               if sections is None or s in sections])
                     if a.exportable]
 
         def read(adapter):
             return [adapter.export(current) for current in adapter.read()
-                    if owner is None or adapter.owner(current) == owner]
+                    if owner is None or not adapter.markable or adapter.owner(current) == owner]
 
         found = self._parallel([(lambda a=a: read(a)) for a in adapters])
         self.skipped = {a.section: {why: n for why, n in a.skipped.items() if n}

@@ -136,7 +136,9 @@ their upstream keys. Fields the proxy fills in by itself (spend, dates, ids it
 made up) are left out.
 
 --owner NAME writes only the objects that carry that owner (see 'state apply
---help'); budgets and customers carry none, so they are left out then.
+--help'), with owner: NAME at the top; budgets, customers and tags carry no
+owner, so all of them are written (the owner's objects may use them: leave
+them out with --kind).
 Promotion between proxies is composition:
   litellm-proxy state export --profile staging | litellm-proxy state apply - --profile prod
 With -o, the file is written whole or not at all, readable by its owner only."""

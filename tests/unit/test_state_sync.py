@@ -189,9 +189,10 @@ def test_export_filters_by_owner_and_leaves_the_marker_out(engine):
     Memory.stores["plain"] = {"p": {"name": "p"}}
     assert engine.export() == {"first": [{"name": "mine", "size": 1}, {"name": "theirs"}],
                                "second": [], "plain": [{"name": "p"}]}
+    # A kind that cannot carry an owner is exported whole: the owner's objects may use it.
     assert engine.export(["first", "plain"], owner="me") == {"first": [{"name": "mine",
                                                                         "size": 1}],
-                                                             "plain": []}
+                                                             "plain": [{"name": "p"}]}
 
 
 def test_references_are_read_from_the_environment_and_files(tmp_path, monkeypatch):
