@@ -198,6 +198,10 @@ def _name(item):
     return _shortened(item.name)
 
 
+def _status_word(status):
+    return "not applied" if status == "not done" else status
+
+
 def state_summary(plan, done):
     """``budgets: 1 created, 2 unchanged; teams: ...`` in the plan's kind order."""
     kinds = []
@@ -209,7 +213,7 @@ def state_summary(plan, done):
         statuses = [item.status for item in plan.items if item.kind == kind]
         words = []
         for status in dict.fromkeys(statuses):
-            label = status if done else _ACTIONS.get(status, status)
+            label = _status_word(status) if done else _ACTIONS.get(status, status)
             words.append(f"{statuses.count(status)} {label}")
         parts.append(f"{kind}: {', '.join(words)}")
     return "; ".join(parts) or "nothing in the file to compare"
@@ -306,8 +310,8 @@ class ApplyState(_StateFileCommand):
             self.warn(f"Failed to apply {item.kind} {_name(item)}: {item.reason}")
 
     def _rows(self, plan):
-        return [(item.kind, _name(item), "not applied" if item.status == "not done"
-                 else item.status, _changes(item), item.reason) for item in plan.items]
+        return [(item.kind, _name(item), _status_word(item.status), _changes(item), item.reason)
+                for item in plan.items]
 
     def _finish(self, parsed_args, plan, dry_run=False):
         rows = self._rows(plan)

@@ -141,12 +141,16 @@ def test_promote_a_varied_proxy_by_composition_and_nothing_is_left_to_do(
 def test_a_stopped_apply_completes_when_run_again(proxy, tmp_path, unique):
     p = f"stop-{unique}"
     data = {"owner": f"{p}-owner",
-            "teams": [{"team_id": f"{p}-team-{i}", "max_budget": i} for i in range(30)]}
+            "teams": [{"team_id": f"{p}-team-{i}", "max_budget": i} for i in range(100)]}
     path = _write(tmp_path, "teams.yaml", data)
     env = cli_env(proxy.url, proxy.key)
     try:
+        # SIGINT as a terminal's Ctrl-C sends it, also when these tests run in a
+        # background job (whose children start with SIGINT ignored).
         started = subprocess.Popen([CLI, "state", "apply", path, "-f", "json"], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                    signal.SIG_DFL))
         time.sleep(2.5)  # part-way, or done already on a fast machine: both must end well
         started.send_signal(signal.SIGINT)
         out, err = started.communicate(timeout=120)
