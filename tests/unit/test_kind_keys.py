@@ -6,7 +6,8 @@ import hashlib
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.api.kinds.keys import METADATA_BACKED, Keys
+from litellm_cli.api.kinds.common import METADATA_FIELDS
+from litellm_cli.api.kinds.keys import Keys
 from litellm_cli.api.state_sync import StateSync, request_fields
 from litellm_cli.redact import REDACTOR
 from tests.unit.conftest import PINNED, FakeSession, release
@@ -49,9 +50,9 @@ class FakeKeys:
         """As the proxy: metadata replaced, metadata-backed fields set in it."""
         key = self.keys[body["key"]]
         for field, value in body.items():
-            if field not in METADATA_BACKED and field != "key":
+            if field not in METADATA_FIELDS and field != "key":
                 key[field] = copy.deepcopy(value)  # the request stays as it was sent
-        for field in METADATA_BACKED & set(body):
+        for field in METADATA_FIELDS & set(body):
             if body[field] is not None:
                 key.setdefault("metadata", {})[field] = body[field]
         return key

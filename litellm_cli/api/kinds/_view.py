@@ -10,7 +10,7 @@ written from it applies back with no change.
 """
 
 from litellm_cli import exceptions
-from litellm_cli.api.kinds.base import Kind, change, without_owner
+from litellm_cli.api.kinds.base import Kind, without_owner
 from litellm_cli.api.model_sync import same
 
 
@@ -38,30 +38,17 @@ class ViewKind(Kind):
             out[field] = value
         return out
 
-    def differences(self, wanted, current, force_secrets=False):
-        shown = self.view(current)
-        changes, unseen = [], []
-        for field, value in wanted.items():
-            if field == self.identity:
-                continue
-            if field in self.secret_fields:
-                if value is None:
-                    continue
-                if force_secrets:
-                    changes.append(change(field, "(not compared)", value, secret=True))
-                else:
-                    unseen.append(field)
-                continue
-            old = shown.get(field, self.defaults.get(field))
-            if field == self.owner_in:
-                value = without_owner(value)
-            if empty(value) and empty(old):
-                continue
-            if not same(value, old):
-                changes.append(change(field, old, value))
-        reason = (f"secrets not compared (the proxy never shows them; --force-secrets sends "
-                  f"them): {', '.join(unseen)}") if unseen else None
-        return changes, reason
+    def comparable(self, current):
+        return self.view(current)
+
+    def current_value(self, shown, field):
+        old = shown.get(field, self.defaults.get(field))
+        return None if empty(old) else old
+
+    def wanted_value(self, field, value):
+        if field == self.owner_in:
+            value = without_owner(value)
+        return None if empty(value) else value
 
     def plan_update(self, obj, current, owner, force_secrets=False):
         item = super().plan_update(obj, current, owner, force_secrets)

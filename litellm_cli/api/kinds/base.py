@@ -139,13 +139,14 @@ class Kind:
     def differences(self, wanted, current, force_secrets=False):
         """``(changes, reason)``: what ``wanted`` changes on the object, and a
         note (secrets not compared...) or None. Only the fields the file gives
-        are compared; metadata without the owner marker."""
-        shown = self.export(current)
+        are compared, each as ``comparable`` shows it; a secret only with
+        ``force_secrets`` (the proxy never shows one)."""
+        shown = self.comparable(current)
         changes, unseen = [], []
-        for field, value in wanted.items():
-            if field == self.identity:
+        for field, value in self.compared(wanted).items():
+            if field == self.identity or field in self.not_compared:
                 continue
-            if field in self.secret_fields:
+            if self.is_secret(field):
                 if value is None:
                     continue
                 if force_secrets:
@@ -153,15 +154,33 @@ class Kind:
                 else:
                     unseen.append(field)
                 continue
-            old = shown.get(field)
-            if field == "metadata":
-                old = without_owner(current.get("metadata")) or None
-                value = value or None
-            if not (value is None and old is None) and not same(value, old):
+            old, new = self.current_value(shown, field), self.wanted_value(field, value)
+            if not (new is None and old is None) and not same(new, old):
                 changes.append(change(field, old, value))
         reason = (f"secrets not compared (the proxy never shows them; --force-secrets sends "
                   f"them): {', '.join(unseen)}") if unseen else None
         return changes, reason
+
+    # The hooks of ``differences``: which fields of the file's object are
+    # compared, which are secrets, and both sides' values made comparable
+    # (None: nothing set).
+    not_compared = frozenset()
+
+    def compared(self, wanted):
+        return wanted
+
+    def is_secret(self, field):
+        return field in self.secret_fields
+
+    def comparable(self, current):
+        """The proxy's object as the file would write it (read once a compare)."""
+        return self.export(current)
+
+    def current_value(self, shown, field):
+        return shown.get(field)
+
+    def wanted_value(self, field, value):
+        return (value or None) if field == "metadata" else value
 
     # -- planning --------------------------------------------------------------
 
@@ -254,11 +273,17 @@ class Kind:
     def delete(self, item):
         raise NotImplementedError
 
+    def read_one(self, name):
+        """The object named ``name`` (None, or NotFound, when there is none)."""
+        return next((c for c in self.read() if self.ident(c) == name), None)
+
     def landed(self, item):
         """After a run stopped while ``item`` was being sent: True if the proxy
         has its effect, False if not, None if that cannot be told."""
         try:
-            current = {self.ident(c): c for c in self.read()}.get(item.name)
+            current = self.read_one(item.name)
+        except exceptions.NotFound:
+            current = None
         except exceptions.CLIError:
             return None
         if item.action == "delete":

@@ -13,10 +13,10 @@ sends back the lifted fields the file does not change.
 """
 
 from litellm_cli import exceptions
-from litellm_cli.api.kinds.base import Item, Kind, change, without_owner
-from litellm_cli.api.model_sync import same
+from litellm_cli.api.kinds.base import Item, Kind, without_owner
 
-# Request fields the proxy (1.108.7, _types.py) stores inside metadata.
+# Request fields the proxy (1.108.7, _types.py: LiteLLM_ManagementEndpoint_MetadataFields
+# and its _Premium list) stores inside an object's metadata.
 METADATA_FIELDS = frozenset({
     "model_rpm_limit", "model_tpm_limit", "model_itpm_limit", "model_otpm_limit",
     "default_estimated_output_tokens", "default_estimated_output_tokens_per_model",
@@ -83,24 +83,19 @@ class Managed(Kind):
                 out[field] = value
         return out
 
-    def differences(self, wanted, current, force_secrets=False):
-        changes, unseen = [], []
-        for field, value in wanted.items():
-            if field in (self.identity, "members"):
-                continue
-            if field in self.secret_fields or _secret(field):
-                if value is not None and force_secrets:
-                    changes.append(change(field, "(not compared)", value, secret=True))
-                elif value is not None:
-                    unseen.append(field)
-                continue
-            old = self.shown(current, field)
-            new = None if empty(value, self.defaults.get(field)) else value
-            if not (new is None and old is None) and not same(new, old):
-                changes.append(change(field, old, value))
-        reason = (f"secrets not compared (the proxy never shows them; --force-secrets sends "
-                  f"them): {', '.join(unseen)}") if unseen else None
-        return changes, reason
+    not_compared = frozenset({"members"})  # a team's members are items of their own
+
+    def is_secret(self, field):
+        return field in self.secret_fields or _secret(field)
+
+    def comparable(self, current):
+        return current
+
+    def current_value(self, shown, field):
+        return self.shown(shown, field)
+
+    def wanted_value(self, field, value):
+        return None if empty(value, self.defaults.get(field)) else value
 
     # -- writing -------------------------------------------------------------
 
@@ -168,22 +163,6 @@ class Managed(Kind):
             return self.read_one(name)
         except exceptions.NotFound:
             return None
-
-    def landed(self, item):
-        try:
-            current = self._read_quietly(item.name)
-        except exceptions.CLIError:
-            return None
-        if item.action == "delete":
-            return current is None
-        if current is None:
-            return False
-        changes, _ = self.differences(item.wanted, current)
-        return not changes
-
-    def read_one(self, name):
-        """The normalized object named ``name``, or None."""
-        raise NotImplementedError
 
     def send_create(self, body):
         raise NotImplementedError

@@ -50,26 +50,12 @@ from litellm_cli.api.keyimport import MARKER as IMPORT_MARK
 from litellm_cli.api.keyimport import UI_TEAM, parse_time
 from litellm_cli.api.keys import KeysAPI, hash_key
 from litellm_cli.api.kinds.base import OWNER_FIELD, Item, Kind, change
-from litellm_cli.api.model_sync import same
+from litellm_cli.api.kinds.common import METADATA_FIELDS
 from litellm_cli.api.rotate import KEY_BYTES
 from litellm_cli.api.rotate import MARK as ROTATION_MARK
 from litellm_cli.api.rotate import mark as rotation_mark
 from litellm_cli.redact import REDACTOR
 
-# Fields of the key's metadata that /key/generate and /key/update take as
-# fields of their own (LiteLLM_ManagementEndpoint_MetadataFields and its
-# _Premium list in the proxy's proxy/_types.py).
-METADATA_BACKED = frozenset({
-    "model_rpm_limit", "model_tpm_limit", "model_itpm_limit", "model_otpm_limit",
-    "default_estimated_output_tokens", "default_estimated_output_tokens_per_model",
-    "mcp_rpm_limit", "tag_rpm_limit", "rpm_limit_type", "tpm_limit_type", "enforced_params",
-    "temp_budget_increase", "temp_budget_expiry", "allowed_vector_store_indexes",
-    "enforced_batch_output_expires_after", "enforced_file_expires_after",
-    "throttle_on_budget_exceeded", "enable_prompt_caching", "end_user_budget_id",
-    "require_trace_id", "disable_global_guardrails", "guardrails", "policies", "tags",
-    "team_member_key_duration", "prompts", "logging", "secret_manager_settings",
-    "allowed_passthrough_routes", "denied_passthrough_routes",
-})
 # This tool's bookkeeping in a key's metadata: never in a file, kept by updates.
 MARKS = (OWNER_FIELD, IMPORT_MARK, ROTATION_MARK)
 # How the proxy writes "nothing" for a field (a null is sent as this).
@@ -134,7 +120,7 @@ class Keys(Kind):
     def __init__(self, session, request_fields=()):
         super().__init__(session, request_fields)
         self.api = KeysAPI(session)
-        self.lifted = METADATA_BACKED & set(self.request_fields)
+        self.lifted = METADATA_FIELDS & set(self.request_fields)
         self.skipped = {"no alias": 0, "admin UI session key": 0, "retired by keys rotate": 0}
         self.retiring = {}  # alias -> old keys that keys rotate is moving it away from
 
@@ -201,16 +187,16 @@ class Keys(Kind):
 
     # -- comparing -------------------------------------------------------------
 
-    def differences(self, wanted, current, force_secrets=False):
-        shown, asked = self.view(current), self.wanted_view(wanted)
-        changes = []
-        for field, value in asked.items():
-            if field == self.identity or field in CREATE_ONLY or field == "key":
-                continue
-            old = shown.get(field)
-            if not (value is None and old is None) and not same(value, old):
-                changes.append(change(field, old, value))
-        return changes, None
+    not_compared = CREATE_ONLY | {"key"}
+
+    def compared(self, wanted):
+        return self.wanted_view(wanted)
+
+    def comparable(self, current):
+        return self.view(current)
+
+    def wanted_value(self, field, value):
+        return value
 
     # -- planning --------------------------------------------------------------
 
