@@ -33,6 +33,9 @@ KINDS = {
     "tags": "tags:Tags",
     "mcp_server_list": "mcp_servers:MCPServers",
 }
+# Kinds a file may name but export never writes (refused by an unlicensed proxy).
+NOT_EXPORTED = ("organizations",)
+EXPORTED = tuple(s for s in KINDS if s not in NOT_EXPORTED)
 
 
 def adapter_class(section):
@@ -209,9 +212,8 @@ class StateSync:
         objects that carry it, and every object of the kinds that cannot
         carry one (budgets, customers, tags: a file missing those its objects
         use would not apply). Kinds are read in parallel."""
-        adapters = [a for a in self.adapters([s for s in KINDS
-                                              if sections is None or s in sections])
-                    if a.exportable]
+        adapters = self.adapters([s for s in KINDS if s not in NOT_EXPORTED
+                                  and (sections is None or s in sections)])
 
         def read(adapter):
             return [adapter.export(current) for current in adapter.read()

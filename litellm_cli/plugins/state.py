@@ -339,15 +339,15 @@ class ExportState(Command):
     _epilog = EXPORT_EPILOG
 
     def get_parser(self, prog_name):
-        from litellm_cli.api.state_sync import KINDS
+        from litellm_cli.api.state_sync import EXPORTED
         from litellm_cli.utils import valid_name
 
         parser = super().get_parser(prog_name)
         parser.add_argument("-o", "--output", metavar="FILE",
                             help="write to FILE (replaced whole, readable by its owner only) "
                                  "instead of stdout")
-        parser.add_argument("--kind", metavar="KIND", action="append", choices=list(KINDS),
-                            help=f"export only this kind (repeatable): {', '.join(KINDS)}")
+        parser.add_argument("--kind", metavar="KIND", action="append", choices=EXPORTED,
+                            help=f"export only this kind (repeatable): {', '.join(EXPORTED)}")
         parser.add_argument("--owner", metavar="NAME", type=valid_name,
                             help="export only the objects that carry this owner")
         return parser

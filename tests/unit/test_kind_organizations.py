@@ -32,4 +32,5 @@ def test_an_empty_list_is_nothing_to_do_and_export_writes_none():
     session = FakeSession({})
     assert Organizations(session).plan([], "owner", prune=True) == []
     assert session.calls == []
-    assert Organizations.exportable is False
+    from litellm_cli.api.state_sync import EXPORTED
+    assert "organizations" not in EXPORTED

@@ -81,7 +81,6 @@ class Kind:
       ``proxy_fields``: fields the proxy fills in by itself, never exported;
       ``secret_fields``: fields whose value the proxy never shows: compared
         only with ``force_secrets``, never exported;
-      ``exportable``: False for a kind a file may name but export never writes;
       ``skipped``: after ``read``, how many objects it left out, by reason
         (objects a state file cannot name: a key without an alias...).
 
@@ -95,7 +94,6 @@ class Kind:
     exported = None
     proxy_fields = frozenset()
     secret_fields = frozenset()
-    exportable = True
     skipped = {}
 
     def __init__(self, session, request_fields=()):
