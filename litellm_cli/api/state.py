@@ -483,6 +483,9 @@ def _check_members(checker, members):
             yield f"{where}.{field}" if field else where, problem
         user = member.get("user_id")
         if isinstance(user, str):
+            error = unusable_id(user, in_path=False)
+            if error:
+                yield f"{where}.user_id", error
             if user in seen:
                 yield f"{where}.user_id", f"the same member as {seen[user]}"
             seen.setdefault(user, where)

@@ -393,3 +393,9 @@ def test_litellms_own_example_config_is_a_valid_state_file(tmp_path):
     text = (ROOT / "tests" / "functional" / "data" / "litellm-example-configs.yaml").read_text()
     rows, _ = _validate(tmp_path, text)
     assert rows == []
+
+
+def test_a_members_user_id_with_control_characters_is_an_error(tmp_path):
+    rows = _problems(tmp_path, "teams:\n  - team_id: t\n    members: [{user_id: \"a\\x1b[31m\"}]\n")
+    assert _one(rows, field="members[0].user_id", level="error")["problem"].startswith(
+        "must not contain control characters")
