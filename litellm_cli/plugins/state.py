@@ -147,7 +147,6 @@ DIFF_COLUMNS = ("action", "kind", "name", "changes", "reason")
 APPLY_COLUMNS = ("kind", "name", "status", "changes", "reason")
 _ACTIONS = {"would create": "create", "would update": "update", "would delete": "delete",
             "failed": "invalid"}
-REFERENCE_PREFIXES = ("cli.environ/", "cli.file/")
 
 
 class _StateFileCommand(Lister):
