@@ -36,6 +36,27 @@ def unapplied(credential, display_name=UNCHANGED, remove=()):
     return missed
 
 
+def refuse_masked(values):
+    """UsageError (nothing sent) when a credential value looks like a masked
+    secret (``sk****23``, ``***``: what the proxy and ``credentials show``
+    display) rather than the secret itself.
+
+    A masked value sent back is never what the operator meant: LiteLLM before
+    1.110 stores it as the secret, destroying the real one; from 1.110
+    ``PATCH /credentials/{name}`` keeps the stored secret instead (and
+    ``POST /credentials`` still stores the mask). Leaving the value out keeps
+    the stored secret on every release.
+    """
+    from litellm_cli import exceptions
+    from litellm_cli.redact import masked_fields
+
+    masked = masked_fields(values)
+    if masked:
+        raise exceptions.UsageError(
+            f"credential value {', '.join(masked)} looks masked (as the proxy shows it), not "
+            f"a secret: give the real value, or leave it out to keep the stored one")
+
+
 class CredentialsAPI(API):
     def list(self):
         """Every credential, with its values masked by the proxy."""
@@ -46,7 +67,9 @@ class CredentialsAPI(API):
         return self.session.get_json(f"/credentials/by_name/{path_segment(name)}")
 
     def create(self, name, values, info=None):
-        """Store a credential; a duplicate name is a Conflict (409)."""
+        """Store a credential; a duplicate name is a Conflict (409). A value
+        that looks masked is refused (``refuse_masked``)."""
+        refuse_masked(values)
         body = {"credential_name": name, "credential_info": info or {},
                 "credential_values": values}
         return self.session.post_json("/credentials", body)
@@ -57,9 +80,12 @@ class CredentialsAPI(API):
         A non-empty ``info`` replaces the stored credential_info (the proxy
         does not merge it), so send it whole. ``display_name=None`` clears the
         label; ``remove`` names values to drop. The name itself cannot change.
-        NotFound if there is no such credential.
+        NotFound if there is no such credential. A value that looks masked is
+        refused (``refuse_masked``).
         """
         from litellm_cli.session import decode_json
+
+        refuse_masked(values)
 
         body = {"credential_name": name, "credential_values": values or {},
                 "credential_info": info or {}}

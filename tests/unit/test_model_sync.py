@@ -481,3 +481,20 @@ def test_a_null_removes_any_param_where_the_release_can():
                            ).items[0]
     assert item.status == "would update"
     assert item.request[1][1] == {"rpm": None}
+
+
+def test_a_masked_credential_value_in_the_file_is_never_sent_as_the_secret():
+    # A credential_list copied from what the proxy shows: "sk****23" is a mask.
+    stored = [{"credential_name": "c", "credential_values": {"api_key": "sk****23"},
+               "credential_info": {}}]
+    sync, session = _sync(credentials=stored)
+    session.answers[("PATCH", "/credentials/c")] = {"success": True}
+    session.answers[("POST", "/credentials")] = {"success": True}
+    config = _config(credentials=[
+        {"credential_name": "c", "credential_values": {"api_key": "sk****23"}},
+        {"credential_name": "new", "credential_values": {"api_key": "***"}}])
+    plan = sync.plan_apply(config, force_secrets=True)
+    sync.execute(plan)
+    assert [i.status for i in plan.items] == ["failed", "failed"]
+    assert all("api_key looks masked" in i.reason for i in plan.items)
+    assert [c[0] for c in session.calls if c[0] in ("PATCH", "POST")] == []
