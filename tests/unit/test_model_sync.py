@@ -498,3 +498,37 @@ def test_a_masked_credential_value_in_the_file_is_never_sent_as_the_secret():
     assert [i.status for i in plan.items] == ["failed", "failed"]
     assert all("api_key looks masked" in i.reason for i in plan.items)
     assert [c[0] for c in session.calls if c[0] in ("PATCH", "POST")] == []
+
+
+# LiteLLM 1.110.2's /model/info shows a database deployment's litellm_params with
+# the pydantic defaults of GenericLiteLLMParams filled in (the same five as
+# 1.108.7: types/router.py); its /v2/model/info?modelId=ID&use_stored_params=true
+# would give only the stored keys, one deployment per request. The CLI needs it
+# nowhere: export leaves those defaults out (a True one set by the operator stays),
+# and diff/apply compare only the fields a file lists.
+RUNTIME_DEFAULTS_1_110 = {"allow_client_keepalive_override": False, "use_in_pass_through": False,
+                          "use_litellm_proxy": False, "use_xai_oauth": False,
+                          "merge_reasoning_content_in_choices": False}
+
+
+def test_the_runtime_defaults_of_model_info_are_not_exported_and_change_nothing():
+    import io
+
+    import yaml
+
+    from litellm_cli.plugins.models import _dump_export
+
+    entries = [_model("a", temperature=0.5), _model("b", use_in_pass_through=True)]
+    deployed = [_stored(e, f"id-{e['model_name']}") for e in entries]
+    for row in deployed:
+        row["litellm_params"] = {**RUNTIME_DEFAULTS_1_110, **row["litellm_params"]}
+    sync, session = _sync(deployed)
+    text = io.StringIO()
+    assert _dump_export(sync.export(), text) == (2, 0)
+    exported = yaml.safe_load(text.getvalue())["model_list"]
+    assert [e["litellm_params"] for e in exported] == [
+        {"model": "openai/gpt-4o", "temperature": 0.5},
+        {"model": "openai/gpt-4o", "use_in_pass_through": True}]
+    plan = sync.plan_apply(parse_config(text.getvalue(), "export"), prune=True)
+    assert [i.status for i in plan.items] == ["unchanged", "unchanged"] and plan.writes == []
+    assert not [c for c in session.calls if "use_stored_params" in repr(c)]
