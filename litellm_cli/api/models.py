@@ -11,6 +11,8 @@ Plain API client, usable without the CLI::
 """
 
 import re
+import threading
+
 from litellm_cli import exceptions, versions
 from litellm_cli.api import API, path_segment
 
@@ -21,6 +23,11 @@ _UNSERVED = re.compile(r"saved to the database, but the model id\(s\) \[([^\]]*)
 # The first release whose /model/new says so; older ones answer 200 for such a
 # row, so the CLI looks the new deployment up instead.
 CREATE_CHECKED_FROM = "1.96"
+# On those releases two /model/new at once can hide each other: each reloads the
+# router from its own read of the database, and the later reload drops a
+# deployment the other added (until the proxy's next sync, 30s later), so the
+# look-up would wrongly find it unserved. Their creates go one at a time.
+_UNCHECKED_CREATE = threading.Lock()
 # PATCH /model/{id}/update takes litellm_params_to_remove from LiteLLM 1.109;
 # before, a param set to null is ignored and keeps its value.
 PARAM_REMOVAL_FROM = "1.109"
@@ -119,17 +126,19 @@ class ModelsAPI(API):
         body = {"model_name": name, "litellm_params": litellm_params,
                 "model_info": model_info or {}}
         # Asked first: once the row exists, no lost answer may hide it.
-        reports_unserved = versions.at_least(self.session, CREATE_CHECKED_FROM)
-        try:
+        if versions.at_least(self.session, CREATE_CHECKED_FROM):
+            try:
+                return self.session.post_json("/model/new", body)
+            except exceptions.ServerError as exc:
+                stored = _UNSERVED.search(exc.details)
+                if not stored:
+                    raise
+                self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
+        with _UNCHECKED_CREATE:
             created = self.session.post_json("/model/new", body)
-        except exceptions.ServerError as exc:
-            stored = _UNSERVED.search(exc.details)
-            if not stored:
-                raise
-            self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
-        model_id = created.get("model_id")
-        if model_id and not reports_unserved and not self._served(model_id):
-            self._remove_unserved([model_id])
+            model_id = created.get("model_id")
+            if model_id and not self._served(model_id):
+                self._remove_unserved([model_id])
         return created
 
     def _served(self, model_id):

@@ -111,6 +111,38 @@ def test_create_on_an_old_release_returns_a_deployment_it_serves():
     assert session.calls[-1][2] == {"params": {"litellm_model_id": "new-1"}}
 
 
+def test_creates_on_an_old_release_go_one_at_a_time_so_none_hides_another():
+    # LiteLLM 1.80.17: a /model/new reloads the router from its own read of the
+    # database; one sent meanwhile disappears from /model/info until the next sync,
+    # and its look-up would delete a good deployment.
+    import threading
+    import time
+
+    state = {"active": 0, "most": 0}
+    lock = threading.Lock()
+
+    def model_new(**kwargs):
+        with lock:
+            state["active"] += 1
+            state["most"] = max(state["most"], state["active"])
+        time.sleep(0.02)  # widens the window two overlapping creates would share
+        with lock:
+            state["active"] -= 1
+        return {"model_id": "new-1", "model_name": "x"}
+
+    session = _create_on("1.80.17", served=True)
+    session.answers[("POST", "/model/new")] = model_new
+    api = ModelsAPI(session)
+    threads = [threading.Thread(target=api.create, args=("x", {"model": "openai/x"}))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert state["most"] == 1
+    assert [c[0] for c in session.calls].count("POST") == 4
+
+
 def test_create_on_a_release_that_reports_unserved_rows_reads_nothing_back():
     session = _create_on("1.96.0", served=False)
     ModelsAPI(session).create("x", {"model": "openai/x"})
