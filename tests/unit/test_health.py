@@ -83,7 +83,8 @@ def test_health_reads_the_public_readiness_of_a_release_without_the_details_rout
     # LiteLLM 1.80.17: no /health/readiness/details (404); /health/readiness has it all.
     server, session = proxy({**HEALTHY,
                              "/health/readiness/details": (404, {"detail": "Not Found"}),
-                             "/health/readiness": (200, {"status": "healthy", "db": "connected",
+                             # its database check's status replaces "healthy"
+                             "/health/readiness": (200, {"status": "connected", "db": "connected",
                                                          "cache": None,
                                                          "litellm_version": "1.80.17"})})
     result, _ = run(plugin.ShowHealth, [], session)
