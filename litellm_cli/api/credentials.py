@@ -36,6 +36,34 @@ def unapplied(credential, display_name=UNCHANGED, remove=()):
     return missed
 
 
+# Before this release (1.82.0 is the newest seen without it) PATCH
+# /credentials/{name} changes the database only: the proxy serves and shows the
+# credential as it was until its next database sync (every 30s).
+UPDATE_SHOWN_FROM = "1.85"
+
+
+def not_shown(credential, values=None, info=None):
+    """The fields of an update (``values``, ``info``) the credential read back
+    does not show yet: a list of dotted names, empty when all are there.
+
+    A secret value shows masked as the proxy masks it (its first and last two
+    characters, or only asterisks when short), so only those are compared.
+    """
+    stored_info = credential.get("credential_info") or {}
+    stored = credential.get("credential_values") or {}
+    missed = [f"credential_info.{k}" for k, v in (info or {}).items() if stored_info.get(k) != v]
+    for name, value in (values or {}).items():
+        shown = stored.get(name)
+        if not isinstance(value, str) or shown == value:
+            continue
+        masked = isinstance(shown, str) and "*" in shown and (
+            set(shown) == {"*"} if len(value) <= 4
+            else shown[:2] == value[:2] and shown[-2:] == value[-2:])
+        if not masked:
+            missed.append(f"credential_values.{name}")
+    return missed
+
+
 def refuse_masked(values):
     """UsageError (nothing sent) when a credential value looks like a masked
     secret (``sk****23``, ``***``: what the proxy and ``credentials show``

@@ -234,3 +234,30 @@ def test_a_real_secret_with_asterisks_in_it_is_sent():
         session)
     patch = [c for c in session.calls if c[0] == "PATCH"]
     assert patch[0][2]["body"]["credential_values"] == {"api_key": "sk-ab***cd-real"}
+
+
+def test_update_on_a_release_that_syncs_later_says_so(monkeypatch):
+    # LiteLLM 1.80.17: PATCH changes the database; by_name shows the credential
+    # as the proxy serves it, from memory, until its next sync (30s).
+    session = _update_on(CREDENTIAL, "1.80.17")
+    warned = []
+    monkeypatch.setattr(plugin.UpdateCredential, "warn", lambda self, text: warned.append(text))
+    result, _ = run(plugin.UpdateCredential, ["azure-prod", "--info", '{"region": "eu"}',
+                                              "--values", '{"api_key": "sk-new-secret-99"}'],
+                    session)
+    assert shown(result)["credential_info"] == {"custom_llm_provider": "azure"}  # as served now
+    assert warned == ["this proxy (LiteLLM 1.80.17) stored the update; it shows and serves "
+                      "credential_info.region, credential_values.api_key only after its next "
+                      "database sync (within 30s)"]
+
+
+def test_update_shown_by_the_read_back_says_nothing_more(monkeypatch):
+    stored = {**CREDENTIAL, "credential_info": {"custom_llm_provider": "azure", "region": "eu"},
+              "credential_values": {"api_key": "sk****99", "api_base": "https://x"}}
+    session = _update_on(stored, "1.80.17")
+    warned = []
+    monkeypatch.setattr(plugin.UpdateCredential, "warn", lambda self, text: warned.append(text))
+    run(plugin.UpdateCredential, ["azure-prod", "--info", '{"region": "eu"}',
+                                  "--values", '{"api_key": "sk-new-secret-99"}'], session)
+    assert warned == []
+    assert ("GET", "/public/model_hub/info") not in [c[:2] for c in session.calls]
