@@ -32,12 +32,16 @@ _UNCHECKED_CREATE = threading.Lock()
 # before, a param set to null is ignored and keeps its value.
 PARAM_REMOVAL_FROM = "1.109"
 # The litellm_params a PATCH /model/{id}/update clears when sent as null
-# (LiteLLM 1.108.7: NULL_CLEARABLE_LITELLM_PARAMS); it ignores any other null.
-CLEARABLE_PARAMS = frozenset({
-    "input_cost_per_token", "output_cost_per_token", "input_cost_per_character",
-    "output_cost_per_character", "cache_read_input_token_cost",
-    "cache_creation_input_token_cost", "tiered_pricing", "cache_control_injection_points",
-    "litellm_credential_name"})
+# (LiteLLM 1.108.7: NULL_CLEARABLE_LITELLM_PARAMS), each with the first release
+# seen to clear it (the prices from 1.87: 1.86.0 clears nothing, 1.80.17
+# neither); the proxy ignores any other null.
+CLEAR_FROM = {
+    **dict.fromkeys(("input_cost_per_token", "output_cost_per_token",
+                     "input_cost_per_character", "output_cost_per_character",
+                     "cache_read_input_token_cost", "cache_creation_input_token_cost"), "1.87"),
+    "cache_control_injection_points": "1.103", "litellm_credential_name": "1.106",
+    "tiered_pricing": "1.108"}
+CLEARABLE_PARAMS = frozenset(CLEAR_FROM)
 
 
 CHUNK_SIZE = 1 << 16
@@ -178,12 +182,15 @@ class ModelsAPI(API):
         """Change only the given params and info fields (and the name) of a deployment.
 
         Uses ``PATCH /model/{id}/update``, which merges into what is stored. A
-        param given as None is removed: CLEARABLE_PARAMS by a null (every
-        release), any other through ``removal``, refused before anything is sent
-        by releases that cannot.
+        param given as None is removed: CLEARABLE_PARAMS by a null (from the
+        release CLEAR_FROM names), any other through
+        ``removal``; refused before anything is sent by releases that cannot.
         """
         body = {"model_name": model_name} if model_name else {}
         litellm_params = dict(litellm_params or {})
+        for key, value in litellm_params.items():
+            if value is None and key in CLEARABLE_PARAMS:
+                versions.require(self.session, CLEAR_FROM[key], f"removing {key}")
         body.update(self.removal([key for key, value in litellm_params.items()
                                   if value is None and key not in CLEARABLE_PARAMS]))
         litellm_params = {key: value for key, value in litellm_params.items()

@@ -299,7 +299,7 @@ def test_export_keeps_the_model_info_set_with_models_add_and_no_secret_named_fie
 
 
 def test_yaml_numbers_mean_what_they_mean_to_the_proxy_and_the_diff_settles(
-        cli, cleanup, tmp_path):
+        cli, cleanup, tmp_path, proxy_version):
     path = tmp_path / "numbers.yaml"
     path.write_text(f"""model_list:
 - model_name: {cleanup}-num
@@ -314,13 +314,15 @@ def test_yaml_numbers_mean_what_they_mean_to_the_proxy_and_the_diff_settles(
     assert res.rc == 0 and res.json()[0]["status"] == "created", res
     stored = _info_of(cli, res.json()[0]["id"])["litellm_params"]
     assert (stored["temperature"], stored["max_tokens"]) == (0.5, 1000)
-    assert stored["input_cost_per_token"] == 1.5e-05
+    # LiteLLM 1.80.17 stores the price it was sent as a number as text (1.90.7: a number).
+    price = "1.5e-05" if older(proxy_version, "1.90") else 1.5e-05
+    assert stored["input_cost_per_token"] == price
     diff = cli("models", "diff", str(path), "-f", "json")
     assert diff.rc == 0 and diff.json()[0]["action"] == "unchanged", diff
 
 
 def test_a_null_the_proxy_cannot_clear_is_refused_and_a_clearable_one_removes_the_param(
-        cli, cleanup, tmp_path):
+        cli, cleanup, tmp_path, proxy_version):
     entry = {"model_name": f"{cleanup}-null",
              "litellm_params": {**UPSTREAM, "rpm": 5, "input_cost_per_token": 1e-06}}
     res = cli("models", "apply", _write(tmp_path, {"model_list": [entry]}), "-f", "json")
@@ -338,6 +340,12 @@ def test_a_null_the_proxy_cannot_clear_is_refused_and_a_clearable_one_removes_th
     entry["litellm_params"].update(rpm=5, input_cost_per_token=None)
     path = _write(tmp_path, {"model_list": [entry]})
     res = cli("models", "apply", path, "-f", "json")
+    if older(proxy_version, "1.87"):  # a null clears no param before 1.87: refused, not sent
+        assert res.rc == 1 and res.json()[0]["status"] == "failed", res
+        assert res.json()[0]["reason"] == ("removing input_cost_per_token needs LiteLLM >= "
+                                           f"1.87; this proxy is LiteLLM {proxy_version}")
+        assert "input_cost_per_token" in _info_of(cli, ident)["litellm_params"]
+        return
     assert res.rc == 0 and res.json()[0]["status"] == "updated", res
     assert "input_cost_per_token" not in _info_of(cli, ident)["litellm_params"]
     assert cli("models", "diff", path).rc == 0

@@ -177,6 +177,7 @@ def test_an_earlier_release_s_secret_hashes_are_removed_and_its_deployment_still
 @pytest.mark.parametrize("written, proxy_holds", [
     ("0.0000150", 1.5e-05), ("0.50", 0.5), ("1_000", 1000), ("1000", 1000.0),
     ("1e-6", 1e-06), ("2024.10", 2024.1), ("yes", True),
+    ("0.0000150", "1.5e-05"),  # LiteLLM 1.80.17 keeps a price sent as a number as text
 ])
 def test_a_yaml_number_means_what_it_means_to_the_proxy_and_compares_as_a_number(
         written, proxy_holds):

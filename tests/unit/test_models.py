@@ -174,6 +174,33 @@ def test_update_refuses_a_removal_the_release_would_ignore_and_sends_nothing():
     assert [c[0] for c in session.calls] == ["GET"]
 
 
+@pytest.mark.parametrize("version, key, needed", [
+    # 1.80.17 and 1.86.0 ignore every null; 1.87 clears prices (SPECIAL_MODEL_INFO_PARAMS),
+    # 1.103 cache_control_injection_points, 1.106 litellm_credential_name, 1.108 tiered_pricing.
+    ("1.80.17", "input_cost_per_token", "1.87"),
+    ("1.100.5", "cache_control_injection_points", "1.103"),
+    ("1.100.5", "litellm_credential_name", "1.106"),
+    ("1.106.0", "tiered_pricing", "1.108"),
+])
+def test_a_null_the_release_would_ignore_is_refused_naming_the_release(version, key, needed):
+    session = _patch_on(version)
+    with pytest.raises(exceptions.CLIError) as caught:
+        ModelsAPI(session).update("id-1", {key: None})
+    assert str(caught.value) == (f"removing {key} needs LiteLLM >= {needed}; this proxy is "
+                                 f"LiteLLM {version}")
+    assert caught.value.exit_code == exceptions.EXIT_REJECTED
+    assert "PATCH" not in [c[0] for c in session.calls]
+
+
+@pytest.mark.parametrize("version, key", [("1.90.7", "input_cost_per_token"),
+                                          ("1.106.0", "litellm_credential_name"),
+                                          (PINNED, "tiered_pricing")])
+def test_a_null_the_release_clears_is_sent_as_null(version, key):
+    session = _patch_on(version)
+    ModelsAPI(session).update("id-1", {key: None})
+    assert session.calls[-1][2]["body"]["litellm_params"] == {key: None}
+
+
 def test_update_without_a_removal_asks_no_version():
     session = _patch_on(PINNED)
     ModelsAPI(session).update("id-1", {"tpm": 9})
