@@ -12,7 +12,7 @@ import pytest
 from litellm_cli import exceptions, utils
 from litellm_cli.api.keyimport import MARKER, KeyImport
 from litellm_cli.plugins import credentials, keys, teams, users
-from tests.unit.conftest import FakeSession, release, run, shown
+from tests.unit.conftest import PINNED, FakeSession, release, run, shown
 from tests.unit.test_shell import _modules_after
 
 NOT_FOUND = exceptions.NotFound("Key not found.", http_status=404)
@@ -508,7 +508,8 @@ def test_users_update_checks_that_the_user_exists():
 def test_credentials_update_sends_merges_removals_and_label():
     session = FakeSession({("PATCH", "/credentials/a%2Fb"): {"success": True},
                            ("GET", "/credentials/by_name/a%2Fb"): {
-                               "credential_name": "a/b", "credential_info": {"p": "azure"}}})
+                               "credential_name": "a/b", "credential_info": {"p": "azure"}},
+                           **release(PINNED)})
     run(credentials.UpdateCredential, ["a/b", "--clear-display-name", "--values",
                                        '{"api_key": "k"}', "--remove-value", "api_base"],
         session)
@@ -517,5 +518,6 @@ def test_credentials_update_sends_merges_removals_and_label():
         "credential_values": {"api_key": "k"}, "credential_values_to_delete": ["api_base"]}
     # The proxy would replace the stored info: the merged info is sent.
     run(credentials.UpdateCredential, ["a/b", "--info", '{"r": "eu"}'], session)
-    assert session.calls[3][2]["body"] == {"credential_name": "a/b", "credential_values": {},
+    patches = [c for c in session.calls if c[0] == "PATCH"]
+    assert patches[1][2]["body"] == {"credential_name": "a/b", "credential_values": {},
                                            "credential_info": {"p": "azure", "r": "eu"}}
