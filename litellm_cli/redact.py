@@ -108,6 +108,31 @@ def mask_url_userinfo(text):
     return _USERINFO.sub(r"\1" + MASK + "@", text) if "@" in text and "://" in text else text
 
 
+# What a secret looks like once masked: a run of asterisks and at most a few
+# characters of the secret around it (the proxy's "sk****23" or "*****", the
+# CLI's "***" or "sk-***").
+_MASKED = re.compile(r"[^*]{0,3}\*{3,}[^*]{0,2}")
+
+
+def looks_masked(value):
+    """True for a value shaped like a masked secret rather than a secret:
+    what ``credentials show`` or the proxy's answers display, copied back."""
+    return isinstance(value, str) and _MASKED.fullmatch(value.strip()) is not None
+
+
+def masked_fields(data, path=()):
+    """The dotted names of the fields of ``data`` (a JSON object, at any
+    depth) whose value looks masked (``looks_masked``)."""
+    found = []
+    for name, value in (data or {}).items():
+        where = (*path, str(name))
+        if isinstance(value, dict):
+            found += masked_fields(value, where)
+        elif looks_masked(value):
+            found.append(".".join(where))
+    return found
+
+
 # Secret-looking names of the proxy's that hold no secret: a key's hash, and
 # the name of a model's price entry.
 NOT_SECRETS = ("token", "model_info.key")

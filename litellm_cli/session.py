@@ -344,12 +344,26 @@ class Session:
             error = self._missing_route(response, method, path)
         else:
             error = exceptions.from_response(response, method, self.redactor.url(response.url))
-            if isinstance(error, exceptions.Unauthorized):
+            if isinstance(error, exceptions.Unauthorized) and not self._key_accepted():
                 error.message += f"; {self._key_hint()}"
             elif error.retry_after and error.http_status in RETRY_STATUSES:
                 error.message += f"; the proxy asks to wait {error.retry_after:.0f}s before a retry"
         error.message = self.redactor.text(error.message)
         return error
+
+    def _key_accepted(self):
+        """True when the proxy takes the API key in use (``/v1/models`` lists the
+        models it may call): then a 401 is about the request, not that key. Older
+        releases (LiteLLM 1.80.17) answer 401 for a key not allowed a model and for
+        an unknown key named in the request."""
+        if not self.api_key:
+            return False
+        try:
+            response = self.get("/v1/models", raise_exc=False)
+            body = decode_json(response) if response.status_code == 200 else None
+        except exceptions.CLIError:
+            return False
+        return isinstance(body, dict) and isinstance(body.get("data"), list)
 
     def _key_hint(self):
         if not self.api_key:

@@ -36,6 +36,55 @@ def unapplied(credential, display_name=UNCHANGED, remove=()):
     return missed
 
 
+# Before this release (1.82.0 is the newest seen without it) PATCH
+# /credentials/{name} changes the database only: the proxy serves and shows the
+# credential as it was until its next database sync (every 30s).
+UPDATE_SHOWN_FROM = "1.85"
+
+
+def not_shown(credential, values=None, info=None):
+    """The fields of an update (``values``, ``info``) the credential read back
+    does not show yet: a list of dotted names, empty when all are there.
+
+    A secret value shows masked as the proxy masks it (its first and last two
+    characters, or only asterisks when short), so only those are compared.
+    """
+    stored_info = credential.get("credential_info") or {}
+    stored = credential.get("credential_values") or {}
+    missed = [f"credential_info.{k}" for k, v in (info or {}).items() if stored_info.get(k) != v]
+    for name, value in (values or {}).items():
+        shown = stored.get(name)
+        if not isinstance(value, str) or shown == value:
+            continue
+        masked = isinstance(shown, str) and "*" in shown and (
+            set(shown) == {"*"} if len(value) <= 4
+            else shown[:2] == value[:2] and shown[-2:] == value[-2:])
+        if not masked:
+            missed.append(f"credential_values.{name}")
+    return missed
+
+
+def refuse_masked(values):
+    """UsageError (nothing sent) when a credential value looks like a masked
+    secret (``sk****23``, ``***``: what the proxy and ``credentials show``
+    display) rather than the secret itself.
+
+    A masked value sent back is never what the operator meant: LiteLLM before
+    1.110 stores it as the secret, destroying the real one; from 1.110
+    ``PATCH /credentials/{name}`` keeps the stored secret instead (and
+    ``POST /credentials`` still stores the mask). Leaving the value out keeps
+    the stored secret on every release.
+    """
+    from litellm_cli import exceptions
+    from litellm_cli.redact import masked_fields
+
+    masked = masked_fields(values)
+    if masked:
+        raise exceptions.UsageError(
+            f"credential value {', '.join(masked)} looks masked (as the proxy shows it), not "
+            f"a secret: give the real value, or leave it out to keep the stored one")
+
+
 class CredentialsAPI(API):
     def list(self):
         """Every credential, with its values masked by the proxy."""
@@ -46,7 +95,9 @@ class CredentialsAPI(API):
         return self.session.get_json(f"/credentials/by_name/{path_segment(name)}")
 
     def create(self, name, values, info=None):
-        """Store a credential; a duplicate name is a Conflict (409)."""
+        """Store a credential; a duplicate name is a Conflict (409). A value
+        that looks masked is refused (``refuse_masked``)."""
+        refuse_masked(values)
         body = {"credential_name": name, "credential_info": info or {},
                 "credential_values": values}
         return self.session.post_json("/credentials", body)
@@ -57,9 +108,12 @@ class CredentialsAPI(API):
         A non-empty ``info`` replaces the stored credential_info (the proxy
         does not merge it), so send it whole. ``display_name=None`` clears the
         label; ``remove`` names values to drop. The name itself cannot change.
-        NotFound if there is no such credential.
+        NotFound if there is no such credential. A value that looks masked is
+        refused (``refuse_masked``).
         """
         from litellm_cli.session import decode_json
+
+        refuse_masked(values)
 
         body = {"credential_name": name, "credential_values": values or {},
                 "credential_info": info or {}}

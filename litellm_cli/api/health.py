@@ -35,9 +35,11 @@ class HealthAPI(API):
     def readiness(self):
         """``(http_status, body)``: ``/health/readiness/details`` (status, db,
         cache, litellm_version; needs a key), or the public ``/health/readiness``
-        (status and db only) when the key may not read the details."""
+        (status and db only) when the key may not read the details, or when the
+        proxy has no details route (LiteLLM 1.80.17 and 1.82, whose ``/health/readiness``
+        itself tells the version)."""
         status, body = self._probe("/health/readiness/details")
-        if status in (401, 403):
+        if status in (401, 403, 404):
             status, body = self._probe("/health/readiness", authenticated=False)
         return status, body
 

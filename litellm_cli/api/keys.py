@@ -19,6 +19,8 @@ from litellm_cli import exceptions
 from litellm_cli.api.paging import PagedAPI
 
 PAGE_SIZE_MAX = 100  # the proxy rejects larger pages with 422
+# POST /key/{key}/reset_spend appeared in LiteLLM 1.81.7.
+RESET_SPEND_FROM = "1.81.7"
 
 
 def hash_key(key):
@@ -114,6 +116,13 @@ class KeysAPI(PagedAPI):
         ``key``. Enterprise only: an unlicensed proxy refuses."""
         return self.session.post_json(f"/key/{_path_id(key)}/regenerate", changes or {})
 
+    def require_reset_spend(self):
+        """Refuse (exit 6, nothing sent) on a release without
+        ``POST /key/{key}/reset_spend``."""
+        from litellm_cli import versions
+
+        versions.require(self.session, RESET_SPEND_FROM, "keys reset-spend")
+
     def block(self, key):
         """Block a key: calls with it are refused until it is unblocked."""
         return self.session.post_json("/key/block", {"key": key})
@@ -122,6 +131,7 @@ class KeysAPI(PagedAPI):
         return self.session.post_json("/key/unblock", {"key": key})
 
     def reset_spend(self, key, reset_to=0.0):
-        """Set a key's spend to ``reset_to`` (at most its current spend)."""
+        """Set a key's spend to ``reset_to`` (at most its current spend).
+        Needs LiteLLM >= RESET_SPEND_FROM (``require_reset_spend``)."""
         return self.session.post_json(f"/key/{_path_id(key)}/reset_spend",
                                       {"reset_to": reset_to})

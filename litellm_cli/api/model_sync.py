@@ -146,7 +146,8 @@ def fingerprint(model_name, litellm_params):
 def same(wanted, current):
     """True when a file's value means what the proxy holds: numbers compare as
     numbers (0.0000150 is 1.5e-05, 1000 is 1000.0, and text the proxy stored
-    as a number, such as 1e-6, is that number), but a boolean is never a number."""
+    as a number, such as 1e-6, is that number, and the other way round), but a
+    boolean is never a number."""
     from litellm_cli.utils import _lossless_number
 
     if isinstance(wanted, bool) or isinstance(current, bool):
@@ -158,6 +159,8 @@ def same(wanted, current):
         return len(wanted) == len(current) and all(map(same, wanted, current))
     if isinstance(wanted, str) and isinstance(current, (int, float)):
         return _lossless_number(wanted) == current
+    if isinstance(current, str) and isinstance(wanted, (int, float)):
+        return _lossless_number(current) == wanted  # LiteLLM 1.80.17 stores prices as text
     return wanted == current
 
 

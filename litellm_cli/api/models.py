@@ -11,6 +11,8 @@ Plain API client, usable without the CLI::
 """
 
 import re
+import threading
+
 from litellm_cli import exceptions, versions
 from litellm_cli.api import API, path_segment
 
@@ -21,16 +23,25 @@ _UNSERVED = re.compile(r"saved to the database, but the model id\(s\) \[([^\]]*)
 # The first release whose /model/new says so; older ones answer 200 for such a
 # row, so the CLI looks the new deployment up instead.
 CREATE_CHECKED_FROM = "1.96"
+# On those releases two /model/new at once can hide each other: each reloads the
+# router from its own read of the database, and the later reload drops a
+# deployment the other added (until the proxy's next sync, 30s later), so the
+# look-up would wrongly find it unserved. Their creates go one at a time.
+_UNCHECKED_CREATE = threading.Lock()
 # PATCH /model/{id}/update takes litellm_params_to_remove from LiteLLM 1.109;
 # before, a param set to null is ignored and keeps its value.
 PARAM_REMOVAL_FROM = "1.109"
 # The litellm_params a PATCH /model/{id}/update clears when sent as null
-# (LiteLLM 1.108.7: NULL_CLEARABLE_LITELLM_PARAMS); it ignores any other null.
-CLEARABLE_PARAMS = frozenset({
-    "input_cost_per_token", "output_cost_per_token", "input_cost_per_character",
-    "output_cost_per_character", "cache_read_input_token_cost",
-    "cache_creation_input_token_cost", "tiered_pricing", "cache_control_injection_points",
-    "litellm_credential_name"})
+# (LiteLLM 1.108.7: NULL_CLEARABLE_LITELLM_PARAMS), each with the first release
+# seen to clear it (the prices from 1.87: 1.86.0 clears nothing, 1.80.17
+# neither); the proxy ignores any other null.
+CLEAR_FROM = {
+    **dict.fromkeys(("input_cost_per_token", "output_cost_per_token",
+                     "input_cost_per_character", "output_cost_per_character",
+                     "cache_read_input_token_cost", "cache_creation_input_token_cost"), "1.87"),
+    "cache_control_injection_points": "1.103", "litellm_credential_name": "1.106",
+    "tiered_pricing": "1.108"}
+CLEARABLE_PARAMS = frozenset(CLEAR_FROM)
 
 
 CHUNK_SIZE = 1 << 16
@@ -119,17 +130,19 @@ class ModelsAPI(API):
         body = {"model_name": name, "litellm_params": litellm_params,
                 "model_info": model_info or {}}
         # Asked first: once the row exists, no lost answer may hide it.
-        reports_unserved = versions.at_least(self.session, CREATE_CHECKED_FROM)
-        try:
+        if versions.at_least(self.session, CREATE_CHECKED_FROM):
+            try:
+                return self.session.post_json("/model/new", body)
+            except exceptions.ServerError as exc:
+                stored = _UNSERVED.search(exc.details)
+                if not stored:
+                    raise
+                self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
+        with _UNCHECKED_CREATE:
             created = self.session.post_json("/model/new", body)
-        except exceptions.ServerError as exc:
-            stored = _UNSERVED.search(exc.details)
-            if not stored:
-                raise
-            self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
-        model_id = created.get("model_id")
-        if model_id and not reports_unserved and not self._served(model_id):
-            self._remove_unserved([model_id])
+            model_id = created.get("model_id")
+            if model_id and not self._served(model_id):
+                self._remove_unserved([model_id])
         return created
 
     def _served(self, model_id):
@@ -169,12 +182,15 @@ class ModelsAPI(API):
         """Change only the given params and info fields (and the name) of a deployment.
 
         Uses ``PATCH /model/{id}/update``, which merges into what is stored. A
-        param given as None is removed: CLEARABLE_PARAMS by a null (every
-        release), any other through ``removal``, refused before anything is sent
-        by releases that cannot.
+        param given as None is removed: CLEARABLE_PARAMS by a null (from the
+        release CLEAR_FROM names), any other through
+        ``removal``; refused before anything is sent by releases that cannot.
         """
         body = {"model_name": model_name} if model_name else {}
         litellm_params = dict(litellm_params or {})
+        for key, value in litellm_params.items():
+            if value is None and key in CLEARABLE_PARAMS:
+                versions.require(self.session, CLEAR_FROM[key], f"removing {key}")
         body.update(self.removal([key for key, value in litellm_params.items()
                                   if value is None and key not in CLEARABLE_PARAMS]))
         litellm_params = {key: value for key, value in litellm_params.items()

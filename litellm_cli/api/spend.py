@@ -26,6 +26,9 @@ from litellm_cli.api.paging import PagedAPI
 PAGE_SIZE_MAX = 1000  # the proxy rejects larger pages with 422
 # Releases before LiteLLM 1.95 reject pages of more than 100 logs.
 LARGE_PAGES_FROM, OLD_PAGE_SIZE_MAX = "1.95", 100
+# /spend/logs/v2 takes model_group from LiteLLM 1.89 (1.88.0 ignores it: every
+# model's logs) and sort_order from 1.82 (1.81.9 and 1.80.17: newest first only).
+MODEL_FILTER_FROM, SORTED_FROM = "1.89", "1.82"
 
 # --filter name -> the query parameter of /spend/logs/v2.
 FILTERS = {"key": "api_key", "user": "user_id", "team": "team_id", "model": "model_group",
@@ -88,6 +91,10 @@ class SpendAPI(PagedAPI):
         unless ``oldest_first``. As the proxy answers it, ``end`` included (see
         ``items`` and ``iter_all``, which exclude it). Filters: key (raw key or hash), user, team,
         model (the model name clients call), customer."""
+        from litellm_cli import versions
+
+        if filters.get("model") is not None:
+            versions.require(self.session, MODEL_FILTER_FROM, "filtering spend logs by model")
         params = _params(start, end, filters)
         params.update(page=page, page_size=size, sort_order="asc" if oldest_first else "desc")
         return self.session.get_json("/spend/logs/v2", params=params)
@@ -102,7 +109,13 @@ class SpendAPI(PagedAPI):
         ``end``), fetched page by page; oldest first, so logs written while it
         reads land after the rows already read. ``size`` defaults to the
         largest page the proxy's release accepts."""
+        from litellm_cli import versions
+
         size = size or self.page_size_max()
+        if oldest_first and not versions.at_least(self.session, SORTED_FROM):
+            # Pages come newest first whatever is asked: read them all, then turn them round.
+            logs = list(super().iter_all(first_page, size, oldest_first=False, **filters))
+            return _before(reversed(logs), filters["end"])
         return _before(super().iter_all(first_page, size, oldest_first=oldest_first, **filters),
                        filters["end"])
 

@@ -101,7 +101,9 @@ class UpdateCredential(ShowOne):
     _epilog = """\
 The labels and --remove-value need LiteLLM >= 1.106: older releases answer
 success and ignore them. The credential is read back after the update, and
-what the proxy did not apply fails the command (exit 1), naming its release."""
+what the proxy did not apply fails the command (exit 1), naming its release.
+Before LiteLLM 1.85 the proxy serves an update after its next database sync
+(within 30s): the command says so when the read-back does not show it yet."""
 
     def get_parser(self, prog_name):
         parser = _add_name(super().get_parser(prog_name))
@@ -123,7 +125,7 @@ what the proxy did not apply fails the command (exit 1), naming its release."""
 
     def take_action(self, parsed_args):
         from litellm_cli import versions
-        from litellm_cli.api.credentials import UNCHANGED, unapplied
+        from litellm_cli.api.credentials import UNCHANGED, UPDATE_SHOWN_FROM, not_shown, unapplied
 
         info = (parse_json(parsed_args.info, "--info", expect=dict)
                 if parsed_args.info is not None else {})
@@ -143,6 +145,11 @@ what the proxy did not apply fails the command (exit 1), naming its release."""
                    parsed_args.remove_value)
         credential = api.get(parsed_args.credential_name)
         result = CREDENTIAL_COLUMNS, _format_credential(credential)
+        pending = not_shown(credential, values, info)
+        if pending and not versions.at_least(api.session, UPDATE_SHOWN_FROM):
+            self.warn(f"this proxy ({versions.describe(api.session)}) stored the update; it shows "
+                      f"and serves {', '.join(pending)} only after its next database sync "
+                      "(within 30s)")
         missed = unapplied(credential, display_name, parsed_args.remove_value)
         if missed:
             self.fail_showing(parsed_args, *result,

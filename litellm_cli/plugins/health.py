@@ -8,6 +8,9 @@ from litellm_cli.utils import valid_name
 from litellm_cli.versions import server_version
 
 COLUMNS = ("url", "alive", "ready", "db", "cache", "litellm_version")
+# The readiness "status" of a ready proxy. Up to LiteLLM 1.82 /health/readiness
+# put its database check's status ("connected") over its own "healthy".
+READY = ("healthy", "connected")
 MODEL_COLUMNS = ("status", "model", "model_id", "api_base", "error")
 
 HEALTH_EPILOG = """\
@@ -47,7 +50,7 @@ class ShowHealth(ShowOne):
         ready = ready if isinstance(ready, dict) else {"status": _first_line(ready)}
         view = {"url": self.session.base_url,
                 "alive": alive_status == 200,
-                "ready": ready_status == 200 and ready.get("status") == "healthy",
+                "ready": ready_status == 200 and ready.get("status") in READY,
                 "db": ready.get("db"),
                 "cache": ready.get("cache"),
                 "litellm_version": ready.get("litellm_version") or server_version(self.session)}

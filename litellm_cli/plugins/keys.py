@@ -5,7 +5,7 @@ import argparse
 import functools
 
 from litellm_cli import exceptions, resolve
-from litellm_cli.api.keys import PAGE_SIZE_MAX, hash_key, key_label
+from litellm_cli.api.keys import PAGE_SIZE_MAX, RESET_SPEND_FROM, hash_key, key_label
 from litellm_cli.command import Command, DeleteCommand, Lister, PagedLister, ShowOne
 from litellm_cli.display import listing, object_row, showing
 from litellm_cli.arguments import ANY_MODELS, EXPIRY, StdinOnce, add_filters, add_options
@@ -283,6 +283,9 @@ class ResetSpendKey(Lister):
     when any fails the command ends with "N of M keys failed to reset" (exit 1).
     """
 
+    _epilog = (f"Needs LiteLLM >= {RESET_SPEND_FROM} (older releases have no reset route: exit 6, "
+               "nothing sent).")
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         _add_keys_argument(parser, "reset")
@@ -293,6 +296,7 @@ class ResetSpendKey(Lister):
     def take_action(self, parsed_args):
         api = self.app.client_manager.keys
         fields = ("key_hash", "previous_spend", "spend", "max_budget")
+        api.require_reset_spend()
         return _each_key(
             self, parsed_args, lambda key: api.reset_spend(key, parsed_args.to), "reset",
             "Reset spend of",

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from tests.functional.conftest import older
+from litellm_cli.api.credentials import UPDATE_SHOWN_FROM
+from tests.functional.conftest import older, wait_for
 
 SECRET = "sk-credential-secret-9f8e7d6c5b4a"
 VALUES = json.dumps({"api_key": SECRET, "api_base": "http://127.0.0.1:9/v1"})
@@ -193,6 +194,10 @@ def test_update_merges_values_and_info_and_never_prints_the_secret(cli, cleanup,
               input=json.dumps({"api_key": NEW_SECRET}))
     assert res.rc == 0, res
     assert NEW_SECRET not in res.out + res.err and SECRET not in res.out + res.err
+    if older(proxy_version, UPDATE_SHOWN_FROM):
+        # The proxy serves it after its next database sync (30s), and the CLI says so.
+        assert "only after its next database sync (within 30s)" in res.err, res
+        assert wait_for(lambda: _proxy_credential(cli, cleanup)["credential_info"].get("region"))
     stored = _proxy_credential(cli, cleanup)
     assert stored.get("display_name") == ("Azure prod" if labels else None)
     assert stored["credential_info"] == {"custom_llm_provider": "azure", "region": "eu"}

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.functional.conftest import closed_port, run_cli
+from tests.functional.conftest import RELEASE, closed_port, older, run_cli
 
 U = uuid.uuid4().hex[:8]
 CRED_SECRET = f"cred-secret-value-{U}"
@@ -239,6 +239,8 @@ def test_absolute_url_to_another_host_is_refused_before_anything_is_sent(sweep):
 def test_a_wrong_base_url_says_it_is_not_a_litellm_proxy(sweep, suffix, says):
     res = sweep.run("keys", "list", url=sweep.proxy.url + suffix, expect_ok=False)
     assert res.rc == 3, res
+    if suffix == "/ui" and older(RELEASE, "1.90"):
+        says = "check --base-url"  # LiteLLM 1.80.17 answers /ui/... with a JSON 404
     last = res.err.strip().splitlines()[-1]
     assert last.startswith("Error: ") and "does not look like a LiteLLM proxy" in last
     assert says in last and "<" not in last and len(last) < 400
@@ -407,6 +409,9 @@ def test_the_sweep_covers_every_command_that_shows_data():
 @pytest.mark.parametrize("name", sorted(SHOWS) + sorted(OTHERS))
 def test_every_command_that_shows_proxy_data_masks_secret_named_fields(sweep, poisoned, name):
     argv, must_succeed = SHOWS.get(name) or OTHERS[name]
+    # LiteLLM 1.80.17: no reset route (refused, exit 6); no teams offered is a 400.
+    if name in ("keys reset-spend", "teams available") and older(RELEASE, "1.90"):
+        must_succeed = False
     res = sweep.run(*[arg.format(**poisoned) for arg in argv], expect_ok=must_succeed)
     assert res.rc != 2, res  # a usage error would mean the command was never exercised
     if name in ("models get", "users get", "keys info", "http request"):

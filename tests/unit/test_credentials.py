@@ -191,3 +191,73 @@ def test_update_applied_on_a_current_release_asks_no_version():
                                               "--remove-value", "api_base"], session)
     assert shown(result)["display_name"] == "Azure"
     assert ("GET", "/public/model_hub/info") not in [c[:2] for c in session.calls]
+
+
+# LiteLLM 1.110.2's PATCH /credentials/{name} (credential_endpoints/endpoints.py,
+# _without_masked_read_backs): a secret-named value shaped as the proxy masks it
+# ("sk****23": 2 + 4 asterisks + 2, or "*****") keeps the stored secret; the
+# answer is the usual success, and the read-back shows the same mask. Releases
+# before it (1.108.7, 1.80.17) store the mask as the secret.
+ANSWER_1_110 = {"success": True, "message": "Credential updated successfully"}
+
+
+@pytest.mark.parametrize("version", ["1.80.17", PINNED, "1.110.2"])
+@pytest.mark.parametrize("values, field", [
+    ('{"api_key": "sk****23"}', "api_key"),           # the proxy's by_name mask
+    ('{"api_key": "*****"}', "api_key"),              # ... of a short secret
+    ('{"api_key": "***", "api_base": "https://y"}', "api_key"),  # credentials show's mask
+    ('{"aws": {"secret": "ab****yz"}}', "aws.secret"),
+])
+def test_update_never_sends_a_masked_value_back_as_the_secret(version, values, field):
+    session = FakeSession({("PATCH", "/credentials/azure-prod"): ANSWER_1_110,
+                           ("GET", "/credentials/by_name/azure-prod"): CREDENTIAL,
+                           **release(version)})
+    with pytest.raises(exceptions.UsageError) as error:
+        run(plugin.UpdateCredential, ["azure-prod", "--values", values], session)
+    assert str(error.value) == (
+        f"credential value {field} looks masked (as the proxy shows it), not a secret: give "
+        "the real value, or leave it out to keep the stored one")
+    assert "PATCH" not in [c[0] for c in session.calls]
+
+
+def test_create_never_stores_a_masked_value_as_the_secret():
+    # POST /credentials stores what it is given on every release, 1.110.2 included.
+    session = FakeSession({("POST", "/credentials"): {"success": True}})
+    with pytest.raises(exceptions.UsageError, match="api_key looks masked"):
+        run(plugin.CreateCredential, ["c", "--values", '{"api_key": "sk****23"}'], session)
+    assert session.calls == []
+
+
+def test_a_real_secret_with_asterisks_in_it_is_sent():
+    session = _update_on(CREDENTIAL, "1.110.2")
+    run(plugin.UpdateCredential, ["azure-prod", "--values", '{"api_key": "sk-ab***cd-real"}'],
+        session)
+    patch = [c for c in session.calls if c[0] == "PATCH"]
+    assert patch[0][2]["body"]["credential_values"] == {"api_key": "sk-ab***cd-real"}
+
+
+def test_update_on_a_release_that_syncs_later_says_so(monkeypatch):
+    # LiteLLM 1.80.17: PATCH changes the database; by_name shows the credential
+    # as the proxy serves it, from memory, until its next sync (30s).
+    session = _update_on(CREDENTIAL, "1.80.17")
+    warned = []
+    monkeypatch.setattr(plugin.UpdateCredential, "warn", lambda self, text: warned.append(text))
+    result, _ = run(plugin.UpdateCredential, ["azure-prod", "--info", '{"region": "eu"}',
+                                              "--values", '{"api_key": "sk-new-secret-99"}'],
+                    session)
+    assert shown(result)["credential_info"] == {"custom_llm_provider": "azure"}  # as served now
+    assert warned == ["this proxy (LiteLLM 1.80.17) stored the update; it shows and serves "
+                      "credential_info.region, credential_values.api_key only after its next "
+                      "database sync (within 30s)"]
+
+
+def test_update_shown_by_the_read_back_says_nothing_more(monkeypatch):
+    stored = {**CREDENTIAL, "credential_info": {"custom_llm_provider": "azure", "region": "eu"},
+              "credential_values": {"api_key": "sk****99", "api_base": "https://x"}}
+    session = _update_on(stored, "1.80.17")
+    warned = []
+    monkeypatch.setattr(plugin.UpdateCredential, "warn", lambda self, text: warned.append(text))
+    run(plugin.UpdateCredential, ["azure-prod", "--info", '{"region": "eu"}',
+                                  "--values", '{"api_key": "sk-new-secret-99"}'], session)
+    assert warned == []
+    assert ("GET", "/public/model_hub/info") not in [c[:2] for c in session.calls]

@@ -79,6 +79,19 @@ def test_health_falls_back_to_public_readiness_for_a_key_without_access(proxy):
     assert shown(result)["ready"] is True and shown(result)["litellm_version"] == "1.2.3"
 
 
+def test_health_reads_the_public_readiness_of_a_release_without_the_details_route(proxy):
+    # LiteLLM 1.80.17: no /health/readiness/details (404); /health/readiness has it all.
+    server, session = proxy({**HEALTHY,
+                             "/health/readiness/details": (404, {"detail": "Not Found"}),
+                             # its database check's status replaces "healthy"
+                             "/health/readiness": (200, {"status": "connected", "db": "connected",
+                                                         "cache": None,
+                                                         "litellm_version": "1.80.17"})})
+    result, _ = run(plugin.ShowHealth, [], session)
+    assert (shown(result)["ready"], shown(result)["db"]) == (True, "connected")
+    assert shown(result)["litellm_version"] == "1.80.17"
+
+
 def test_health_of_a_proxy_that_is_not_ready_prints_the_view_and_fails(proxy):
     server, session = proxy({**HEALTHY, "/health/readiness/details": (
         503, {"status": "unhealthy", "db": "Not connected", "litellm_version": "9.9.9"})})

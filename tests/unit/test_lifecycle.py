@@ -12,7 +12,7 @@ import pytest
 from litellm_cli import exceptions, utils
 from litellm_cli.api.keyimport import MARKER, KeyImport
 from litellm_cli.plugins import credentials, keys, teams, users
-from tests.unit.conftest import FakeSession, run, shown
+from tests.unit.conftest import PINNED, FakeSession, release, run, shown
 from tests.unit.test_shell import _modules_after
 
 NOT_FOUND = exceptions.NotFound("Key not found.", http_status=404)
@@ -170,15 +170,26 @@ def test_regenerate_and_reset_spend_put_the_hash_never_the_secret_in_the_url():
         ("POST", f"/key/{_hash('sk-secret')}/regenerate"): {"key": "sk-new", "token": "t"},
         ("POST", f"/key/{_hash('sk-secret')}/reset_spend"): {
             "key_hash": _hash("sk-secret"), "spend": 0.0, "previous_spend": 2.0,
-            "max_budget": None}})
+            "max_budget": None}, **release("1.81.7")})
     result, _ = run(keys.RegenerateKey, ["sk-secret", "--grace-period", "24h"], session)
     assert shown(result)["key"] == "sk-new"
     assert session.calls[0][2]["body"] == {"grace_period": "24h"}
     (columns, rows), app = run(keys.ResetSpendKey, ["sk-secret"], session)
     assert columns == ("token", "previous_spend", "spend", "max_budget")
     assert list(rows) == [(_hash("sk-secret"), 2.0, 0.0, None)]
-    assert session.calls[1][2]["body"] == {"reset_to": 0.0}
+    assert session.calls[2][2]["body"] == {"reset_to": 0.0}
     assert "sk-secret" not in app.stderr.getvalue()
+
+
+def test_reset_spend_on_a_release_without_the_route_is_refused_naming_both():
+    # LiteLLM 1.80.17 has no POST /key/{key}/reset_spend (it came in 1.81.7).
+    session = FakeSession(release("1.80.17"))
+    with pytest.raises(exceptions.CLIError) as error:
+        run(keys.ResetSpendKey, ["sk-a", "sk-b"], session)
+    assert str(error.value) == ("keys reset-spend needs LiteLLM >= 1.81.7; this proxy is "
+                                "LiteLLM 1.80.17")
+    assert error.value.exit_code == exceptions.EXIT_REJECTED
+    assert [c[:2] for c in session.calls] == [("GET", "/public/model_hub/info")]
 
 
 def test_block_one_unknown_key_is_its_own_not_found():
@@ -507,7 +518,8 @@ def test_users_update_checks_that_the_user_exists():
 def test_credentials_update_sends_merges_removals_and_label():
     session = FakeSession({("PATCH", "/credentials/a%2Fb"): {"success": True},
                            ("GET", "/credentials/by_name/a%2Fb"): {
-                               "credential_name": "a/b", "credential_info": {"p": "azure"}}})
+                               "credential_name": "a/b", "credential_info": {"p": "azure"}},
+                           **release(PINNED)})
     run(credentials.UpdateCredential, ["a/b", "--clear-display-name", "--values",
                                        '{"api_key": "k"}', "--remove-value", "api_base"],
         session)
@@ -516,5 +528,6 @@ def test_credentials_update_sends_merges_removals_and_label():
         "credential_values": {"api_key": "k"}, "credential_values_to_delete": ["api_base"]}
     # The proxy would replace the stored info: the merged info is sent.
     run(credentials.UpdateCredential, ["a/b", "--info", '{"r": "eu"}'], session)
-    assert session.calls[3][2]["body"] == {"credential_name": "a/b", "credential_values": {},
+    patches = [c for c in session.calls if c[0] == "PATCH"]
+    assert patches[1][2]["body"] == {"credential_name": "a/b", "credential_values": {},
                                            "credential_info": {"p": "azure", "r": "eu"}}

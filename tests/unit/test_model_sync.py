@@ -181,6 +181,7 @@ def test_an_earlier_release_s_secret_hashes_are_removed_and_its_deployment_still
 @pytest.mark.parametrize("written, proxy_holds", [
     ("0.0000150", 1.5e-05), ("0.50", 0.5), ("1_000", 1000), ("1000", 1000.0),
     ("1e-6", 1e-06), ("2024.10", 2024.1), ("yes", True),
+    ("0.0000150", "1.5e-05"),  # LiteLLM 1.80.17 keeps a price sent as a number as text
 ])
 def test_a_yaml_number_means_what_it_means_to_the_proxy_and_compares_as_a_number(
         written, proxy_holds):
@@ -494,3 +495,54 @@ def test_a_null_removes_any_param_where_the_release_can():
                            ).items[0]
     assert item.status == "would update"
     assert item.request[1][1] == {"rpm": None}
+
+
+def test_a_masked_credential_value_in_the_file_is_never_sent_as_the_secret():
+    # A credential_list copied from what the proxy shows: "sk****23" is a mask.
+    stored = [{"credential_name": "c", "credential_values": {"api_key": "sk****23"},
+               "credential_info": {}}]
+    sync, session = _sync(credentials=stored)
+    session.answers[("PATCH", "/credentials/c")] = {"success": True}
+    session.answers[("POST", "/credentials")] = {"success": True}
+    config = _config(credentials=[
+        {"credential_name": "c", "credential_values": {"api_key": "sk****23"}},
+        {"credential_name": "new", "credential_values": {"api_key": "***"}}])
+    plan = sync.plan_apply(config, force_secrets=True)
+    sync.execute(plan)
+    assert [i.status for i in plan.items] == ["failed", "failed"]
+    assert all("api_key looks masked" in i.reason for i in plan.items)
+    assert [c[0] for c in session.calls if c[0] in ("PATCH", "POST")] == []
+
+
+# LiteLLM 1.110.2's /model/info shows a database deployment's litellm_params with
+# the pydantic defaults of GenericLiteLLMParams filled in (the same five as
+# 1.108.7: types/router.py); its /v2/model/info?modelId=ID&use_stored_params=true
+# would give only the stored keys, one deployment per request. The CLI needs it
+# nowhere: export leaves those defaults out (a True one set by the operator stays),
+# and diff/apply compare only the fields a file lists.
+RUNTIME_DEFAULTS_1_110 = {"allow_client_keepalive_override": False, "use_in_pass_through": False,
+                          "use_litellm_proxy": False, "use_xai_oauth": False,
+                          "merge_reasoning_content_in_choices": False}
+
+
+def test_the_runtime_defaults_of_model_info_are_not_exported_and_change_nothing():
+    import io
+
+    import yaml
+
+    from litellm_cli.plugins.models import _dump_export
+
+    entries = [_model("a", temperature=0.5), _model("b", use_in_pass_through=True)]
+    deployed = [_stored(e, f"id-{e['model_name']}") for e in entries]
+    for row in deployed:
+        row["litellm_params"] = {**RUNTIME_DEFAULTS_1_110, **row["litellm_params"]}
+    sync, session = _sync(deployed)
+    text = io.StringIO()
+    assert _dump_export(sync.export(), text) == (2, 0)
+    exported = yaml.safe_load(text.getvalue())["model_list"]
+    assert [e["litellm_params"] for e in exported] == [
+        {"model": "openai/gpt-4o", "temperature": 0.5},
+        {"model": "openai/gpt-4o", "use_in_pass_through": True}]
+    plan = sync.plan_apply(parse_config(text.getvalue(), "export"), prune=True)
+    assert [i.status for i in plan.items] == ["unchanged", "unchanged"] and plan.writes == []
+    assert not [c for c in session.calls if "use_stored_params" in repr(c)]

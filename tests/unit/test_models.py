@@ -112,6 +112,38 @@ def test_create_on_an_old_release_returns_a_deployment_it_serves():
     assert session.calls[-1][2] == {"params": {"litellm_model_id": "new-1"}}
 
 
+def test_creates_on_an_old_release_go_one_at_a_time_so_none_hides_another():
+    # LiteLLM 1.80.17: a /model/new reloads the router from its own read of the
+    # database; one sent meanwhile disappears from /model/info until the next sync,
+    # and its look-up would delete a good deployment.
+    import threading
+    import time
+
+    state = {"active": 0, "most": 0}
+    lock = threading.Lock()
+
+    def model_new(**kwargs):
+        with lock:
+            state["active"] += 1
+            state["most"] = max(state["most"], state["active"])
+        time.sleep(0.02)  # widens the window two overlapping creates would share
+        with lock:
+            state["active"] -= 1
+        return {"model_id": "new-1", "model_name": "x"}
+
+    session = _create_on("1.80.17", served=True)
+    session.answers[("POST", "/model/new")] = model_new
+    api = ModelsAPI(session)
+    threads = [threading.Thread(target=api.create, args=("x", {"model": "openai/x"}))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert state["most"] == 1
+    assert [c[0] for c in session.calls].count("POST") == 4
+
+
 def test_create_on_a_release_that_reports_unserved_rows_reads_nothing_back():
     session = _create_on("1.96.0", served=False)
     ModelsAPI(session).create("x", {"model": "openai/x"})
@@ -141,6 +173,33 @@ def test_update_refuses_a_removal_the_release_would_ignore_and_sends_nothing():
                                  "LiteLLM 1.108.7")
     assert caught.value.exit_code == exceptions.EXIT_REJECTED
     assert [c[0] for c in session.calls] == ["GET"]
+
+
+@pytest.mark.parametrize("version, key, needed", [
+    # 1.80.17 and 1.86.0 ignore every null; 1.87 clears prices (SPECIAL_MODEL_INFO_PARAMS),
+    # 1.103 cache_control_injection_points, 1.106 litellm_credential_name, 1.108 tiered_pricing.
+    ("1.80.17", "input_cost_per_token", "1.87"),
+    ("1.100.5", "cache_control_injection_points", "1.103"),
+    ("1.100.5", "litellm_credential_name", "1.106"),
+    ("1.106.0", "tiered_pricing", "1.108"),
+])
+def test_a_null_the_release_would_ignore_is_refused_naming_the_release(version, key, needed):
+    session = _patch_on(version)
+    with pytest.raises(exceptions.CLIError) as caught:
+        ModelsAPI(session).update("id-1", {key: None})
+    assert str(caught.value) == (f"removing {key} needs LiteLLM >= {needed}; this proxy is "
+                                 f"LiteLLM {version}")
+    assert caught.value.exit_code == exceptions.EXIT_REJECTED
+    assert "PATCH" not in [c[0] for c in session.calls]
+
+
+@pytest.mark.parametrize("version, key", [("1.90.7", "input_cost_per_token"),
+                                          ("1.106.0", "litellm_credential_name"),
+                                          (PINNED, "tiered_pricing")])
+def test_a_null_the_release_clears_is_sent_as_null(version, key):
+    session = _patch_on(version)
+    ModelsAPI(session).update("id-1", {key: None})
+    assert session.calls[-1][2]["body"]["litellm_params"] == {key: None}
 
 
 def test_update_without_a_removal_asks_no_version():

@@ -341,3 +341,18 @@ def test_http_request_escapes_what_json_leaves_raw_on_a_terminal(local_server):
                       tty=True)
     assert "\u202e" not in out and json.loads(out.replace("\\u202e", "")) == {
         "name": "bidievil"}
+
+
+@pytest.mark.parametrize("value, masked", [
+    ("sk****23", True), ("*****", True), ("***", True), ("sk-***", True), (" ab********yz ", True),
+    ("sk-real-key", False), ("sk-ab***cd-real", False), ("a***b***c", False), ("**", False),
+    (None, False), (5, False),
+])
+def test_looks_masked(value, masked):
+    assert redact.looks_masked(value) is masked
+
+
+def test_masked_fields_names_nested_fields():
+    assert redact.masked_fields({"api_key": "sk****23", "api_base": "https://x",
+                                 "aws": {"secret": "*****", "region": "eu"}}) == \
+        ["api_key", "aws.secret"]

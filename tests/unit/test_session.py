@@ -152,6 +152,19 @@ def test_every_error_body_shape_gives_a_readable_line(server, session_for, statu
     assert str(err.value) == expected
 
 
+def test_a_401_about_another_key_does_not_blame_the_key_in_use(server, session_for):
+    # LiteLLM 1.80.17 answers 401 for an unknown key named in the request, while
+    # the key in use is fine: /v1/models, asked once, takes it.
+    server.script = [(401, {}, {"error": {"message": "Authentication Error, Invalid proxy "
+                                                     "server token passed. key=abc"}}),
+                     (200, {}, {"data": [], "object": "list"})]
+    with pytest.raises(exceptions.Unauthorized) as err:
+        session_for(server.url).post("/key/block", json={"key": "sk-unknown"})
+    assert str(err.value) == ("Authentication Error, Invalid proxy server token passed. key=abc "
+                              "(HTTP 401)")
+    assert [seen[:2] for seen in server.seen] == [("POST", "/key/block"), ("GET", "/v1/models")]
+
+
 def test_error_messages_never_carry_the_api_key(server, session_for):
     server.script = [(400, {}, {"error": {"message": f"bad key {MASTER}"}})]
     with pytest.raises(exceptions.BadRequest) as err:

@@ -40,20 +40,21 @@ def test_all_reads_past_the_proxys_capped_total():
     session = paged(logs, capped_at=10)
     got = list(SpendAPI(session).iter_logs("2025-01-01 00:00:00", "2025-01-31 00:00:00", size=5))
     assert [log["request_id"] for log in got] == [log["request_id"] for log in logs]
-    assert [c[2]["params"]["page"] for c in session.calls] == [1, 2, 3, 4, 5]
-    assert {c[2]["params"]["sort_order"] for c in session.calls} == {"asc"}
+    reads = [c[2]["params"] for c in session.calls if c[1] == "/spend/logs/v2"]
+    assert [params["page"] for params in reads] == [1, 2, 3, 4, 5]
+    assert {params["sort_order"] for params in reads} == {"asc"}
 
 
 def test_all_stops_after_a_full_last_page_with_one_more_read():
     session = paged([_log(n) for n in range(10)])
     got = list(SpendAPI(session).iter_logs("a", END, size=5))
-    assert len(got) == 10 and len(session.calls) == 3
+    assert len(got) == 10 and [c[1] for c in session.calls].count("/spend/logs/v2") == 3
 
 
 def test_all_drops_a_log_shown_again_when_new_logs_shift_the_pages():
     pages = {1: [_log(1), _log(2)], 2: [_log(2), _log(3)], 3: []}
     session = FakeSession({("GET", "/spend/logs/v2"):
-                           lambda params: {"data": pages[params["page"]]}})
+                           lambda params: {"data": pages[params["page"]]}, **release(PINNED)})
     got = list(SpendAPI(session).iter_logs("a", END, size=2))
     assert [log["request_id"] for log in got] == ["r1", "r2", "r3"]
 
@@ -68,11 +69,29 @@ def test_reading_every_log_uses_the_largest_page_the_release_accepts(version, si
         size]
 
 
+def test_a_release_that_sorts_no_logs_is_read_newest_first_and_turned_round():
+    # LiteLLM 1.80.17's /spend/logs/v2 has no sort_order: newest first, always.
+    logs = [_log(n) for n in range(7)]
+    session = paged(logs[::-1], version="1.80.17")
+    got = list(SpendAPI(session).iter_logs("a", END, size=3))
+    assert [log["request_id"] for log in got] == [log["request_id"] for log in logs]
+
+
+def test_filtering_by_model_before_1_89_is_refused_naming_both():
+    # LiteLLM 1.88.0's /spend/logs/v2 has no model_group: it would answer every model's logs.
+    session = paged([], version="1.88.0")
+    with pytest.raises(exceptions.CLIError) as caught:
+        SpendAPI(session).list("s", "e", model="gpt-4o")
+    assert str(caught.value) == ("filtering spend logs by model needs LiteLLM >= 1.89; this "
+                                 "proxy is LiteLLM 1.88.0")
+    assert "/spend/logs/v2" not in [c[1] for c in session.calls]
+
+
 def test_filters_become_the_proxys_parameters_and_raw_keys_are_hashed():
     session = paged([])
     SpendAPI(session).list("s", "e", key="sk-abc", user="u", team="t", model="gpt-4o",
                            customer="c")
-    params = session.calls[0][2]["params"]
+    params = [c for c in session.calls if c[1] == "/spend/logs/v2"][0][2]["params"]
     assert params["api_key"] == hashlib.sha256(b"sk-abc").hexdigest()
     assert (params["user_id"], params["team_id"], params["model_group"], params["end_user"]) == (
         "u", "t", "gpt-4o", "c")
