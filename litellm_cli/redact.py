@@ -86,6 +86,29 @@ def _is_secret(name, in_headers):
     return is_secret_header(str(name)) if in_headers else is_secret_field(name)
 
 
+def without_secrets(value, in_headers=False):
+    """``value`` without its secret-named entries, at any depth (headers by
+    their names inside ``*headers*`` fields): what a file written from the
+    proxy's objects (``state export``) may hold. Not even masked: gone."""
+    if isinstance(value, dict):
+        return {k: without_secrets(v, _holds_headers(k)) for k, v in value.items()
+                if not _is_secret(k, in_headers)}
+    if isinstance(value, list):
+        return [without_secrets(v) for v in value]
+    return value
+
+
+def with_secrets_kept(new, old, in_headers=False):
+    """``new`` (a mapping from a file, written without secrets) with the
+    secret-named entries of ``old`` (the proxy's) that it does not give put
+    back, at any depth: sending ``new`` whole must not drop them."""
+    if not isinstance(new, dict) or not isinstance(old, dict):
+        return new
+    kept = {k: with_secrets_kept(v, old.get(k), _holds_headers(k)) for k, v in new.items()}
+    kept.update((k, v) for k, v in old.items() if k not in new and _is_secret(k, in_headers))
+    return kept
+
+
 def url_secrets(url):
     """The secrets written into a URL: the values of its secret-named query
     parameters (``/key/info?key=...``) and anything shaped like an ``sk-``

@@ -19,6 +19,7 @@ import threading
 
 from litellm_cli import exceptions, versions
 from litellm_cli.api.kinds.base import DEFAULT_OWNER, DONE, PLANNED
+from litellm_cli.redact import without_secrets
 
 # section: "module:class" in litellm_cli.api.kinds, in dependency order.
 KINDS = {
@@ -216,7 +217,7 @@ class StateSync:
                                   and (sections is None or s in sections)])
 
         def read(adapter):
-            return [adapter.export(current) for current in adapter.read()
+            return [without_secrets(adapter.export(current)) for current in adapter.read()
                     if owner is None or not adapter.markable or adapter.owner(current) == owner]
 
         found = self._parallel([(lambda a=a: read(a)) for a in adapters])

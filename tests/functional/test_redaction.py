@@ -291,8 +291,17 @@ def poisoned(sweep, tmp_path_factory):
     config = tmp_path_factory.mktemp("poison") / "config.yaml"
     config.write_text(f"model_list:\n  - model_name: red-poison-file-{U}\n    litellm_params:\n"
                       f"      model: openai/gpt-4o\n      mock_response: hi\n")
+    state = tmp_path_factory.mktemp("poison") / "state.yaml"
+    changed = {"metadata": {"plain": "changed"}}
+    state.write_text(json.dumps({
+        "teams": [{"team_id": team_id, **changed}], "users": [{"user_id": user_id, **changed}],
+        "keys": [{"key_alias": f"red-poison-{U}", **changed}],
+        "credential_list": [{"credential_name": f"red-poison-cred-{U}",
+                             "credential_info": {"plain": "changed"}}],
+        "model_list": [{"model_name": f"red-poison-{U}", "model_info": {"id": model["id"]},
+                        "litellm_params": {"model": "openai/gpt-4o", "rpm": 3}}]}))
     sweep.secrets.extend(POISON.values())
-    yield {"model_id": model["id"], "team_id": team_id, "user_id": user_id,
+    yield {"model_id": model["id"], "team_id": team_id, "user_id": user_id, "state": str(state),
            "key_hash": key["token"], "config": str(config), "url": sweep.proxy.url,
            "master": sweep.proxy.key, "cred": f"red-poison-cred-{U}", "U": U}
     for args in (["teams", "delete", team_id, f"red-poison-team2-{U}"],
@@ -382,11 +391,15 @@ SHOWS = {
     "profile list": (["profile", "list", "-f", "json"], True),
     "profile show": (["profile", "show", "-f", "json"], True),
     "plugin list": (["plugin", "list", "-f", "json"], True),
+    # The old values of the changed objects are shown: diff exits 1 (differences).
+    "state diff": (["state", "diff", "{state}", "-f", "json"], None),
+    "state apply": (["state", "apply", "{state}", "--dry-run", "-f", "json"], True),
 }
 # Commands that show data in their own way, swept the same way.
 OTHERS = {
     "chat completions": (["chat", "completions", "red-poison-{U}", "-m", "user:hi"], True),
     "models export": (["models", "export"], True),
+    "state export": (["state", "export"], True),
     "http request": (["http", "request", "GET", "/model/info?litellm_model_id={model_id}"],
                      True),
 }

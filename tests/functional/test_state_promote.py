@@ -90,23 +90,28 @@ def test_promote_a_varied_proxy_by_composition_and_nothing_is_left_to_do(
                            key=proxy.key)
         assert exported.rc == 0, exported
         assert SECRET not in exported.out and "sk-" not in exported.out
-        promoted = _write(tmp_path, "promoted.yaml", _mine(exported.out, p))
+        # No secret is exported: a credential is promoted with a reference to its value.
+        mine = _mine(exported.out, p)
+        assert "credential_values" not in mine["credential_list"][0]
+        mine["credential_list"][0]["credential_values"] = {
+            "api_key": "cli.environ/PROMOTE_SECRET"}
+        promoted = _write(tmp_path, "promoted.yaml", mine)
         with open(promoted, encoding="utf-8") as handle:
             applied = run_cli(["state", "apply", "-", "--secrets-out",
                                str(tmp_path / "k2.jsonl"), "-f", "json"], second_proxy.url,
-                              key=second_proxy.key, input=handle.read())
+                              key=second_proxy.key, input=handle.read(), env=env)
         assert applied.rc == 0, applied
         statuses = {(r["kind"], r["name"]): r["status"] for r in applied.json()}
         assert set(statuses.values()) == {"created"}, statuses
-        assert len([k for k in statuses if k[0] == "model_list"]) == 2
+        assert len([r for r in applied.json() if r["kind"] == "model_list"]) == 2
 
         # Nothing left to do on either proxy, for the promoted file.
         for target in (proxy, second_proxy):
             diff = run_cli(["state", "diff", promoted, "-f", "json"], target.url,
-                           key=target.key)
+                           key=target.key, env=env)
             assert diff.rc == 0, (target.url, diff)
         again = run_cli(["--debug", "state", "apply", promoted], second_proxy.url,
-                        key=second_proxy.key)
+                        key=second_proxy.key, env=env)
         assert again.rc == 0, again
         writes = [line for line in again.err.splitlines() if line.startswith("REQ: curl")
                   and " -X GET " not in line]
@@ -121,7 +126,7 @@ def test_promote_a_varied_proxy_by_composition_and_nothing_is_left_to_do(
         assert works.rc == 0, works
 
         # One field per kind changed in place on the second proxy.
-        changed = _mine(exported.out, p)
+        changed = _mine(exported.out, p)  # without the credential's value: not compared
         changed["budgets"][0]["max_budget"] = 6
         changed["users"][0]["max_budget"] = 4
         changed["teams"][0]["max_budget"] = 11

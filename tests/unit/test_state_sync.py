@@ -224,3 +224,20 @@ def test_a_reference_that_cannot_be_read_is_a_usage_error(value, words, monkeypa
 def test_validate_takes_a_reference_for_any_type(tmp_path):
     report = state.validate({"budgets": [{"budget_id": "b", "max_budget": "cli.environ/B"}]})
     assert report.errors == []
+
+
+def test_secret_named_entries_are_never_exported_nor_lost_by_an_update(engine):
+    Memory.stores["first"] = {"f": _owned("me", name="f")}
+    Memory.stores["first"]["f"]["metadata"].update(
+        {"note": "a", "client_secret": "s3cr3t-value", "extra_headers": {"X-Api-Key": "h-val",
+                                                                          "X-Trace": "t"}})
+    exported = engine.export(["first"])["first"]
+    assert exported == [{"name": "f", "metadata": {"note": "a",
+                                                   "extra_headers": {"X-Trace": "t"}}}]
+    assert _statuses(engine.plan({"owner": "me", "first": exported})) == {
+        ("first", "f"): "unchanged"}  # an export applies back with no change
+    exported[0]["metadata"]["note"] = "b"
+    engine.execute(engine.plan({"owner": "me", "first": exported}))
+    assert Memory.stores["first"]["f"]["metadata"] == {
+        "note": "b", "client_secret": "s3cr3t-value",
+        "extra_headers": {"X-Api-Key": "h-val", "X-Trace": "t"}, OWNER_FIELD: "me"}

@@ -14,7 +14,7 @@ metadata (``markable = False``) is never pruned.
 
 from litellm_cli import exceptions
 from litellm_cli.api.model_sync import MASK, same
-from litellm_cli.redact import is_secret_field
+from litellm_cli.redact import is_secret_field, with_secrets_kept, without_secrets
 
 OWNER_FIELD = "litellm_cli_owner"
 DEFAULT_OWNER = "litellm-cli"
@@ -153,6 +153,12 @@ class Kind:
                     unseen.append(field)
                 continue
             old, new = self.current_value(shown, field), self.wanted_value(field, value)
+            # Secret-named entries inside a value (metadata.client_secret...) are never
+            # exported, so never compared either; an update keeps the proxy's.
+            old, bare = without_secrets(old), without_secrets(new)
+            if bare != new:
+                unseen.append(f"{field} (its secret-named entries)")
+            new = bare
             if not (new is None and old is None) and not same(new, old):
                 changes.append(change(field, old, value))
         reason = (f"secrets not compared (the proxy never shows them; --force-secrets sends "
@@ -253,13 +259,15 @@ class Kind:
             self.delete(item)
 
     def marked(self, wanted, owner, current=None):
-        """``wanted`` with the owner in its metadata (kept metadata of
-        ``current`` is not merged: the file's metadata is the truth)."""
+        """``wanted`` with the owner in its metadata (the file's metadata is
+        the truth; of ``current``'s, only the secret-named entries the file
+        cannot give are kept)."""
         if not self.markable:
             return dict(wanted)
         metadata = wanted.get("metadata")
-        if metadata is None and current is not None:
-            metadata = without_owner(current.get("metadata"))
+        if current is not None:
+            stored = without_owner(current.get("metadata"))
+            metadata = stored if metadata is None else with_secrets_kept(metadata, stored)
         return {**wanted, "metadata": {**(metadata or {}), OWNER_FIELD: owner}}
 
     def create(self, item, owner):

@@ -54,7 +54,7 @@ from litellm_cli.api.kinds.common import METADATA_FIELDS
 from litellm_cli.api.rotate import KEY_BYTES
 from litellm_cli.api.rotate import MARK as ROTATION_MARK
 from litellm_cli.api.rotate import mark as rotation_mark
-from litellm_cli.redact import REDACTOR
+from litellm_cli.redact import REDACTOR, with_secrets_kept
 
 # This tool's bookkeeping in a key's metadata: never in a file, kept by updates.
 MARKS = (OWNER_FIELD, IMPORT_MARK, ROTATION_MARK)
@@ -248,8 +248,8 @@ class Keys(Kind):
                 body[field] = EMPTY.get(field)
         before = dict((current or {}).get("metadata") or {})
         if "metadata" in wanted:
-            metadata = {k: v for k, v in (wanted.get("metadata") or {}).items()
-                        if k not in MARKS}
+            metadata = {k: v for k, v in with_secrets_kept(wanted.get("metadata") or {},
+                                                           before).items() if k not in MARKS}
             metadata.update((k, before[k]) for k in MARKS if k in before)
             for field in self.lifted & set(before) - set(wanted["metadata"] or {}):
                 metadata[field] = before[field]
