@@ -290,7 +290,7 @@ class ApplyState(_StateFileCommand):
                                 "lists: " + ", ".join(f"{i.kind} {_name(i)}" for i in doomed))
         try:
             sync.execute(plan, on_done=self._report_failure,
-                         save_secret=secrets and (lambda s: _save(secrets, s)))
+                         save_secret=secrets and (lambda s: _save(secrets, s, parsed_args.secrets_out)))
         except BaseException as exc:
             self.produce_output(parsed_args, columns, self._rows(plan))
             if getattr(exc, "exit_code", None) == exceptions.EXIT_AUTH:
@@ -301,7 +301,10 @@ class ApplyState(_StateFileCommand):
             raise
         finally:
             if secrets:
-                secrets.close()
+                try:
+                    secrets.close()
+                except OSError:
+                    pass  # _save said it: the secret it could not write is the run's error
         self.warn(state_summary(plan, True))
         return self._finish(parsed_args, plan)
 
@@ -323,14 +326,19 @@ class ApplyState(_StateFileCommand):
         return APPLY_COLUMNS, rows
 
 
-def _save(handle, secret):
+def _save(handle, secret, path):
     """Append one new key's secret to --secrets-out and make it durable."""
     import json
     import os
 
-    handle.write(json.dumps({"key_alias": secret["key_alias"], "key": secret["key"]}) + "\n")
-    handle.flush()
-    os.fsync(handle.fileno())
+    try:
+        handle.write(json.dumps({"key_alias": secret["key_alias"], "key": secret["key"]})
+                     + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    except OSError as exc:
+        raise exceptions.CLIError(f"--secrets-out: cannot write {path}: "
+                                  f"{exc.strerror or exc}") from None
 
 
 class ExportState(Command):
