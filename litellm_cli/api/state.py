@@ -354,10 +354,9 @@ class Validator:
 def validate(data, release=DEFAULT_RELEASE):
     """Check a parsed state file offline; a Report of what is wrong."""
     report, checker = Report(), Validator(release)
-    owner = data.get("owner")
-    if owner is not None and not isinstance(owner, str):
-        report.problems.append(Problem("error", "owner", None, None,
-                                       f"must be text, not {_type_word(owner)}"))
+    problem = _owner_problem(data)
+    if problem:
+        report.problems.append(Problem("error", "owner", None, None, problem))
     given = {}
     for section, objects in data.items():
         if section == "owner":
@@ -391,6 +390,22 @@ def validate(data, release=DEFAULT_RELEASE):
     order = {section: place for place, section in enumerate(data)}
     report.problems.sort(key=lambda p: (order.get(p.kind, -1), p.index))  # stable
     return report
+
+
+def _owner_problem(data):
+    """What is wrong with the file's owner, or None. An empty one (``owner:``,
+    a templating slip) is refused: taking the default instead would let
+    --prune delete the default owner's objects."""
+    if "owner" not in data:
+        return None
+    owner = data["owner"]
+    if owner is None:
+        from litellm_cli.api.kinds.base import DEFAULT_OWNER
+
+        return f"is empty: give a name, or leave owner out (default {DEFAULT_OWNER})"
+    if not isinstance(owner, str):
+        return f"must be text, not {_type_word(owner)}"
+    return unusable_id(owner, in_path=False)
 
 
 def _unknown_section(section):
