@@ -453,6 +453,13 @@ def _identities(kind, objects, report):
 
 
 def _check_object(checker, kind, item):
+    from litellm_cli.api.kinds.base import OWNER_FIELD
+
+    for where in ("metadata", "mcp_info"):
+        if isinstance(item.get(where), dict) and OWNER_FIELD in item[where]:
+            # apply writes the file's owner there, so the object would never match.
+            yield f"{where}.{OWNER_FIELD}", ("is written by apply from the file's owner: "
+                                             "set owner: at the top instead")
     if kind.section == "keys" and item.get("key") is not None:
         yield "key", ("a key's secret never goes in a state file: keys are named by "
                       "key_alias, and apply writes a new key's secret elsewhere")
