@@ -283,6 +283,10 @@ class ApplyState(_StateFileCommand):
                     "(nothing was changed)")
             from litellm_cli.plugins.keys import _open_private
 
+            if _same_file(parsed_args.state_file, parsed_args.secrets_out):
+                raise exceptions.UsageError(
+                    "--secrets-out is the state file itself: the new secrets would end up in "
+                    "it (and in git); give another file (nothing was changed)")
             secrets = _open_private(parsed_args.secrets_out)
         doomed = [item for item in plan.writes if item.pruned]
         if doomed:
@@ -324,6 +328,15 @@ class ApplyState(_StateFileCommand):
             self.fail_showing(parsed_args, APPLY_COLUMNS, rows, exceptions.UsageError(message)
                               if dry_run else message)
         return APPLY_COLUMNS, rows
+
+
+def _same_file(one, other):
+    import os
+
+    try:
+        return one != "-" and os.path.samefile(one, other)
+    except OSError:
+        return False  # one of them is missing: not the same
 
 
 def _save(handle, secret, path):
