@@ -242,6 +242,20 @@ def _yaml_loader(as_proxy=False):
                 number = _lossless_number(text) if node.tag.endswith(("int", "float")) else None
                 return text if number is None else number
 
+            def construct_mapping(self, node, deep=False):
+                # A key written twice: YAML keeps the last silently (a second
+                # "model_list: []" would prune every model); refused.
+                seen = set()
+                for key_node, _ in node.value:
+                    if key_node.tag == _YAML + "merge" or not isinstance(key_node.value, str):
+                        continue  # merges may repeat; a complex key is left to YAML
+                    if (key_node.tag, key_node.value) in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"{key_node.value[:100]!r} is given twice in one "
+                            "mapping", key_node.start_mark)
+                    seen.add((key_node.tag, key_node.value))
+                return super().construct_mapping(node, deep)
+
             def construct_yaml_float(self, node):  # explicitly tagged !!float
                 value = super().construct_yaml_float(node)
                 if not math.isfinite(value):

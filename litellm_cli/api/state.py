@@ -354,10 +354,9 @@ class Validator:
 def validate(data, release=DEFAULT_RELEASE):
     """Check a parsed state file offline; a Report of what is wrong."""
     report, checker = Report(), Validator(release)
-    owner = data.get("owner")
-    if owner is not None and not isinstance(owner, str):
-        report.problems.append(Problem("error", "owner", None, None,
-                                       f"must be text, not {_type_word(owner)}"))
+    problem = _owner_problem(data)
+    if problem:
+        report.problems.append(Problem("error", "owner", None, None, problem))
     given = {}
     for section, objects in data.items():
         if section == "owner":
@@ -391,6 +390,22 @@ def validate(data, release=DEFAULT_RELEASE):
     order = {section: place for place, section in enumerate(data)}
     report.problems.sort(key=lambda p: (order.get(p.kind, -1), p.index))  # stable
     return report
+
+
+def _owner_problem(data):
+    """What is wrong with the file's owner, or None. An empty one (``owner:``,
+    a templating slip) is refused: taking the default instead would let
+    --prune delete the default owner's objects."""
+    if "owner" not in data:
+        return None
+    owner = data["owner"]
+    if owner is None:
+        from litellm_cli.api.kinds.base import DEFAULT_OWNER
+
+        return f"is empty: give a name, or leave owner out (default {DEFAULT_OWNER})"
+    if not isinstance(owner, str):
+        return f"must be text, not {_type_word(owner)}"
+    return unusable_id(owner, in_path=False)
 
 
 def _unknown_section(section):
@@ -438,6 +453,13 @@ def _identities(kind, objects, report):
 
 
 def _check_object(checker, kind, item):
+    from litellm_cli.api.kinds.base import OWNER_FIELD
+
+    for where in ("metadata", "mcp_info"):
+        if isinstance(item.get(where), dict) and OWNER_FIELD in item[where]:
+            # apply writes the file's owner there, so the object would never match.
+            yield f"{where}.{OWNER_FIELD}", ("is written by apply from the file's owner: "
+                                             "set owner: at the top instead")
     if kind.section == "keys" and item.get("key") is not None:
         yield "key", ("a key's secret never goes in a state file: keys are named by "
                       "key_alias, and apply writes a new key's secret elsewhere")

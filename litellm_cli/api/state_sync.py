@@ -165,7 +165,13 @@ class StateSync:
         if self._stop.is_set():
             return
         if item.secret:
-            save_secret(item.secret)  # durable before the key exists
+            try:
+                save_secret(item.secret)  # durable before the key exists
+            except BaseException:
+                # Without its secret saved the key must not be made, nor the next ones.
+                self._stop.set()
+                item.status, item.reason = "not done", "its secret could not be saved"
+                raise
         item.status = "sending"
         try:
             item.adapter.send(item, owner)

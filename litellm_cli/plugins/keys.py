@@ -324,12 +324,22 @@ def _since(text):
 
 def _open_private(path):
     """Open ``path`` for appending, readable by its owner only (0600); its
-    folder is synced, so that a new file's name survives a crash too."""
+    folder is synced, so that a new file's name survives a crash too. Only a
+    regular file is taken: not a symbolic link (the secrets would go, and the
+    mode change apply, where it points), a device (/dev/full), a pipe or a
+    folder; so a bad path fails here, before anything is sent."""
+    import errno
     import os
+    import stat
 
     fd = None
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW
+                     | os.O_NONBLOCK, 0o600)  # a pipe with no reader fails, not hangs
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise exceptions.UsageError(f"--secrets-out: {path} is not a regular file")
+        os.set_blocking(fd, True)
         os.fchmod(fd, 0o600)
         folder = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
         try:
@@ -339,6 +349,9 @@ def _open_private(path):
     except OSError as exc:
         if fd is not None:
             os.close(fd)
+        if exc.errno == errno.ELOOP:
+            raise exceptions.UsageError(f"--secrets-out: {path} is a symbolic link: give the "
+                                        "file it points to") from None
         raise exceptions.UsageError(f"--secrets-out: cannot write {path}: {exc}") from None
     return os.fdopen(fd, "a", encoding="utf-8")
 

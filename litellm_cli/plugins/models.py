@@ -315,17 +315,22 @@ DIFF_COLUMNS = ("action", "kind", "name", "upstream_model", "id", "changes", "re
 
 
 class ChangesColumn(JSONColumn):
-    """``field: old -> new`` lines in tables; the list of changes in json/yaml."""
+    """``field: old -> new`` lines in tables; the list of changes in json/yaml.
+    A line break inside a value is shown escaped: each change stays one line."""
 
     def human_readable(self):
-        return "\n".join(f"{c['field']}: {_shown(c['old'])} -> {_shown(c['new'])}"
+        return "\n".join(f"{_shown(c['field'])}: {_shown(c['old'])} -> {_shown(c['new'])}"
                          for c in self._value)
 
 
 def _shown(value):
     import json
 
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    from litellm_cli.utils import escape_controls
+
+    if isinstance(value, str):
+        return escape_controls(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _compile(pattern, option):

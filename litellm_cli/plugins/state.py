@@ -282,6 +282,10 @@ class ApplyState(_StateFileCommand):
                     "(nothing was changed)")
             from litellm_cli.plugins.keys import _open_private
 
+            if _same_file(parsed_args.state_file, parsed_args.secrets_out):
+                raise exceptions.UsageError(
+                    "--secrets-out is the state file itself: the new secrets would end up in "
+                    "it (and in git); give another file (nothing was changed)")
             secrets = _open_private(parsed_args.secrets_out)
         doomed = [item for item in plan.writes if item.pruned]
         if doomed:
@@ -289,7 +293,7 @@ class ApplyState(_StateFileCommand):
                                 "lists: " + ", ".join(f"{i.kind} {_name(i)}" for i in doomed))
         try:
             sync.execute(plan, on_done=self._report_failure,
-                         save_secret=secrets and (lambda s: _save(secrets, s)))
+                         save_secret=secrets and (lambda s: _save(secrets, s, parsed_args.secrets_out)))
         except BaseException as exc:
             self.produce_output(parsed_args, columns, self._rows(plan))
             if getattr(exc, "exit_code", None) == exceptions.EXIT_AUTH:
@@ -300,7 +304,10 @@ class ApplyState(_StateFileCommand):
             raise
         finally:
             if secrets:
-                secrets.close()
+                try:
+                    secrets.close()
+                except OSError:
+                    pass  # _save said it: the secret it could not write is the run's error
         self.warn(state_summary(plan, True))
         return self._finish(parsed_args, plan)
 
@@ -322,14 +329,28 @@ class ApplyState(_StateFileCommand):
         return APPLY_COLUMNS, rows
 
 
-def _save(handle, secret):
+def _same_file(one, other):
+    import os
+
+    try:
+        return one != "-" and os.path.samefile(one, other)
+    except OSError:
+        return False  # one of them is missing: not the same
+
+
+def _save(handle, secret, path):
     """Append one new key's secret to --secrets-out and make it durable."""
     import json
     import os
 
-    handle.write(json.dumps({"key_alias": secret["key_alias"], "key": secret["key"]}) + "\n")
-    handle.flush()
-    os.fsync(handle.fileno())
+    try:
+        handle.write(json.dumps({"key_alias": secret["key_alias"], "key": secret["key"]})
+                     + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    except OSError as exc:
+        raise exceptions.CLIError(f"--secrets-out: cannot write {path}: "
+                                  f"{exc.strerror or exc}") from None
 
 
 class ExportState(Command):

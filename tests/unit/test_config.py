@@ -184,7 +184,8 @@ def test_a_key_in_a_group_writable_file_without_a_command_is_still_used(cfg):
 @pytest.mark.parametrize("field,value", [("insecure", "yes"), ("base_url", "[1, 2]"),
                                          ("timeout", "'30s'"), ("api_key_command", "{a: 1}")])
 def test_settings_of_the_wrong_type_are_reported(cfg, field, value):
-    cfg(f"profiles:\n  p: {{base_url: 'http://x:1', {field}: {value}}}\n")
+    settings = {"base_url": "'http://x:1'", field: value}  # a key given twice is refused
+    cfg("profiles:\n  p: {" + ", ".join(f"{k}: {v}" for k, v in settings.items()) + "}\n")
     with pytest.raises(exceptions.UsageError, match=f"{field} must be"):
         config.load()
 

@@ -303,3 +303,18 @@ def test_after_a_stop_a_create_landed_only_if_the_key_has_our_secret():
     token = hashlib.sha256(item.secret["key"].encode()).hexdigest()
     proxy.keys[token] = {**key("q", "ci"), "token": token}
     assert keys.landed(item) is True
+
+
+def test_apply_refuses_secrets_out_that_is_the_state_file_itself_before_any_write(tmp_path):
+    from litellm_cli.plugins.state import ApplyState
+    from tests.unit.conftest import run
+
+    path = tmp_path / "state.yaml"
+    text = "keys: [{key_alias: new, models: []}]\n"
+    path.write_text(text)
+    proxy = FakeKeys()
+    with pytest.raises(exceptions.UsageError, match="--secrets-out is the state file itself"):
+        run(ApplyState, [str(path), "--secrets-out", str(tmp_path / "." / "state.yaml")],
+            proxy.session)
+    assert path.read_text() == text  # no secret in the file kept in git
+    assert proxy.keys == {} and not any(c[0] == "POST" for c in proxy.session.calls)

@@ -229,6 +229,42 @@ def test_unwritable_secrets_file_is_a_usage_error(tmp_path):
         keys._open_private(str(tmp_path / "missing" / "s.jsonl"))
 
 
+def test_a_secrets_file_that_is_a_symbolic_link_is_refused_and_its_target_untouched(
+        tmp_path):
+    target = tmp_path / "elsewhere"
+    target.write_text("kept\n")
+    os.chmod(target, 0o644)
+    (tmp_path / "s.jsonl").symlink_to(target)
+    with pytest.raises(exceptions.UsageError, match="symbolic link"):
+        keys._open_private(str(tmp_path / "s.jsonl"))
+    assert target.read_text() == "kept\n"
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
+
+
+def test_a_secrets_file_that_is_not_a_regular_file_is_refused_and_its_mode_kept(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo, 0o644)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so opening it to write works
+    try:
+        with pytest.raises(exceptions.UsageError, match="not a regular file"):
+            keys._open_private(str(fifo))
+    finally:
+        os.close(reader)
+    assert stat.S_IMODE(os.stat(fifo).st_mode) == 0o644
+    with pytest.raises(exceptions.UsageError, match="--secrets-out"):
+        keys._open_private(str(tmp_path))  # a folder
+
+
+def test_a_secret_that_cannot_be_written_is_an_error_naming_the_file():
+    from litellm_cli.plugins.state import _save
+
+    with open("/dev/full", "a", encoding="utf-8") as full:
+        with pytest.raises(exceptions.CLIError, match="cannot write out.jsonl: No space"):
+            _save(full, {"key_alias": "a", "key": "sk-new"}, "out.jsonl")
+        with pytest.raises(OSError):
+            full.close()  # what it still holds; apply ignores it
+
+
 # -- keys import (the SDK layer) ------------------------------------------------
 
 def _key(token, **fields):

@@ -672,6 +672,13 @@ def test_diff_table_shows_each_change_on_a_line_with_secrets_masked():
                                        "litellm_params.api_key: *** -> ***")
 
 
+def test_diff_table_keeps_a_value_with_a_line_break_on_its_own_line():
+    # A value holding "\nfield: x -> y" must not look like another change.
+    column = plugin.ChangesColumn([{"field": "team_alias", "old": None,
+                                    "new": "a\nmetadata: {} -> {}\x1b[31m"}])
+    assert column.human_readable() == "team_alias: null -> a\\nmetadata: {} -> {}\\x1b[31m"
+
+
 def test_apply_updates_in_place_and_prunes_after_the_writes(tmp_path):
     deployed = [_db("a", "id-a", {"model": "openai/gpt-4o", "rpm": 5}), _db("gone", "id-gone"),
                 {**_db("from-config", "id-cfg"), "model_info": {"id": "id-cfg"}}]

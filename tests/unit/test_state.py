@@ -104,6 +104,24 @@ def test_a_typo_is_an_error_naming_object_and_field_with_the_closest_name(tmp_pa
     assert "did you mean max_budget?" in row["problem"]
 
 
+@pytest.mark.parametrize("owner,problem", [
+    ("''", "must not be empty or blank"), ("", "is empty: give a name, or leave owner out"),
+    ('"a\\nb"', "control characters"), ("x" * 1001, "longer than 1000 characters"),
+    ("5", "must be text")])
+def test_an_owner_that_is_empty_or_cannot_be_a_name_is_an_error(tmp_path, owner, problem):
+    # An empty owner taken as the default would let --prune delete the default's objects.
+    rows = _problems(tmp_path, f"owner: {owner}\nteams: []\n")
+    assert problem in _one(rows, kind="owner")["problem"]
+
+
+def test_the_owner_marker_written_in_an_objects_metadata_is_an_error(tmp_path):
+    rows = _problems(tmp_path, "teams: [{team_id: t, metadata: {litellm_cli_owner: them}}]\n"
+                               "mcp_server_list: [{server_id: s, url: 'http://x', "
+                               "mcp_info: {litellm_cli_owner: them}}]\n")
+    assert "set owner: at the top" in _one(rows, field="metadata.litellm_cli_owner")["problem"]
+    assert _one(rows, field="mcp_info.litellm_cli_owner")["kind"] == "mcp_server_list"
+
+
 def test_a_field_of_a_newer_release_says_which_release_added_it(tmp_path):
     # tpd_limit: in the 1.108.7 budget request, not in 1.80.17's.
     if "1.80.17" not in state.releases():

@@ -183,6 +183,20 @@ def test_a_secret_is_saved_before_its_write_is_sent(engine):
     assert Memory.log == [("first", "create", "k")]
 
 
+def test_a_secret_that_cannot_be_saved_stops_the_run_before_any_key_is_made(engine):
+    plan = engine.plan({"first": [{"name": "k1"}, {"name": "k2"}]})
+    for item in plan.items:
+        item.secret = {"key_alias": item.name, "key": "sk-new"}
+
+    def disk_full(secret):
+        raise exceptions.CLIError("--secrets-out: cannot write s.jsonl: No space left")
+
+    with pytest.raises(exceptions.CLIError, match="No space left"):
+        engine.execute(plan, save_secret=disk_full)
+    assert Memory.log == []
+    assert set(_statuses(plan).values()) == {"not done"}
+
+
 def test_export_filters_by_owner_and_leaves_the_marker_out(engine):
     Memory.stores["first"] = {"mine": _owned("me", name="mine", size=1),
                               "theirs": _owned("them", name="theirs")}

@@ -117,6 +117,18 @@ def test_yaml_deep_nesting_is_a_usage_error():
         parse_yaml("[" * 100_000 + "]" * 100_000, "deep.yaml")
 
 
+@pytest.mark.parametrize("as_proxy", [False, True])
+def test_yaml_key_given_twice_in_one_mapping_is_refused(as_proxy):
+    for text, problem in [
+            ("teams:\n  - team_id: a\n    team_id: b\n", "line 3, column 5: .*'team_id' is"),
+            ("model_list: [1]\nmodel_list: []\n", "line 2, column 1: .*'model_list' is")]:
+        with pytest.raises(exceptions.UsageError, match=problem + " given twice"):
+            parse_yaml(text, "s.yaml", as_proxy=as_proxy)
+    # Merge keys may repeat and be overridden: that is their meaning.
+    merged = "b: &b {x: 1}\nm:\n  <<: *b\n  <<: {y: 2}\n  x: 3\n"
+    assert parse_yaml(merged, "s.yaml", as_proxy=as_proxy)["m"] == {"x": 3, "y": 2}
+
+
 def test_yaml_uses_the_c_loader_when_available():
     import yaml
 
