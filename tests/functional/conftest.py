@@ -148,6 +148,14 @@ def older(version, release):
     return parse(version) < parse(release)
 
 
+# State files (state export/diff/apply) are developed on 1.108.7; on 1.90.7 these tests meet
+# differences of the proxy that the commands report as failures (never as done): README,
+# "Works with". They still run there, and say so if one starts to pass.
+BEFORE_1_108 = pytest.mark.xfail(older(RELEASE, "1.108"), strict=False,
+                                 reason="state files on LiteLLM < 1.108: a known difference "
+                                        "(README, Works with)")
+
+
 @pytest.fixture
 def unique():
     """A short unique name for objects a test creates (clean them up too)."""

@@ -13,6 +13,7 @@ from litellm_cli import exceptions
 from litellm_cli.api.state_sync import StateSync
 from litellm_cli.session import Session
 from litellm_cli.utils import parse_yaml
+from tests.functional.conftest import BEFORE_1_108
 
 OWNER = "kkeys-test"
 
@@ -112,6 +113,7 @@ def test_changing_max_budget_updates_in_place_and_null_clears(cli, api, prefix, 
     assert cli("state", "diff", second).rc == 0
 
 
+@BEFORE_1_108
 def test_export_applies_back_unchanged_and_holds_no_secret(cli, api, prefix, tmp_path):
     name = f"{prefix}-e"
     wanted = {"key_alias": name, "max_budget": 2.5, "models": ["m1", "m2"],

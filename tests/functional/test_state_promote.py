@@ -11,7 +11,7 @@ import time
 
 import yaml
 
-from tests.functional.conftest import CLI, cli_env, run_cli
+from tests.functional.conftest import BEFORE_1_108, CLI, cli_env, run_cli
 
 SECRET = "sk-upstream-promote-0123456789abcdef"
 
@@ -74,6 +74,7 @@ def _cleanup(proxy, p, tmp_path):
         run_cli(args, proxy.url, key=proxy.key)
 
 
+@BEFORE_1_108
 def test_promote_a_varied_proxy_by_composition_and_nothing_is_left_to_do(
         proxy, second_proxy, tmp_path, unique):
     p = f"pr-{unique}"
