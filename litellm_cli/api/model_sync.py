@@ -307,10 +307,12 @@ def parse_config(text, source):
     if not isinstance(credential_list, list):
         raise exceptions.UsageError(f"{source}: 'credential_list' must be a list of "
                                     f"credentials, not {type(credential_list).__name__}")
-    owner = data.get("owner")
-    if owner is not None and (not isinstance(owner, str) or unusable_id(owner)):
-        raise exceptions.UsageError(f"{source}: 'owner' must be a name (text)")
-    return make_config(credential_list, model_list, source, owner, managed)
+    from litellm_cli.api.state import owner_problem
+
+    problem = owner_problem(data)  # as state files check it
+    if problem:
+        raise exceptions.UsageError(f"{source}: owner {problem}")
+    return make_config(credential_list, model_list, source, data.get("owner"), managed)
 
 
 def make_config(credential_list, model_list, source, owner=None, managed=("credential", "model")):

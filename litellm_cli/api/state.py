@@ -354,7 +354,7 @@ class Validator:
 def validate(data, release=DEFAULT_RELEASE):
     """Check a parsed state file offline; a Report of what is wrong."""
     report, checker = Report(), Validator(release)
-    problem = _owner_problem(data)
+    problem = owner_problem(data)
     if problem:
         report.problems.append(Problem("error", "owner", None, None, problem))
     given = {}
@@ -392,7 +392,7 @@ def validate(data, release=DEFAULT_RELEASE):
     return report
 
 
-def _owner_problem(data):
+def owner_problem(data):
     """What is wrong with the file's owner, or None. An empty one (``owner:``,
     a templating slip) is refused: taking the default instead would let
     --prune delete the default owner's objects."""

@@ -323,14 +323,20 @@ class ChangesColumn(JSONColumn):
                          for c in self._value)
 
 
+# How much of a changed value a table shows (-f json/yaml show it whole).
+VALUE_CHARS = 200
+
+
 def _shown(value):
     import json
 
     from litellm_cli.utils import escape_controls
 
-    if isinstance(value, str):
-        return escape_controls(value)
-    return json.dumps(value, ensure_ascii=False, default=str)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
+                                                           default=str)
+    if len(text) > VALUE_CHARS:
+        text = f"{text[:VALUE_CHARS]}... ({len(text)} characters)"
+    return escape_controls(text)
 
 
 def _compile(pattern, option):

@@ -546,3 +546,15 @@ def test_the_runtime_defaults_of_model_info_are_not_exported_and_change_nothing(
     plan = sync.plan_apply(parse_config(text.getvalue(), "export"), prune=True)
     assert [i.status for i in plan.items] == ["unchanged", "unchanged"] and plan.writes == []
     assert not [c for c in session.calls if "use_stored_params" in repr(c)]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("owner:\nmodel_list: []\n", "owner is empty"),
+    ("owner: ''\nmodel_list: []\n", "owner must not be empty"),
+    ("owner: [a]\nmodel_list: []\n", "owner must be text"),
+])
+def test_models_apply_takes_the_owner_as_state_files_do(text, words):
+    from litellm_cli.api.model_sync import parse_config
+
+    with pytest.raises(exceptions.UsageError, match=words):
+        parse_config(text, "config.yaml")

@@ -826,3 +826,12 @@ def test_an_import_refused_for_its_key_says_to_use_an_admin_key_not_just_to_run_
     assert isinstance(error, exceptions.Forbidden)
     assert "Stopped early: the key may not make these changes" in err
     assert "admin key" in err and "run the same import again" not in err
+
+
+def test_a_table_shortens_a_long_changed_value_and_escapes_every_control():
+    column = plugin.ChangesColumn([{"field": "description", "old": "x" * 100_000,
+                                    "new": {"a": "\u202e\x85"}}])
+    line = column.human_readable()
+    assert line.startswith("description: " + "x" * plugin.VALUE_CHARS + "... (100000 characters)")
+    assert "\u202e" not in line and "\x85" not in line and "\\u202e" in line
+    assert column.machine_readable()[0]["old"] == "x" * 100_000  # json/yaml: whole

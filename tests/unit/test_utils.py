@@ -258,3 +258,11 @@ def test_an_update_that_changes_nothing_is_a_usage_error():
     assert required_changes({"a": 1}) == {"a": 1}
     with pytest.raises(exceptions.UsageError, match="nothing to change"):
         required_changes({})
+
+
+@pytest.mark.parametrize("ident", [" padded", "padded ", "\u00a0padded"])
+def test_an_id_with_blank_space_at_an_end_is_unusable(ident):
+    from litellm_cli.utils import unusable_id
+
+    assert unusable_id(ident) == ("must not begin or end with blank space (it would not show "
+                                  "in a table)")
