@@ -108,6 +108,15 @@ class Kind:
         """Every object of the kind on the proxy, as the proxy sends them."""
         raise NotImplementedError
 
+    @staticmethod
+    def all_pages(api, workers=4):
+        """Every item of a paged listing (``api``: a PagedAPI), the pages after
+        the first read ``workers`` at a time."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(api.all_parallel(pool))
+
     def ident(self, current):
         return current.get(self.identity)
 

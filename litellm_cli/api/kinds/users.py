@@ -21,7 +21,7 @@ class Users(Managed):
         self.api = UsersAPI(session)
 
     def read(self):
-        return [self.normalize(user) for user in self.api.iter_all()]
+        return [self.normalize(user) for user in self.all_pages(self.api)]
 
     def read_one(self, name):
         try:
