@@ -390,12 +390,12 @@ def unusable_id(ident, in_path=True):
         return "must not hold '/'"
     if len(ident) > MAX_ID_CHARS:
         return f"is longer than {MAX_ID_CHARS} characters ({len(ident)})"
-    if ident.strip() and ident != ident.strip():
-        return "must not begin or end with blank space (it would not show in a table)"
     try:
         valid_name(ident)
     except argparse.ArgumentTypeError as exc:
         return str(exc)
+    if ident != ident.strip():
+        return "must not begin or end with blank space (it would not show in a table)"
     return None
 
 

@@ -266,3 +266,9 @@ def test_an_id_with_blank_space_at_an_end_is_unusable(ident):
 
     assert unusable_id(ident) == ("must not begin or end with blank space (it would not show "
                                   "in a table)")
+
+
+def test_an_id_with_a_control_character_at_its_end_is_named_for_the_control():
+    from litellm_cli.utils import unusable_id
+
+    assert unusable_id("t-1\x1b[31m\n").startswith("must not contain control characters")
