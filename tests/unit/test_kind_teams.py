@@ -62,7 +62,7 @@ def test_the_export_plans_unchanged_with_members_as_items_after_users():
     assert [(i.kind, i.name, i.status) for i in items] == [
         ("teams", "t1", "unchanged"), ("team_members", "t1/alice", "unchanged"),
         ("team_members", "t1/bob", "unchanged")]
-    assert all(i.order == MEMBERS_ORDER and isinstance(i.adapter, Memberships)
+    assert all(MEMBERS_ORDER <= i.order < MEMBERS_ORDER + 1 and isinstance(i.adapter, Memberships)
                for i in items[1:])
 
 
@@ -138,3 +138,15 @@ def test_a_member_add_refused_because_the_member_is_there_checks_and_updates():
     assert item.reason == "added meanwhile by another run, as the file says: nothing sent"
     assert item.status == "unchanged"
     assert not any(c[1] == "/team/member_update" for c in session.calls)
+
+
+def test_one_teams_membership_changes_run_one_after_another_others_side_by_side():
+    from litellm_cli.api import state_sync
+
+    session, _ = _session(_team())
+    teams = _adapter(session)
+    items = [teams.memberships.item(team, {"user_id": user}, "would create", "create",
+                                    wanted={"team_id": team, "user_id": user})
+             for team, user in (("t1", "a"), ("t1", "b"), ("t2", "c"), ("t2", "d"))]
+    steps = [[i.name for i in step] for step in state_sync._steps(items)]
+    assert steps == [["t1/a", "t2/c"], ["t1/b", "t2/d"]]

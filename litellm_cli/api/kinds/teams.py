@@ -148,12 +148,17 @@ class Memberships:
 
     def __init__(self, teams):
         self.teams = teams
+        self.per_team = {}  # team_id: how many membership items it has so far
 
     def item(self, team_id, member, status, action, **kwargs):
         user = member.get("user_id") if member.get("user_id") is not None else member.get(
             "user_email")
         item = Item(MEMBERS, f"{team_id}/{user}", status, action, **kwargs)
-        item.order, item.adapter = MEMBERS_ORDER, self
+        # One team's membership changes run one after another: the proxy rewrites the
+        # team's member list whole, and two at once lose one (seen on LiteLLM 1.90.7).
+        # Different teams' run side by side.
+        place = self.per_team[team_id] = self.per_team.get(team_id, -1) + 1
+        item.order, item.adapter = MEMBERS_ORDER + place / 10_000, self
         return item
 
     def send(self, item, owner):
