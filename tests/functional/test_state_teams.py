@@ -79,7 +79,6 @@ def _mine(export):
             if kind in ("teams", "users", "customers")}
 
 
-@BEFORE_1_108
 def test_apply_then_diff_and_export_round_trip_unchanged(clean, state, cli, proxy, tmp_path):
     res = state("apply", _file(), "-f", "json")
     assert res.rc == 0, res
@@ -142,7 +141,6 @@ def test_what_the_proxy_cannot_do_fails_with_a_reason(clean, state):
     assert "cannot change a customer's rpm_limit" in row["reason"]
 
 
-@BEFORE_1_108
 def test_members_not_listed_are_removed_and_no_members_key_leaves_them(clean, state, proxy):
     assert state("apply", _file()).rc == 0
     without = _file()
