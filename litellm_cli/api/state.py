@@ -480,7 +480,7 @@ def _check_object(checker, kind, item):
 
 def _check_prices(info):
     """Prices in model_info: the proxy drops them there (as models apply says)."""
-    from litellm_cli.api.model_sync import pricing_field
+    from litellm_cli.api.model_config import pricing_field
 
     if isinstance(info, dict):
         for name, value in info.items():

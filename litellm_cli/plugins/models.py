@@ -371,7 +371,7 @@ class _SyncCommand(Lister):
         return parser
 
     def read_config(self, parsed_args):
-        from litellm_cli.api.model_sync import read_config
+        from litellm_cli.api.model_config import read_config
 
         config = read_config(parsed_args.yaml_file, self.app.stdin)
         for note in config.notes:
@@ -450,7 +450,7 @@ class ImportModel(_SyncCommand):
                              self._row)
 
     def _row(self, item):
-        from litellm_cli.api.model_sync import access_groups
+        from litellm_cli.api.model_config import access_groups
 
         groups = JSONColumn(access_groups(item.entry.data)) if item.kind == "model" else None
         return (item.kind, item.name, item.upstream_model, groups, item.id,

@@ -14,7 +14,7 @@ import textwrap
 import pytest
 import yaml
 
-from litellm_cli.api.model_sync import derived_id
+from litellm_cli.api.model_config import derived_id
 from litellm_cli.api.state_sync import StateSync
 from litellm_cli.session import Session
 

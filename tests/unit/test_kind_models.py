@@ -6,7 +6,8 @@ import pytest
 
 from litellm_cli import exceptions
 from litellm_cli.api import model_sync
-from litellm_cli.api.model_sync import META, ModelSync, derived_id
+from litellm_cli.api.model_config import META, derived_id, parse_config
+from litellm_cli.api.model_sync import ModelSync
 from litellm_cli.api.state_sync import StateSync
 
 from tests.unit.conftest import PINNED, FakeSession, release
@@ -135,7 +136,7 @@ def test_prune_deletes_only_the_owner_s_database_deployments():
 def test_a_null_model_list_is_not_managed_and_never_pruned():
     session = _proxy([_deployment("mine", "m1")])
     assert _plan(session, {"model_list": None}, prune=True).items == []
-    config = model_sync.parse_config("model_list:\n", "f")
+    config = parse_config("model_list:\n", "f")
     assert ModelSync(session).plan_apply(config, prune=True).items == []
 
 

@@ -3,9 +3,10 @@
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.api import model_sync
-from litellm_cli.api.kinds.base import DEFAULT_OWNER
-from litellm_cli.api.model_sync import META, ModelSync, parse_config
+from litellm_cli.api import model_config, model_sync
+from litellm_cli.api.kinds.base import DEFAULT_OWNER, same
+from litellm_cli.api.model_config import META, parse_config
+from litellm_cli.api.model_sync import ModelSync
 
 from tests.unit.conftest import PINNED, FakeSession, release
 
@@ -27,7 +28,7 @@ def _stored(entry, ident, record=True, db=True):
     info = {"id": ident, "db_model": db}
     if record:
         info[META] = model_sync._new_record(parsed, DEFAULT_OWNER)
-    shown = {k: v for k, v in parsed.params.items() if not model_sync.is_secret_param(k, v)}
+    shown = {k: v for k, v in parsed.params.items() if not model_config.is_secret_param(k, v)}
     return {"model_name": parsed.data["model_name"], "litellm_params": shown,
             "model_info": {**info, **parsed.info}}
 
@@ -80,20 +81,20 @@ def test_an_entry_with_only_a_name_uses_it_as_the_upstream_model_and_says_so():
     ("max_tokens", False),
 ])
 def test_secret_params_are_the_ones_the_proxy_hides(name, secret):
-    assert model_sync.is_secret_param(name, "v") is secret
+    assert model_config.is_secret_param(name, "v") is secret
 
 
 def test_a_url_with_a_password_counts_as_secret():
-    assert model_sync.is_secret_param("api_base", "https://user:pw@host/v1")
-    assert not model_sync.is_secret_param("api_base", "https://host/v1?a=b@c")
-    assert not model_sync.is_secret_param("api_base", "https://user@host/v1")
+    assert model_config.is_secret_param("api_base", "https://user:pw@host/v1")
+    assert not model_config.is_secret_param("api_base", "https://host/v1?a=b@c")
+    assert not model_config.is_secret_param("api_base", "https://user@host/v1")
     # One rule with the masking of output: a password anywhere in the value counts.
-    assert model_sync.is_secret_param("api_base", "fallback: http://u:pw@host/v1")
+    assert model_config.is_secret_param("api_base", "fallback: http://u:pw@host/v1")
 
 
 def test_a_param_holding_a_secret_inside_counts_as_secret():
-    assert model_sync.is_secret_param("extra_headers", {"Authorization": "Bearer x"})
-    assert not model_sync.is_secret_param("extra_headers", {"X-Team": "a"})
+    assert model_config.is_secret_param("extra_headers", {"Authorization": "Bearer x"})
+    assert not model_config.is_secret_param("extra_headers", {"X-Team": "a"})
 
 
 def test_load_balanced_entries_are_two_deployments_whose_secrets_are_noted_not_compared():
@@ -174,7 +175,7 @@ def test_an_earlier_release_s_secret_hashes_are_removed_and_its_deployment_still
                                "new": "removed"}
     # Found by its content, it records the entry's derived id (found by that from now on).
     assert item.changes[1:] == [{"field": f"model_info.{META}.entry", "old": None,
-                                 "new": model_sync.derived_id(DEFAULT_OWNER, "a", 0)}]
+                                 "new": model_config.derived_id(DEFAULT_OWNER, "a", 0)}]
     assert item.request[1][1] == {} and "secrets" not in item.request[1][2][META]
 
 
@@ -187,7 +188,7 @@ def test_a_yaml_number_means_what_it_means_to_the_proxy_and_compares_as_a_number
         written, proxy_holds):
     text = f"model_list:\n- model_name: a\n  litellm_params: {{model: m, x: {written}}}\n"
     entry = parse_config(text, "f").models[0]
-    assert model_sync.same(entry.params["x"], proxy_holds)
+    assert same(entry.params["x"], proxy_holds)
     deployed = {"model_name": "a", "litellm_params": {"model": "m", "x": proxy_holds},
                 "model_info": {"id": "i", "db_model": True}}
     assert model_sync._model_changes(entry, deployed).changes == []
@@ -196,7 +197,7 @@ def test_a_yaml_number_means_what_it_means_to_the_proxy_and_compares_as_a_number
 @pytest.mark.parametrize("wanted, held", [(True, 1), (1, True), ("0.5", "0.50"), (0.5, "x"),
                                           ({"a": 1}, {"a": 1, "b": 2}), ([1], [1, 2])])
 def test_different_values_never_compare_the_same(wanted, held):
-    assert not model_sync.same(wanted, held)
+    assert not same(wanted, held)
 
 
 def test_a_null_removes_only_what_the_proxy_can_clear_and_is_refused_otherwise():
@@ -481,10 +482,10 @@ def test_a_refused_removal_of_a_secret_named_field_does_not_show_its_value():
 
 
 def test_a_null_param_is_the_same_identity_as_one_left_out():
-    assert model_sync.fingerprint("a", {"model": "m", "rpm": None}) == \
-        model_sync.fingerprint("a", {"model": "m"})
-    assert model_sync.fingerprint("a", {"model": "m", "rpm": 5}) != \
-        model_sync.fingerprint("a", {"model": "m"})
+    assert model_config.fingerprint("a", {"model": "m", "rpm": None}) == \
+        model_config.fingerprint("a", {"model": "m"})
+    assert model_config.fingerprint("a", {"model": "m", "rpm": 5}) != \
+        model_config.fingerprint("a", {"model": "m"})
 
 
 def test_a_null_removes_any_param_where_the_release_can():
@@ -554,7 +555,5 @@ def test_the_runtime_defaults_of_model_info_are_not_exported_and_change_nothing(
     ("owner: [a]\nmodel_list: []\n", "owner must be text"),
 ])
 def test_models_apply_takes_the_owner_as_state_files_do(text, words):
-    from litellm_cli.api.model_sync import parse_config
-
     with pytest.raises(exceptions.UsageError, match=words):
         parse_config(text, "config.yaml")

@@ -11,7 +11,7 @@ import pytest
 from litellm_cli import exceptions
 from litellm_cli.clientmanager import ClientManager
 from litellm_cli.api.models import ModelsAPI
-from litellm_cli.api import model_sync
+from litellm_cli.api import model_config
 from litellm_cli.plugins import models as plugin
 from tests.unit.conftest import PINNED, FakeSession, release, run, shown
 from tests.unit.output import render
@@ -346,7 +346,7 @@ def test_delete_tries_every_id_and_reports_each():
     assert [call[2]["body"]["id"] for call in session.calls] == ["a", "bad", "c"]
 
 
-# -- import, diff, apply, export (the engine: tests/unit/test_model_sync.py) -------
+# -- import, diff, apply, export (the engine: tests/unit/test_model_config.py) -------
 
 MODEL_LIST = [
     {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o"},
@@ -421,7 +421,7 @@ def test_dry_run_only_reads_and_shows_what_would_be_created_and_skipped(tmp_path
         ("model", "c", "would create")]
     assert rows[2]["id"] == "old-a" and rows[2]["reason"] == "already on the proxy"
     # An entry without an id has a derived one, shown before it is created.
-    assert rows[3]["id"] == model_sync.derived_id("litellm-cli", "b", 0)
+    assert rows[3]["id"] == model_config.derived_id("litellm-cli", "b", 0)
     assert err == ("Dry run, nothing changed. Credentials: 1 would be created, "
                    "1 would be skipped; models: 2 would be created, 1 would be skipped\n")
 
@@ -531,7 +531,7 @@ def test_import_keeps_file_order_reports_failures_and_fails_with_a_count(tmp_pat
     assert [(r["name"], r["status"], r["reason"]) for r in rows] == [
         ("a", "created", None), ("b", "failed", "litellm_params.tpm: bad (HTTP 422)"),
         ("c", "created", None)]
-    assert [r["id"] for r in rows] == [model_sync.derived_id("litellm-cli", n, 0) for n in "abc"]
+    assert [r["id"] for r in rows] == [model_config.derived_id("litellm-cli", n, 0) for n in "abc"]
     assert err.endswith("Models: 2 created, 0 skipped, 1 failed\n")
 
 
@@ -638,7 +638,7 @@ def test_workers_must_be_between_1_and_10(value):
 
 def _db(name, ident, params=None, **info):
     """A database deployment that models apply made (owned by the default owner)."""
-    info.setdefault(model_sync.META, {"v": 2, "owner": "litellm-cli"})
+    info.setdefault(model_config.META, {"v": 2, "owner": "litellm-cli"})
     return {"model_name": name, "litellm_params": params or {"model": "openai/gpt-4o"},
             "model_info": {"id": ident, "db_model": True, **info}}
 

@@ -10,8 +10,7 @@ written from it applies back with no change.
 """
 
 from litellm_cli import exceptions
-from litellm_cli.api.kinds.base import Kind, without_owner
-from litellm_cli.api.model_sync import same
+from litellm_cli.api.kinds.base import Kind, same, without_owner
 
 
 def empty(value):

@@ -13,11 +13,11 @@ metadata (``markable = False``) is never pruned.
 """
 
 from litellm_cli import exceptions
-from litellm_cli.api.model_sync import MASK, same
 from litellm_cli.redact import is_secret_field, with_secrets_kept, without_secrets
 
 OWNER_FIELD = "litellm_cli_owner"
 DEFAULT_OWNER = "litellm-cli"
+MASK = "***"
 
 # Statuses of an Item. Before a run (a plan): would create, would update,
 # unchanged, would delete, unmanaged (prune leaves it: not this owner's),
@@ -52,6 +52,27 @@ def change(field, old, new, secret=False):
     if secret or is_secret_field(field.rpartition(".")[2]):
         old, new = (None if value is None else MASK for value in (old, new))
     return {"field": field, "old": old, "new": new}
+
+
+def same(wanted, current):
+    """True when a file's value means what the proxy holds: numbers compare as
+    numbers (0.0000150 is 1.5e-05, 1000 is 1000.0, and text the proxy stored
+    as a number, such as 1e-6, is that number, and the other way round), but a
+    boolean is never a number."""
+    from litellm_cli.utils import _lossless_number
+
+    if isinstance(wanted, bool) or isinstance(current, bool):
+        return type(wanted) is type(current) and wanted == current
+    if isinstance(wanted, dict) and isinstance(current, dict):
+        return wanted.keys() == current.keys() and all(same(v, current[k])
+                                                      for k, v in wanted.items())
+    if isinstance(wanted, list) and isinstance(current, list):
+        return len(wanted) == len(current) and all(map(same, wanted, current))
+    if isinstance(wanted, str) and isinstance(current, (int, float)):
+        return _lossless_number(wanted) == current
+    if isinstance(current, str) and isinstance(wanted, (int, float)):
+        return _lossless_number(current) == wanted  # LiteLLM 1.80.17 stores prices as text
+    return wanted == current
 
 
 def owner_of(metadata):

@@ -13,7 +13,7 @@ on the proxy uses is never pruned. A model's row is named by its model_name
 (its id is ``item.id``).
 """
 
-from litellm_cli.api import model_sync
+from litellm_cli.api import model_config, model_sync
 from litellm_cli.api.kinds.base import Item, Kind
 
 # ModelSync's writes, as the engine's actions.
@@ -43,7 +43,7 @@ class _Synced(Kind):
         """The section's entries as model_sync reads them (None: not managed)."""
         managed = () if wanted is None else (self.kind,)
         lists = {"credential": [], "model": [], self.kind: wanted or []}
-        return model_sync.make_config(lists["credential"], lists["model"], self.section,
+        return model_config.make_config(lists["credential"], lists["model"], self.section,
                                       owner, managed)
 
     def send(self, item, owner):

@@ -13,9 +13,8 @@ member's own (not the team's ``team_member_budget`` every member shares).
 """
 
 from litellm_cli import exceptions
-from litellm_cli.api.kinds.base import Item, change
+from litellm_cli.api.kinds.base import Item, change, same
 from litellm_cli.api.kinds.common import Managed
-from litellm_cli.api.model_sync import same
 from litellm_cli.api.teams import TeamsAPI
 
 MEMBERS = "team_members"  # the kind of membership Items
