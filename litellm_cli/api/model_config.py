@@ -114,11 +114,24 @@ def _mapping(value):
 class Config:
     """The credential_list and model_list of a proxy config file."""
 
-    def __init__(self, credentials, models, source, owner=None, managed=("credential", "model")):
+    def __init__(self, credentials, models, source, owner=None, managed=("credential", "model"),
+                 lists=None):
         """``managed``: the kinds the file lists (a list, even empty: prune
-        may delete of those only)."""
+        may delete of those only); ``lists``: the file's two lists as read."""
         self.credentials, self.models, self.source = credentials, models, source
         self.owner, self.managed = owner or DEFAULT_OWNER, frozenset(managed)
+        self.lists = lists
+
+    def state(self, prune=False):
+        """The file as a state file of its two lists (what StateSync plans).
+        A list the file leaves out or writes as null is not managed; the
+        credentials are planned only when the file gives some or prunes them."""
+        data = {"owner": self.owner}
+        if "model" in self.managed:
+            data["model_list"] = self.lists["model_list"]
+        if self.credentials or (prune and "credential" in self.managed):
+            data["credential_list"] = self.lists["credential_list"]
+        return data
 
     @property
     def notes(self):
@@ -135,7 +148,7 @@ class Config:
                                                   for g in access_groups(e.data)))]
         used = {e.params.get("litellm_credential_name") for e in models}
         credentials = [e for e in self.credentials if e.name in used]
-        return Config(credentials, models, self.source, self.owner, self.managed)
+        return Config(credentials, models, self.source, self.owner, self.managed, self.lists)
 
 
 def access_groups(entry):
@@ -229,7 +242,8 @@ def make_config(credential_list, model_list, source, owner=None, managed=("crede
     _refuse_duplicates(credentials)
     models = [_model_entry(i, raw) for i, raw in enumerate(model_list)]
     _count_twins(models)
-    config = Config(credentials, models, source, owner, managed)
+    config = Config(credentials, models, source, owner, managed,
+                    {"credential_list": credential_list, "model_list": model_list})
     _derive_ids(models, config.owner)
     return config
 

@@ -94,8 +94,10 @@ class StateSync:
 
     # -- planning (read-only) ----------------------------------------------
 
-    def plan(self, data, prune=False, force_secrets=False):
-        """Items for every kind the file manages (a list under its section)."""
+    def plan(self, data, prune=False, force_secrets=False, create_only=False):
+        """Items for every kind the file manages (a list under its section).
+        ``create_only`` (an import): an object already on the proxy is
+        "skipped", never changed."""
         owner = data.get("owner") or DEFAULT_OWNER
         sections = [s for s in KINDS if isinstance(data.get(s), list)]
         adapters = self.adapters(sections)
@@ -108,6 +110,13 @@ class StateSync:
                 if getattr(item, "adapter", None) is None:
                     item.adapter = adapter
                 items.append(item)
+        for adapter in adapters:
+            adapter.review(items)
+        if create_only:
+            for item in items:
+                if item.current is not None:
+                    item.status, item.action, item.changes = "skipped", None, []
+                    item.reason = "already on the proxy"
         return Plan(items, owner, adapters)
 
     def _parallel(self, calls):
@@ -143,8 +152,10 @@ class StateSync:
             for step in _steps(writes):
                 if self._stop.is_set():
                     break
-                futures = [(item, pool.submit(self._attempt, item, plan.owner, save_secret))
-                           for item in step]
+                futures = []
+                for item in step:  # a loop: a Ctrl-C part-way keeps what was submitted
+                    futures.append((item, pool.submit(self._attempt, item, plan.owner,
+                                                      save_secret)))
                 for item, future in futures:
                     future.result()
                     if on_done:

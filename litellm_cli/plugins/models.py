@@ -1,5 +1,6 @@
 """``litellm-proxy models ...``: list, inspect, add, change and remove models, and keep
-them as code (import, diff, apply, export; the engine is litellm_cli.api.model_sync)."""
+them as code (import, diff, apply, export: credential_list and model_list run
+through the state engine, litellm_cli.api.state_sync)."""
 
 import datetime
 import re
@@ -309,6 +310,9 @@ on stderr. Needs an admin key: any other sees only some models (exit 4,
 nothing written). -o FILE writes FILE readable by its owner only (mode
 0600), replacing it only once the export is complete."""
 
+# The state file's sections, and what a row calls their objects.
+KINDS = {"credential_list": "credential", "model_list": "model"}
+
 IMPORT_COLUMNS = ("kind", "name", "upstream_model", "access_groups", "id", "status", "reason")
 APPLY_COLUMNS = ("kind", "name", "upstream_model", "id", "status", "changes", "reason")
 DIFF_COLUMNS = ("action", "kind", "name", "upstream_model", "id", "changes", "reason")
@@ -379,9 +383,9 @@ class _SyncCommand(Lister):
         return config
 
     def sync(self, parsed_args):
-        from litellm_cli.api.model_sync import ModelSync
+        from litellm_cli.api.state_sync import StateSync
 
-        return ModelSync(self.session, getattr(parsed_args, "workers", DEFAULT_WORKERS))
+        return StateSync(self.session, getattr(parsed_args, "workers", DEFAULT_WORKERS))
 
     def run_plan(self, parsed_args, sync, plan, columns, row):
         """Execute ``plan`` (unless --dry-run); rows as (columns, rows), failures exit 1."""
@@ -391,7 +395,8 @@ class _SyncCommand(Lister):
             def done(item):
                 if item.status == "failed":  # as soon as known, in file order
                     progress.end()
-                    self.warn(f"Failed to {self.verb} {item.kind} {item.name}: {item.reason}")
+                    self.warn(f"Failed to {self.verb} {KINDS[item.kind]} {item.name}: "
+                              f"{item.reason}")
                 progress.step(item)
 
             try:
@@ -407,10 +412,10 @@ class _SyncCommand(Lister):
                             "to do the rest")
                 else:
                     then = f"run the same {self.verb} again to do the rest"
-                self.warn(f"{_summary(plan, False)}. Stopped early: {then}.")
+                self.warn(f"{_summary(plan, self.verb, False)}. Stopped early: {then}.")
                 raise
             progress.end()
-        self.warn(_summary(plan, parsed_args.dry_run))
+        self.warn(_summary(plan, self.verb, parsed_args.dry_run))
         rows = [row(item) for item in plan.items]
         failures = _failures(plan)
         if failures:
@@ -444,16 +449,21 @@ class ImportModel(_SyncCommand):
                                "--only-models-matching-regex")
         group_regex = _compile(parsed_args.only_access_groups_matching_regex,
                                "--only-access-groups-matching-regex")
-        config = self.read_config(parsed_args).select(model_regex, group_regex)
+        config = self.read_config(parsed_args)
+        chosen = config.select(model_regex, group_regex)
         sync = self.sync(parsed_args)
-        return self.run_plan(parsed_args, sync, sync.plan_import(config), IMPORT_COLUMNS,
-                             self._row)
+        plan = sync.plan(config.state(), create_only=True)
+        if chosen is not config:  # planned whole, so each entry keeps its derived id
+            places = {entry.where for entry in chosen.credentials + chosen.models}
+            plan.items = [item for item in plan.items if item.entry.where in places]
+        return self.run_plan(parsed_args, sync, plan, IMPORT_COLUMNS, self._row)
 
     def _row(self, item):
         from litellm_cli.api.model_config import access_groups
 
-        groups = JSONColumn(access_groups(item.entry.data)) if item.kind == "model" else None
-        return (item.kind, item.name, item.upstream_model, groups, item.id,
+        model = KINDS[item.kind] == "model"
+        groups = JSONColumn(access_groups(item.entry.data)) if model else None
+        return (KINDS[item.kind], item.name, _upstream_model(item), groups, item.id,
                 _status_word(item.status, self.verb), item.reason)
 
 
@@ -482,19 +492,19 @@ class ApplyModel(_SyncCommand):
 
         config = self.read_config(parsed_args)
         sync = self.sync(parsed_args)
-        plan = sync.plan_apply(config, prune=parsed_args.prune,
-                               force_secrets=parsed_args.force_secrets)
+        plan = sync.plan(config.state(parsed_args.prune), prune=parsed_args.prune,
+                         force_secrets=parsed_args.force_secrets)
         doomed = [item for item in plan.items if item.status == "would delete"]
         if doomed and not parsed_args.dry_run:
             confirm_on_terminal(self, parsed_args, f"{len(doomed)} model deployment(s) and "
                                   "credential(s) the file does not list: " + ", ".join(
-                                      f"{item.kind} {item.name}" + (f" ({item.id})" if item.id
+                                      f"{KINDS[item.kind]} {item.name}" + (f" ({item.id})" if item.id
                                                                     else "")
                                       for item in doomed))
         return self.run_plan(parsed_args, sync, plan, APPLY_COLUMNS, self._row)
 
     def _row(self, item):
-        return (item.kind, item.name, item.upstream_model, item.id,
+        return (KINDS[item.kind], item.name, _upstream_model(item), item.id,
                 _status_word(item.status, self.verb), ChangesColumn(item.changes), item.reason)
 
 
@@ -508,12 +518,13 @@ class DiffModel(_SyncCommand):
 
     def take_action(self, parsed_args):
         config = self.read_config(parsed_args)
-        plan = self.sync(parsed_args).plan_apply(config, prune=parsed_args.prune)
+        plan = self.sync(parsed_args).plan(config.state(parsed_args.prune),
+                                           prune=parsed_args.prune)
         self.invalid = plan.count("failed")
         self.differences = len(plan.writes)
-        self.warn(_summary(plan, True, prefix=""))
-        rows = [(_ACTIONS.get(item.status, item.status), item.kind, item.name,
-                 item.upstream_model, item.id, ChangesColumn(item.changes), item.reason)
+        self.warn(_summary(plan, "apply", True, prefix=""))
+        rows = [(_ACTIONS.get(item.status, item.status), KINDS[item.kind], item.name,
+                 _upstream_model(item), item.id, ChangesColumn(item.changes), item.reason)
                 for item in plan.items]
         return DIFF_COLUMNS, rows
 
@@ -542,22 +553,47 @@ class ExportModel(Command):
         return parser
 
     def take_action(self, parsed_args):
-        from litellm_cli.api.model_sync import ModelSync
+        def export(out):
+            models, credentials, config_only = _export(self.session)
+            return (*_dump_export(models, credentials, out), config_only)
 
-        export = ModelSync(self.session).export()
-        if parsed_args.output:
-            counts = _write_private_file(parsed_args.output, lambda out: _dump_export(export, out))
+        if parsed_args.output:  # a folder it cannot write in fails before any request
+            counts = _write_private_file(parsed_args.output, export)
         else:
-            counts = _dump_export(export, self.app.stdout)
+            counts = export(self.app.stdout)
         self.warn("Exported {} deployments and {} credentials; left out {} from the proxy's "
-                  "config file".format(*counts, export.config_only))
+                  "config file".format(*counts))
         if not counts[0]:
             self.warn("note: the proxy has no deployment in its database, so the file lists "
                       "none; applying it with --prune would delete every one added since")
 
 
-def _dump_export(export, out):
-    """YAML, one entry at a time as the proxy's answer arrives; returns the counts."""
+def _export(session):
+    """The database deployments as a model_list, the credentials they use as
+    a credential_list, and how many deployments of the proxy's config file
+    were left out."""
+    from litellm_cli.api.kinds.models import CONFIG_FILE
+    from litellm_cli.api.state_sync import StateSync
+
+    sync = StateSync(session)
+    try:
+        found = sync.export(["credential_list", "model_list"])
+    except (exceptions.Unauthorized, exceptions.Forbidden) as exc:
+        raise exc.recast(type(exc), "models export needs a proxy admin key: another key "
+                         "sees only the models it may use, so the file would lack the "
+                         f"rest (the proxy refused GET /credentials: {exc.details})") from None
+    stored = {c["credential_name"]: c for c in found["credential_list"]}
+    used = {}  # in the order the deployments name them
+    for entry in found["model_list"]:
+        name = entry["litellm_params"].get("litellm_credential_name")
+        if name in stored:
+            used.setdefault(name, stored[name])
+    skipped = sync.skipped.get("model_list", {}).get(CONFIG_FILE, 0)
+    return found["model_list"], list(used.values()), skipped
+
+
+def _dump_export(models, credentials, out):
+    """YAML, one entry at a time; returns the counts."""
     import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -573,9 +609,8 @@ def _dump_export(export, out):
             out.write(f"{key}: []\n")
         return count
 
-    models = dump_list("model_list", export.models())
-    credentials = export.credentials()
-    return models, dump_list("credential_list", credentials) if credentials else 0
+    return (dump_list("model_list", models),
+            dump_list("credential_list", credentials) if credentials else 0)
 
 
 def _write_private_file(path, write):
@@ -639,25 +674,35 @@ _PLANNED = {
 }
 
 
-def _summary(plan, dry_run, prefix="Dry run, nothing changed. "):
+def _summary(plan, verb, dry_run, prefix="Dry run, nothing changed. "):
     """``Models: 12 created, 3 skipped, 1 failed`` (and the same for credentials)."""
     if dry_run:
-        labels = list(_PLANNED[plan.verb])
+        labels = list(_PLANNED[verb])
     else:
-        labels = [(s, s) for s in _LABELS[plan.verb]]
-        labels += [(s, _status_word(s, plan.verb)) for s in ("unknown", "not done")]
+        labels = [(s, s) for s in _LABELS[verb]]
+        labels += [(s, _status_word(s, verb)) for s in ("unknown", "not done")]
     # Failures, and what only a stopped run has, are counted only when there are any.
     rare = (("unknown", "not done", "kept", "unmanaged") if not dry_run
             else ("failed", "kept", "unmanaged"))
     parts = []
-    for kind in ("credential", "model"):
-        mine = [item.status for item in plan.items if item.kind == kind]
+    for section, kind in KINDS.items():
+        mine = [item.status for item in plan.items if item.kind == section]
         if mine or kind == "model":
             counts = ", ".join(f"{mine.count(status)} {label}" for status, label in labels
                                if status not in rare or status in mine)
             parts.append(f"{kind}s: {counts}")
     text = "; ".join(parts)
     return (prefix if dry_run else "") + text[0].upper() + text[1:]
+
+
+def _upstream_model(item):
+    """A model row's litellm_params.model, from the file (the proxy's for a delete)."""
+    if KINDS[item.kind] != "model":
+        return None
+    data = item.wanted if item.wanted is not None else item.current
+    params = data.get("litellm_params") if isinstance(data, dict) else None
+    model = params.get("model") if isinstance(params, dict) else None
+    return model if isinstance(model, str) else None
 
 
 _NOT_DONE = {"import": "not imported", "apply": "not applied"}
@@ -672,9 +717,9 @@ def _failures(plan):
     """``1 of 2 credentials and 3 of 16 models``, or "" when nothing failed;
     what prune keeps (kept, unmanaged) is not counted."""
     parts = []
-    for kind in ("credential", "model"):
+    for section, kind in KINDS.items():
         mine = [item for item in plan.items
-                if item.kind == kind and item.status not in ("kept", "unmanaged")]
+                if item.kind == section and item.status not in ("kept", "unmanaged")]
         failed = sum(1 for item in mine if item.status == "failed")
         if failed:
             parts.append(f"{failed} of {len(mine)} {kind}s")

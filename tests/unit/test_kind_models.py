@@ -5,9 +5,8 @@ a fake proxy."""
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.api import model_sync
+from litellm_cli.api.kinds import models as kind
 from litellm_cli.api.model_config import META, derived_id, parse_config
-from litellm_cli.api.model_sync import ModelSync
 from litellm_cli.api.state_sync import StateSync
 
 from tests.unit.conftest import PINNED, FakeSession, release
@@ -137,7 +136,7 @@ def test_a_null_model_list_is_not_managed_and_never_pruned():
     session = _proxy([_deployment("mine", "m1")])
     assert _plan(session, {"model_list": None}, prune=True).items == []
     config = parse_config("model_list:\n", "f")
-    assert ModelSync(session).plan_apply(config, prune=True).items == []
+    assert StateSync(session).plan(config.state(prune=True), prune=True).items == []
 
 
 def test_prune_keeps_a_credential_a_deployment_uses_and_others_owners():
@@ -211,7 +210,7 @@ def test_hostile_names_plan_without_breaking(name):
 
 def test_a_refused_create_looks_again_for_a_deployment_another_run_stored_but_not_yet_serves(
         monkeypatch):
-    monkeypatch.setattr(model_sync, "MEANWHILE_DELAY", 0)
+    monkeypatch.setattr(kind, "MEANWHILE_DELAY", 0)
     ident = derived_id(OWNER, "a", 0)
     session = _proxy()
     plan = _plan(session, {"model_list": [{"model_name": "a"}]})

@@ -21,6 +21,7 @@ MASK = "***"
 
 # Statuses of an Item. Before a run (a plan): would create, would update,
 # unchanged, would delete, unmanaged (prune leaves it: not this owner's),
+# kept (prune leaves it for another reason), skipped (an import leaves it),
 # failed (cannot be done: ``reason``). After: created, updated, deleted,
 # failed, not done (never sent, or the proxy does not have it), unknown (sent
 # when the run stopped, and reading the proxy could not tell).
@@ -267,6 +268,10 @@ class Kind:
                         reason=reason)
         return Item(self.section, name, "would update", "update", wanted=obj, current=current,
                     changes=changes, reason=reason)
+
+    def review(self, items):
+        """After every kind the file manages is planned (``items``: all of
+        them): revise this kind's items where another kind's plan matters."""
 
     def ambiguous(self, name, found):
         return f"{len(found)} objects on the proxy have {self.identity} {name!r}"

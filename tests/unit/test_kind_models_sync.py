@@ -1,12 +1,16 @@
-"""The config-as-code engine (litellm_cli.api.model_sync) against a fake proxy."""
+"""`models import / diff / apply / export` in the SDK layer: the file's
+entries (litellm_cli.api.model_config) planned, run and exported by the state
+engine through the credential_list and model_list adapters
+(litellm_cli.api.kinds.models), against a fake proxy."""
 
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.api import model_config, model_sync
+from litellm_cli.api import model_config
+from litellm_cli.api.kinds import models as kind
 from litellm_cli.api.kinds.base import DEFAULT_OWNER, same
 from litellm_cli.api.model_config import META, parse_config
-from litellm_cli.api.model_sync import ModelSync
+from litellm_cli.api.state_sync import StateSync
 
 from tests.unit.conftest import PINNED, FakeSession, release
 
@@ -27,18 +31,41 @@ def _stored(entry, ident, record=True, db=True):
     parsed = _config(entry).models[0]
     info = {"id": ident, "db_model": db}
     if record:
-        info[META] = model_sync._new_record(parsed, DEFAULT_OWNER)
+        info[META] = kind._new_record(parsed, DEFAULT_OWNER)
     shown = {k: v for k, v in parsed.params.items() if not model_config.is_secret_param(k, v)}
     return {"model_name": parsed.data["model_name"], "litellm_params": shown,
             "model_info": {**info, **parsed.info}}
+
+
+class _Sync:
+    """What `models import / apply / export` ask of the engine."""
+
+    def __init__(self, session):
+        self.session, self.engine = session, StateSync(session)
+
+    def plan_import(self, config):
+        return self.engine.plan(config.state(), create_only=True)
+
+    def plan_apply(self, config, prune=False, force_secrets=False):
+        return self.engine.plan(config.state(prune), prune, force_secrets)
+
+    def execute(self, plan):
+        self.engine.execute(plan)
+
+    def export(self):
+        """(model_list, credential_list, how many config-file deployments were left out)"""
+        from litellm_cli.plugins.models import _export
+
+        return _export(self.session)
 
 
 def _sync(deployed=(), credentials=()):
     session = FakeSession({
         ("GET", "/model/info"): {"data": list(deployed)},
         ("GET", "/credentials"): {"credentials": list(credentials)},
+        **release(PINNED),
     })
-    return ModelSync(session), session
+    return _Sync(session), session
 
 
 @pytest.mark.parametrize("text, message", [
@@ -105,7 +132,7 @@ def test_load_balanced_entries_are_two_deployments_whose_secrets_are_noted_not_c
     # Stored in the other order: each entry still finds the deployment made from it.
     deployed = [_stored(twins[1], "id-B"), _stored(twins[0], "id-A")]
     for deployment, entry in zip(deployed, reversed(_config(*twins).models)):
-        deployment["model_info"][META] = model_sync._new_record(entry, DEFAULT_OWNER)
+        deployment["model_info"][META] = kind._new_record(entry, DEFAULT_OWNER)
     sync, _ = _sync(deployed)
     plan = sync.plan_apply(_config(*twins))
     assert [(i.status, i.id) for i in plan.items] == [("unchanged", "id-A"), ("unchanged", "id-B")]
@@ -118,7 +145,7 @@ def test_nothing_derived_from_a_secret_is_stored_on_the_proxy():
     other = _model("a", api_key="key-2")
     plan = _sync()[0].plan_import(_config(entry))
     record = plan.items[0].request[1][2][META]
-    assert record == model_sync._new_record(_config(other).models[0], DEFAULT_OWNER)
+    assert record == kind._new_record(_config(other).models[0], DEFAULT_OWNER)
     assert set(record) == {"v", "owner", "fingerprint", "twin", "info", "entry"}
 
 
@@ -191,7 +218,7 @@ def test_a_yaml_number_means_what_it_means_to_the_proxy_and_compares_as_a_number
     assert same(entry.params["x"], proxy_holds)
     deployed = {"model_name": "a", "litellm_params": {"model": "m", "x": proxy_holds},
                 "model_info": {"id": "i", "db_model": True}}
-    assert model_sync._model_changes(entry, deployed).changes == []
+    assert kind._model_changes(entry, deployed).changes == []
 
 
 @pytest.mark.parametrize("wanted, held", [(True, 1), (1, True), ("0.5", "0.50"), (0.5, "x"),
@@ -316,14 +343,14 @@ def test_export_keeps_the_model_info_an_operator_set_and_leaves_out_secrets_and_
                                                           "client_secret": "cs-value",
                                                           META: {"secrets": {}}}}])
     session.answers[("GET", "/public/litellm_model_cost_map")] = PRICE_MAP
-    export = sync.export()
-    assert list(export.models()) == [
+    models, credentials, config_only = sync.export()
+    assert models == [
         {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o", "rpm": 5,
                                                "litellm_credential_name": "c"},
          "model_info": {"id": "id-a", "description": "d", "mode": "embedding",
                         "max_tokens": 1000}}]
-    assert export.config_only == 1
-    assert export.credentials() == [{"credential_name": "c",
+    assert config_only == 1
+    assert credentials == [{"credential_name": "c",
                                      "credential_info": {"custom_llm_provider": "azure"}}]
 
 
@@ -339,7 +366,7 @@ def test_an_export_applied_to_the_same_proxy_changes_nothing():
     deployed = [_stored(entries[0], "id-a"), _stored(entries[1], "id-b", record=False)]
     sync, _ = _sync(deployed)
     text = io.StringIO()
-    assert _dump_export(sync.export(), text) == (2, 0)
+    assert _dump_export(*sync.export()[:2], text) == (2, 0)
     config = yaml.safe_load(text.getvalue())
     assert [e["model_info"]["id"] for e in config["model_list"]] == ["id-a", "id-b"]
     assert config["model_list"][0]["model_info"]["access_groups"] == ["g"]
@@ -363,7 +390,7 @@ def test_an_empty_export_is_still_a_config():
 
     text = io.StringIO()
     sync, _ = _sync([_stored(_model("cfg"), "id-cfg", db=False)])
-    assert _dump_export(sync.export(), text) == (0, 0)
+    assert _dump_export(*sync.export()[:2], text) == (0, 0)
     assert yaml.safe_load(text.getvalue()) == {"model_list": []}
 
 
@@ -451,7 +478,7 @@ def test_prune_dry_run_with_a_bad_entry_counts_only_the_entry_as_invalid():
     plan = sync.plan_apply(_config(dict(_model("a"), model_info={"id": "id-a"}),
                                    {"model_name": "x", "model_info": "typo"}), prune=True)
     assert _failures(plan) == "1 of 2 models"  # the file's two entries, not the kept deployments
-    assert _summary(plan, True).endswith("1 unchanged, 0 to delete, 2 kept (not pruned), "
+    assert _summary(plan, "apply", True).endswith("1 unchanged, 0 to delete, 2 kept (not pruned), "
                                          "1 invalid")
 
 
@@ -539,7 +566,7 @@ def test_the_runtime_defaults_of_model_info_are_not_exported_and_change_nothing(
         row["litellm_params"] = {**RUNTIME_DEFAULTS_1_110, **row["litellm_params"]}
     sync, session = _sync(deployed)
     text = io.StringIO()
-    assert _dump_export(sync.export(), text) == (2, 0)
+    assert _dump_export(*sync.export()[:2], text) == (2, 0)
     exported = yaml.safe_load(text.getvalue())["model_list"]
     assert [e["litellm_params"] for e in exported] == [
         {"model": "openai/gpt-4o", "temperature": 0.5},
