@@ -261,8 +261,9 @@ credential_info.litellm_cli_sync. --prune deletes only that owner's objects,
 and only of a list the file gives (credential_list: [] prunes every
 credential of the owner; a missing or null list prunes none); others (made by
 models add, the UI, another owner's file) are kept and shown as unmanaged.
-Listing one in the file adopts it. A credential that a deployment staying on
-the proxy, or an entry of the file, uses is kept.
+Listing one in the file adopts it. A credential that a deployment on the
+proxy, or an entry of the file, uses is kept (one whose deployment this run
+deletes goes in the next run).
 
 Only the fields an entry lists are compared and sent: a field left out of
 the file, and a secret the file does not give, stays as it is on the proxy.

@@ -48,7 +48,8 @@ derived from one is stored on the proxy, where every virtual key can read
 ``/model/info`` and test guesses against a hash. A plan notes the secrets it
 could not compare; ``force_secrets`` sends them anyway.
 
-A credential that a deployment staying on the proxy, or an entry of the file,
+A credential that a deployment on the proxy (even one this run deletes: if
+that delete failed, the deployment would lose it), or an entry of the file,
 uses is never pruned (``Credentials.review``).
 """
 
@@ -441,15 +442,14 @@ class Credentials(_Synced):
         return items
 
     def review(self, items):
-        """Keep the credentials a deployment staying on the proxy, or an
-        entry of the file, uses (litellm_credential_name)."""
+        """Keep the credentials a deployment on the proxy, or an entry of
+        the file, uses (litellm_credential_name)."""
         doomed = [i for i in items if i.kind == self.section and i.status == "would delete"]
         if not doomed:
             return
         models = [i for i in items if i.kind == Models.section]
-        deleted = {i.id for i in models if i.action == "delete"}
         used = {_mapping(d.get("litellm_params")).get("litellm_credential_name")
-                for d in self.deployments if _id(d) not in deleted}
+                for d in self.deployments}
         used.update(i.entry.params.get("litellm_credential_name") for i in models if i.entry)
         for item in doomed:
             if item.name in used:
