@@ -6,7 +6,14 @@ exactly what the same lists mean to ``models apply``. The file's entries are
 read by litellm_cli.api.model_config. A model's row is named by its
 model_name (its id is ``item.id``); every Item of these kinds also has
 ``entry`` (the file's entry, checked) and ``request`` (the write: action and
-arguments).
+arguments). Usable without the CLI; prints nothing::
+
+    from litellm_cli.api.model_config import read_config
+    from litellm_cli.api.state_sync import StateSync
+
+    sync = StateSync(session)
+    plan = sync.plan(read_config("config.yaml").state(prune=True), prune=True)
+    sync.execute(plan)          # items now say created / updated / deleted / failed
 
 Identity: which deployment on the proxy a file entry stands for.
 
@@ -89,7 +96,6 @@ _BOOKKEEPING = frozenset({"id", "db_model", "key", "direct_access", "access_via_
                           "pricing_overrides", "member_auto_router", "blocked", "created_at",
                           "updated_at", "created_by", "updated_by", "supported_openai_params",
                           META})
-
 
 
 def _record(deployment, info_field="model_info"):
