@@ -369,6 +369,9 @@ def validate(data, release=DEFAULT_RELEASE):
         elif objects is not None and not isinstance(objects, list):
             report.problems.append(Problem("error", section, None, None,
                                            f"must be a list, not {_type_word(objects)}"))
+        elif objects is not None and section not in checker.document["kinds"]:
+            report.problems.append(Problem("error", section, None, None,
+                                           _missing_kind(section, release)))
         elif objects is not None:
             given[section] = objects
             report.objects[section] = len(objects)
@@ -406,6 +409,13 @@ def owner_problem(data):
     if not isinstance(owner, str):
         return f"must be text, not {_type_word(owner)}"
     return unusable_id(owner, in_path=False)
+
+
+def _missing_kind(section, release):
+    """A kind that ``release`` does not have (added by a newer one)."""
+    newer = [r for r in releases() if section in load_schema(r)["kinds"]]
+    since = f" (LiteLLM {newer[0]} has it)" if newer else ""
+    return f"LiteLLM {release} has no {section}{since}: see --litellm-version"
 
 
 def _unknown_section(section):
