@@ -33,6 +33,8 @@ KINDS = {
     "keys": "keys:Keys",
     "tags": "tags:Tags",
     "mcp_server_list": "mcp_servers:MCPServers",
+    "agent_list": "agents:Agents",
+    "access_group_list": "access_groups:AccessGroups",
 }
 # Kinds a file may name but export never writes (refused by an unlicensed proxy).
 NOT_EXPORTED = ("organizations",)
