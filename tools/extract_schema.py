@@ -7,7 +7,8 @@ Run it with the python of an environment where that release is installed:
 
 It imports the proxy's own pydantic models (what /budget/new, /team/new,
 /team/member_add, /user/new, /customer/new, /credentials, /model/new,
-/key/generate, /tag/new, /v1/mcp/server and /organization/new accept) and writes their schemas, sharing one ``$defs``, to
+/key/generate, /tag/new, /v1/mcp/server, /organization/new, /v1/access_group and
+/v1/agents accept) and writes their schemas, sharing one ``$defs``, to
 OUTPUT_DIR/litellm-<version>.json (default: litellm_cli/schemas beside this
 script). Descriptions, titles and examples are dropped: the file is data for
 a validator, not documentation. Standard library and the release's own
@@ -34,6 +35,8 @@ KINDS = {
     "tags": (("litellm.types.tag_management",), "TagNewRequest"),
     "mcp_server_list": (("litellm.proxy._types",), "NewMCPServerRequest"),
     "organizations": (("litellm.proxy._types",), "NewOrganizationRequest"),
+    "access_group_list": (("litellm.types.access_group",), "AccessGroupCreateRequest"),
+    "agent_list": (("litellm.types.agents",), "AgentConfig"),
 }
 DROPPED = ("description", "title", "examples")
 
@@ -59,6 +62,14 @@ def team_member():
                                  max_budget_in_team=(budget.annotation, budget))
 
 
+def as_model(model):
+    """``model`` as pydantic's models_json_schema takes it: a TypedDict (the
+    agents' AgentConfig) is wrapped in a RootModel."""
+    import pydantic
+
+    return model if hasattr(model, "model_fields") else pydantic.RootModel[model]
+
+
 def strip(node):
     """``node`` without documentation (keeps a property that happens to be
     named like one: only the keywords of a schema are dropped)."""
@@ -76,9 +87,14 @@ def main(argv):
     from pydantic.json_schema import models_json_schema
 
     found = {kind: find(*where) for kind, where in KINDS.items()}
-    models = {kind: model for kind, model in found.items() if model is not None}
+    found = {kind: model for kind, model in found.items() if model is not None}
+    models = {kind: as_model(model) for kind, model in found.items()}
     models["team_members"] = team_member()
     refs, schema = models_json_schema([(model, "validation") for model in models.values()])
+    for kind, model in found.items():
+        if models[kind] is not model:  # a TypedDict: its kind names its own definition
+            del schema["$defs"][refs[(models[kind], "validation")]["$ref"].rsplit("/", 1)[-1]]
+            refs[(models[kind], "validation")] = {"$ref": f"#/$defs/{model.__name__}"}
     release = version("litellm")
     document = {
         "litellm_version": release,
