@@ -7,7 +7,8 @@ Run it with the python of an environment where that release is installed:
 
 It imports the proxy's own pydantic models (what /budget/new, /team/new,
 /team/member_add, /user/new, /customer/new, /credentials, /model/new,
-/key/generate, /tag/new, /v1/mcp/server and /organization/new accept) and writes their schemas, sharing one ``$defs``, to
+/key/generate, /tag/new, /v1/mcp/server, /guardrails, /search_tools and /organization/new
+accept) and writes their schemas, sharing one ``$defs``, to
 OUTPUT_DIR/litellm-<version>.json (default: litellm_cli/schemas beside this
 script). Descriptions, titles and examples are dropped: the file is data for
 a validator, not documentation. Standard library and the release's own
@@ -33,9 +34,14 @@ KINDS = {
     "keys": (("litellm.proxy._types",), "GenerateKeyRequest"),
     "tags": (("litellm.types.tag_management",), "TagNewRequest"),
     "mcp_server_list": (("litellm.proxy._types",), "NewMCPServerRequest"),
+    "guardrail_list": (("litellm.types.guardrails",), "Guardrail"),
+    "search_tool_list": (("litellm.types.search",), "SearchTool"),
     "organizations": (("litellm.proxy._types",), "NewOrganizationRequest"),
 }
 DROPPED = ("description", "title", "examples")
+# Fields of a request model (a TypedDict) that the proxy sets itself: its id
+# and timestamps, never an operator's setting.
+SERVER_SET = ("guardrail_id", "search_tool_id", "created_at", "updated_at")
 
 
 def find(modules, name):
@@ -44,6 +50,20 @@ def find(modules, name):
         if found is not None:
             return found
     raise SystemExit(f"{name} is in none of {', '.join(modules)}")
+
+
+def as_model(found):
+    """A pydantic model of ``found``: itself, or a TypedDict's fields (those an
+    operator sets; its required keys required) as a model of the same name."""
+    import pydantic
+    import typing_extensions  # the release's (its TypedDicts use ReadOnly)
+
+    if not typing_extensions.is_typeddict(found):
+        return found
+    hints = typing_extensions.get_type_hints(found)
+    return pydantic.create_model(found.__name__, **{
+        name: (hint, ... if name in found.__required_keys__ else None)
+        for name, hint in hints.items() if name not in SERVER_SET})
 
 
 def team_member():
@@ -75,7 +95,7 @@ def main(argv):
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network at import
     from pydantic.json_schema import models_json_schema
 
-    models = {kind: find(*where) for kind, where in KINDS.items()}
+    models = {kind: as_model(find(*where)) for kind, where in KINDS.items()}
     models["team_members"] = team_member()
     refs, schema = models_json_schema([(model, "validation") for model in models.values()])
     release = version("litellm")

@@ -33,6 +33,8 @@ KINDS = {
     "keys": "keys:Keys",
     "tags": "tags:Tags",
     "mcp_server_list": "mcp_servers:MCPServers",
+    "guardrail_list": "guardrails:Guardrails",
+    "search_tool_list": "search_tools:SearchTools",
 }
 # Kinds a file may name but export never writes (refused by an unlicensed proxy).
 NOT_EXPORTED = ("organizations",)
@@ -89,7 +91,7 @@ class StateSync:
     def adapters(self, sections):
         """An adapter for each section, in dependency order."""
         release = schema_release(self.session) if sections else None
-        return [adapter_class(s)(self.session, request_fields(release, s))
+        return [adapter_class(s)(self.session, request_fields(release, s), release)
                 for s in KINDS if s in sections]
 
     # -- planning (read-only) ----------------------------------------------

@@ -96,10 +96,11 @@ class Kind:
     secret_fields = frozenset()
     skipped = {}
 
-    def __init__(self, session, request_fields=()):
+    def __init__(self, session, request_fields=(), release=None):
         """``request_fields``: the fields the kind's request model takes on
-        the proxy's release (from litellm_cli/schemas)."""
-        self.session = session
+        the proxy's ``release`` (from litellm_cli/schemas; None: the pinned
+        release)."""
+        self.session, self.release = session, release
         self.request_fields = tuple(request_fields)
 
     # -- reading ---------------------------------------------------------------
