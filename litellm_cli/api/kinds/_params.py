@@ -18,7 +18,7 @@ from functools import cached_property
 from litellm_cli.api import path_segment
 from litellm_cli.api.kinds._view import ViewKind, empty
 from litellm_cli.api.kinds.base import OWNER_FIELD, Item, owner_of, same, without_owner
-from litellm_cli.redact import is_secret_field
+from litellm_cli.redact import is_secret_field, without_secrets
 
 PARAMS = "litellm_params"
 # Names the proxy masks in a listing's litellm_params (get_masked_values).
@@ -69,7 +69,8 @@ class ParamsKind(ViewKind):
     def view(self, current):
         params = current.get(PARAMS) or {}
         return {self.identity: current.get(self.identity),
-                PARAMS: {k: v for k, v in params.items() if v is not None and not hidden(k)},
+                PARAMS: without_secrets({k: v for k, v in params.items()
+                                         if v is not None and not hidden(k)}),
                 self.owner_in: without_owner(current.get(self.owner_in))}
 
     def export(self, current):
