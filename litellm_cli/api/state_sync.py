@@ -91,8 +91,11 @@ class StateSync:
     def adapters(self, sections):
         """An adapter for each section, in dependency order."""
         release = schema_release(self.session) if sections else None
-        return [adapter_class(s)(self.session, request_fields(release, s), release)
-                for s in KINDS if s in sections]
+        adapters = [adapter_class(s)(self.session, request_fields(release, s))
+                    for s in KINDS if s in sections]
+        for adapter in adapters:
+            adapter.release = release
+        return adapters
 
     # -- planning (read-only) ----------------------------------------------
 
