@@ -138,3 +138,16 @@ def test_a_proxy_without_the_route_fails_the_plan():
         "this proxy (LiteLLM 1.0) has no GET /v2/guardrails/list")})
     with pytest.raises(exceptions.MissingRoute, match="has no GET /v2/guardrails/list"):
         adapter.plan([{"guardrail_name": "g"}], "o")
+
+
+def test_validate_takes_provider_fields_names_a_typo_and_refuses_a_marker():
+    from litellm_cli.api.state import validate
+
+    report = validate({"guardrail_list": [{
+        "guardrail_name": "g", "guardrail_nfo": {}, "guardrail_info": {OWNER_FIELD: "me"},
+        "litellm_params": {"guardrail": "x", "mode": "pre_call", "provider_field": 1,
+                           "api_key": "cli.environ/X"}}]})
+    assert {(p.field, p.problem) for p in report.problems} == {
+        ("guardrail_nfo", "unknown field; did you mean guardrail_info?"),
+        (f"guardrail_info.{OWNER_FIELD}",
+         "is written by apply from the file's owner: set owner: at the top instead")}
