@@ -1,5 +1,8 @@
 """The search tools adapter of state files (litellm_cli.api.kinds.search_tools)."""
 
+import pytest
+
+from litellm_cli import exceptions
 from litellm_cli.api.kinds.base import OWNER_FIELD
 from litellm_cli.api.kinds.search_tools import SearchTools
 from litellm_cli.api.state_sync import request_fields
@@ -84,3 +87,13 @@ def test_a_create_carries_the_owner_and_prune_spares_others_and_the_config():
         ("s1", "would delete"), ("s2", "unmanaged"), ("from-config", "unmanaged")}
     adapter.send([i for i in items if i.name == "s1"][0], "o")
     assert session.calls[-1][:2] == ("DELETE", "/search_tools/uuid-1")
+
+
+def test_a_tool_made_meanwhile_that_an_update_would_lose_a_secret_of_fails_saying_so():
+    answers = iter([{"search_tools": []}, {"search_tools": [STORED]}])
+    adapter, session = tools({("GET", "/search_tools/list"): lambda **kw: next(answers),
+                              ("POST", "/search_tools"): exceptions.ServerError("Unique")})
+    [item] = adapter.plan([{"search_tool_name": "s1", "search_tool_info": {"new": 1}}], "o")
+    with pytest.raises(exceptions.CLIError, match="created meanwhile by another run; .*api_key"):
+        adapter.send(item, "o")
+    assert [c[0] for c in session.calls] == ["GET", "POST", "GET"]  # no PUT
