@@ -7,8 +7,8 @@ Run it with the python of an environment where that release is installed:
 
 It imports the proxy's own pydantic models (what /budget/new, /team/new,
 /team/member_add, /user/new, /customer/new, /credentials, /model/new,
-/key/generate, /tag/new, /v1/mcp/server, /organization/new, /v1/access_group and
-/v1/agents accept) and writes their schemas, sharing one ``$defs``, to
+/key/generate, /tag/new, /v1/mcp/server, /guardrails, /search_tools, /organization/new,
+/v1/access_group and /v1/agents accept) and writes their schemas, sharing one ``$defs``, to
 OUTPUT_DIR/litellm-<version>.json (default: litellm_cli/schemas beside this
 script). Descriptions, titles and examples are dropped: the file is data for
 a validator, not documentation. Standard library and the release's own
@@ -34,11 +34,16 @@ KINDS = {
     "keys": (("litellm.proxy._types",), "GenerateKeyRequest"),
     "tags": (("litellm.types.tag_management",), "TagNewRequest"),
     "mcp_server_list": (("litellm.proxy._types",), "NewMCPServerRequest"),
+    "guardrail_list": (("litellm.types.guardrails",), "Guardrail"),
+    "search_tool_list": (("litellm.types.search",), "SearchTool"),
     "organizations": (("litellm.proxy._types",), "NewOrganizationRequest"),
     "access_group_list": (("litellm.types.access_group",), "AccessGroupCreateRequest"),
     "agent_list": (("litellm.types.agents",), "AgentConfig"),
 }
 DROPPED = ("description", "title", "examples")
+# Fields of a request model (a TypedDict) that the proxy sets itself: its id
+# and timestamps, never an operator's setting.
+SERVER_SET = ("guardrail_id", "search_tool_id", "created_at", "updated_at")
 
 
 def find(modules, name):
@@ -47,6 +52,20 @@ def find(modules, name):
         if found is not None:
             return found
     return None  # not in this release: its schema has no such kind
+
+
+def as_model(found):
+    """A pydantic model of ``found``: itself, or a TypedDict's fields (those an
+    operator sets; its required keys required) as a model of the same name."""
+    import pydantic
+    import typing_extensions  # the release's (its TypedDicts use ReadOnly)
+
+    if not typing_extensions.is_typeddict(found):
+        return found
+    hints = typing_extensions.get_type_hints(found)
+    return pydantic.create_model(found.__name__, **{
+        name: (hint, ... if name in found.__required_keys__ else None)
+        for name, hint in hints.items() if name not in SERVER_SET})
 
 
 def team_member():
@@ -60,14 +79,6 @@ def team_member():
         "max_budget_in_team"]
     return pydantic.create_model("TeamMember", __base__=member,
                                  max_budget_in_team=(budget.annotation, budget))
-
-
-def as_model(model):
-    """``model`` as pydantic's models_json_schema takes it: a TypedDict (the
-    agents' AgentConfig) is wrapped in a RootModel."""
-    import pydantic
-
-    return model if hasattr(model, "model_fields") else pydantic.RootModel[model]
 
 
 def strip(node):
@@ -87,14 +98,9 @@ def main(argv):
     from pydantic.json_schema import models_json_schema
 
     found = {kind: find(*where) for kind, where in KINDS.items()}
-    found = {kind: model for kind, model in found.items() if model is not None}
-    models = {kind: as_model(model) for kind, model in found.items()}
+    models = {kind: as_model(model) for kind, model in found.items() if model is not None}
     models["team_members"] = team_member()
     refs, schema = models_json_schema([(model, "validation") for model in models.values()])
-    for kind, model in found.items():
-        if models[kind] is not model:  # a TypedDict: its kind names its own definition
-            del schema["$defs"][refs[(models[kind], "validation")]["$ref"].rsplit("/", 1)[-1]]
-            refs[(models[kind], "validation")] = {"$ref": f"#/$defs/{model.__name__}"}
     release = version("litellm")
     document = {
         "litellm_version": release,

@@ -59,6 +59,8 @@ KINDS = {kind.section: kind for kind in (
          references={"team_id": "teams", "user_id": "users", "budget_id": "budgets"}),
     Kind("tags", "name", references={"budget_id": "budgets"}),
     Kind("mcp_server_list", "server_id", in_path=True),
+    Kind("guardrail_list", "guardrail_name", env_field="litellm_params"),
+    Kind("search_tool_list", "search_tool_name", env_field="litellm_params"),
     Kind("organizations", "organization_alias"),  # refused by apply (api/kinds/organizations)
     Kind("access_group_list", "access_group_name",
          references={"assigned_team_ids": "teams", "access_mcp_server_ids": "mcp_server_list"}),
@@ -469,7 +471,7 @@ def _identities(kind, objects, report):
 def _check_object(checker, kind, item):
     from litellm_cli.api.kinds.base import OWNER_FIELD
 
-    for where in ("metadata", "mcp_info"):
+    for where in ("metadata", "mcp_info", "guardrail_info", "search_tool_info"):
         if isinstance(item.get(where), dict) and OWNER_FIELD in item[where]:
             # apply writes the file's owner there, so the object would never match.
             yield f"{where}.{OWNER_FIELD}", ("is written by apply from the file's owner: "

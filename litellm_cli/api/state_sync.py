@@ -33,8 +33,10 @@ KINDS = {
     "keys": "keys:Keys",
     "tags": "tags:Tags",
     "mcp_server_list": "mcp_servers:MCPServers",
-    "agent_list": "agents:Agents",
+    "guardrail_list": "guardrails:Guardrails",
+    "search_tool_list": "search_tools:SearchTools",
     "access_group_list": "access_groups:AccessGroups",
+    "agent_list": "agents:Agents",
 }
 # Kinds a file may name but export never writes (refused by an unlicensed proxy).
 NOT_EXPORTED = ("organizations",)
@@ -92,8 +94,11 @@ class StateSync:
     def adapters(self, sections):
         """An adapter for each section, in dependency order."""
         release = schema_release(self.session) if sections else None
-        return [adapter_class(s)(self.session, request_fields(release, s))
-                for s in KINDS if s in sections]
+        adapters = [adapter_class(s)(self.session, request_fields(release, s))
+                    for s in KINDS if s in sections]
+        for adapter in adapters:
+            adapter.release = release
+        return adapters
 
     # -- planning (read-only) ----------------------------------------------
 

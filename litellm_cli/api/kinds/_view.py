@@ -10,7 +10,7 @@ written from it applies back with no change.
 """
 
 from litellm_cli import exceptions
-from litellm_cli.api.kinds.base import Kind, without_owner
+from litellm_cli.api.kinds.base import OWNER_FIELD, Kind, without_owner
 from litellm_cli.api.model_sync import same
 
 
@@ -50,6 +50,14 @@ class ViewKind(Kind):
             value = without_owner(value)
         return None if empty(value) else value
 
+    def marked(self, wanted, owner, current=None):
+        if not self.markable or self.owner_in == "metadata":
+            return super().marked(wanted, owner, current)
+        info = wanted.get(self.owner_in)
+        if info is None and current is not None:
+            info = self.view(current)[self.owner_in]
+        return {**wanted, self.owner_in: {**(info or {}), OWNER_FIELD: owner}}
+
     def plan_update(self, obj, current, owner, force_secrets=False):
         item = super().plan_update(obj, current, owner, force_secrets)
         if self.markable and self.owner_in != "metadata":  # say where the marker is
@@ -81,6 +89,8 @@ class ViewKind(Kind):
             raise error
         item.current = found[0]
         planned = self.plan_update(item.wanted, found[0], owner)
+        if planned.status == "failed":
+            raise exceptions.CLIError(f"created meanwhile by another run; {planned.reason}")
         if planned.action is None:
             # With the engine's status kept (see the report), "unchanged".
             item.status = "unchanged"

@@ -82,7 +82,9 @@ class Kind:
       ``secret_fields``: fields whose value the proxy never shows: compared
         only with ``force_secrets``, never exported;
       ``skipped``: after ``read``, how many objects it left out, by reason
-        (objects a state file cannot name: a key without an alias...).
+        (objects a state file cannot name: a key without an alias...);
+      ``release``: the release whose schema describes the proxy (None: the
+        pinned one), set by the engine.
 
     The default methods suit a kind whose objects are flat mappings keyed by
     ``identity`` with a ``metadata`` mapping; override what differs.
@@ -95,6 +97,7 @@ class Kind:
     proxy_fields = frozenset()
     secret_fields = frozenset()
     skipped = {}
+    release = None
 
     def __init__(self, session, request_fields=()):
         """``request_fields``: the fields the kind's request model takes on
