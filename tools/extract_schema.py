@@ -7,7 +7,8 @@ Run it with the python of an environment where that release is installed:
 
 It imports the proxy's own pydantic models (what /budget/new, /team/new,
 /team/member_add, /user/new, /customer/new, /credentials, /model/new,
-/key/generate, /tag/new, /v1/mcp/server and /organization/new accept) and writes their schemas, sharing one ``$defs``, to
+/key/generate, /tag/new, /v1/mcp/server, /organization/new, /vector_store/new
+and /prompts accept) and writes their schemas, sharing one ``$defs``, to
 OUTPUT_DIR/litellm-<version>.json (default: litellm_cli/schemas beside this
 script). Descriptions, titles and examples are dropped: the file is data for
 a validator, not documentation. Standard library and the release's own
@@ -34,16 +35,38 @@ KINDS = {
     "tags": (("litellm.types.tag_management",), "TagNewRequest"),
     "mcp_server_list": (("litellm.proxy._types",), "NewMCPServerRequest"),
     "organizations": (("litellm.proxy._types",), "NewOrganizationRequest"),
+    "vector_store_list": (("litellm.types.vector_stores",), "LiteLLM_ManagedVectorStore"),
+    "prompt_list": (("litellm.proxy.prompts.prompt_endpoints",), "Prompt"),
 }
+# What the proxy sets on a vector store itself (times, the caller's team and
+# user, where it comes from): no request field. /vector_store/new requires
+# the id and the provider, which its TypedDict leaves optional.
+VECTOR_STORE_SET = ("created_at", "updated_at", "team_id", "user_id", "is_config")
+VECTOR_STORE_REQUIRED = ("vector_store_id", "custom_llm_provider")
 DROPPED = ("description", "title", "examples")
 
 
 def find(modules, name):
     for module in modules:
-        found = getattr(importlib.import_module(module), name, None)
+        try:
+            found = getattr(importlib.import_module(module), name, None)
+        except ModuleNotFoundError:
+            continue
         if found is not None:
             return found
     return None  # not in this release: its schema has no such kind
+
+
+def as_model(found):
+    """``found`` as a pydantic model: a TypedDict (the vector store's) becomes
+    one with its request fields."""
+    import pydantic
+
+    if found is None or isinstance(found, type) and issubclass(found, pydantic.BaseModel):
+        return found
+    fields = {name: (hint, ... if name in VECTOR_STORE_REQUIRED else None)
+              for name, hint in found.__annotations__.items() if name not in VECTOR_STORE_SET}
+    return pydantic.create_model(found.__name__, **fields)
 
 
 def team_member():
@@ -75,7 +98,7 @@ def main(argv):
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network at import
     from pydantic.json_schema import models_json_schema
 
-    found = {kind: find(*where) for kind, where in KINDS.items()}
+    found = {kind: as_model(find(*where)) for kind, where in KINDS.items()}
     models = {kind: model for kind, model in found.items() if model is not None}
     models["team_members"] = team_member()
     refs, schema = models_json_schema([(model, "validation") for model in models.values()])

@@ -33,6 +33,8 @@ KINDS = {
     "keys": "keys:Keys",
     "tags": "tags:Tags",
     "mcp_server_list": "mcp_servers:MCPServers",
+    "vector_store_list": "vector_stores:VectorStores",
+    "prompt_list": "prompts:Prompts",
 }
 # Kinds a file may name but export never writes (refused by an unlicensed proxy).
 NOT_EXPORTED = ("organizations",)

@@ -18,6 +18,16 @@ def empty(value):
     return value is None or value == [] or value == {}
 
 
+def trimmed(mapping, defaults):
+    """``mapping`` (a nested mapping such as ``litellm_params``) without its
+    empty entries and those equal to the proxy's ``defaults`` (``{key:
+    value}``): what an operator set in it."""
+    if not isinstance(mapping, dict):
+        return mapping
+    return {k: v for k, v in mapping.items()
+            if not empty(v) and not (k in defaults and same(v, defaults[k]))}
+
+
 class ViewKind(Kind):
     """A Kind compared through ``view``; ``defaults``: the request model's
     defaults, left out of an export (``{field: value}``)."""

@@ -120,6 +120,10 @@ class Kind:
     def ident(self, current):
         return current.get(self.identity)
 
+    def wanted_ident(self, obj):
+        """The name of the file's object ``obj``: what ``ident`` gives for it."""
+        return obj.get(self.identity)
+
     def owner(self, current):
         return owner_of(current.get("metadata")) if self.markable else None
 
@@ -208,7 +212,7 @@ class Kind:
             by_id.setdefault(self.ident(current), []).append(current)
         items, listed = [], set()
         for index, obj in enumerate(wanted or ()):
-            name = obj.get(self.identity)
+            name = self.wanted_ident(obj)
             listed.add(name)
             found = by_id.get(name, [])
             if len(found) > 1:
@@ -233,7 +237,7 @@ class Kind:
         return items
 
     def plan_create(self, obj, owner):
-        return Item(self.section, obj.get(self.identity), "would create", "create", wanted=obj)
+        return Item(self.section, self.wanted_ident(obj), "would create", "create", wanted=obj)
 
     def plan_update(self, obj, current, owner, force_secrets=False):
         changes, reason = self.differences(obj, current, force_secrets)
