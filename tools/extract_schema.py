@@ -57,6 +57,17 @@ def find(modules, name):
     return None  # not in this release: its schema has no such kind
 
 
+def prompt(model):
+    """The proxy's Prompt (what /prompts takes) with ``prompt_info.prompt_type``
+    optional: apply sends the proxy's own default, db, when a file leaves it out."""
+    import pydantic
+
+    info = find(("litellm.types.prompts.init_prompts",), "PromptInfo")
+    kind = info.model_fields["prompt_type"]
+    info = pydantic.create_model("PromptInfo", __base__=info, prompt_type=(kind.annotation, "db"))
+    return pydantic.create_model("Prompt", __base__=model, prompt_info=(info | None, None))
+
+
 def as_model(found):
     """``found`` as a pydantic model: a TypedDict (the vector store's) becomes
     one with its request fields."""
@@ -99,6 +110,8 @@ def main(argv):
     from pydantic.json_schema import models_json_schema
 
     found = {kind: as_model(find(*where)) for kind, where in KINDS.items()}
+    if found["prompt_list"] is not None:
+        found["prompt_list"] = prompt(found["prompt_list"])
     models = {kind: model for kind, model in found.items() if model is not None}
     models["team_members"] = team_member()
     refs, schema = models_json_schema([(model, "validation") for model in models.values()])

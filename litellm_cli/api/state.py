@@ -63,7 +63,8 @@ KINDS = {kind.section: kind for kind in (
     Kind("vector_store_list", "vector_store_id",
          references={"litellm_credential_name": "credential_list"}),
     # One object per prompt and environment (api/kinds/prompts).
-    Kind("prompt_list", "prompt_id", in_path=True, scope=("prompt_info.environment", "development")),
+    Kind("prompt_list", "prompt_id", in_path=True,
+         scope=("prompt_info.environment", "development")),
     Kind("organizations", "organization_alias"),  # refused by apply (api/kinds/organizations)
 )}
 # Sections of a LiteLLM config.yaml that are settings, not objects: an

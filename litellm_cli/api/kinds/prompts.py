@@ -68,14 +68,14 @@ class Prompts(ViewKind):
         return None if info.get("prompt_type") == "config" else owner_of(info)
 
     def view(self, current):
+        params = without_secrets(current.get("litellm_params"))
         return {"prompt_id": current.get("prompt_id"),
-                "litellm_params": self.wanted_value("litellm_params",
-                                                    current.get("litellm_params")),
+                "litellm_params": self.wanted_value("litellm_params", params),
                 "prompt_info": self.wanted_value("prompt_info", current.get("prompt_info"))}
 
     def wanted_value(self, field, value):
         if field == "litellm_params":
-            value = trimmed(without_secrets(value), PARAM_DEFAULTS)
+            value = trimmed(value, PARAM_DEFAULTS)
         elif field == "prompt_info":
             value = trimmed(without_owner(value), INFO_DEFAULTS)
         return super().wanted_value(field, value)

@@ -63,11 +63,25 @@ class VectorStores(ViewKind):
         return out
 
     def differences(self, wanted, current, force_secrets=False):
-        params = wanted.get("litellm_params")
-        if isinstance(params, dict):  # as the view shows the proxy's
-            params = trimmed(shown(params, current.get("litellm_params")), FILLED_PARAMS)
-            wanted = {**wanted, "litellm_params": params}
-        return super().differences(wanted, current, force_secrets)
+        given = wanted.get("litellm_params")
+        if not isinstance(given, dict):
+            return super().differences(wanted, current, force_secrets)
+        params = shown(given, current.get("litellm_params"))  # as the view shows the proxy's
+        wanted = {**wanted, "litellm_params": trimmed(params, FILLED_PARAMS)}
+        changes, reason = super().differences(wanted, current, force_secrets)
+        if params != given:
+            note = "litellm_params: the entries the proxy shows redacted are not compared"
+            reason = f"{reason}; {note}" if reason else note
+        return changes, reason
+
+    def plan(self, wanted, owner, prune=False, force_secrets=False):
+        items = super().plan(wanted, owner, prune, force_secrets)
+        for item in items:
+            metadata = (item.wanted or {}).get(self.owner_in)
+            if metadata is not None and not isinstance(metadata, dict):
+                item.status, item.action, item.changes = "failed", None, []
+                item.reason = f"{self.owner_in} must be a mapping (it holds the owner marker)"
+        return items
 
     def plan_update(self, obj, current, owner, force_secrets=False):
         item = super().plan_update(obj, current, owner, force_secrets)
