@@ -81,7 +81,8 @@ def test_an_update_adds_a_version_in_its_environment_keeping_the_secret(sync, ap
     prompts.append(name)
     first = prompt(name, "v1 text")
     first["litellm_params"]["api_key"] = SECRET
-    sync.execute(sync.plan({"owner": OWNER, "prompt_list": [first, prompt(name, "P", "production")]}))
+    both = [first, prompt(name, "P", "production")]
+    sync.execute(sync.plan({"owner": OWNER, "prompt_list": both}))
     changed = {"owner": OWNER, "prompt_list": [prompt(name, "v2 text")]}
     plan = sync.plan(changed)
     sync.execute(plan)

@@ -23,7 +23,9 @@ compares equal.
 
 The proxy reads ``.v`` and ``_v`` in a prompt_id as a version
 (``name_v2`` is version 2 of ``name``): such a prompt cannot be named, and
-is "failed". A create that races another run's does not fail: the proxy adds
+is "failed". So is a prompt in another environment than the default on a
+release without environments (LiteLLM 1.80.17: its answers have no
+``environment``), where it would be one more version of the same prompt. A create that races another run's does not fail: the proxy adds
 a version, which matches the file.
 """
 
@@ -54,8 +56,12 @@ class Prompts(ViewKind):
     section, identity, order = "prompt_list", "prompt_id", 95
     owner_in = "prompt_info"
 
+    environments = True  # after read: False on a release without them (LiteLLM 1.80.17)
+
     def read(self):
-        return (self.session.get_json("/prompts/list") or {}).get("prompts") or []
+        found = (self.session.get_json("/prompts/list") or {}).get("prompts") or []
+        self.environments = all("environment" in prompt for prompt in found)
+        return found
 
     def ident(self, current):
         return prompt_name(current.get("prompt_id"), environment_of(current.get("prompt_info")))
@@ -83,11 +89,22 @@ class Prompts(ViewKind):
     def plan(self, wanted, owner, prune=False, force_secrets=False):
         items = super().plan(wanted, owner, prune, force_secrets)
         for item in items:
-            prompt_id = (item.wanted or {}).get("prompt_id")
+            if item.wanted is None and item.action is None:
+                continue  # left as it is: unmanaged
+            obj = item.wanted or item.current
+            prompt_id = obj.get("prompt_id")
             if isinstance(prompt_id, str) and any(m in prompt_id for m in VERSION_MARKS):
-                item.status, item.action, item.changes = "failed", None, []
-                item.reason = ("the proxy reads '.v' and '_v' in a prompt_id as a version "
-                               "(name_v2: version 2 of name): choose a prompt_id without them")
+                reason = ("the proxy reads '.v' and '_v' in a prompt_id as a version "
+                          "(name_v2: version 2 of name): choose a prompt_id without them")
+            elif (not self.environments
+                  and environment_of(obj.get("prompt_info")) != DEFAULT_ENVIRONMENT):
+                # Such a release would write it as another version of the one prompt,
+                # and delete every environment's.
+                reason = ("this proxy's release keeps no environments for prompts: give each "
+                          "prompt once, without prompt_info.environment")
+            else:
+                continue
+            item.status, item.action, item.changes, item.reason = "failed", None, [], reason
         return items
 
     def body(self, item, owner):
