@@ -33,7 +33,6 @@ class ViewKind(Kind):
     defaults, left out of an export (``{field: value}``)."""
 
     defaults = {}
-    owner_in = "metadata"  # the mapping that holds the owner marker
 
     def view(self, current):
         raise NotImplementedError

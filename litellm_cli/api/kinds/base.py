@@ -76,6 +76,7 @@ class Kind:
       ``identity``: the field that names an object on every proxy;
       ``order``: creates run in ascending order, deletes in descending;
       ``markable``: objects have a metadata mapping that can hold the owner;
+      ``owner_in``: that mapping's field;
       ``exported``: the fields export writes (None: every field of the kind's
         request model in the release's schema that the object has);
       ``proxy_fields``: fields the proxy fills in by itself, never exported;
@@ -91,6 +92,7 @@ class Kind:
     section = identity = None
     order = 0
     markable = True
+    owner_in = "metadata"
     exported = None
     proxy_fields = frozenset()
     secret_fields = frozenset()
@@ -125,7 +127,7 @@ class Kind:
         return obj.get(self.identity)
 
     def owner(self, current):
-        return owner_of(current.get("metadata")) if self.markable else None
+        return owner_of(current.get(self.owner_in)) if self.markable else None
 
     def export(self, current):
         """The object as a state file writes it: what an operator set, never
@@ -277,11 +279,11 @@ class Kind:
         cannot give are kept)."""
         if not self.markable:
             return dict(wanted)
-        metadata = wanted.get("metadata")
+        metadata = wanted.get(self.owner_in)
         if current is not None:
-            stored = without_owner(current.get("metadata"))
+            stored = without_owner(current.get(self.owner_in))
             metadata = stored if metadata is None else with_secrets_kept(metadata, stored)
-        return {**wanted, "metadata": {**(metadata or {}), OWNER_FIELD: owner}}
+        return {**wanted, self.owner_in: {**(metadata or {}), OWNER_FIELD: owner}}
 
     def create(self, item, owner):
         raise NotImplementedError

@@ -31,7 +31,7 @@ a version, which matches the file.
 
 from litellm_cli.api import path_segment
 from litellm_cli.api.kinds._view import ViewKind, trimmed
-from litellm_cli.api.kinds.base import OWNER_FIELD, owner_of, without_owner
+from litellm_cli.api.kinds.base import OWNER_FIELD, without_owner
 from litellm_cli.redact import with_secrets_kept, without_secrets
 
 DEFAULT_ENVIRONMENT = "development"
@@ -70,8 +70,8 @@ class Prompts(ViewKind):
         return prompt_name(obj.get("prompt_id"), environment_of(obj.get("prompt_info")))
 
     def owner(self, current):
-        info = current.get("prompt_info") or {}
-        return None if info.get("prompt_type") == "config" else owner_of(info)
+        config = (current.get("prompt_info") or {}).get("prompt_type") == "config"
+        return None if config else super().owner(current)
 
     def view(self, current):
         params = without_secrets(current.get("litellm_params"))

@@ -22,8 +22,8 @@ key: no operator's setting, not exported.
 """
 
 from litellm_cli.api.kinds._view import ViewKind, trimmed
-from litellm_cli.api.kinds.base import OWNER_FIELD, Item, owner_of, without_owner
-from litellm_cli.redact import with_secrets_kept, without_secrets
+from litellm_cli.api.kinds.base import Item, without_owner
+from litellm_cli.redact import without_secrets
 
 FIELDS = ("vector_store_id", "custom_llm_provider", "vector_store_name",
           "vector_store_description", "vector_store_metadata", "litellm_credential_name",
@@ -53,7 +53,7 @@ class VectorStores(ViewKind):
         return (self.session.get_json("/vector_store/list") or {}).get("data") or []
 
     def owner(self, current):
-        return None if current.get("is_config") else owner_of(current.get(self.owner_in))
+        return None if current.get("is_config") else super().owner(current)
 
     def view(self, current):
         out = {field: current.get(field) for field in FIELDS}
@@ -94,13 +94,6 @@ class VectorStores(ViewKind):
                                "(/vector_store/update ignores them): delete the store and "
                                "apply again")
         return item
-
-    def marked(self, wanted, owner, current=None):
-        metadata = wanted.get(self.owner_in)
-        if current is not None:
-            stored = without_owner(current.get(self.owner_in))
-            metadata = stored if metadata is None else with_secrets_kept(metadata, stored)
-        return {**wanted, self.owner_in: {**(metadata or {}), OWNER_FIELD: owner}}
 
     def send_create(self, item, owner):
         self.session.post_json("/vector_store/new", self.marked(item.wanted, owner))
