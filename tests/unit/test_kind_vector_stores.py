@@ -1,5 +1,7 @@
 """The vector stores adapter of state files (litellm_cli.api.kinds.vector_stores)."""
 
+import pytest
+
 from litellm_cli import exceptions
 from litellm_cli.api.kinds.base import OWNER_FIELD, Item
 from litellm_cli.api.kinds.vector_stores import VectorStores
@@ -113,3 +115,14 @@ def test_metadata_that_is_no_mapping_fails_it_could_not_hold_the_owner():
     [item] = adapter.plan([{"vector_store_id": "x", "custom_llm_provider": "b",
                             "vector_store_metadata": "text"}], "o")
     assert item.status == "failed" and "must be a mapping" in item.reason
+
+
+def test_a_store_created_meanwhile_with_other_litellm_params_fails_saying_why():
+    adapter, _ = stores({  # the list has vs1 already: another run made it
+        ("POST", "/vector_store/new"): exceptions.BadRequest("Vector store vs1 already exists")})
+    item = Item("vector_store_list", "vs1", "would create", "create", wanted={
+        "vector_store_id": "vs1", "custom_llm_provider": "bedrock",
+        "litellm_params": {"aws_region_name": "eu-west-1"}})
+    with pytest.raises(exceptions.CLIError) as caught:
+        adapter.send(item, "o")
+    assert str(caught.value).startswith("created meanwhile by another run; the proxy cannot")

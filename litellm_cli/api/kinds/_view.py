@@ -90,6 +90,8 @@ class ViewKind(Kind):
             raise error
         item.current = found[0]
         planned = self.plan_update(item.wanted, found[0], owner)
+        if planned.status == "failed":  # it cannot be brought to the file in place
+            raise exceptions.CLIError(f"created meanwhile by another run; {planned.reason}")
         if planned.action is None:
             # With the engine's status kept (see the report), "unchanged".
             item.status = "unchanged"
