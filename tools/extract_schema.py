@@ -7,8 +7,8 @@ Run it with the python of an environment where that release is installed:
 
 It imports the proxy's own pydantic models (what /budget/new, /team/new,
 /team/member_add, /user/new, /customer/new, /credentials, /model/new,
-/key/generate, /tag/new, /v1/mcp/server, /organization/new, /vector_store/new
-and /prompts accept) and writes their schemas, sharing one ``$defs``, to
+/key/generate, /tag/new, /v1/mcp/server, /organization/new, /v1/access_group,
+/v1/agents, /vector_store/new and /prompts accept) and writes their schemas, sharing one ``$defs``, to
 OUTPUT_DIR/litellm-<version>.json (default: litellm_cli/schemas beside this
 script). Descriptions, titles and examples are dropped: the file is data for
 a validator, not documentation. Standard library and the release's own
@@ -35,6 +35,8 @@ KINDS = {
     "tags": (("litellm.types.tag_management",), "TagNewRequest"),
     "mcp_server_list": (("litellm.proxy._types",), "NewMCPServerRequest"),
     "organizations": (("litellm.proxy._types",), "NewOrganizationRequest"),
+    "access_group_list": (("litellm.types.access_group",), "AccessGroupCreateRequest"),
+    "agent_list": (("litellm.types.agents",), "AgentConfig"),
     "vector_store_list": (("litellm.types.vector_stores",), "LiteLLM_ManagedVectorStore"),
     "prompt_list": (("litellm.proxy.prompts.prompt_endpoints",), "Prompt"),
 }
@@ -57,29 +59,6 @@ def find(modules, name):
     return None  # not in this release: its schema has no such kind
 
 
-def prompt(model):
-    """The proxy's Prompt (what /prompts takes) with ``prompt_info.prompt_type``
-    optional: apply sends the proxy's own default, db, when a file leaves it out."""
-    import pydantic
-
-    info = find(("litellm.types.prompts.init_prompts",), "PromptInfo")
-    kind = info.model_fields["prompt_type"]
-    info = pydantic.create_model("PromptInfo", __base__=info, prompt_type=(kind.annotation, "db"))
-    return pydantic.create_model("Prompt", __base__=model, prompt_info=(info | None, None))
-
-
-def as_model(found):
-    """``found`` as a pydantic model: a TypedDict (the vector store's) becomes
-    one with its request fields."""
-    import pydantic
-
-    if found is None or isinstance(found, type) and issubclass(found, pydantic.BaseModel):
-        return found
-    fields = {name: (hint, ... if name in VECTOR_STORE_REQUIRED else None)
-              for name, hint in found.__annotations__.items() if name not in VECTOR_STORE_SET}
-    return pydantic.create_model(found.__name__, **fields)
-
-
 def team_member():
     """A team's member as the state file nests it: the proxy's Member (user
     and role) with the member's budget in the team, as /team/member_add
@@ -91,6 +70,35 @@ def team_member():
         "max_budget_in_team"]
     return pydantic.create_model("TeamMember", __base__=member,
                                  max_budget_in_team=(budget.annotation, budget))
+
+
+def vector_store(typed):
+    """What /vector_store/new takes: the proxy's LiteLLM_ManagedVectorStore (a
+    TypedDict) as a model without what the proxy sets, id and provider required."""
+    import pydantic
+
+    fields = {name: (hint, ... if name in VECTOR_STORE_REQUIRED else None)
+              for name, hint in typed.__annotations__.items() if name not in VECTOR_STORE_SET}
+    return pydantic.create_model(typed.__name__, **fields)
+
+
+def prompt(model):
+    """The proxy's Prompt (what /prompts takes) with ``prompt_info.prompt_type``
+    optional: apply sends the proxy's own default, db, when a file leaves it out."""
+    import pydantic
+
+    info = find(("litellm.types.prompts.init_prompts",), "PromptInfo")
+    kind = info.model_fields["prompt_type"]
+    info = pydantic.create_model("PromptInfo", __base__=info, prompt_type=(kind.annotation, "db"))
+    return pydantic.create_model("Prompt", __base__=model, prompt_info=(info | None, None))
+
+
+def as_model(model):
+    """``model`` as pydantic's models_json_schema takes it: a TypedDict (the
+    agents' AgentConfig) is wrapped in a RootModel."""
+    import pydantic
+
+    return model if hasattr(model, "model_fields") else pydantic.RootModel[model]
 
 
 def strip(node):
@@ -109,12 +117,18 @@ def main(argv):
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network at import
     from pydantic.json_schema import models_json_schema
 
-    found = {kind: as_model(find(*where)) for kind, where in KINDS.items()}
-    if found["prompt_list"] is not None:
-        found["prompt_list"] = prompt(found["prompt_list"])
-    models = {kind: model for kind, model in found.items() if model is not None}
+    found = {kind: find(*where) for kind, where in KINDS.items()}
+    found = {kind: model for kind, model in found.items() if model is not None}
+    for kind, shaped in (("vector_store_list", vector_store), ("prompt_list", prompt)):
+        if kind in found:
+            found[kind] = shaped(found[kind])
+    models = {kind: as_model(model) for kind, model in found.items()}
     models["team_members"] = team_member()
     refs, schema = models_json_schema([(model, "validation") for model in models.values()])
+    for kind, model in found.items():
+        if models[kind] is not model:  # a TypedDict: its kind names its own definition
+            del schema["$defs"][refs[(models[kind], "validation")]["$ref"].rsplit("/", 1)[-1]]
+            refs[(models[kind], "validation")] = {"$ref": f"#/$defs/{model.__name__}"}
     release = version("litellm")
     document = {
         "litellm_version": release,

@@ -66,6 +66,10 @@ KINDS = {kind.section: kind for kind in (
     Kind("prompt_list", "prompt_id", in_path=True,
          scope=("prompt_info.environment", "development")),
     Kind("organizations", "organization_alias"),  # refused by apply (api/kinds/organizations)
+    Kind("access_group_list", "access_group_name",
+         references={"assigned_team_ids": "teams", "access_mcp_server_ids": "mcp_server_list"}),
+    # A config.yaml's agent_list: the same objects in the same shape (AgentConfig).
+    Kind("agent_list", "agent_name"),
 )}
 # Sections of a LiteLLM config.yaml that are settings, not objects: an
 # existing proxy config is a valid state file, and these are not checked.
@@ -73,7 +77,7 @@ KINDS = {kind.section: kind for kind in (
 PROXY_SECTIONS = (
     "general_settings", "litellm_settings", "router_settings", "environment_variables",
     "callback_settings", "assistant_settings", "default_vertex_config", "files_settings",
-    "finetune_settings", "guardrails", "mcp_servers", "mcp_tools", "agents", "agent_list",
+    "finetune_settings", "guardrails", "mcp_servers", "mcp_tools", "agents",
     "policies", "policy_attachments", "prompts", "sandbox_tools", "search_tools",
     "vector_store_registry", "worker_registry",
 )
@@ -539,6 +543,9 @@ def _references(kind, item, identities):
     if kind.section == "teams" and isinstance(item.get("members"), list):
         pairs += [(f"members[{i}].user_id", "users", member.get("user_id"))
                   for i, member in enumerate(item["members"]) if isinstance(member, dict)]
+    for field, target, value in list(pairs):
+        if isinstance(value, list):  # a list of references (access groups' assigned_team_ids)
+            pairs += [(f"{field}[{i}]", target, name) for i, name in enumerate(value)]
     for field, target, value in pairs:
         if isinstance(value, str) and value not in identities.get(target, {}):
             yield field, f"not in this file's {target}: must exist on the proxy"
