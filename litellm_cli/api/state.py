@@ -31,13 +31,14 @@ class Kind:
     other kinds (``{field: kind}``), and the field whose values the proxy
     reads as ``os.environ/NAME`` references whatever their type; ``optional``:
     fields (dotted paths) the proxy's model requires that a state file may
-    leave out."""
+    leave out; ``scope``: ``(field, default)``, a field (a dotted path)
+    within whose values the identity is unique (a prompt's environment)."""
 
     def __init__(self, section, identity, required=True, in_path=False, references=None,
-                 env_field=None, optional=()):
+                 env_field=None, optional=(), scope=None):
         self.section, self.identity, self.required = section, identity, required
         self.in_path, self.references, self.env_field = in_path, references or {}, env_field
-        self.optional = optional
+        self.optional, self.scope = optional, scope
 
 
 KINDS = {kind.section: kind for kind in (
@@ -61,6 +62,11 @@ KINDS = {kind.section: kind for kind in (
     Kind("mcp_server_list", "server_id", in_path=True),
     Kind("guardrail_list", "guardrail_name", env_field="litellm_params"),
     Kind("search_tool_list", "search_tool_name", env_field="litellm_params"),
+    Kind("vector_store_list", "vector_store_id",
+         references={"litellm_credential_name": "credential_list"}),
+    # One object per prompt and environment (api/kinds/prompts).
+    Kind("prompt_list", "prompt_id", in_path=True,
+         scope=("prompt_info.environment", "development")),
     Kind("organizations", "organization_alias"),  # refused by apply (api/kinds/organizations)
     Kind("access_group_list", "access_group_name",
          references={"assigned_team_ids": "teams", "access_mcp_server_ids": "mcp_server_list"}),
@@ -441,8 +447,8 @@ def _name(kind, item, position):
 
 def _identities(kind, objects, report):
     """The identities the file gives for ``kind``; a missing, unusable or
-    repeated one is an error."""
-    seen = {}
+    repeated one is an error (in its ``scope``, if the kind has one)."""
+    seen, scoped = {}, {}
     for index, item in enumerate(objects):
         if not isinstance(item, dict):
             continue
@@ -459,19 +465,22 @@ def _identities(kind, objects, report):
         if error:
             report.problems.append(Problem("error", kind.section, position, kind.identity,
                                            error, index))
-        elif ident in seen:
+            continue
+        key = (ident, str(_get(item, kind.scope[0]) or kind.scope[1])) if kind.scope else ident
+        if key in scoped:
             report.problems.append(Problem("error", kind.section, ident, kind.identity,
-                                           f"given more than once ({seen[ident]} and "
+                                           f"given more than once ({scoped[key]} and "
                                            f"{position})", index))
         else:
-            seen[ident] = position
+            seen[ident] = scoped[key] = position
     return seen
 
 
 def _check_object(checker, kind, item):
     from litellm_cli.api.kinds.base import OWNER_FIELD
 
-    for where in ("metadata", "mcp_info", "guardrail_info", "search_tool_info"):
+    for where in ("metadata", "mcp_info", "guardrail_info", "search_tool_info",
+                  "vector_store_metadata", "prompt_info"):
         if isinstance(item.get(where), dict) and OWNER_FIELD in item[where]:
             # apply writes the file's owner there, so the object would never match.
             yield f"{where}.{OWNER_FIELD}", ("is written by apply from the file's owner: "

@@ -37,6 +37,8 @@ KINDS = {
     "search_tool_list": "search_tools:SearchTools",
     "access_group_list": "access_groups:AccessGroups",
     "agent_list": "agents:Agents",
+    "vector_store_list": "vector_stores:VectorStores",
+    "prompt_list": "prompts:Prompts",
 }
 # Kinds a file may name but export never writes (refused by an unlicensed proxy).
 NOT_EXPORTED = ("organizations",)

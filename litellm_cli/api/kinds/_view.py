@@ -18,12 +18,21 @@ def empty(value):
     return value is None or value == [] or value == {}
 
 
+def trimmed(mapping, defaults):
+    """``mapping`` (a nested mapping such as ``litellm_params``) without its
+    empty entries and those equal to the proxy's ``defaults`` (``{key:
+    value}``): what an operator set in it."""
+    if not isinstance(mapping, dict):
+        return mapping
+    return {k: v for k, v in mapping.items()
+            if not empty(v) and not (k in defaults and same(v, defaults[k]))}
+
+
 class ViewKind(Kind):
     """A Kind compared through ``view``; ``defaults``: the request model's
     defaults, left out of an export (``{field: value}``)."""
 
     defaults = {}
-    owner_in = "metadata"  # the mapping that holds the owner marker
 
     def view(self, current):
         raise NotImplementedError
@@ -89,7 +98,7 @@ class ViewKind(Kind):
             raise error
         item.current = found[0]
         planned = self.plan_update(item.wanted, found[0], owner)
-        if planned.status == "failed":
+        if planned.status == "failed":  # it cannot be brought to the file in place
             raise exceptions.CLIError(f"created meanwhile by another run; {planned.reason}")
         if planned.action is None:
             # With the engine's status kept (see the report), "unchanged".

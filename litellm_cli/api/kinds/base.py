@@ -76,6 +76,7 @@ class Kind:
       ``identity``: the field that names an object on every proxy;
       ``order``: creates run in ascending order, deletes in descending;
       ``markable``: objects have a metadata mapping that can hold the owner;
+      ``owner_in``: that mapping's field;
       ``exported``: the fields export writes (None: every field of the kind's
         request model in the release's schema that the object has);
       ``proxy_fields``: fields the proxy fills in by itself, never exported;
@@ -93,6 +94,7 @@ class Kind:
     section = identity = None
     order = 0
     markable = True
+    owner_in = "metadata"
     exported = None
     proxy_fields = frozenset()
     secret_fields = frozenset()
@@ -123,8 +125,12 @@ class Kind:
     def ident(self, current):
         return current.get(self.identity)
 
+    def wanted_ident(self, obj):
+        """The name of the file's object ``obj``: what ``ident`` gives for it."""
+        return obj.get(self.identity)
+
     def owner(self, current):
-        return owner_of(current.get("metadata")) if self.markable else None
+        return owner_of(current.get(self.owner_in)) if self.markable else None
 
     def export(self, current):
         """The object as a state file writes it: what an operator set, never
@@ -211,7 +217,7 @@ class Kind:
             by_id.setdefault(self.ident(current), []).append(current)
         items, listed = [], set()
         for index, obj in enumerate(wanted or ()):
-            name = obj.get(self.identity)
+            name = self.wanted_ident(obj)
             listed.add(name)
             found = by_id.get(name, [])
             if len(found) > 1:
@@ -236,7 +242,7 @@ class Kind:
         return items
 
     def plan_create(self, obj, owner):
-        return Item(self.section, obj.get(self.identity), "would create", "create", wanted=obj)
+        return Item(self.section, self.wanted_ident(obj), "would create", "create", wanted=obj)
 
     def plan_update(self, obj, current, owner, force_secrets=False):
         changes, reason = self.differences(obj, current, force_secrets)
@@ -276,11 +282,11 @@ class Kind:
         cannot give are kept)."""
         if not self.markable:
             return dict(wanted)
-        metadata = wanted.get("metadata")
+        metadata = wanted.get(self.owner_in)
         if current is not None:
-            stored = without_owner(current.get("metadata"))
+            stored = without_owner(current.get(self.owner_in))
             metadata = stored if metadata is None else with_secrets_kept(metadata, stored)
-        return {**wanted, "metadata": {**(metadata or {}), OWNER_FIELD: owner}}
+        return {**wanted, self.owner_in: {**(metadata or {}), OWNER_FIELD: owner}}
 
     def create(self, item, owner):
         raise NotImplementedError
