@@ -22,3 +22,12 @@ class API:
 
     def __init__(self, session):
         self.session = session
+        self._found = set()
+
+    def look_up_once(self, kind, name, look_up):
+        """Call ``look_up()`` (which raises NotFound when ``name`` is missing),
+        unless this client found ``name`` of ``kind`` before: a run that makes
+        a thousand keys of one team looks the team up once."""
+        if (kind, name) not in self._found:
+            look_up()
+            self._found.add((kind, name))

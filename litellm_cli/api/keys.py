@@ -58,14 +58,21 @@ class KeysAPI(PagedAPI):
 
         The proxy happily creates a key for a team that does not exist, and
         fails with a bare 500 for an unknown budget: unless ``check`` is false,
-        both are looked up first (NotFound if either is missing).
+        both are looked up first (NotFound if either is missing), each once for
+        the life of this client.
         """
-        if check and body.get("team_id"):
-            from litellm_cli.api.teams import TeamsAPI
+        from litellm_cli.api.teams import TeamsAPI
 
-            TeamsAPI(self.session).get(body["team_id"])
-        if check and body.get("budget_id") and not self.budget_exists(body["budget_id"]):
-            raise exceptions.NotFound(f"Budget {body['budget_id']!r} not found")
+        team, budget = body.get("team_id"), body.get("budget_id")
+
+        def budget_found():
+            if not self.budget_exists(budget):
+                raise exceptions.NotFound(f"Budget {budget!r} not found")
+
+        if check and team:
+            self.look_up_once("team", team, lambda: TeamsAPI(self.session).get(team))
+        if check and budget:
+            self.look_up_once("budget", budget, budget_found)
         return self.session.post_json("/key/generate", body)
 
     def budget_exists(self, budget_id):

@@ -31,13 +31,14 @@ class Kind:
     other kinds (``{field: kind}``), and the field whose values the proxy
     reads as ``os.environ/NAME`` references whatever their type; ``optional``:
     fields (dotted paths) the proxy's model requires that a state file may
-    leave out."""
+    leave out; ``scope``: ``(field, default)``, a field (a dotted path)
+    within whose values the identity is unique (a prompt's environment)."""
 
     def __init__(self, section, identity, required=True, in_path=False, references=None,
-                 env_field=None, optional=()):
+                 env_field=None, optional=(), scope=None):
         self.section, self.identity, self.required = section, identity, required
         self.in_path, self.references, self.env_field = in_path, references or {}, env_field
-        self.optional = optional
+        self.optional, self.scope = optional, scope
 
 
 KINDS = {kind.section: kind for kind in (
@@ -59,7 +60,18 @@ KINDS = {kind.section: kind for kind in (
          references={"team_id": "teams", "user_id": "users", "budget_id": "budgets"}),
     Kind("tags", "name", references={"budget_id": "budgets"}),
     Kind("mcp_server_list", "server_id", in_path=True),
+    Kind("guardrail_list", "guardrail_name", env_field="litellm_params"),
+    Kind("search_tool_list", "search_tool_name", env_field="litellm_params"),
+    Kind("vector_store_list", "vector_store_id",
+         references={"litellm_credential_name": "credential_list"}),
+    # One object per prompt and environment (api/kinds/prompts).
+    Kind("prompt_list", "prompt_id", in_path=True,
+         scope=("prompt_info.environment", "development")),
     Kind("organizations", "organization_alias"),  # refused by apply (api/kinds/organizations)
+    Kind("access_group_list", "access_group_name",
+         references={"assigned_team_ids": "teams", "access_mcp_server_ids": "mcp_server_list"}),
+    # A config.yaml's agent_list: the same objects in the same shape (AgentConfig).
+    Kind("agent_list", "agent_name"),
 )}
 # Sections of a LiteLLM config.yaml that are settings, not objects: an
 # existing proxy config is a valid state file, and these are not checked.
@@ -67,7 +79,7 @@ KINDS = {kind.section: kind for kind in (
 PROXY_SECTIONS = (
     "general_settings", "litellm_settings", "router_settings", "environment_variables",
     "callback_settings", "assistant_settings", "default_vertex_config", "files_settings",
-    "finetune_settings", "guardrails", "mcp_servers", "mcp_tools", "agents", "agent_list",
+    "finetune_settings", "guardrails", "mcp_servers", "mcp_tools", "agents",
     "policies", "policy_attachments", "prompts", "sandbox_tools", "search_tools",
     "vector_store_registry", "worker_registry",
 )
@@ -369,6 +381,9 @@ def validate(data, release=DEFAULT_RELEASE):
         elif objects is not None and not isinstance(objects, list):
             report.problems.append(Problem("error", section, None, None,
                                            f"must be a list, not {_type_word(objects)}"))
+        elif objects is not None and section not in checker.document["kinds"]:
+            report.problems.append(Problem("error", section, None, None,
+                                           _missing_kind(section, release)))
         elif objects is not None:
             given[section] = objects
             report.objects[section] = len(objects)
@@ -408,6 +423,13 @@ def owner_problem(data):
     return unusable_id(owner, in_path=False)
 
 
+def _missing_kind(section, release):
+    """A kind that ``release`` does not have (added by a newer one)."""
+    newer = [r for r in releases() if section in load_schema(r)["kinds"]]
+    since = f" (LiteLLM {newer[0]} has it)" if newer else ""
+    return f"LiteLLM {release} has no {section}{since}: see --litellm-version"
+
+
 def _unknown_section(section):
     if section == "include":
         return ("include is not followed: a state file is one file (merge the included "
@@ -425,8 +447,8 @@ def _name(kind, item, position):
 
 def _identities(kind, objects, report):
     """The identities the file gives for ``kind``; a missing, unusable or
-    repeated one is an error."""
-    seen = {}
+    repeated one is an error (in its ``scope``, if the kind has one)."""
+    seen, scoped = {}, {}
     for index, item in enumerate(objects):
         if not isinstance(item, dict):
             continue
@@ -443,19 +465,22 @@ def _identities(kind, objects, report):
         if error:
             report.problems.append(Problem("error", kind.section, position, kind.identity,
                                            error, index))
-        elif ident in seen:
+            continue
+        key = (ident, str(_get(item, kind.scope[0]) or kind.scope[1])) if kind.scope else ident
+        if key in scoped:
             report.problems.append(Problem("error", kind.section, ident, kind.identity,
-                                           f"given more than once ({seen[ident]} and "
+                                           f"given more than once ({scoped[key]} and "
                                            f"{position})", index))
         else:
-            seen[ident] = position
+            seen[ident] = scoped[key] = position
     return seen
 
 
 def _check_object(checker, kind, item):
     from litellm_cli.api.kinds.base import OWNER_FIELD
 
-    for where in ("metadata", "mcp_info"):
+    for where in ("metadata", "mcp_info", "guardrail_info", "search_tool_info",
+                  "vector_store_metadata", "prompt_info"):
         if isinstance(item.get(where), dict) and OWNER_FIELD in item[where]:
             # apply writes the file's owner there, so the object would never match.
             yield f"{where}.{OWNER_FIELD}", ("is written by apply from the file's owner: "
@@ -521,6 +546,9 @@ def _references(kind, item, identities):
     if kind.section == "teams" and isinstance(item.get("members"), list):
         pairs += [(f"members[{i}].user_id", "users", member.get("user_id"))
                   for i, member in enumerate(item["members"]) if isinstance(member, dict)]
+    for field, target, value in list(pairs):
+        if isinstance(value, list):  # a list of references (access groups' assigned_team_ids)
+            pairs += [(f"{field}[{i}]", target, name) for i, name in enumerate(value)]
     for field, target, value in pairs:
         if isinstance(value, str) and value not in identities.get(target, {}):
             yield field, f"not in this file's {target}: must exist on the proxy"

@@ -33,6 +33,12 @@ KINDS = {
     "keys": "keys:Keys",
     "tags": "tags:Tags",
     "mcp_server_list": "mcp_servers:MCPServers",
+    "guardrail_list": "guardrails:Guardrails",
+    "search_tool_list": "search_tools:SearchTools",
+    "access_group_list": "access_groups:AccessGroups",
+    "agent_list": "agents:Agents",
+    "vector_store_list": "vector_stores:VectorStores",
+    "prompt_list": "prompts:Prompts",
 }
 # Kinds a file may name but export never writes (refused by an unlicensed proxy).
 NOT_EXPORTED = ("organizations",)
@@ -84,13 +90,17 @@ class StateSync:
     def __init__(self, session, workers=4):
         self.session, self.workers = session, workers
         self.skipped = {}  # after export: {section: {reason: count}} of what it left out
+        self.unserved = {}  # after export: {section: why} of the kinds the proxy does not serve
         self._stop = threading.Event()
 
     def adapters(self, sections):
         """An adapter for each section, in dependency order."""
         release = schema_release(self.session) if sections else None
-        return [adapter_class(s)(self.session, request_fields(release, s))
-                for s in KINDS if s in sections]
+        adapters = [adapter_class(s)(self.session, request_fields(release, s))
+                    for s in KINDS if s in sections]
+        for adapter in adapters:
+            adapter.release = release
+        return adapters
 
     # -- planning (read-only) ----------------------------------------------
 
@@ -229,18 +239,29 @@ class StateSync:
         ``sections``), as a state file writes them; with ``owner``, only the
         objects that carry it, and every object of the kinds that cannot
         carry one (budgets, customers, tags: a file missing those its objects
-        use would not apply). Kinds are read in parallel."""
+        use would not apply). Kinds are read in parallel. Without
+        ``sections``, a kind the proxy's release does not serve is left out
+        (``unserved``: {section: why}); a kind asked for fails."""
         adapters = self.adapters([s for s in KINDS if s not in NOT_EXPORTED
                                   and (sections is None or s in sections)])
 
         def read(adapter):
-            return [without_secrets(adapter.export(current)) for current in adapter.read()
+            try:
+                currents = adapter.read()
+            except exceptions.MissingRoute as missing:
+                if sections is not None:
+                    raise
+                return missing
+            return [without_secrets(adapter.export(current)) for current in currents
                     if owner is None or not adapter.markable or adapter.owner(current) == owner]
 
         found = self._parallel([(lambda a=a: read(a)) for a in adapters])
         self.skipped = {a.section: {why: n for why, n in a.skipped.items() if n}
                         for a in adapters if any(a.skipped.values())}
-        return {adapter.section: objects for adapter, objects in zip(adapters, found)}
+        self.unserved = {a.section: objects.details for a, objects in zip(adapters, found)
+                         if isinstance(objects, exceptions.MissingRoute)}
+        return {adapter.section: objects for adapter, objects in zip(adapters, found)
+                if adapter.section not in self.unserved}
 
 
 def _steps(writes):

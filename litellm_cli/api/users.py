@@ -39,14 +39,14 @@ class UsersAPI(PagedAPI):
 
         The proxy creates the user even when it cannot add it to a team, so
         unless ``check`` is false the teams in ``body["teams"]`` are looked up
-        first (NotFound if one is missing).
+        first (NotFound if one is missing), each once for the life of this client.
         """
         if check:
             from litellm_cli.api.teams import TeamsAPI
 
             teams = TeamsAPI(self.session)
             for team in body.get("teams") or ():
-                teams.get(team)
+                self.look_up_once("team", team, lambda team=team: teams.get(team))
         user = self.session.post_json("/user/new", body)
         wanted = set(body.get("teams") or ())
         if not wanted <= set(user.get("teams") or ()):

@@ -541,7 +541,9 @@ class RotateKey(Lister):
     blocks, or with --delete deletes, every old key whose grace has passed.
 
     Re-running an interrupted rotation finishes it without a second
-    replacement; a key already rotated is reported as such.
+    replacement; a key already rotated is reported as such. The admin UI's
+    own session keys (team litellm-dashboard) are rotated only when named, or
+    with --team-id litellm-dashboard.
     """
 
     def get_parser(self, prog_name):
@@ -631,7 +633,7 @@ class RotateKey(Lister):
         return ROTATE_COLUMNS, rows
 
     def _rotate(self, parsed_args, rotation, all_keys, save, pending):
-        from litellm_cli.api.keyimport import parse_time
+        from litellm_cli.api.keyimport import UI_TEAM, parse_time
         from litellm_cli.api.rotate import mark
 
         given, tokens = set(), {key["token"] for key in all_keys}
@@ -648,6 +650,8 @@ class RotateKey(Lister):
         def selected(key):
             if given and key["token"] not in given:
                 return False
+            if not given and key.get("team_id") == UI_TEAM != parsed_args.team_id:
+                return False  # the admin UI's session keys: rotating one logs its user out
             alias = parsed_args.key_alias
             if alias and alias not in (key.get("key_alias"), mark(key).get("key_alias")):
                 return False

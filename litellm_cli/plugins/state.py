@@ -391,6 +391,8 @@ class ExportState(Command):
         for section, reasons in sync.skipped.items():
             said = ", ".join(f"{count} ({why})" for why, count in reasons.items())
             self.warn(f"note: left out of {section}: {said}")
+        for section, why in sync.unserved.items():
+            self.warn(f"note: {section} not exported: {why}")
 
 
 def _dump_state(found, owner, out):

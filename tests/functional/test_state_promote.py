@@ -44,6 +44,24 @@ def _varied(p):
         "keys": [{"key_alias": f"{p}-key", "team_id": f"{p}-team", "max_budget": 1,
                   "models": [f"{p}-model"], "metadata": {"purpose": hostile}}],
         "tags": [{"name": f"{p}-tag", "description": hostile}],
+        "mcp_server_list": [{"server_id": f"{p}-mcp", "server_name": f"{p}_mcp".replace("-", "_"),
+                             "url": "http://127.0.0.1:9/mcp", "transport": "http",
+                             "description": hostile}],
+        "guardrail_list": [{"guardrail_name": f"{p}-guard", "litellm_params": {
+            "guardrail": "lakera_v2", "mode": "pre_call", "api_base": "http://127.0.0.1:9"}}],
+        "search_tool_list": [{"search_tool_name": f"{p}-search", "litellm_params": {
+            "search_provider": "tavily", "api_base": "http://127.0.0.1:9"}}],
+        "access_group_list": [{"access_group_name": f"{p}-group", "description": hostile,
+                               "access_model_names": [f"{p}-model"]}],
+        "agent_list": [{"agent_name": f"{p}-agent", "agent_card_params": {
+            "description": hostile, "url": "http://127.0.0.1:9/",
+            "capabilities": {"streaming": True}}, "litellm_params": {"custom": {"x": 1}}}],
+        "vector_store_list": [{"vector_store_id": f"{p}-store", "custom_llm_provider": "bedrock",
+                               "vector_store_description": hostile,
+                               "litellm_params": {"aws_region_name": "us-east-1"}}],
+        "prompt_list": [{"prompt_id": f"{p}-prompt", "litellm_params": {
+            "prompt_id": f"{p}-prompt", "prompt_integration": "dotprompt",
+            "prompt_data": {"content": hostile, "metadata": {"model": "gpt-4"}}}}],
     }
 
 
@@ -65,13 +83,22 @@ def _cleanup(proxy, p, tmp_path):
     """Delete everything of this test: an apply --prune of an empty file of its owner, and
     the kinds that carry no owner by hand."""
     empty = {"owner": f"{p}-owner", "teams": [], "users": [], "credential_list": [],
-             "model_list": [], "keys": []}
+             "model_list": [], "keys": [], "mcp_server_list": [], "guardrail_list": [],
+             "search_tool_list": [], "vector_store_list": [], "prompt_list": []}
     run_cli(["state", "apply", _write(tmp_path, "empty.yaml", empty), "--prune", "--yes"],
             proxy.url, key=proxy.key)
     for args in (["customers", "delete", f"{p}-customer"], ["budgets", "delete", f"{p}-budget"],
                  ["http", "request", "POST", "/tag/delete", "-j",
                   json.dumps({"name": f"{p}-tag"})]):
         run_cli(args, proxy.url, key=proxy.key)
+    # Access groups and agents carry no owner, so prune never deletes them: by their ids.
+    for route, name in (("/v1/access_group", "access_group_name"), ("/v1/agents", "agent_name")):
+        listed = run_cli(["http", "request", "GET", route], proxy.url, key=proxy.key)
+        for found in (json.loads(listed.out) if listed.rc == 0 else []):
+            if found[name].startswith(p):
+                ident = found.get("access_group_id") or found.get("agent_id")
+                run_cli(["http", "request", "DELETE", f"{route}/{ident}"], proxy.url,
+                        key=proxy.key)
 
 
 @BEFORE_1_108
@@ -133,12 +160,18 @@ def test_promote_a_varied_proxy_by_composition_and_nothing_is_left_to_do(
         changed["teams"][0]["max_budget"] = 11
         changed["keys"][0]["max_budget"] = 2
         changed["model_list"][0]["litellm_params"]["rpm"] = 11
+        changed["guardrail_list"][0]["litellm_params"]["api_base"] = "http://127.0.0.1:10"
+        changed["access_group_list"][0]["description"] = "changed"
+        changed["agent_list"][0]["litellm_params"]["custom"] = {"x": 2}
+        changed["vector_store_list"][0]["vector_store_description"] = "changed"
         result = run_cli(["state", "apply", _write(tmp_path, "changed.yaml", changed),
                           "-f", "json"], second_proxy.url, key=second_proxy.key)
         assert result.rc == 0, result
         updated = {(r["kind"], r["status"]) for r in result.json() if r["status"] != "unchanged"}
         assert updated == {("budgets", "updated"), ("users", "updated"), ("teams", "updated"),
-                           ("keys", "updated"), ("model_list", "updated")}, result
+                           ("keys", "updated"), ("model_list", "updated"),
+                           ("guardrail_list", "updated"), ("access_group_list", "updated"),
+                           ("agent_list", "updated"), ("vector_store_list", "updated")}, result
     finally:
         _cleanup(proxy, p, tmp_path)
         _cleanup(second_proxy, p, tmp_path)

@@ -75,9 +75,10 @@ class FakeSession:
         _as_session_takes("patch", path, json=json, idempotent=idempotent)
         return _response(self._answer("PATCH", path, body=json))
 
-    def delete(self, path, json=None):
-        _as_session_takes("delete", path, json=json)
-        return _response(self._answer("DELETE", path, body=json))
+    def delete(self, path, json=None, params=None):
+        _as_session_takes("delete", path, json=json, params=params)
+        query = {"params": params} if params is not None else {}
+        return _response(self._answer("DELETE", path, body=json, **query))
 
 
 PINNED = "1.108.7"  # the release the functional tests run against

@@ -202,3 +202,22 @@ def test_keys_api_iter_all_uses_the_token_to_drop_repeats():
     pages = [["b", "a"], ["a", "z"]]
     api = KeysAPI(FakeSession({("GET", "/key/list"): _pages(pages)}))
     assert [k["token"] for k in api.iter_all()] == ["b", "a", "z"]
+
+
+def test_generate_looks_each_team_and_budget_up_once_and_a_missing_one_every_time():
+    session = FakeSession({
+        ("GET", "/team/info"): lambda params, **kw: (
+            {"team_id": params["team_id"]} if params["team_id"] == "t"
+            else exceptions.NotFound("Team not found", http_status=404)),
+        ("POST", "/budget/info"): lambda body, **kw: [{"budget_id": "b"}],
+        ("POST", "/key/generate"): {"key": "sk-new"}})
+    keys = KeysAPI(session)
+    for _ in range(3):
+        keys.generate({"team_id": "t", "budget_id": "b"})
+    for _ in range(2):
+        with pytest.raises(exceptions.NotFound):
+            keys.generate({"team_id": "gone"})
+    looked = [(c[1], (c[2].get("params") or c[2].get("body"))) for c in session.calls
+              if c[1] != "/key/generate"]
+    assert looked == [("/team/info", {"team_id": "t"}), ("/budget/info", {"budgets": ["b"]}),
+                      ("/team/info", {"team_id": "gone"}), ("/team/info", {"team_id": "gone"})]

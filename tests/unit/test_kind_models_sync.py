@@ -584,3 +584,18 @@ def test_the_runtime_defaults_of_model_info_are_not_exported_and_change_nothing(
 def test_models_apply_takes_the_owner_as_state_files_do(text, words):
     with pytest.raises(exceptions.UsageError, match=words):
         parse_config(text, "config.yaml")
+
+
+@pytest.mark.parametrize("stored, exported", [
+    ("1.5e-05", 1.5e-05),   # LiteLLM 1.80.17 gives a price back as text
+    (1.5e-05, 1.5e-05),
+    ("1.50", "1.50"),       # text that is not the number it writes stays text
+])
+def test_an_exported_price_is_a_number_when_the_proxy_keeps_it_as_text(stored, exported):
+    entry = kind.export_entry({"model_name": "m", "model_info": {"id": "i"},
+                               "litellm_params": {"model": "openai/x",
+                                                  "input_cost_per_token": stored,
+                                                  "mock_response": "1.5"}})
+    assert entry["litellm_params"]["input_cost_per_token"] == exported
+    assert type(entry["litellm_params"]["input_cost_per_token"]) is type(exported)
+    assert entry["litellm_params"]["mock_response"] == "1.5"  # not a price: kept as text

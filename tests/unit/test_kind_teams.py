@@ -150,3 +150,49 @@ def test_one_teams_membership_changes_run_one_after_another_others_side_by_side(
              for team, user in (("t1", "a"), ("t1", "b"), ("t2", "c"), ("t2", "d"))]
     steps = [[i.name for i in step] for step in state_sync._steps(items)]
     assert steps == [["t1/a", "t2/c"], ["t1/b", "t2/d"]]
+
+
+def _reads(session):
+    return [c for c in session.calls if c[0] == "GET"]
+
+
+def test_a_create_whose_answer_shows_the_file_needs_no_read_back():
+    session, state = _session(None)
+
+    def create(body, **kw):
+        state["team"] = _team(team_id=body["team_id"], team_alias=body["team_alias"],
+                              max_budget=body["max_budget"], metadata=body["metadata"])
+        return state["team"]
+
+    session.answers[("POST", "/team/new")] = create
+    teams = _adapter(session)
+    [item] = teams.plan([{"team_id": "t1", "team_alias": "one", "max_budget": 5}], OWNER)
+    before = len(_reads(session))
+    teams.send(item, OWNER)
+    assert len(_reads(session)) == before  # the answer was the check
+
+
+@pytest.mark.parametrize("answer, stored, fails", [
+    ({"team_id": "t1"}, 5, False),            # the answer lacks max_budget: read, and it is there
+    ({"team_id": "t1", "max_budget": 5}, 7, False),  # the answer is taken as it is
+    ({"team_id": "t1"}, 7, True),             # read back, and the proxy has another value
+    ({"status": "ok"}, 7, True),              # not the object: read back
+])
+def test_a_create_whose_answer_does_not_show_the_file_is_read_back(answer, stored, fails):
+    session, state = _session(None)
+
+    def create(body, **kw):
+        state["team"] = _team(max_budget=stored, metadata=body["metadata"])
+        return answer
+
+    session.answers[("POST", "/team/new")] = create
+    teams = _adapter(session)
+    [item] = teams.plan([{"team_id": "t1", "max_budget": 5}], OWNER)
+    before = len(_reads(session))
+    if fails:
+        with pytest.raises(exceptions.CLIError, match="did not store max_budget"):
+            teams.send(item, OWNER)
+    else:
+        teams.send(item, OWNER)
+    read = [c[1] for c in _reads(session)[before:]]
+    assert read == ([] if "max_budget" in answer else ["/team/info"])

@@ -254,3 +254,20 @@ def test_a_key_is_named_by_its_hash_or_an_alias_only_it_has(monkeypatch, named, 
         assert status == 0 and row["token"] == OLD["token"] and row["status"] != "failed"
     else:
         assert status == 1
+
+
+@pytest.mark.parametrize("argv, rotated", [
+    (["--older-than", "1d"], ["billing"]),
+    (["--user-id", "u1"], ["billing"]),
+    (["--team-id", "litellm-dashboard"], ["ui"]),
+    (["ui"], ["ui"]),
+])
+def test_the_admin_ui_s_session_keys_are_rotated_only_when_named(monkeypatch, argv, rotated):
+    from tests.unit.output import render
+
+    ui = {**OLD, "token": "u" * 64, "key_alias": "ui", "team_id": "litellm-dashboard"}
+    proxy = MemoryKeys(OLD, ui)
+    monkeypatch.setattr(ClientManager, "keys", property(lambda manager: proxy), raising=False)
+    status, out, _ = render(plugin.RotateKey, [*argv, "--dry-run", "-f", "json"], FakeSession())
+    assert status == 0
+    assert [row["key_alias"] for row in json.loads(out)] == rotated

@@ -134,6 +134,27 @@ def test_a_field_of_a_newer_release_says_which_release_added_it(tmp_path):
     assert "tpd_limit" in json.dumps(state.load_schema(added)["$defs"]["BudgetNewRequest"])
 
 
+def test_a_kind_that_an_older_release_lacks_is_an_error_naming_the_release(tmp_path,
+                                                                           monkeypatch):
+    # A kind whose request model a release does not have (tools/extract_schema.py leaves
+    # it out of that release's schema): made so here by hiding tags from the oldest one.
+    oldest, newest = state.releases()[0], state.releases()[-1]
+    real = state.load_schema
+
+    def load(release):
+        document = real(release)
+        if release == oldest:
+            document = {**document, "kinds": {k: v for k, v in document["kinds"].items()
+                                              if k != "tags"}}
+        return document
+
+    monkeypatch.setattr(state, "load_schema", load)
+    rows = _problems(tmp_path, "tags: [{name: t}]\n", "--litellm-version", oldest)
+    problem = _one(rows, kind="tags")["problem"]
+    assert problem.startswith(f"LiteLLM {oldest} has no tags (LiteLLM ")
+    assert _validate(tmp_path, "tags: [{name: t}]\n", "--litellm-version", newest)[0] == []
+
+
 def test_unknown_fields_are_found_in_nested_objects_and_model_entries(tmp_path):
     rows = _problems(tmp_path, """
 teams: [{team_id: t1, members: [{user_id: u1, role: user, rol: admin}]}]

@@ -209,6 +209,20 @@ def test_export_filters_by_owner_and_leaves_the_marker_out(engine):
                                                              "plain": [{"name": "p"}]}
 
 
+def test_export_of_every_kind_leaves_out_one_the_proxy_does_not_serve(engine, monkeypatch):
+    missing = exceptions.MissingRoute("this proxy (1.80.17) has no GET /second")
+
+    def no_route(self):
+        raise missing
+
+    monkeypatch.setattr(Second, "read", no_route)
+    Memory.stores["first"] = {"f": {"name": "f"}}
+    assert engine.export() == {"first": [{"name": "f"}], "plain": []}
+    assert engine.unserved == {"second": "this proxy (1.80.17) has no GET /second"}
+    with pytest.raises(exceptions.MissingRoute):  # asked for by name: it fails
+        engine.export(["second"])
+
+
 def test_references_are_read_from_the_environment_and_files(tmp_path, monkeypatch):
     from litellm_cli.redact import REDACTOR
 

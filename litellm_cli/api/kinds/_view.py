@@ -10,11 +10,21 @@ written from it applies back with no change.
 """
 
 from litellm_cli import exceptions
-from litellm_cli.api.kinds.base import Kind, same, without_owner
+from litellm_cli.api.kinds.base import OWNER_FIELD, Kind, same, without_owner
 
 
 def empty(value):
     return value is None or value == [] or value == {}
+
+
+def trimmed(mapping, defaults):
+    """``mapping`` (a nested mapping such as ``litellm_params``) without its
+    empty entries and those equal to the proxy's ``defaults`` (``{key:
+    value}``): what an operator set in it."""
+    if not isinstance(mapping, dict):
+        return mapping
+    return {k: v for k, v in mapping.items()
+            if not empty(v) and not (k in defaults and same(v, defaults[k]))}
 
 
 class ViewKind(Kind):
@@ -22,7 +32,6 @@ class ViewKind(Kind):
     defaults, left out of an export (``{field: value}``)."""
 
     defaults = {}
-    owner_in = "metadata"  # the mapping that holds the owner marker
 
     def view(self, current):
         raise NotImplementedError
@@ -48,6 +57,14 @@ class ViewKind(Kind):
         if field == self.owner_in:
             value = without_owner(value)
         return None if empty(value) else value
+
+    def marked(self, wanted, owner, current=None):
+        if not self.markable or self.owner_in == "metadata":
+            return super().marked(wanted, owner, current)
+        info = wanted.get(self.owner_in)
+        if info is None and current is not None:
+            info = self.view(current)[self.owner_in]
+        return {**wanted, self.owner_in: {**(info or {}), OWNER_FIELD: owner}}
 
     def plan_update(self, obj, current, owner, force_secrets=False):
         item = super().plan_update(obj, current, owner, force_secrets)
@@ -80,6 +97,8 @@ class ViewKind(Kind):
             raise error
         item.current = found[0]
         planned = self.plan_update(item.wanted, found[0], owner)
+        if planned.status == "failed":  # it cannot be brought to the file in place
+            raise exceptions.CLIError(f"created meanwhile by another run; {planned.reason}")
         if planned.action is None:
             # With the engine's status kept (see the report), "unchanged".
             item.status = "unchanged"

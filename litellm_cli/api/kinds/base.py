@@ -98,13 +98,16 @@ class Kind:
       ``identity``: the field that names an object on every proxy;
       ``order``: creates run in ascending order, deletes in descending;
       ``markable``: objects have a metadata mapping that can hold the owner;
+      ``owner_in``: that mapping's field;
       ``exported``: the fields export writes (None: every field of the kind's
         request model in the release's schema that the object has);
       ``proxy_fields``: fields the proxy fills in by itself, never exported;
       ``secret_fields``: fields whose value the proxy never shows: compared
         only with ``force_secrets``, never exported;
       ``skipped``: after ``read``, how many objects it left out, by reason
-        (objects a state file cannot name: a key without an alias...).
+        (objects a state file cannot name: a key without an alias...);
+      ``release``: the release whose schema describes the proxy (None: the
+        pinned one), set by the engine.
 
     The default methods suit a kind whose objects are flat mappings keyed by
     ``identity`` with a ``metadata`` mapping; override what differs.
@@ -113,10 +116,12 @@ class Kind:
     section = identity = None
     order = 0
     markable = True
+    owner_in = "metadata"
     exported = None
     proxy_fields = frozenset()
     secret_fields = frozenset()
     skipped = {}
+    release = None
 
     def __init__(self, session, request_fields=()):
         """``request_fields``: the fields the kind's request model takes on
@@ -142,8 +147,12 @@ class Kind:
     def ident(self, current):
         return current.get(self.identity)
 
+    def wanted_ident(self, obj):
+        """The name of the file's object ``obj``: what ``ident`` gives for it."""
+        return obj.get(self.identity)
+
     def owner(self, current):
-        return owner_of(current.get("metadata")) if self.markable else None
+        return owner_of(current.get(self.owner_in)) if self.markable else None
 
     def export(self, current):
         """The object as a state file writes it: what an operator set, never
@@ -230,7 +239,7 @@ class Kind:
             by_id.setdefault(self.ident(current), []).append(current)
         items, listed = [], set()
         for index, obj in enumerate(wanted or ()):
-            name = obj.get(self.identity)
+            name = self.wanted_ident(obj)
             listed.add(name)
             found = by_id.get(name, [])
             if len(found) > 1:
@@ -255,7 +264,7 @@ class Kind:
         return items
 
     def plan_create(self, obj, owner):
-        return Item(self.section, obj.get(self.identity), "would create", "create", wanted=obj)
+        return Item(self.section, self.wanted_ident(obj), "would create", "create", wanted=obj)
 
     def plan_update(self, obj, current, owner, force_secrets=False):
         changes, reason = self.differences(obj, current, force_secrets)
@@ -299,11 +308,11 @@ class Kind:
         cannot give are kept)."""
         if not self.markable:
             return dict(wanted)
-        metadata = wanted.get("metadata")
+        metadata = wanted.get(self.owner_in)
         if current is not None:
-            stored = without_owner(current.get("metadata"))
+            stored = without_owner(current.get(self.owner_in))
             metadata = stored if metadata is None else with_secrets_kept(metadata, stored)
-        return {**wanted, "metadata": {**(metadata or {}), OWNER_FIELD: owner}}
+        return {**wanted, self.owner_in: {**(metadata or {}), OWNER_FIELD: owner}}
 
     def create(self, item, owner):
         raise NotImplementedError

@@ -1,7 +1,8 @@
 """What the teams, users and customers adapters share (kinds/teams.py,
 users.py, customers.py): the proxy's object made comparable with the file,
-updates that keep what the proxy stores beside the file's fields, a read-back
-after each write, and creates that meet an object made meanwhile.
+updates that keep what the proxy stores beside the file's fields, a
+check after each write (of its answer, else a read), and creates that meet
+an object made meanwhile.
 
 The proxy keeps some request fields inside the object's ``metadata`` (its
 ``LiteLLM_ManagementEndpoint_MetadataFields``: ``model_rpm_limit``,
@@ -124,7 +125,7 @@ class Managed(Kind):
 
     def create(self, item, owner):
         try:
-            self.send_create(self.body(item, owner))
+            answer = self.send_create(self.body(item, owner))
         except exceptions.HttpError:
             current = self._read_quietly(item.name)
             if current is None:
@@ -140,14 +141,20 @@ class Managed(Kind):
             item.reason = "created meanwhile by another run: updated in place"
             self.update(item, owner)
             return
-        self.check(item, "create")
+        self.check(item, "create", answer)
 
     def update(self, item, owner):
-        self.send_update(item.name, self.body(item, owner, item.current))
-        self.check(item, "update")
+        answer = self.send_update(item.name, self.body(item, owner, item.current))
+        self.check(item, "update", answer)
 
-    def check(self, item, what):
-        """Read back: the file's fields as the proxy now holds them."""
+    def check(self, item, what, answer=None):
+        """Read back: the file's fields as the proxy now holds them. A write
+        that answers with the stored object showing every field of the file
+        as sent needs no read (one request an object instead of two); an
+        answer that shows less, or another value, is checked by reading."""
+        stored = self.stored(answer, item.name)
+        if stored is not None and not self.differences(item.wanted, stored)[0]:
+            return
         current = self.read_one(item.name)
         if current is None:
             raise exceptions.UnexpectedAnswer(
@@ -158,6 +165,13 @@ class Managed(Kind):
             raise exceptions.CLIError(f"the proxy did not store {fields} (a null it cannot "
                                       f"clear, or a value it changed)")
 
+    def stored(self, answer, name):
+        """The object a write answered with, normalized as ``read`` does, or
+        None if the answer is not that object."""
+        if isinstance(answer, dict) and answer.get(self.identity) == name:
+            return self.normalize(answer)
+        return None
+
     def _read_quietly(self, name):
         try:
             return self.read_one(name)
@@ -165,9 +179,11 @@ class Managed(Kind):
             return None
 
     def send_create(self, body):
+        """Create; return the proxy's answer."""
         raise NotImplementedError
 
     def send_update(self, name, body):
+        """Update; return the proxy's answer."""
         raise NotImplementedError
 
     def failed(self, obj, current, reason):

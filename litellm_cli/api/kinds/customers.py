@@ -67,10 +67,10 @@ class Customers(Managed):
         return item
 
     def send_create(self, body):
-        self.api.create(body)
+        return self.api.create(body)
 
     def send_update(self, name, body):
-        self.api.update({**body, "user_id": name})
+        return self.api.update({**body, "user_id": name})
 
     def delete(self, item):
         self.api.delete(item.name)

@@ -16,7 +16,7 @@ value, a null clears it.
 
 from litellm_cli.api import path_segment
 from litellm_cli.api.kinds._view import ViewKind, empty
-from litellm_cli.api.kinds.base import OWNER_FIELD, owner_of, without_owner
+from litellm_cli.api.kinds.base import owner_of, without_owner
 
 # What the proxy adds to mcp_info by itself: is_public from its settings,
 # server_name (its name, alias or id) and description copied from the server's own.
@@ -59,12 +59,6 @@ class MCPServers(ViewKind):
         if out.get("alias") == current.get("server_name"):
             out["alias"] = None  # the proxy's default alias is the name
         return out
-
-    def marked(self, wanted, owner, current=None):
-        info = wanted.get("mcp_info")
-        if info is None and current is not None:
-            info = self.view(current)["mcp_info"]
-        return {**wanted, "mcp_info": {**(info or {}), OWNER_FIELD: owner}}
 
     def send_create(self, item, owner):
         self.session.post_json("/v1/mcp/server", self.marked(item.wanted, owner))

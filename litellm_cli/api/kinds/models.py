@@ -196,7 +196,16 @@ def _new_record(entry, owner):
 
 
 def _visible_params(params):
-    return {k: v for k, v in params.items()
+    from litellm_cli.utils import _lossless_number
+
+    def exported(name, value):
+        # LiteLLM 1.80.17 gives a price back as text ("1.5e-05"); the file writes a number.
+        if pricing_field(name) and isinstance(value, str):
+            number = _lossless_number(value)
+            return value if number is None else number
+        return value
+
+    return {k: exported(k, v) for k, v in params.items()
             if v is not None and not is_secret_param(k, v)
             and not (k in _DEFAULT_PARAMS and v is False)}
 

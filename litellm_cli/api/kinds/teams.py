@@ -120,10 +120,15 @@ class Teams(Managed):
     # -- writing ---------------------------------------------------------------
 
     def send_create(self, body):
-        self.api.create(body)
+        return self.api.create(body)
 
     def send_update(self, name, body):
-        self.api.update(name, body)
+        return self.api.update(name, body)
+
+    def stored(self, answer, name):
+        if isinstance(answer, dict) and answer.get(self.identity) == name:
+            return self.normalize_team(answer, None, answer)
+        return None
 
     def delete(self, item):
         self.api.delete(item.name)

@@ -31,10 +31,10 @@ class Users(Managed):
         return self.normalize(info) if info and info.get("user_id") == name else None
 
     def send_create(self, body):
-        self.api.create({**body, "auto_create_key": False})
+        return self.api.create({**body, "auto_create_key": False})
 
     def send_update(self, name, body):
-        self.api.update(name, body)
+        return self.api.update(name, body)
 
     def delete(self, item):
         self.api.delete(item.name)
