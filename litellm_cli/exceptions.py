@@ -155,6 +155,12 @@ class MissingRoute(HttpError, status=404):
     not have it (exit 6, not 5: no object was looked up)."""
 
 
+class TooOld(CLIError):
+    """The proxy's release is older than a feature needs (exit 6, nothing sent)."""
+
+    exit_code = EXIT_REJECTED
+
+
 class EnterpriseOnly(Forbidden):
     """The proxy reserves the feature for licensed (Enterprise) installs.
 

@@ -99,8 +99,8 @@ def require(session, minimum, feature):
         return
     from litellm_cli import exceptions
 
-    raise exceptions.CLIError(f"{feature} needs LiteLLM >= {minimum}; this proxy is "
-                              f"{describe(session)}", exit_code=exceptions.EXIT_REJECTED)
+    raise exceptions.TooOld(f"{feature} needs LiteLLM >= {minimum}; this proxy is "
+                            f"{describe(session)}")
 
 
 def not_applied(session, what):

@@ -102,6 +102,12 @@ class StateSync:
             adapter.release = release
         return adapters
 
+    def require(self, adapter):
+        """Refuse (TooOld, exit 6) a kind whose adapter needs a newer proxy:
+        one older than ``adapter.since`` has other shapes, or lacks routes."""
+        if adapter.since:
+            versions.require(self.session, adapter.since, f"{adapter.section} in a state file")
+
     # -- planning (read-only) ----------------------------------------------
 
     def plan(self, data, prune=False, force_secrets=False, create_only=False):
@@ -111,6 +117,8 @@ class StateSync:
         owner = data.get("owner") or DEFAULT_OWNER
         sections = [s for s in KINDS if isinstance(data.get(s), list)]
         adapters = self.adapters(sections)
+        for adapter in adapters:
+            self.require(adapter)
         planned = self._parallel([
             (lambda a=a: a.plan(data[a.section], owner, prune, force_secrets))
             for a in adapters])
@@ -240,26 +248,29 @@ class StateSync:
         objects that carry it, and every object of the kinds that cannot
         carry one (budgets, customers, tags: a file missing those its objects
         use would not apply). Kinds are read in parallel. Without
-        ``sections``, a kind the proxy's release does not serve is left out
-        (``unserved``: {section: why}); a kind asked for fails."""
+        ``sections``, a kind the proxy's release does not serve (no route, or
+        older than the adapter's ``since``) is left out (``unserved``:
+        {section: why}); a kind asked for fails."""
         adapters = self.adapters([s for s in KINDS if s not in NOT_EXPORTED
                                   and (sections is None or s in sections)])
 
         def read(adapter):
             try:
+                self.require(adapter)
                 currents = adapter.read()
-            except exceptions.MissingRoute as missing:
+            except (exceptions.MissingRoute, exceptions.TooOld) as unserved:
                 if sections is not None:
                     raise
-                return missing
+                return unserved
             return [without_secrets(adapter.export(current)) for current in currents
                     if owner is None or not adapter.markable or adapter.owner(current) == owner]
 
         found = self._parallel([(lambda a=a: read(a)) for a in adapters])
         self.skipped = {a.section: {why: n for why, n in a.skipped.items() if n}
                         for a in adapters if any(a.skipped.values())}
-        self.unserved = {a.section: objects.details for a, objects in zip(adapters, found)
-                         if isinstance(objects, exceptions.MissingRoute)}
+        self.unserved = {a.section: getattr(objects, "details", str(objects))
+                         for a, objects in zip(adapters, found)
+                         if isinstance(objects, (exceptions.MissingRoute, exceptions.TooOld))}
         return {adapter.section: objects for adapter, objects in zip(adapters, found)
                 if adapter.section not in self.unserved}
 

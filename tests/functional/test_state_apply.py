@@ -4,6 +4,14 @@ of their own, tests/functional/test_state_<kind>.py)."""
 
 import json
 
+import pytest
+import yaml
+
+from litellm_cli import exceptions
+from litellm_cli.api.state_sync import KINDS, StateSync, adapter_class
+from litellm_cli.session import Session
+from tests.functional.conftest import RELEASE, older
+
 
 def _file(tmp_path, text, name="state.yaml"):
     path = tmp_path / name
@@ -115,3 +123,23 @@ def test_hostile_ids_stay_one_line_and_never_run(cli, tmp_path, unique):
     res = cli("state", "apply", str(controls))
     assert res.rc == 2 and "control characters" in res.out, res
     assert "\x1b" not in res.out + res.err
+
+
+def test_kinds_newer_than_the_proxy_are_refused_and_left_out_of_an_export(proxy, cli):
+    too_new = {section: adapter_class(section) for section in KINDS
+               if adapter_class(section).since and older(RELEASE, adapter_class(section).since)}
+    if not too_new:
+        pytest.skip(f"LiteLLM {RELEASE} serves every kind")
+    sync = StateSync(Session(proxy.url, api_key=proxy.key))
+    for section, kind in too_new.items():
+        with pytest.raises(exceptions.TooOld) as caught:
+            sync.plan({section: [{kind.identity: "too-old"}]})
+        assert str(caught.value) == (f"{section} in a state file needs LiteLLM >= {kind.since}; "
+                                     f"this proxy is LiteLLM {RELEASE}")
+    res = cli("state", "export")
+    assert res.rc == 0, res
+    exported = yaml.safe_load(res.out)
+    for section, kind in too_new.items():
+        assert section not in exported
+        assert (f"note: {section} not exported: {section} in a state file needs LiteLLM >= "
+                f"{kind.since}") in res.err

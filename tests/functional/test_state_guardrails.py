@@ -7,6 +7,12 @@ import pytest
 
 from litellm_cli.api.state_sync import StateSync
 from litellm_cli.session import Session
+from litellm_cli.api.kinds.guardrails import Guardrails
+from tests.functional.conftest import RELEASE, older
+
+# An older proxy refuses the kind (test_state_apply checks that).
+pytestmark = pytest.mark.skipif(older(RELEASE, Guardrails.since),
+                                reason=f"{Guardrails.section} needs LiteLLM >= {Guardrails.since}")
 
 OWNER = "kguard-test"
 SECRET = "kguard-sekrit-value-123"

@@ -8,6 +8,12 @@ import pytest
 
 from litellm_cli.api.state_sync import StateSync
 from litellm_cli.session import Session
+from litellm_cli.api.kinds.prompts import Prompts
+from tests.functional.conftest import RELEASE, older
+
+# An older proxy refuses the kind (test_state_apply checks that).
+pytestmark = pytest.mark.skipif(older(RELEASE, Prompts.since),
+                                reason=f"{Prompts.section} needs LiteLLM >= {Prompts.since}")
 
 OWNER = "kvector-test"
 SECRET = "sk-kvector-prompt-sekrit-123"

@@ -269,3 +269,27 @@ def test_secret_named_entries_are_never_exported_nor_lost_by_an_update(engine):
     assert Memory.stores["first"]["f"]["metadata"] == {
         "note": "b", "client_secret": "s3cr3t-value",
         "extra_headers": {"X-Api-Key": "h-val", "X-Trace": "t"}, OWNER_FIELD: "me"}
+
+
+@pytest.mark.parametrize("found, served", [("1.80.17", False), ("1.108.7", True),
+                                           (None, False)])
+def test_a_kind_newer_than_the_proxy_is_refused_naming_both_releases(engine, monkeypatch,
+                                                                     found, served):
+    from litellm_cli import versions
+
+    monkeypatch.setattr(Second, "since", "1.90")
+    monkeypatch.setattr(versions, "server_version", lambda session: found)
+    monkeypatch.setattr(versions, "describe", lambda session: f"LiteLLM {found}")
+    data = {"owner": "me", "first": [{"name": "f"}], "second": [{"name": "s"}]}
+    exported = engine.export()
+    assert ("second" in exported) is served and "first" in exported
+    if served:
+        assert _statuses(engine.plan(data))[("second", "s")] == "would create"
+        return
+    assert engine.unserved == {"second": f"second in a state file needs LiteLLM >= 1.90; "
+                                         f"this proxy is LiteLLM {found}"}
+    for refused in (lambda: engine.plan(data), lambda: engine.export(["second"])):
+        with pytest.raises(exceptions.TooOld) as caught:
+            refused()
+        assert caught.value.exit_code == 6 and "needs LiteLLM >= 1.90" in str(caught.value)
+    assert Memory.log == []

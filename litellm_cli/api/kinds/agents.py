@@ -86,6 +86,7 @@ def from_config(current):
 
 class Agents(ViewKind):
     section, identity, order = "agent_list", "agent_name", 92
+    since = "1.108"  # before 1.108 the proxy requires agent_card_params (tools/compat.sh)
     markable = False
     owner_in = None
     secret_fields = frozenset({"static_headers", "kill_switch"})

@@ -104,6 +104,9 @@ class Kind:
       ``proxy_fields``: fields the proxy fills in by itself, never exported;
       ``secret_fields``: fields whose value the proxy never shows: compared
         only with ``force_secrets``, never exported;
+      ``since``: the oldest LiteLLM release the adapter serves (None: every
+        supported one); the engine refuses the kind on an older proxy, whose
+        routes or shapes differ (tools/compat.sh found where);
       ``skipped``: after ``read``, how many objects it left out, by reason
         (objects a state file cannot name: a key without an alias...);
       ``release``: the release whose schema describes the proxy (None: the
@@ -120,6 +123,7 @@ class Kind:
     exported = None
     proxy_fields = frozenset()
     secret_fields = frozenset()
+    since = None
     skipped = {}
     release = None
 

@@ -19,6 +19,7 @@ from litellm_cli.api.kinds._params import PARAMS, ParamsKind
 
 class Guardrails(ParamsKind):
     section, identity, order = "guardrail_list", "guardrail_name", 100
+    since = "1.90"  # 1.80.17 answers in other shapes (tools/compat.sh)
     id_field, route, owner_in = "guardrail_id", "/guardrails", "guardrail_info"
     filled = {"default_on": False}  # the proxy's LitellmParams sets it when not given
 

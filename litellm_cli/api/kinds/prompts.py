@@ -54,6 +54,7 @@ def prompt_name(prompt_id, environment):
 
 class Prompts(ViewKind):
     section, identity, order = "prompt_list", "prompt_id", 95
+    since = "1.108"  # 1.100.5 keeps no environments for prompts (tools/compat.sh)
     owner_in = "prompt_info"
 
     environments = True  # after read: False on a release without them (LiteLLM 1.80.17)

@@ -47,6 +47,7 @@ def shown(params, stored):
 
 class VectorStores(ViewKind):
     section, identity, order = "vector_store_list", "vector_store_id", 95
+    since = "1.90"  # 1.80.17 answers in other shapes (tools/compat.sh)
     owner_in = "vector_store_metadata"
 
     def read(self):
