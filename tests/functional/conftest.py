@@ -67,6 +67,15 @@ def proxy(request):
     return _proxy("", request)
 
 
+@pytest.fixture
+def sync(proxy):
+    """The state engine (litellm_cli.api.state_sync) on ``proxy``, with the master key."""
+    from litellm_cli.api.state_sync import StateSync
+    from litellm_cli.session import Session
+
+    return StateSync(Session(proxy.url, api_key=proxy.key))
+
+
 @pytest.fixture(scope="session")
 def second_proxy(request):
     """Another proxy with a database of its own (same interface as ``proxy``)."""

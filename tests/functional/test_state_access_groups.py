@@ -6,8 +6,6 @@ import uuid
 import pytest
 import yaml
 
-from litellm_cli.api.state_sync import StateSync
-from litellm_cli.session import Session
 from litellm_cli.api.kinds.access_groups import AccessGroups
 from tests.functional.conftest import RELEASE, older
 
@@ -16,11 +14,6 @@ pytestmark = pytest.mark.skipif(older(RELEASE, AccessGroups.since),
                                 reason=f"{AccessGroups.section} needs LiteLLM >= {AccessGroups.since}")
 
 ROUTE = "/v1/access_group"
-
-
-@pytest.fixture
-def sync(proxy):
-    return StateSync(Session(proxy.url, api_key=proxy.key))
 
 
 @pytest.fixture

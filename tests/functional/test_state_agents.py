@@ -6,8 +6,6 @@ import uuid
 import pytest
 import yaml
 
-from litellm_cli.api.state_sync import StateSync
-from litellm_cli.session import Session
 from litellm_cli.api.kinds.agents import Agents
 from tests.functional.conftest import RELEASE, older
 
@@ -17,11 +15,6 @@ pytestmark = pytest.mark.skipif(older(RELEASE, Agents.since),
 
 ROUTE = "/v1/agents"
 SECRET = "kaccess-sekrit-value-123"
-
-
-@pytest.fixture
-def sync(proxy):
-    return StateSync(Session(proxy.url, api_key=proxy.key))
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ import uuid
 
 import pytest
 
-from litellm_cli.api.state_sync import StateSync
-from litellm_cli.session import Session
 from litellm_cli.api.kinds.guardrails import Guardrails
 from tests.functional.conftest import RELEASE, older
 
@@ -17,11 +15,6 @@ pytestmark = pytest.mark.skipif(older(RELEASE, Guardrails.since),
 OWNER = "kguard-test"
 SECRET = "kguard-sekrit-value-123"
 KIND = "guardrail_list"
-
-
-@pytest.fixture
-def sync(proxy):
-    return StateSync(Session(proxy.url, api_key=proxy.key))
 
 
 @pytest.fixture

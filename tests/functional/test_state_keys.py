@@ -19,11 +19,6 @@ OWNER = "kkeys-test"
 
 
 @pytest.fixture
-def sync(proxy):
-    return StateSync(Session(proxy.url, api_key=proxy.key))
-
-
-@pytest.fixture
 def prefix(api):
     name = f"kkeys-{uuid.uuid4().hex[:8]}"
     yield name

@@ -6,17 +6,10 @@ import uuid
 import pytest
 
 from litellm_cli import exceptions
-from litellm_cli.api.state_sync import StateSync
-from litellm_cli.session import Session
 from tests.functional.conftest import BEFORE_1_108
 
 OWNER = "kother-test"
 SECRET = "kother-sekrit-value-123"
-
-
-@pytest.fixture
-def sync(proxy):
-    return StateSync(Session(proxy.url, api_key=proxy.key))
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import uuid
 
 import pytest
 
-from litellm_cli.api.state_sync import StateSync
-from litellm_cli.session import Session
 from litellm_cli.api.kinds.prompts import Prompts
 from tests.functional.conftest import RELEASE, older
 
@@ -17,11 +15,6 @@ pytestmark = pytest.mark.skipif(older(RELEASE, Prompts.since),
 
 OWNER = "kvector-test"
 SECRET = "sk-kvector-prompt-sekrit-123"
-
-
-@pytest.fixture
-def sync(proxy):
-    return StateSync(Session(proxy.url, api_key=proxy.key))
 
 
 @pytest.fixture

@@ -5,17 +5,10 @@ import uuid
 
 import pytest
 
-from litellm_cli.api.state_sync import StateSync
-from litellm_cli.session import Session
 
 OWNER = "kguard-test"
 SECRET = "tvly-kguard-sekrit-123"
 KIND = "search_tool_list"
-
-
-@pytest.fixture
-def sync(proxy):
-    return StateSync(Session(proxy.url, api_key=proxy.key))
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ import uuid
 
 import pytest
 
-from litellm_cli.api.state_sync import StateSync
-from litellm_cli.session import Session
 from litellm_cli.api.kinds.vector_stores import VectorStores
 from tests.functional.conftest import RELEASE, older
 
@@ -16,11 +14,6 @@ pytestmark = pytest.mark.skipif(older(RELEASE, VectorStores.since),
 
 OWNER = "kvector-test"
 SECRET = "sk-kvector-sekrit-value-123"
-
-
-@pytest.fixture
-def sync(proxy):
-    return StateSync(Session(proxy.url, api_key=proxy.key))
 
 
 @pytest.fixture
