@@ -10,6 +10,7 @@ Plain API client, usable without the CLI::
     models.delete(new["model_id"])
 """
 
+import contextlib
 import re
 import threading
 
@@ -26,8 +27,10 @@ CREATE_CHECKED_FROM = "1.96"
 # On those releases two /model/new at once can hide each other: each reloads the
 # router from its own read of the database, and the later reload drops a
 # deployment the other added (until the proxy's next sync, 30s later), so the
-# look-up would wrongly find it unserved. Their creates go one at a time.
-_UNCHECKED_CREATE = threading.Lock()
+# look-up would wrongly find it unserved. Their creates go one at a time, and so
+# do their updates (LiteLLM 1.80.17, two PATCH /model/{id}/update at once: one
+# of the two changes is missing from /model/info afterwards).
+_OLD_RELEASE_WRITES = threading.Lock()
 # PATCH /model/{id}/update takes litellm_params_to_remove from LiteLLM 1.109;
 # before, a param set to null is ignored and keeps its value.
 PARAM_REMOVAL_FROM = "1.109"
@@ -138,7 +141,7 @@ class ModelsAPI(API):
                 if not stored:
                     raise
                 self._remove_unserved(re.findall(r"'([^']+)'", stored.group(1)), exc)
-        with _UNCHECKED_CREATE:
+        with _OLD_RELEASE_WRITES:
             created = self.session.post_json("/model/new", body)
             model_id = created.get("model_id")
             if model_id and not self._served(model_id):
@@ -201,10 +204,13 @@ class ModelsAPI(API):
         body["model_info"] = {**(model_info or {}), "id": model_id}
         from litellm_cli.session import decode_json
 
+        one_at_a_time = (contextlib.nullcontext() if versions.at_least(
+            self.session, CREATE_CHECKED_FROM) else _OLD_RELEASE_WRITES)
         try:
-            # A merge of the same values twice is harmless, so retrying is safe.
-            response = self.session.patch(f"/model/{path_segment(model_id)}/update",
-                                          json=body, idempotent=True)
+            with one_at_a_time:
+                # A merge of the same values twice is harmless, so retrying is safe.
+                response = self.session.patch(f"/model/{path_segment(model_id)}/update",
+                                              json=body, idempotent=True)
         except exceptions.BadRequest as exc:
             raise exceptions.not_found(exc) from None
         return decode_json(response)

@@ -144,6 +144,40 @@ def test_creates_on_an_old_release_go_one_at_a_time_so_none_hides_another():
     assert [c[0] for c in session.calls].count("POST") == 4
 
 
+@pytest.mark.parametrize("version, most", [("1.80.17", 1), ("1.108.7", 4)])
+def test_updates_on_an_old_release_go_one_at_a_time_so_none_is_lost(version, most):
+    # LiteLLM 1.80.17: of two PATCH /model/{id}/update at once, one change is
+    # missing from /model/info afterwards (seen by tools/compat.sh).
+    import threading
+    import time
+
+    state = {"active": 0, "most": 0}
+    lock = threading.Lock()
+    started = threading.Barrier(4, timeout=0.5)
+
+    def patch(**kwargs):
+        with lock:
+            state["active"] += 1
+            state["most"] = max(state["most"], state["active"])
+        try:
+            started.wait()  # released when all four overlap; times out when they cannot
+        except threading.BrokenBarrierError:
+            pass
+        time.sleep(0.02)
+        with lock:
+            state["active"] -= 1
+        return {"model_id": "m"}
+
+    session = FakeSession({("PATCH", "/model/m/update"): patch, **release(version)})
+    api = ModelsAPI(session)
+    threads = [threading.Thread(target=api.update, args=("m", {"rpm": 1})) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert state["most"] == most
+
+
 def test_create_on_a_release_that_reports_unserved_rows_reads_nothing_back():
     session = _create_on("1.96.0", served=False)
     ModelsAPI(session).create("x", {"model": "openai/x"})
