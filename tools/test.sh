@@ -11,7 +11,7 @@
 set -euo pipefail
 . "$(dirname "$0")/bootstrap.sh"
 cd "$ROOT"
-OLDEST=1.90.7   # the oldest supported release: README, "Works with"
+OLDEST=1.80.17   # the oldest supported release: README, "Works with"
 # Set the sandbox up here, so that its progress shows (the fixture then only starts it),
 # unless only unit tests run or the tests are pointed at a running proxy.
 case " $* " in

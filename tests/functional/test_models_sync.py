@@ -279,11 +279,12 @@ def _info_of(cli, model_id):
 
 def test_export_keeps_the_model_info_set_with_models_add_and_no_secret_named_field(
         cli, cleanup, tmp_path, proxy_version, request):
-    if older(proxy_version, "1.108"):
-        # Known and open: on these releases the export leaves out the model_info set
-        # with -i (README, "Works with"). Strict: it fails here until that is fixed.
+    if older(proxy_version, "1.108") and not older(proxy_version, "1.90"):
+        # Known and open: on these releases (seen on 1.90.7 and 1.100.5; 1.80.17 and
+        # 1.108.7 keep it) the export leaves out the model_info set with -i (README,
+        # "Works with"). Strict: it fails here until that is fixed.
         request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "models export loses model_info set with models add -i before LiteLLM 1.108")))
+            "models export loses model_info set with models add -i on LiteLLM 1.90 to 1.107")))
     # An upstream model no other test uses: the proxy copies a deployment's mode
     # and max_tokens into the price map entry every deployment of that model shares.
     added = cli("models", "add", f"{cleanup}-own", "-p", "model=openai/gpt-4-0613",
