@@ -171,7 +171,7 @@ class KeyImport:
         now = datetime.datetime.now(datetime.timezone.utc)
         here = list(self.keys.iter_all())
         imported = {(key.get("metadata") or {}).get(MARKER) for key in here}
-        listed = list(self.source_keys.iter_all(**filters))
+        listed = self.source_keys.with_budget_ids(list(self.source_keys.iter_all(**filters)))
         shared = {key.get("token") for key in here} & {key["token"] for key in listed}
         if shared:
             raise exceptions.UsageError(

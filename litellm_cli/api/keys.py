@@ -53,6 +53,16 @@ class KeysAPI(PagedAPI):
                 params[name] = "true" if value is True else value
         return self.session.get_json("/key/list", params=params)
 
+    def with_budget_ids(self, keys):
+        """``keys`` (full objects from the listing), each with its ``budget_id``:
+        where the listing has no such field (LiteLLM 1.80.17; 1.90.7 has it),
+        it is read from ``/key/info``, one request a key; else an import, a
+        rotation or an export would drop the key's budget."""
+        for key in keys:
+            if isinstance(key, dict) and "budget_id" not in key and key.get("token"):
+                key["budget_id"] = (self.info(key["token"]).get("info") or {}).get("budget_id")
+        return keys
+
     def generate(self, body, check=True):
         """Create a key (``POST /key/generate``); the answer holds the new ``key``.
 

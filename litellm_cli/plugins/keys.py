@@ -670,6 +670,7 @@ class RotateKey(Lister):
                 yield {"key_alias": key.get("key_alias"), "token": key["token"],
                        "status": "skipped", "detail": f"the replacement of {old['token']}, "
                                                      f"whose grace ends {mark(old)['stops_at']}"}
+        rotation.keys.with_budget_ids(chosen)  # the replacements keep the budget
         rotate = rotation.regenerate if parsed_args.use_regenerate else rotation.run
         yield from rotate(chosen, all_keys, parsed_args.grace, save, pending,
                           dry_run=parsed_args.dry_run)

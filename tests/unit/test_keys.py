@@ -221,3 +221,13 @@ def test_generate_looks_each_team_and_budget_up_once_and_a_missing_one_every_tim
               if c[1] != "/key/generate"]
     assert looked == [("/team/info", {"team_id": "t"}), ("/budget/info", {"budgets": ["b"]}),
                       ("/team/info", {"team_id": "gone"}), ("/team/info", {"team_id": "gone"})]
+
+
+def test_a_listing_without_budget_ids_is_completed_from_key_info_and_one_with_them_is_not():
+    # LiteLLM 1.80.17 lists keys without budget_id; /key/info has it.
+    session = FakeSession({("GET", "/key/info"): lambda params, **kw: {
+        "info": {"budget_id": "b1" if params["key"] == "t1" else None}}})
+    keys = KeysAPI(session).with_budget_ids([{"token": "t1"}, {"token": "t2"},
+                                             {"token": "t3", "budget_id": None}])
+    assert [k["budget_id"] for k in keys] == ["b1", None, None]
+    assert [c[2]["params"]["key"] for c in session.calls] == ["t1", "t2"]

@@ -269,7 +269,8 @@ def test_a_secret_that_cannot_be_written_is_an_error_naming_the_file():
 
 def _key(token, **fields):
     return {"token": token, "key_name": f"sk-...{token[-4:]}", "created_at":
-            "2026-01-01T00:00:00Z", "expires": None, "metadata": {}, **fields}
+            "2026-01-01T00:00:00Z", "expires": None, "metadata": {}, "budget_id": None,
+            **fields}
 
 
 def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, generate=None,

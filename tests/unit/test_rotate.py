@@ -38,6 +38,9 @@ class MemoryKeys:
             raise Stop()
         self.events.append(event)
 
+    def with_budget_ids(self, keys):
+        return keys  # a listing of LiteLLM >= 1.90 has them
+
     def iter_all(self, **_):
         return [dict(key) for key in self.keys.values()]
 

@@ -127,7 +127,7 @@ class Keys(Kind):
     # -- reading ---------------------------------------------------------------
 
     def read(self):
-        found = self.all_pages(self.api)
+        found = self.api.with_budget_ids(self.all_pages(self.api))
         tokens = {key.get("token"): key for key in found}
         self.skipped = dict.fromkeys(self.skipped, 0)
         self.retiring = {}
