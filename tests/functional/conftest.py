@@ -76,6 +76,14 @@ def sync(proxy):
     return StateSync(Session(proxy.url, api_key=proxy.key))
 
 
+def apply_state(sync, data, prune=False):
+    """Plan and run the state ``data`` with ``sync`` (the engine); no object may fail."""
+    plan = sync.plan(data, prune=prune)
+    sync.execute(plan)
+    assert [(i.name, i.reason) for i in plan.items if i.status == "failed"] == []
+    return plan
+
+
 @pytest.fixture(scope="session")
 def second_proxy(request):
     """Another proxy with a database of its own (same interface as ``proxy``)."""

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from litellm_cli.api.kinds.access_groups import AccessGroups
-from tests.functional.conftest import RELEASE, older
+from tests.functional.conftest import RELEASE, older, apply_state as apply
 
 # An older proxy refuses the kind (test_state_apply checks that).
 pytestmark = pytest.mark.skipif(older(RELEASE, AccessGroups.since),
@@ -46,12 +46,6 @@ def stored(api, name):
 def statuses(plan, name):
     return {i.name: i.status for i in plan.items if i.name.startswith(name)}
 
-
-def apply(sync, data, prune=False):
-    plan = sync.plan(data, prune=prune)
-    sync.execute(plan)
-    assert [(i.name, i.reason) for i in plan.items if i.status == "failed"] == []
-    return plan
 
 
 def test_access_groups_round_trip_and_update_in_place(sync, api, groups, team, name):

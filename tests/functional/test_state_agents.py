@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from litellm_cli.api.kinds.agents import Agents
-from tests.functional.conftest import RELEASE, older
+from tests.functional.conftest import RELEASE, older, apply_state as apply
 
 # An older proxy refuses the kind (test_state_apply checks that).
 pytestmark = pytest.mark.skipif(older(RELEASE, Agents.since),
@@ -40,12 +40,6 @@ def stored(api, name):
 def statuses(plan, name):
     return {i.name: i.status for i in plan.items if i.name.startswith(name)}
 
-
-def apply(sync, data, prune=False):
-    plan = sync.plan(data, prune=prune)
-    sync.execute(plan)
-    assert [(i.name, i.reason) for i in plan.items if i.status == "failed"] == []
-    return plan
 
 
 def agent(agent_name, **fields):

@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from litellm_cli.api.kinds.guardrails import Guardrails
-from tests.functional.conftest import RELEASE, older
+from tests.functional.conftest import RELEASE, older, apply_state as apply
 
 # An older proxy refuses the kind (test_state_apply checks that).
 pytestmark = pytest.mark.skipif(older(RELEASE, Guardrails.since),
@@ -44,12 +44,6 @@ def guardrail(name, **params):
 def mine(plan, prefix):
     return {i.name: i.status for i in plan.items if i.kind == KIND and i.name.startswith(prefix)}
 
-
-def apply(sync, data, prune=False):
-    plan = sync.plan(data, prune=prune)
-    sync.execute(plan)
-    assert [(i.name, i.reason) for i in plan.items if i.status == "failed"] == []
-    return plan
 
 
 def test_round_trip_without_secrets_defaults_or_owner_and_update_in_place(sync, api, made,

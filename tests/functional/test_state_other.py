@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from litellm_cli import exceptions
-from tests.functional.conftest import BEFORE_1_108
+from tests.functional.conftest import BEFORE_1_108, apply_state as apply
 
 OWNER = "kother-test"
 SECRET = "kother-sekrit-value-123"
@@ -20,13 +20,6 @@ def name():
 def statuses(plan):
     return {(i.kind, i.name): i.status for i in plan.items}
 
-
-def apply(sync, data, prune=False):
-    plan = sync.plan(data, prune=prune)
-    sync.execute(plan)
-    failed = [(i.name, i.reason) for i in plan.items if i.status == "failed"]
-    assert not failed
-    return plan
 
 
 # -- tags ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ through the engine (litellm_cli.api.state_sync)."""
 import uuid
 
 import pytest
+from tests.functional.conftest import apply_state as apply
 
 
 OWNER = "kguard-test"
@@ -39,12 +40,6 @@ def tool(name, **params):
 def mine(plan, prefix):
     return {i.name: i.status for i in plan.items if i.kind == KIND and i.name.startswith(prefix)}
 
-
-def apply(sync, data, prune=False):
-    plan = sync.plan(data, prune=prune)
-    sync.execute(plan)
-    assert [(i.name, i.reason) for i in plan.items if i.status == "failed"] == []
-    return plan
 
 
 def test_round_trip_without_secrets_or_owner_and_update_in_place(sync, api, made, name):
