@@ -113,9 +113,9 @@ class Prompts(ViewKind):
         the file leaves out is the proxy's, the secrets the proxy's."""
         current = item.current or {}
         params = item.wanted.get("litellm_params", current.get("litellm_params"))
+        stored = without_owner(current.get("prompt_info"))
         info = item.wanted.get("prompt_info")
-        if info is None:
-            info = without_owner(current.get("prompt_info"))
+        info = stored if info is None else with_secrets_kept(info, stored)
         return {"prompt_id": item.wanted["prompt_id"],
                 "litellm_params": with_secrets_kept(params, current.get("litellm_params")),
                 "prompt_info": {**INFO_DEFAULTS, **(info or {}), OWNER_FIELD: owner}}
