@@ -246,9 +246,10 @@ class Redactor:
         value = mask_url_userinfo(value if isinstance(value, str) else str(value))
         if self._secrets:
             if self._pattern is None:
-                # Longest first, so a secret inside another never leaves a tail.
+                # Longest first, so a secret inside another never leaves a tail; any
+                # case, as a proxy may echo a value lowercased in its error.
                 ordered = sorted(self._secrets, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+                self._pattern = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
             value = self._pattern.sub(MASK, value)
         return value
 

@@ -111,3 +111,14 @@ def test_a_create_refused_because_another_run_made_it_updates_it_in_place():
     adapter.send(item, "o")
     assert item.action == "update" and "created meanwhile" in item.reason
     assert session.calls[-1][2]["body"] == {"agent_name": "new", "tpm_limit": 9}
+
+
+def test_force_secrets_sends_the_secret_named_entries_of_litellm_params():
+    adapter, session = agents()
+    wanted = {"agent_name": "helper", "litellm_params": {"custom": {"x": 1}, "api_key": "rotated"}}
+    [item] = adapter.plan([wanted], "o")
+    assert item.status == "unchanged" and "litellm_params" in item.reason
+    [item] = adapter.plan([wanted], "o", force_secrets=True)
+    assert item.changes == [{"field": "litellm_params", "old": "***", "new": "***"}]
+    adapter.send(item, "o")
+    assert session.calls[-1][2]["body"]["litellm_params"]["api_key"] == "rotated"

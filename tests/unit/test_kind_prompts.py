@@ -123,3 +123,20 @@ def test_a_release_without_environments_refuses_another_environment():
         ("p1@staging", "failed"), ("p1", "unchanged"), ("p1@production", "failed"),
         ("from-config", "unmanaged")]
     assert "keeps no environments" in items[0].reason and not items[2].action
+
+
+def test_an_update_of_prompt_info_keeps_its_secret_named_entries():
+    listed = [stored(team="x", client_secret="info-sekrit", **{OWNER_FIELD: "o"})]
+    adapter, session = prompts({("GET", "/prompts/list"): {"prompts": listed}})
+    [item] = adapter.plan([{"prompt_id": "p1", "prompt_info": {"team": "y"}}], "o")
+    assert item.status == "would update"
+    adapter.send(item, "o")
+    assert session.calls[-1][2]["body"]["prompt_info"]["client_secret"] == "info-sekrit"
+
+
+def test_a_prompt_id_with_an_at_sign_fails_it_would_clash_with_another_environments_name():
+    adapter, _ = prompts()
+    # "p1@production" in development and p1 in production would both be named p1@production.
+    [item] = adapter.plan([{"prompt_id": "p1@production",
+                            "litellm_params": {"prompt_integration": "dotprompt"}}], "o")
+    assert item.status == "failed" and item.action is None and "'@'" in item.reason

@@ -34,10 +34,10 @@ def test_export_has_no_credential_no_owner_nothing_the_proxy_filled_in():
     exported = adapter.export(STORED)
     assert exported == {"vector_store_id": "vs1", "custom_llm_provider": "bedrock",
                         "vector_store_name": "n",
-                        "vector_store_metadata": {"team": "x", "client_secret": "meta-sekrit"},
+                        "vector_store_metadata": {"team": "x"},
                         "litellm_params": {"aws_region_name": "us-east-1",
                                            "embedding": {"api_base": "http://e"}}}
-    assert "REDACTED" not in repr(exported)
+    assert "REDACTED" not in repr(exported) and "sekrit" not in repr(exported)
 
 
 def test_an_export_plans_unchanged_and_given_credentials_are_not_compared():
@@ -126,3 +126,24 @@ def test_a_store_created_meanwhile_with_other_litellm_params_fails_saying_why():
     with pytest.raises(exceptions.CLIError) as caught:
         adapter.send(item, "o")
     assert str(caught.value).startswith("created meanwhile by another run; the proxy cannot")
+
+
+def test_metadata_holding_only_a_secret_exports_nothing_and_plans_unchanged():
+    only_secret = {**STORED, "vector_store_metadata": {"token": "meta-sekrit", OWNER_FIELD: "o"}}
+    adapter, _ = stores({("GET", "/vector_store/list"): {"data": [only_secret]}})
+    exported = adapter.export(only_secret)
+    assert "vector_store_metadata" not in exported
+    [item] = adapter.plan([exported], "o")
+    assert item.status == "unchanged", item.changes
+    [item] = adapter.plan([{**exported, "vector_store_metadata": {}}], "o")
+    assert item.status == "unchanged", item.changes
+
+
+def test_an_update_of_the_metadata_keeps_its_secret_named_entries():
+    adapter, session = stores()
+    [item] = adapter.plan([{"vector_store_id": "vs1", "vector_store_metadata": {"team": "y"}}],
+                          "o")
+    assert item.status == "would update"
+    adapter.send(item, "o")
+    assert session.calls[-1][2]["body"]["vector_store_metadata"] == {
+        "team": "y", "client_secret": "meta-sekrit", OWNER_FIELD: "o"}

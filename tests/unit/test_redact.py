@@ -356,3 +356,11 @@ def test_masked_fields_names_nested_fields():
     assert redact.masked_fields({"api_key": "sk****23", "api_base": "https://x",
                                  "aws": {"secret": "*****", "region": "eu"}}) == \
         ["api_key", "aws.secret"]
+
+
+def test_a_known_secret_is_masked_whatever_case_the_proxy_echoes_it_in():
+    # LiteLLM lowercases a bad enum value in its error ("'envsecret_a1' is not a
+    # valid GuardrailEventHooks"): the secret handed in must not show that way.
+    redactor = redact.Redactor(["EnvSecret_A1"])
+    shown = redactor.text("'envsecret_a1' is not valid; ENVSECRET_A1")
+    assert "secret_a1" not in shown.lower() and shown.count(redact.MASK) == 2

@@ -11,6 +11,7 @@ written from it applies back with no change.
 
 from litellm_cli import exceptions
 from litellm_cli.api.kinds.base import OWNER_FIELD, Kind, same, without_owner
+from litellm_cli.redact import with_secrets_kept, without_secrets
 
 
 def empty(value):
@@ -39,6 +40,7 @@ class ViewKind(Kind):
     def export(self, current):
         out = {}
         for field, value in self.view(current).items():
+            value = without_secrets(value)  # a mapping of only secrets is no setting
             if field in self.secret_fields or empty(value):
                 continue
             if field in self.defaults and same(value, self.defaults[field]):
@@ -62,8 +64,9 @@ class ViewKind(Kind):
         if not self.markable or self.owner_in == "metadata":
             return super().marked(wanted, owner, current)
         info = wanted.get(self.owner_in)
-        if info is None and current is not None:
-            info = self.view(current)[self.owner_in]
+        if current is not None:  # the file's mapping, with the proxy's secrets it cannot give
+            stored = self.view(current)[self.owner_in]
+            info = stored if info is None else with_secrets_kept(info, stored)
         return {**wanted, self.owner_in: {**(info or {}), OWNER_FIELD: owner}}
 
     def plan_update(self, obj, current, owner, force_secrets=False):

@@ -199,12 +199,17 @@ class Kind:
             old, new = self.current_value(shown, field), self.wanted_value(field, value)
             # Secret-named entries inside a value (metadata.client_secret...) are never
             # exported, so never compared either; an update keeps the proxy's.
-            old, bare = without_secrets(old), without_secrets(new)
-            if bare != new:
+            bare_old, bare = without_secrets(old), without_secrets(new)
+            forced = bare != new and force_secrets  # sent whole, with the file's secrets
+            if bare != new and not force_secrets:
                 unseen.append(f"{field} (its secret-named entries)")
-            new = bare
+            # A mapping of only secrets is nothing set.
+            old = None if bare_old == {} != old else bare_old
+            new = None if bare == {} != new else bare
             if not (new is None and old is None) and not same(new, old):
                 changes.append(change(field, old, value))
+            elif forced:
+                changes.append(change(field, "(not compared)", value, secret=True))
         reason = (f"secrets not compared (the proxy never shows them; --force-secrets sends "
                   f"them): {', '.join(unseen)}") if unseen else None
         return changes, reason

@@ -23,7 +23,8 @@ compares equal.
 
 The proxy reads ``.v`` and ``_v`` in a prompt_id as a version
 (``name_v2`` is version 2 of ``name``): such a prompt cannot be named, and
-is "failed". So is a prompt in another environment than the default on a
+is "failed". So is a prompt_id holding '@' (it would clash with the name of
+a prompt of another environment), and a prompt in another environment than the default on a
 release without environments (LiteLLM 1.80.17: its answers have no
 ``environment``), where it would be one more version of the same prompt. A create that races another run's does not fail: the proxy adds
 a version, which matches the file.
@@ -97,6 +98,9 @@ class Prompts(ViewKind):
             if isinstance(prompt_id, str) and any(m in prompt_id for m in VERSION_MARKS):
                 reason = ("the proxy reads '.v' and '_v' in a prompt_id as a version "
                           "(name_v2: version 2 of name): choose a prompt_id without them")
+            elif isinstance(prompt_id, str) and "@" in prompt_id:
+                reason = ("a prompt_id must not hold '@': this tool names a prompt of another "
+                          "environment prompt_id@environment")
             elif (not self.environments
                   and environment_of(obj.get("prompt_info")) != DEFAULT_ENVIRONMENT):
                 # Such a release would write it as another version of the one prompt,
@@ -113,9 +117,9 @@ class Prompts(ViewKind):
         the file leaves out is the proxy's, the secrets the proxy's."""
         current = item.current or {}
         params = item.wanted.get("litellm_params", current.get("litellm_params"))
+        stored = without_owner(current.get("prompt_info"))
         info = item.wanted.get("prompt_info")
-        if info is None:
-            info = without_owner(current.get("prompt_info"))
+        info = stored if info is None else with_secrets_kept(info, stored)
         return {"prompt_id": item.wanted["prompt_id"],
                 "litellm_params": with_secrets_kept(params, current.get("litellm_params")),
                 "prompt_info": {**INFO_DEFAULTS, **(info or {}), OWNER_FIELD: owner}}
