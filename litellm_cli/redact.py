@@ -39,6 +39,9 @@ _SECRET_FIELDS = {
     "credential_values",
     "new_key",
     "new_master_key",
+    # Headers an MCP server or an agent sends upstream: the proxy shows them in
+    # clear, and they hold API keys whatever the header's name (x-other: ...).
+    "static_headers",
 }
 _SECRET_SUFFIXES = ("_key", "-key", "_key_id")
 _SECRET_WORDS = {"token", "secret", "password", "passwd", "credentials", "authorization"}

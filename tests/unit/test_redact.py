@@ -364,3 +364,14 @@ def test_a_known_secret_is_masked_whatever_case_the_proxy_echoes_it_in():
     redactor = redact.Redactor(["EnvSecret_A1"])
     shown = redactor.text("'envsecret_a1' is not valid; ENVSECRET_A1")
     assert "secret_a1" not in shown.lower() and shown.count(redact.MASK) == 2
+
+
+def test_static_headers_are_secret_whatever_each_header_is_named():
+    # An MCP server's or an agent's headers sent upstream: the proxy shows them in clear.
+    data = {"agent_name": "a", "static_headers": {"x-other": "upstream-value-123"},
+            "extra_headers": ["x-trace"]}
+    assert redact.without_secrets(data) == {"agent_name": "a", "extra_headers": ["x-trace"]}
+    redactor = redact.Redactor()
+    redactor.add_fields(data)
+    assert "upstream-value-123" not in redactor.text('{"x-other": "upstream-value-123"}')
+    assert "upstream-value-123" not in json.dumps(redactor.data(data))
