@@ -272,6 +272,34 @@ def _yaml_loader(as_proxy=False):
     return _LOADERS[as_proxy]
 
 
+
+# Characters a YAML emitter writes as they are but a reviewer does not see:
+# bidi controls (a name that reads backwards in a diff), zero-width and
+# invisible marks, line and paragraph separators.
+_HIDDEN = re.compile("[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_DUMPERS = []
+
+
+def dump_yaml(data, **options):
+    """``yaml.dump`` (the C safe dumper when available) with unicode written
+    as it is, except the characters that hide or reorder text: a string that
+    holds one is written double-quoted with that character as an escape
+    (``"\\u202e"``), so a state file shows in review what it means."""
+    import yaml
+
+    if not _DUMPERS:
+        class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+            def represent_str(self, value):
+                return self.represent_scalar("tag:yaml.org,2002:str", value,
+                                             style='"' if _HIDDEN.search(value) else None)
+
+        Dumper.add_representer(str, Dumper.represent_str)
+        _DUMPERS.append(Dumper)
+    text = yaml.dump(data, Dumper=_DUMPERS[0], allow_unicode=True, **options)
+    # Each such character is inside a double-quoted scalar, where \uXXXX is an escape.
+    return _HIDDEN.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 # A number as JSON writes it (no "+", "_", leading zeros or bare ".5").
 _JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _JSON_WORDS = {"true": True, "false": False, "null": None}

@@ -8,7 +8,8 @@ import re
 from litellm_cli import exceptions
 from litellm_cli.command import Command, DeleteByIds, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
-from litellm_cli.utils import TYPED_VALUE_HELP, number, parse_pairs, split_list, valid_name
+from litellm_cli.utils import (TYPED_VALUE_HELP, dump_yaml, number, parse_pairs, split_list,
+                               valid_name)
 
 
 def _params(model):
@@ -595,16 +596,11 @@ def _export(session):
 
 def _dump_export(models, credentials, out):
     """YAML, one entry at a time; returns the counts."""
-    import yaml
-
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
     def dump_list(key, entries):
         count = 0
         for entry in entries:
             out.write("" if count else f"{key}:\n")
-            out.write(yaml.dump([entry], Dumper=dumper, sort_keys=False, allow_unicode=True,
-                                default_flow_style=False))
+            out.write(dump_yaml([entry], sort_keys=False, default_flow_style=False))
             count += 1
         if not count:
             out.write(f"{key}: []\n")

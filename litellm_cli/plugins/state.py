@@ -6,6 +6,7 @@ litellm_cli/api/kinds/)."""
 
 from litellm_cli import exceptions
 from litellm_cli.command import Command, Lister
+from litellm_cli.utils import dump_yaml
 
 COLUMNS = ("level", "kind", "object", "field", "problem")
 # How much of an object's name a row shows (names come from the file, and may be huge).
@@ -396,11 +397,7 @@ class ExportState(Command):
 
 
 def _dump_state(found, owner, out):
-    import yaml
-
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     if owner is not None:
-        out.write(yaml.dump({"owner": owner}, Dumper=dumper, allow_unicode=True))
+        out.write(dump_yaml({"owner": owner}))
     for section, objects in found.items():
-        out.write(yaml.dump({section: objects}, Dumper=dumper, sort_keys=False,
-                            allow_unicode=True, default_flow_style=False))
+        out.write(dump_yaml({section: objects}, sort_keys=False, default_flow_style=False))

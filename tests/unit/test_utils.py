@@ -272,3 +272,18 @@ def test_an_id_with_a_control_character_at_its_end_is_named_for_the_control():
     from litellm_cli.utils import unusable_id
 
     assert unusable_id("t-1\x1b[31m\n").startswith("must not contain control characters")
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\ufeff", "\u2028", "\u061c"])
+def test_yaml_written_for_review_shows_hidden_characters_as_escapes(hidden):
+    """A name holding a bidi override or an invisible mark reads as something
+    else in a reviewed diff: the dumper escapes it, and the file still means
+    the same value."""
+    from litellm_cli.utils import dump_yaml
+
+    data = {"teams": [{"team_id": f"ok{hidden}evil", f"key{hidden}": f"\\{hidden}",
+                       "team_alias": "café"}]}
+    text = dump_yaml(data, sort_keys=False)
+    assert hidden not in text
+    assert "café" in text  # other unicode stays readable
+    assert parse_yaml(text, "export") == data
