@@ -55,9 +55,19 @@ class TeamsAPI(API):
         except exceptions.BadRequest as exc:
             raise _not_found(exc) from None
 
-    def update(self, team_id, changes):
+    def update(self, team_id, changes, merge_metadata=True):
         """Change only the given fields of a team (``POST /team/update``);
-        returns the stored team. NotFound if there is no such team."""
+        returns the stored team. NotFound if there is no such team.
+
+        ``changes["metadata"]`` is merged into the team's metadata as
+        ``KeysAPI.update`` merges a key's (the proxy itself replaces it, losing
+        the owner a state file marked the team with); with
+        ``merge_metadata=False`` the caller sends the whole metadata."""
+        if merge_metadata and changes.get("metadata") is not None:
+            from litellm_cli.utils import merge_patch
+
+            current = (self.get(team_id).get("team_info") or {}).get("metadata")
+            changes = {**changes, "metadata": merge_patch(current, changes["metadata"])}
         return self.session.post_json("/team/update", {**changes, "team_id": team_id})["data"]
 
     def block(self, team_id):

@@ -68,11 +68,18 @@ class UsersAPI(PagedAPI):
         # The proxy answers with the bare body "1", not an object.
         self.session.post("/user/delete", json={"user_ids": [user_id]})
 
-    def update(self, user_id, changes):
+    def update(self, user_id, changes, merge_metadata=True):
         """Change only the given fields of a user (``POST /user/update``).
 
         The proxy creates a user it does not know instead of failing, so this
         checks that the user exists first (NotFound otherwise).
+        ``changes["metadata"]`` is merged into the user's metadata as
+        ``TeamsAPI.update`` merges a team's; with ``merge_metadata=False`` the
+        caller sends the whole metadata.
         """
-        self.get(user_id)
+        current = (self.get(user_id).get("user_info") or {}).get("metadata")
+        if merge_metadata and changes.get("metadata") is not None:
+            from litellm_cli.utils import merge_patch
+
+            changes = {**changes, "metadata": merge_patch(current, changes["metadata"])}
         return self.session.post_json("/user/update", {**changes, "user_id": user_id})["data"]

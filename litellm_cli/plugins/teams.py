@@ -104,7 +104,12 @@ class CreateTeam(_SaveTeam):
 
 
 class UpdateTeam(_SaveTeam):
-    """Change a team's name, models, budget, limits or metadata; only what is given"""
+    """Change a team's name, models, budget, limits or metadata; only what is given
+
+    --metadata is merged into the team's metadata (the fields given are set,
+    the others kept, such as the owner a state file marked the team with); a
+    field set to null ('{"field": null}') is removed.
+    """
 
     def add_team_id(self, parser):
         parser.add_argument("team_id", type=valid_name, metavar="TEAM_ID",

@@ -94,7 +94,9 @@ class UpdateUser(ShowOne):
     """Change a user's email, role, name, budget, models, limits or metadata
 
     Only what is given changes. The user must exist (the proxy itself would
-    create an unknown user instead).
+    create an unknown user instead). --metadata is merged into the user's
+    metadata (the fields given are set, the others kept); a field set to null
+    ('{"field": null}') is removed.
     """
 
     def get_parser(self, prog_name):

@@ -200,3 +200,12 @@ def test_a_name_no_team_has_as_id_or_alias_is_not_found(cli, unique):
     res = cli("teams", "update", f"{unique} nobody", "--max-budget", "7")
     assert res.rc == 5, res
     assert f"no team has the id or team_alias '{unique} nobody'" in res.err
+
+
+def test_update_metadata_keeps_the_other_fields_and_the_owner(cli, api, cleanup, unique):
+    _create(cli, cleanup, unique, "--metadata",
+            '{"litellm_cli_owner": "platform", "cost_center": "42", "old": 1}')
+    res = cli("teams", "update", unique, "--metadata", '{"env": "dev", "old": null}')
+    assert res.rc == 0, res
+    assert _team(api, unique)["team_info"]["metadata"] == {
+        "litellm_cli_owner": "platform", "cost_center": "42", "env": "dev"}

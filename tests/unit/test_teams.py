@@ -89,3 +89,13 @@ def test_delete_reports_n_of_m():
     with pytest.raises(exceptions.CLIError) as error:
         run(plugin.DeleteTeam, ["x", "y"], session)
     assert str(error.value) == "1 of 2 teams failed to delete"
+
+
+def test_update_merges_metadata_so_a_state_files_owner_stays():
+    stored = {"team_id": "t", "metadata": {"litellm_cli_owner": "platform", "old": 1, "x": 2}}
+    session = FakeSession({("GET", "/team/info"): {"team_id": "t", "team_info": stored},
+                           ("POST", "/team/update"): lambda body: {"data": {**stored, **body}}})
+    run(plugin.UpdateTeam, ["t", "--metadata", '{"new": 3, "x": null}'], session)
+    body = [c for c in session.calls if c[1] == "/team/update"][0][2]["body"]
+    assert body == {"team_id": "t",
+                    "metadata": {"litellm_cli_owner": "platform", "old": 1, "new": 3}}

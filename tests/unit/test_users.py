@@ -122,3 +122,14 @@ def test_users_api_pages_through_every_user():
                                                    "total_pages": 1}})
     assert [u["user_id"] for u in UsersAPI(session).iter_all(user_email="x")] == ["a"]
     assert session.calls[0][2]["params"]["user_email"] == "x"
+
+
+def test_update_merges_metadata_so_a_state_files_owner_stays():
+    info = {"user_id": "u", "user_info": {"user_id": "u", "metadata": {
+        "litellm_cli_owner": "platform", "old": 1, "x": 2}}}
+    session = FakeSession({("GET", "/user/info"): info,
+                           ("POST", "/user/update"): lambda body: {"data": body}})
+    run(plugin.UpdateUser, ["u", "--metadata", '{"new": 3, "x": null}'], session)
+    assert session.calls[-1][2]["body"] == {
+        "user_id": "u", "metadata": {"litellm_cli_owner": "platform", "old": 1, "new": 3}}
+    assert [c[1] for c in session.calls] == ["/user/info", "/user/update"]

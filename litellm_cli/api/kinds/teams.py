@@ -123,7 +123,7 @@ class Teams(Managed):
         return self.api.create(body)
 
     def send_update(self, name, body):
-        return self.api.update(name, body)
+        return self.api.update(name, body, merge_metadata=False)
 
     def stored(self, answer, name):
         if isinstance(answer, dict) and answer.get(self.identity) == name:

@@ -34,7 +34,7 @@ class Users(Managed):
         return self.api.create({**body, "auto_create_key": False})
 
     def send_update(self, name, body):
-        return self.api.update(name, body)
+        return self.api.update(name, body, merge_metadata=False)
 
     def delete(self, item):
         self.api.delete(item.name)
