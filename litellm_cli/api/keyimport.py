@@ -29,16 +29,6 @@ from litellm_cli.api.users import UsersAPI
 
 MARKER = "litellm_cli_imported_from"
 
-# What /key/generate accepts, as /key/list spells it on the source.
-# organization_id is "org_id" in a listed key.
-KEY_FIELDS = (
-    "key_alias", "models", "aliases", "config", "spend", "max_budget", "budget_duration",
-    "tpm_limit", "rpm_limit", "tpd_limit", "max_parallel_requests", "metadata", "team_id",
-    "user_id", "budget_id", "permissions", "model_max_budget", "budget_fallbacks",
-    "allowed_cache_controls", "allowed_routes", "blocked", "key_type", "router_settings",
-    "budget_limits", "access_group_ids", "auto_rotate", "rotation_interval", "project_id",
-    "agent_id",
-)
 TEAM_FIELDS = (
     "team_id", "team_alias", "models", "max_budget", "budget_duration", "tpm_limit",
     "rpm_limit", "tpd_limit", "max_parallel_requests", "metadata", "blocked", "soft_budget",
@@ -192,6 +182,7 @@ class KeyImport:
             return None
 
         pending = [key for key in todo if skip_reason(key) is None]
+        copies, refused = self._copier() if pending else (None, None)
 
         failed = {}  # team or user id -> why it is not on the destination
         ready = set()  # teams on the destination, which new users can join
@@ -223,12 +214,15 @@ class KeyImport:
             if reason:
                 yield _result("key", name, "skipped", reason)
                 continue
-            expires = parse_time(key.get("expires"))
+            # The key's settings as state export writes them (its soft budget
+            # as soft_budget: the budget row the proxy made for it stays there).
+            body = copies.copy_body(key, now)
             missing = [f"{kind} {ident} is not on the destination ({why})"
                        for kind, ident in (("team", key.get("team_id")),
                                            ("user", key.get("user_id")))
                        for why in [failed.get((kind, ident))] if why]
-            missing += self._missing_budget(key.get("budget_id"), budgets)
+            missing += self._missing_budget(body.get("budget_id"), budgets)
+            missing += refused(body)
             if unsaved:
                 missing.append(f"not created: an earlier key's secret could not be saved "
                                f"({unsaved})")
@@ -236,12 +230,7 @@ class KeyImport:
                 yield _result("key", name, "would fail" if dry_run else "failed",
                               "; ".join(missing))
                 continue
-            body = _copy(key, KEY_FIELDS)
-            if key.get("org_id"):
-                body["organization_id"] = key["org_id"]
-            if expires is not None:
-                body["duration"] = f"{max(1, int((expires - now).total_seconds()))}s"
-            body["metadata"] = {**owned(key.get("metadata")), MARKER: key["token"]}
+            body["metadata"] = {**owned(body["metadata"]), MARKER: key["token"]}
             if dry_run:
                 yield _result("key", name, "would create", "a new secret would be issued")
                 continue
@@ -260,6 +249,28 @@ class KeyImport:
                                                         f"({exc})"))
                     continue
             yield _result("key", name, "created", f"new secret {created.get('key_name')}")
+
+    def _copier(self):
+        """The adapter that copies a source key (the source release's fields),
+        and ``refused(body)``: ``[why]`` when the body sets fields the
+        destination's release does not take (the key is not created then:
+        its copy would lack a limit or setting), else []."""
+        from litellm_cli import versions
+        from litellm_cli.api.kinds.keys import copier
+        from litellm_cli.api.state_sync import request_fields, schema_release
+
+        session = self.keys.session
+        takes = set(request_fields(schema_release(session), "keys"))
+
+        def refused(body):
+            lost = sorted(set(body) - takes)
+            if not lost:
+                return []
+            found = versions.server_version(session) or "unknown"
+            return [f"the destination proxy (LiteLLM {found}) takes no {', '.join(lost)}, "
+                    "which this key sets"]
+
+        return copier(self.source_keys.session), refused
 
     def _unsave(self, created, why):
         """Delete a new key whose secret is lost, so a re-run creates it again;

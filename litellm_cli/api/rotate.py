@@ -24,7 +24,7 @@ import datetime
 import secrets
 
 from litellm_cli import exceptions
-from litellm_cli.api.keyimport import KEY_FIELDS, _copy, parse_time
+from litellm_cli.api.keyimport import parse_time
 from litellm_cli.redact import REDACTOR
 
 MARK = "litellm_cli_rotation"
@@ -52,9 +52,16 @@ def retired_alias(alias, token):
 
 
 class Rotation:
-    def __init__(self, keys_api, now=None):
+    """``release``: the proxy's LiteLLM release, whose key fields a
+    replacement copies (default: the pinned release's)."""
+
+    def __init__(self, keys_api, now=None, release=None):
+        from litellm_cli.api.kinds.keys import copier
+        from litellm_cli.api.state import DEFAULT_RELEASE
+
         self.keys = keys_api
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
+        self.copier = copier(None, release or DEFAULT_RELEASE)
 
     def replacements(self, all_keys):
         """``{old token: replacement key}`` among ``all_keys``, by their marks."""
@@ -119,15 +126,9 @@ class Rotation:
     def _replace(self, old, save, saved):
         """Create the replacement of ``old``; its secret is saved first."""
         saved = saved or self._new_secret(old, save)
-        body = _copy(old, KEY_FIELDS)
+        body = self.copier.copy_body(old, self.now)
         body.pop("key_alias", None)  # taken over once the old key gives it up
-        if old.get("org_id"):
-            body["organization_id"] = old["org_id"]
-        expires = parse_time(old.get("expires"))
-        if expires is not None:
-            body["duration"] = f"{max(1, int((expires - self.now).total_seconds()))}s"
-        body["metadata"] = {**(old.get("metadata") or {}),
-                            MARK: {"replaces": old["token"], "at": _iso(self.now)}}
+        body["metadata"][MARK] = {"replaces": old["token"], "at": _iso(self.now)}
         REDACTOR.add(saved["key"])  # one saved by an earlier run, too
         body["key"] = saved["key"]
         created = self.keys.generate(body, check=False)

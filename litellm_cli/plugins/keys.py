@@ -370,12 +370,14 @@ class ImportKey(Lister):
     Every source key is read, page by page; keys that have expired there and
     the proxy UI's own session keys are skipped. Missing teams and users are
     created first; a key whose team or user cannot be created is not
-    imported, and the reason is shown. Each key keeps every setting the
-    destination accepts (models, budgets and spend, limits, expiry, metadata,
-    tags...). One row per team, user and key: created, skipped (already
-    there) or failed, with the reason; a summary goes to stderr and the exit
-    code is 1 when anything failed (or, with --dry-run, would fail: e.g. a
-    key's budget_id missing here). Running the same import again creates
+    imported, and the reason is shown. Each key keeps every setting it has,
+    as state export writes keys (models, budgets, soft budget, spend, limits,
+    expiry, metadata, tags...); a key that sets a field the destination's
+    LiteLLM release does not take is not imported, and its row names the
+    field. One row per team, user and key: created, skipped (already there)
+    or failed, with the reason; a summary goes to stderr and the exit code is
+    1 when anything failed (or, with --dry-run, would fail: e.g. a key's
+    budget_id missing here). Running the same import again creates
     nothing twice: imported keys carry their source key's hash in their
     metadata (litellm_cli_imported_from). A source that is this proxy itself
     is refused (exit 2). A team's spend cannot be copied (the proxy cannot
@@ -580,6 +582,7 @@ class RotateKey(Lister):
 
     def take_action(self, parsed_args):
         from litellm_cli.api.rotate import Rotation
+        from litellm_cli.api.state_sync import schema_release
 
         selectors = (parsed_args.keys, parsed_args.key_alias, parsed_args.team_id,
                      parsed_args.user_id, parsed_args.older_than)
@@ -603,7 +606,9 @@ class RotateKey(Lister):
             pending = _saved_secrets(parsed_args.secrets_out)
             handle = _open_private(parsed_args.secrets_out)
         api = self.app.client_manager.keys
-        rotation = Rotation(api)
+        makes_keys = not parsed_args.finish and not parsed_args.dry_run
+        rotation = Rotation(api, release=schema_release(self.app.client_manager.session)
+                            if makes_keys else None)
         rows = []
         try:
             all_keys = list(api.iter_all(return_full_object=True))

@@ -274,14 +274,16 @@ def _key(token, **fields):
 
 
 def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, generate=None,
-              budgets=(), dest_answers=None):
+              budgets=(), dest_answers=None, dest_release="1.108.7"):
     source_teams = source_teams or {}
     source = FakeSession({
+        **release("1.108.7"),
         ("GET", "/key/list"): {"keys": list(source_keys), "total_pages": 1},
         ("GET", "/team/info"): lambda params: source_teams.get(params["team_id"], NOT_FOUND),
         ("GET", "/user/info"): lambda params: {"user_id": params["user_id"], "user_info": {
             "user_email": "a@example.com", "teams": ["t1", "t9"]}}})
     dest = FakeSession({
+        **release(dest_release),
         ("GET", "/key/list"): {"keys": list(dest_keys), "total_pages": 1},
         ("GET", "/team/info"): lambda params: ({"team_info": {}} if params["team_id"]
                                                in dest_teams else NOT_FOUND),
@@ -359,6 +361,31 @@ def test_import_plan_fails_a_key_whose_budget_is_not_on_the_destination():
     assert [r["status"] for r in importer.run()] == ["failed", "created"]
     assert [c[2]["body"].get("budget_id") for c in dest.calls
             if c[1] == "/key/generate"] == ["here"]
+
+
+def test_import_copies_a_soft_budget_as_soft_budget_not_as_the_sources_budget_row():
+    # /key/generate with a soft_budget makes a budget row for the key just
+    # before it: that row is the source's own, never on the destination.
+    key = _key("h1", key_alias="a1", budget_id="row-1", created_at="2026-01-01T00:00:01Z",
+               litellm_budget_table={"budget_id": "row-1", "soft_budget": 2.5,
+                                     "created_at": "2026-01-01T00:00:00Z"})
+    importer, dest = _importer([key])
+    assert [r["status"] for r in importer.run()] == ["created"]
+    [body] = [c[2]["body"] for c in dest.calls if c[1] == "/key/generate"]
+    assert body["soft_budget"] == 2.5 and "budget_id" not in body
+    assert [c[1] for c in dest.calls if c[1] == "/budget/info"] == []
+
+
+def test_import_fails_a_key_whose_settings_the_destination_release_cannot_take():
+    keys_ = [_key("h1", key_alias="a1", tpd_limit=100), _key("h2", key_alias="a2", rpm_limit=5)]
+    importer, dest = _importer(keys_, dest_release="1.80.17")
+    results = [(r["name"], r["status"], r["detail"]) for r in importer.run()]
+    assert results == [
+        ("a1", "failed", "the destination proxy (LiteLLM 1.80.17) takes no tpd_limit, which "
+                         "this key sets"),
+        ("a2", "created", "new secret sk-...0001")]
+    [body] = [c[2]["body"] for c in dest.calls if c[1] == "/key/generate"]
+    assert body["key_alias"] == "a2" and body["rpm_limit"] == 5
 
 
 def test_import_says_a_teams_spend_is_not_copied():

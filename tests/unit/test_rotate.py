@@ -227,8 +227,9 @@ def test_the_command_writes_the_secret_synced_and_private(tmp_path, monkeypatch)
     secrets_out = tmp_path / "secrets.jsonl"
     proxy = MemoryKeys(OLD)
     monkeypatch.setattr(ClientManager, "keys", property(lambda manager: proxy), raising=False)
+    version = FakeSession({("GET", "/public/model_hub/info"): {"litellm_version": "1.108.7"}})
     result, app = run(plugin.RotateKey, ["--key-alias", "billing", "--secrets-out",
-                                         str(secrets_out)], FakeSession())
+                                         str(secrets_out)], version)
     columns, rows = result
     [row] = rows
     assert row[2] == "rotated"

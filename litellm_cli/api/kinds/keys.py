@@ -109,6 +109,15 @@ def _first(keys):
     return min(keys, key=lambda key: (key.get("created_at") or "", key.get("token") or ""))
 
 
+def copier(session, release=None):
+    """A Keys adapter that makes copies (``copy_body``) of the keys of
+    ``session``'s proxy, with the fields of its release (asked for when not
+    given: one request)."""
+    from litellm_cli.api.state_sync import request_fields, schema_release
+
+    return Keys(session, request_fields(release or schema_release(session), "keys"))
+
+
 def key_ref(key):
     """A key named in messages: alias and hash prefix, never a secret."""
     return f"{key.get('key_alias')!r} ({(key.get('token') or '')[:8]}...)"
@@ -184,6 +193,25 @@ class Keys(Kind):
         out = {self.identity: current.get(self.identity)}
         out.update((f, v) for f, v in shown.items() if v is not None and f != self.identity)
         return out
+
+    def copy_body(self, current, now):
+        """What /key/generate takes to make a new key with every setting of the
+        stored key ``current`` (``keys import``, ``keys rotate``): the fields
+        a state file would write for it (its soft budget as ``soft_budget``,
+        not as the budget row the proxy made for it), its spend so far, the
+        expiry it has left as a ``duration`` (``now``: an aware datetime),
+        and its metadata with this tool's marks. No alias when it has none."""
+        body = {field: value for field, value in self.export(current).items()
+                if value is not None}
+        if current.get("spend"):
+            body["spend"] = current["spend"]
+        expires = parse_time(current.get("expires"))
+        if expires is not None:
+            body["duration"] = f"{max(1, int((expires - now).total_seconds()))}s"
+        stored = current.get("metadata") or {}
+        body["metadata"] = {**body.get("metadata", {}),
+                            **{mark: stored[mark] for mark in MARKS if mark in stored}}
+        return body
 
     # -- comparing -------------------------------------------------------------
 
