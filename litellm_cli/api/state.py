@@ -489,6 +489,9 @@ def _check_object(checker, kind, item):
         yield "key", ("a key's secret never goes in a state file: keys are named by "
                       "key_alias, and apply writes a new key's secret elsewhere")
         item = {k: v for k, v in item.items() if k != "key"}
+    if kind.section == "keys" and "expires" in item:
+        yield from _check_expiry(item)
+        item = {k: v for k, v in item.items() if k != "expires"}
     if kind.section == "teams":
         for field in ("members_with_roles", "admins"):
             if field in item:
@@ -501,6 +504,22 @@ def _check_object(checker, kind, item):
         yield from _check_prices(item.get("model_info"))
     extra = MODEL_ENTRY_EXTRA if kind.section == "model_list" else None
     yield from checker.check(kind.section, item, extra)
+
+
+def _check_expiry(key):
+    """A key's ``expires``: when it stops working (a timestamp, UTC unless it
+    says otherwise), or null for never. Not the proxy's request field: apply
+    sends it as a duration (api/kinds/keys)."""
+    from litellm_cli.api.keyimport import parse_time
+
+    value = key["expires"]
+    if value is None:
+        return
+    if not isinstance(value, str) or parse_time(value) is None:
+        yield "expires", ("must be a moment such as 2027-01-31T00:00:00Z (UTC unless it says "
+                          "otherwise), or null for never")
+    elif key.get("duration") is not None:
+        yield "expires", "give expires or duration, not both"
 
 
 def _check_prices(info):

@@ -1,6 +1,7 @@
 """The keys adapter of state files (litellm_cli/api/kinds/keys.py) on a fake proxy."""
 
 import copy
+import datetime
 import hashlib
 
 import pytest
@@ -49,6 +50,12 @@ class FakeKeys:
     def update(self, body):
         """As the proxy: metadata replaced, metadata-backed fields set in it."""
         key = self.keys[body["key"]]
+        body = dict(body)
+        if "duration" in body:  # as the proxy: expires counted from now (null: never)
+            duration = body.pop("duration")
+            key["expires"] = duration and (
+                datetime.datetime.now(datetime.timezone.utc)
+                + datetime.timedelta(seconds=int(duration.rstrip("s")))).isoformat()
         for field, value in body.items():
             if field not in METADATA_FIELDS and field != "key":
                 key[field] = copy.deepcopy(value)  # the request stays as it was sent
@@ -77,7 +84,7 @@ def key(token, alias, **fields):
     return {"token": token * 8, "key_alias": alias, "created_at": "2025-01-01T00:00:00Z",
             "models": [], "aliases": {}, "config": {}, "permissions": {},
             "allowed_routes": [], "key_type": "default", "auto_rotate": False,
-            "spend": 3.5, "expires": "2030-01-01T00:00:00Z", "router_settings": {}, **fields}
+            "spend": 3.5, "expires": None, "router_settings": {}, **fields}
 
 
 def apply(proxy, keys, prune=False):
@@ -174,6 +181,51 @@ def test_reapply_of_an_export_is_unchanged_and_sends_nothing():
     items, _ = apply(proxy, [{"key_alias": "ci", "max_budget": 5.0, "models": [],
                               "blocked": False, "metadata": {"tags": ["x"]}}])
     assert items["ci"].status == "unchanged", items["ci"].changes
+
+
+def _in(days):
+    return (datetime.datetime.now(datetime.timezone.utc)
+            + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_an_expiry_is_exported_and_promoted_as_a_moment_and_then_unchanged():
+    """A key made to expire on staging expires at the same moment where it is
+    promoted: expires is exported, sent as a duration, and equal after."""
+    staging = FakeKeys(key("a", "ci", expires=_in(10)))
+    exported = [adapter(staging).export(k) for k in adapter(staging).read()]
+    [entry] = exported
+    assert entry["expires"].endswith("Z") and len(entry["expires"]) == 20  # whole seconds
+    prod = FakeKeys()
+    items, _ = apply(prod, exported)
+    assert items["ci"].status == "created", items["ci"].reason
+    [(_, body)] = [w for w in prod.writes() if w[0] == "/key/generate"]
+    assert "expires" not in body and 863900 <= int(body["duration"].rstrip("s")) <= 864000
+    items, _ = apply(prod, exported)
+    assert items["ci"].status == "unchanged", items["ci"].changes
+
+
+def test_an_expiry_is_changed_and_cleared_in_place():
+    proxy = FakeKeys(key("a", "ci", expires=_in(10), metadata={"litellm_cli_owner": OWNER}))
+    items, _ = apply(proxy, [{"key_alias": "ci", "expires": _in(30)}])
+    assert items["ci"].status == "updated", items["ci"].reason
+    assert [c["field"] for c in items["ci"].changes] == ["expires"]
+    items, _ = apply(proxy, [{"key_alias": "ci", "expires": None}])
+    assert items["ci"].status == "updated", items["ci"].reason
+    assert proxy.writes()[-1][1]["duration"] is None and proxy.keys["a" * 8]["expires"] is None
+
+
+def test_an_expiry_in_the_past_is_never_sent_but_an_expired_key_stays_unchanged():
+    proxy = FakeKeys(key("a", "old", expires=_in(-1), metadata={"litellm_cli_owner": OWNER}))
+    items, _ = apply(proxy, [{"key_alias": "new", "expires": _in(-1)},
+                             {"key_alias": "old", "expires": _in(-1)},
+                             {"key_alias": "both", "expires": _in(1), "duration": "1d"}])
+    assert items["new"].status == "failed" and "is in the past" in items["new"].reason
+    assert items["old"].status == "unchanged"
+    assert items["both"].status == "failed" and "not both" in items["both"].reason
+    assert proxy.writes() == []
+    items, _ = apply(proxy, [{"key_alias": "old", "expires": _in(-2)}])
+    assert items["old"].status == "failed" and "is in the past" in items["old"].reason
+    assert proxy.writes() == []
 
 
 def test_update_in_place_by_hash_sends_the_changes_nulls_as_empty_and_whole_metadata():

@@ -252,6 +252,17 @@ def test_a_key_given_its_secret_is_an_error_that_does_not_show_it(tmp_path):
     assert "sk-live" not in json.dumps(rows)
 
 
+def test_a_keys_expires_is_a_moment_or_null_and_not_given_with_duration(tmp_path):
+    rows, _ = _validate(tmp_path, "keys: [{key_alias: a, expires: '2027-01-31T00:00:00Z'},\n"
+                                  "       {key_alias: b, expires: 2027-01-31},\n"
+                                  "       {key_alias: c, expires: null}]\n")
+    assert [r for r in rows if r["level"] == "error"] == []
+    rows = _problems(tmp_path, "keys: [{key_alias: a, expires: soon},\n"
+                               "       {key_alias: b, expires: 2027-01-31, duration: 1d}]\n")
+    assert "must be a moment" in _one(rows, object="a")["problem"]
+    assert "not both" in _one(rows, object="b")["problem"]
+
+
 def test_team_members_go_in_members_not_in_members_with_roles(tmp_path):
     rows = _problems(tmp_path,
                      "teams: [{team_id: t, members_with_roles: [{user_id: u, role: user}]}]\n")

@@ -18,9 +18,12 @@ is listed as ``org_id``; the "metadata-backed" fields (``model_rpm_limit``,
 ``tags``, ``rpm_limit_type``...) live in the key's metadata and are shown
 here as fields of their own; ``soft_budget`` lives in a budget the proxy makes
 for the key (so that ``budget_id`` is the proxy's, and not exported).
-Never exported: ``spend``, ``duration`` (the proxy keeps a computed
-``expires``), ``send_invite_email``; ``duration``/``spend`` in a file apply
-when the key is created only and are never compared. This tool's own marks
+Never exported: ``spend``, ``duration``, ``send_invite_email``;
+``duration``/``spend`` in a file apply when the key is created only and are
+never compared. The expiry is this tool's ``expires`` (not a request field):
+a UTC moment, sent as the ``duration`` left (null: ``duration`` null, never
+expires, which /key/update takes); within EXPIRY_SLACK of the stored one it
+is the same; a moment already past is never sent. This tool's own marks
 in metadata (owner, ``keys import``'s and ``keys rotate``'s) are not part of
 the file and are kept by an update.
 
@@ -67,6 +70,34 @@ EMPTY = {**{f: [] for f in ("models", "allowed_cache_controls", "allowed_routes"
 DEFAULTS = {"key_type": "default", "auto_rotate": False, "blocked": False}
 SOFT_BUDGET_LAG = datetime.timedelta(seconds=5)  # the budget row is made just before the key
 CREATE_ONLY = frozenset({"duration", "spend", "send_invite_email"})
+# ``expires`` is set through ``duration``, which the proxy counts from when it
+# gets the request: a stored moment this close to the file's is the same.
+EXPIRY_SLACK = datetime.timedelta(seconds=60)
+
+
+def moment(text):
+    """A timestamp as a file writes ``expires`` (``2027-01-31T00:00:00Z``,
+    UTC, whole seconds); None for none; text that is no timestamp as it is."""
+    if text is None:
+        return None
+    when = parse_time(text)
+    if when is None:
+        return text
+    return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def expiry_duration(expires, now):
+    """``duration`` for /key/generate or /key/update that makes a key expire at
+    ``expires`` (a file's value; None: never). Refuses a moment already past."""
+    if expires is None:
+        return None
+    when = parse_time(expires)
+    left = (when - now).total_seconds()
+    if left <= 0:
+        raise exceptions.UsageError(
+            f"expires {moment(expires)} is in the past: a key is never made or set to expire "
+            "then (give a later expires, or block or delete the key)")
+    return f"{int(-(-left // 1))}s"
 
 
 def _plain(field, value):
@@ -101,6 +132,15 @@ def _soft_budget_row(key):
         if made and moment and datetime.timedelta(0) <= moment - made <= SOFT_BUDGET_LAG:
             return True
     return False
+
+
+def _near(old, new):
+    """True when two ``expires`` values (None, or file timestamps) are the same
+    expiry: both none, or moments within EXPIRY_SLACK."""
+    if old is None or new is None:
+        return old is None and new is None
+    old, new = parse_time(old), parse_time(new)
+    return old is not None and new is not None and abs(new - old) <= EXPIRY_SLACK
 
 
 def _first(keys):
@@ -176,11 +216,13 @@ class Keys(Kind):
         for name in MARKS:
             metadata.pop(name, None)
         out["metadata"] = metadata or None
+        out["expires"] = moment(current.get("expires"))
         return out
 
     def wanted_view(self, wanted):
         """The file's object with its metadata-backed fields lifted as ``view`` does."""
-        out = {field: _plain(field, value) for field, value in wanted.items()}
+        out = {field: moment(value) if field == "expires" else _plain(field, value)
+               for field, value in wanted.items()}
         metadata = dict(wanted.get("metadata") or {})
         for field in self.lifted & set(metadata):
             out.setdefault(field, _plain(field, metadata.pop(field)))
@@ -205,6 +247,7 @@ class Keys(Kind):
                 if value is not None}
         if current.get("spend"):
             body["spend"] = current["spend"]
+        body.pop("expires", None)
         expires = parse_time(current.get("expires"))
         if expires is not None:
             body["duration"] = f"{max(1, int((expires - now).total_seconds()))}s"
@@ -216,6 +259,11 @@ class Keys(Kind):
     # -- comparing -------------------------------------------------------------
 
     not_compared = CREATE_ONLY | {"key"}
+
+    def differences(self, wanted, current, force_secrets=False):
+        changes, reason = super().differences(wanted, current, force_secrets)
+        return [c for c in changes if c["field"] != "expires"
+                or not _near(c["old"], moment(c["new"]))], reason
 
     def compared(self, wanted):
         return self.wanted_view(wanted)
@@ -231,11 +279,22 @@ class Keys(Kind):
     def refused(self, obj):
         if "key" in obj:
             return "a state file never holds a key's secret: remove its `key`"
+        if obj.get("expires") is not None and obj.get("duration") is not None:
+            return "give expires or duration, not both"
+        return None
+
+    @staticmethod
+    def past(obj):
+        """Why the file's ``expires`` cannot be sent (already past), or None."""
+        try:
+            expiry_duration(obj.get("expires"), datetime.datetime.now(datetime.timezone.utc))
+        except exceptions.UsageError as exc:
+            return str(exc)
         return None
 
     def plan_create(self, obj, owner):
         name = obj.get(self.identity)
-        reason = self.refused(obj)
+        reason = self.refused(obj) or self.past(obj)
         if reason is None and name in self.retiring:
             reason = (f"keys rotate is moving this alias to a new key "
                       f"(from {key_ref(self.retiring[name][0])}): run keys rotate again to "
@@ -252,7 +311,11 @@ class Keys(Kind):
         if reason:
             return Item(self.section, self.ident(current), "failed", wanted=obj,
                            current=current, reason=reason)
-        return super().plan_update(obj, current, owner, force_secrets)
+        item = super().plan_update(obj, current, owner, force_secrets)
+        reason = any(c["field"] == "expires" for c in item.changes) and self.past(obj)
+        if reason:  # unchanged, an expired key stays as it is
+            item.status, item.action, item.reason = "failed", None, reason
+        return item
 
     def ambiguous(self, name, found):
         return (f"{len(found)} keys on the proxy have key_alias {name!r}: "
@@ -287,6 +350,9 @@ class Keys(Kind):
             metadata.pop(field, None)  # given: sent as a field of its own, or cleared
         metadata[OWNER_FIELD] = owner
         body["metadata"] = metadata
+        if "expires" in body:  # the proxy sets it from a duration (null: never expires)
+            body["duration"] = expiry_duration(body.pop("expires"),
+                                               datetime.datetime.now(datetime.timezone.utc))
         return body
 
     def create(self, item, owner):
