@@ -370,3 +370,15 @@ def test_apply_refuses_secrets_out_that_is_the_state_file_itself_before_any_writ
             proxy.session)
     assert path.read_text() == text  # no secret in the file kept in git
     assert proxy.keys == {} and not any(c[0] == "POST" for c in proxy.session.calls)
+
+
+@pytest.mark.parametrize("release, duration", [("1.80.17", "-1"), ("1.90.7", None),
+                                               (PINNED, None)])
+def test_never_expires_is_spelled_as_each_release_takes_it(release, duration):
+    # LiteLLM 1.80.17's /key/update ignores a null duration (the key kept its
+    # expiry); "-1" means never there and is still taken later.
+    keys = adapter(FakeKeys())
+    keys.release = release
+    body = keys.body({"key_alias": "ci", "expires": None}, ["expires"], OWNER,
+                     key("a", "ci", expires=_in(3)))
+    assert "expires" not in body and body["duration"] == duration

@@ -48,7 +48,7 @@ another run; a create refused because the alias now exists does the same.
 import datetime
 import secrets
 
-from litellm_cli import exceptions
+from litellm_cli import exceptions, versions
 from litellm_cli.api.keyimport import MARKER as IMPORT_MARK
 from litellm_cli.api.keyimport import UI_TEAM, parse_time
 from litellm_cli.api.keys import KeysAPI, hash_key
@@ -73,6 +73,9 @@ CREATE_ONLY = frozenset({"duration", "spend", "send_invite_email"})
 # ``expires`` is set through ``duration``, which the proxy counts from when it
 # gets the request: a stored moment this close to the file's is the same.
 EXPIRY_SLACK = datetime.timedelta(seconds=60)
+# /key/update takes a null duration as "never expires" from 1.90 (1.80.17 kept
+# the old expiry), "-1" on every release.
+NULL_DURATION_FROM = (1, 90)
 
 
 def moment(text):
@@ -353,6 +356,8 @@ class Keys(Kind):
         if "expires" in body:  # the proxy sets it from a duration (null: never expires)
             body["duration"] = expiry_duration(body.pop("expires"),
                                                datetime.datetime.now(datetime.timezone.utc))
+            if body["duration"] is None and versions.parse(self.release) < NULL_DURATION_FROM:
+                body["duration"] = "-1"  # the older spelling, which later releases still take
         return body
 
     def create(self, item, owner):
