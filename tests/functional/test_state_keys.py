@@ -108,6 +108,44 @@ def test_changing_max_budget_updates_in_place_and_null_clears(cli, api, prefix, 
     assert cli("state", "diff", second).rc == 0
 
 
+def _days(days):
+    import datetime
+
+    return (datetime.datetime.now(datetime.timezone.utc)
+            + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_an_expiry_is_applied_exported_changed_and_cleared_in_place(cli, api, prefix, tmp_path):
+    """A key promoted with its expiry stops at the same moment: expires goes
+    out as a duration, comes back in the export, and is changed in place."""
+    from litellm_cli.api.keyimport import parse_time
+
+    name = f"{prefix}-x"
+    first = _file(tmp_path, [{"key_alias": name, "expires": _days(10)}])
+    assert cli("state", "apply", first, "--secrets-out", str(tmp_path / "s")).rc == 0
+    [key] = keys_of(api, name)
+    assert abs((parse_time(key["expires"]) - parse_time(_days(10))).total_seconds()) < 60
+    exported = cli("state", "export", "--kind", "keys", "--owner", OWNER)
+    [mine] = [k for k in parse_yaml(exported.out, "export")["keys"] if k["key_alias"] == name]
+    assert abs((parse_time(mine["expires"]) - parse_time(_days(10))).total_seconds()) < 60
+    assert cli("state", "diff", _file(tmp_path, [mine], "exported.yaml")).rc == 0
+    for expires in (_days(30), None):
+        res = cli("state", "apply", _file(tmp_path, [{"key_alias": name, "expires": expires}],
+                                          "changed.yaml"), "-f", "json")
+        assert res.rc == 0, res
+        assert _rows(res)[name]["status"] == "updated"
+        [after] = keys_of(api, name)
+        assert after["token"] == key["token"]
+        if expires is None:
+            assert after["expires"] is None
+        else:
+            assert abs((parse_time(after["expires"]) - parse_time(expires)).total_seconds()) < 60
+    res = cli("state", "apply", _file(tmp_path, [{"key_alias": name, "expires": _days(-1)}],
+                                      "past.yaml"), "-f", "json")
+    assert res.rc == 1 and "is in the past" in _rows(res)[name]["reason"], res
+    assert keys_of(api, name)[0]["expires"] is None
+
+
 @BEFORE_1_108
 def test_export_applies_back_unchanged_and_holds_no_secret(cli, api, prefix, tmp_path):
     name = f"{prefix}-e"

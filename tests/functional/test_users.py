@@ -202,7 +202,9 @@ def test_update_with_nothing_to_change_is_a_usage_error(cli, users, unique):
 
 
 def test_update_metadata_keeps_the_other_fields_and_the_owner(cli, api, users, unique):
-    _create(cli, users, unique, "--metadata", '{"litellm_cli_owner": "platform", "old": 1}')
+    _create(cli, users, unique)
+    res = cli("users", "update", unique, "--metadata", '{"litellm_cli_owner": "platform", "old": 1}')
+    assert res.rc == 0, res
     res = cli("users", "update", unique, "--metadata", '{"dept": "ml", "old": null}')
     assert res.rc == 0, res
     assert _user(api, unique)["user_info"]["metadata"] == {"litellm_cli_owner": "platform",
