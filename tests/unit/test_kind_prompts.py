@@ -113,18 +113,6 @@ def test_validate_allows_one_prompt_per_environment_not_twice_in_one():
         ("prompt_id", "given more than once (prompt_list[0] and prompt_list[2])")]
 
 
-def test_a_release_without_environments_refuses_another_environment():
-    old = [{k: v for k, v in p.items() if k != "environment"} for p in LISTED]
-    adapter, _ = prompts({("GET", "/prompts/list"): {"prompts": old}})
-    items = adapter.plan([{"prompt_id": "p1", "litellm_params": {"prompt_integration": "x"},
-                           "prompt_info": {"environment": "staging"}},
-                          adapter.export(old[0])], "o", prune=True)
-    assert [(i.name, i.status) for i in items] == [
-        ("p1@staging", "failed"), ("p1", "unchanged"), ("p1@production", "failed"),
-        ("from-config", "unmanaged")]
-    assert "keeps no environments" in items[0].reason and not items[2].action
-
-
 def test_an_update_of_prompt_info_keeps_its_secret_named_entries():
     listed = [stored(team="x", client_secret="info-sekrit", **{OWNER_FIELD: "o"})]
     adapter, session = prompts({("GET", "/prompts/list"): {"prompts": listed}})

@@ -24,10 +24,11 @@ compares equal.
 The proxy reads ``.v`` and ``_v`` in a prompt_id as a version
 (``name_v2`` is version 2 of ``name``): such a prompt cannot be named, and
 is "failed". So is a prompt_id holding '@' (it would clash with the name of
-a prompt of another environment), and a prompt in another environment than the default on a
-release without environments (LiteLLM 1.80.17: its answers have no
-``environment``), where it would be one more version of the same prompt. A create that races another run's does not fail: the proxy adds
-a version, which matches the file.
+a prompt of another environment). Releases before 1.108 keep no
+environments (a prompt of another environment would be one more version of
+the same prompt): the engine refuses the kind there (``since``). A create
+that races another run's does not fail: the proxy adds a version, which
+matches the file.
 """
 
 from litellm_cli.api import path_segment
@@ -58,12 +59,8 @@ class Prompts(ViewKind):
     since = "1.108"  # 1.100.5 keeps no environments for prompts (tools/compat.sh)
     owner_in = "prompt_info"
 
-    environments = True  # after read: False on a release without them (LiteLLM 1.80.17)
-
     def read(self):
-        found = (self.session.get_json("/prompts/list") or {}).get("prompts") or []
-        self.environments = all("environment" in prompt for prompt in found)
-        return found
+        return (self.session.get_json("/prompts/list") or {}).get("prompts") or []
 
     def ident(self, current):
         return prompt_name(current.get("prompt_id"), environment_of(current.get("prompt_info")))
@@ -101,12 +98,6 @@ class Prompts(ViewKind):
             elif isinstance(prompt_id, str) and "@" in prompt_id:
                 reason = ("a prompt_id must not hold '@': this tool names a prompt of another "
                           "environment prompt_id@environment")
-            elif (not self.environments
-                  and environment_of(obj.get("prompt_info")) != DEFAULT_ENVIRONMENT):
-                # Such a release would write it as another version of the one prompt,
-                # and delete every environment's.
-                reason = ("this proxy's release keeps no environments for prompts: give each "
-                          "prompt once, without prompt_info.environment")
             else:
                 continue
             item.status, item.action, item.changes, item.reason = "failed", None, [], reason
