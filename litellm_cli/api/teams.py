@@ -13,6 +13,7 @@ Plain API client, usable without the CLI::
 
 from litellm_cli import exceptions
 from litellm_cli.api import API
+from litellm_cli.api.paging import PagedAPI
 
 
 def _not_found(error):
@@ -96,3 +97,17 @@ class TeamsAPI(API):
         """The teams the caller may join by itself (``GET /team/available``);
         the proxy's ``default_team_settings`` decide which, often none."""
         return self.session.get_json("/team/available")
+
+
+class TeamPagesAPI(PagedAPI):
+    """Teams a page at a time (``GET /v2/team/list``, every supported release):
+    the teams' own fields and ``members_with_roles``, without the ``keys`` and
+    ``team_memberships`` of ``/team/list``, which reads every team's keys one
+    query a team and so costs seconds on a proxy with many."""
+
+    ITEMS, ID, PAGE_SIZE_MAX = "teams", "team_id", 100
+
+    def list(self, page=None, size=None):
+        # In team_id order: offset paging over a stable order.
+        return self.session.get_json("/v2/team/list", params={
+            "page": page, "page_size": size, "sort_by": "team_id", "sort_order": "asc"})

@@ -30,9 +30,16 @@ def _info(team):
             "team_info": {**team, "team_member_budget_table": {"max_budget": 4.0}}}
 
 
+def _paged(teams):
+    """/v2/team/list's page: the teams without keys and memberships."""
+    return {"teams": [{k: v for k, v in t.items() if k not in ("keys", "team_memberships")}
+                      for t in teams], "total_pages": 1}
+
+
 def _session(team, **answers):
     state = {"team": team}
     return FakeSession({
+        ("GET", "/v2/team/list"): lambda **kw: _paged([state["team"]] if state["team"] else []),
         ("GET", "/team/list"): lambda **kw: [state["team"]] if state["team"] else [],
         ("GET", "/team/info"): lambda params, **kw: _info(state["team"]) if state["team"]
         else exceptions.NotFound("Team not found"),
@@ -53,6 +60,33 @@ def test_read_lifts_metadata_fields_and_leaves_out_what_the_proxy_fills():
         "members": [{"user_id": "alice", "role": "user"},
                     {"user_id": "bob", "role": "user", "max_budget_in_team": 2.0}]}
     assert teams.owner(current) == OWNER
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_memberships_are_read_for_teams_with_members_only_and_from_one_list_when_many(count):
+    """/team/list reads every team's keys (a query a team): the teams come from
+    /v2/team/list, memberships from /team/info for the few teams with members."""
+    from litellm_cli.api.kinds.teams import INFO_READS_MAX
+
+    alone = [{"user_id": "default_user_id", "role": "admin"}]
+    teams = [_team(team_id=f"t{i}", metadata={}) for i in range(count)]
+    teams += [_team(team_id="solo", metadata={}, members_with_roles=alone,
+                    team_memberships=[])]
+    by_id = {t["team_id"]: t for t in teams}
+    session = FakeSession({
+        ("GET", "/v2/team/list"): lambda **kw: _paged(teams),
+        ("GET", "/team/list"): lambda **kw: teams,
+        ("GET", "/team/info"): lambda params, **kw: _info(by_id[params["team_id"]])})
+    found = _adapter(session).read()
+    assert [t["team_id"] for t in found] == [t["team_id"] for t in teams]
+    assert all(t["members"][1] == {"user_id": "bob", "role": "user", "max_budget_in_team": 2.0}
+               for t in found[:-1]) and found[-1]["members"] == []
+    infos = [c[2]["params"]["team_id"] for c in session.calls if c[1] == "/team/info"]
+    lists = [c for c in session.calls if c[1] == "/team/list"]
+    if count > INFO_READS_MAX:
+        assert (len(infos), len(lists)) == (0, 1)
+    else:
+        assert sorted(infos) == sorted(f"t{i}" for i in range(count)) and lists == []
 
 
 def test_the_export_plans_unchanged_with_members_as_items_after_users():

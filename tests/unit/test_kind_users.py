@@ -22,10 +22,13 @@ def _pages(users, size=100):
 def test_read_walks_every_page_and_export_keeps_what_an_operator_set():
     users = [_user(f"u{i}") for i in range(150)] + [_user("alice", user_alias="A",
                                                           metadata={"a": 1})]
-    adapter = Users(FakeSession({("GET", "/user/list"): _pages(users)}),
-                    request_fields("1.108.7", "users"))
+    session = FakeSession({("GET", "/user/list"): _pages(users)})
+    adapter = Users(session, request_fields("1.108.7", "users"))
     read = adapter.read()
     assert len(read) == 151
+    # Pages over a unique order: the proxy's default (created_at) has ties.
+    assert {(c[2]["params"]["sort_by"], c[2]["params"]["sort_order"])
+            for c in session.calls} == {("user_id", "asc")}
     assert adapter.export(read[-1]) == {"user_id": "alice", "metadata": {"a": 1},
                                         "user_alias": "A"}
 

@@ -140,13 +140,13 @@ class Kind:
         raise NotImplementedError
 
     @staticmethod
-    def all_pages(api, workers=4):
-        """Every item of a paged listing (``api``: a PagedAPI), the pages after
-        the first read ``workers`` at a time."""
+    def all_pages(api, workers=4, **filters):
+        """Every item of a paged listing (``api``: a PagedAPI; ``filters`` go
+        with each page), the pages after the first read ``workers`` at a time."""
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(api.all_parallel(pool))
+            return list(api.all_parallel(pool, **filters))
 
     def ident(self, current):
         return current.get(self.identity)

@@ -15,7 +15,7 @@ member's own (not the team's ``team_member_budget`` every member shares).
 from litellm_cli import exceptions
 from litellm_cli.api.kinds.base import Item, change, same
 from litellm_cli.api.kinds.common import Managed
-from litellm_cli.api.teams import TeamsAPI
+from litellm_cli.api.teams import TeamPagesAPI, TeamsAPI
 
 MEMBERS = "team_members"  # the kind of membership Items
 MEMBERS_ORDER = 35  # after users (30)
@@ -26,6 +26,10 @@ MEMBER_BUDGET = {"team_member_budget": "max_budget", "team_member_rpm_limit": "r
                  "team_member_budget_duration": "budget_duration",
                  "team_member_model_max_budget": "model_max_budget"}
 MEMBER_FIELDS = ("role", "max_budget_in_team")
+# More teams with members than this, and one /team/list (every team's
+# memberships, but also every team's keys, a query a team) costs less than
+# a /team/info for each.
+INFO_READS_MAX = 25
 
 
 class Teams(Managed):
@@ -41,8 +45,34 @@ class Teams(Managed):
     # -- reading ---------------------------------------------------------------
 
     def read(self):
-        return [self.normalize_team(team, team.get("team_memberships"))
-                for team in self.api.list()]
+        """Every team from /v2/team/list (fast, paged); the memberships (a
+        member's own budget in the team) of the teams with members from
+        /team/info, or from one /team/list when there are many."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        teams = self.all_pages(TeamPagesAPI(self.session))
+        members = [team["team_id"] for team in teams
+                   if any(m.get("user_id") != CREATOR for m in team.get("members_with_roles")
+                          or ())]
+        if len(members) > INFO_READS_MAX:
+            listed = {team.get("team_id"): team for team in self.api.list()}
+            return [self.normalize_team(team, (listed.get(team["team_id"]) or {})
+                                        .get("team_memberships")) for team in teams]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            infos = dict(zip(members, pool.map(self._info, members)))
+        found = []
+        for team in teams:
+            info = infos.get(team["team_id"], {})
+            if info is not None:  # None: deleted meanwhile
+                found.append(self.normalize_team(team, info.get("team_memberships"),
+                                                 info.get("team_info")))
+        return found
+
+    def _info(self, team_id):
+        try:
+            return self.api.get(team_id)
+        except exceptions.NotFound:
+            return None
 
     def read_one(self, name):
         try:

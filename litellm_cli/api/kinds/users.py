@@ -21,7 +21,10 @@ class Users(Managed):
         self.api = UsersAPI(session)
 
     def read(self):
-        return [self.normalize(user) for user in self.all_pages(self.api)]
+        # The proxy's default order (created_at) has ties, so offset pages
+        # could skip a user; user_id is unique (sort_by: every release).
+        return [self.normalize(user) for user in self.all_pages(self.api, sort_by="user_id",
+                                                                 sort_order="asc")]
 
     def read_one(self, name):
         try:
