@@ -88,6 +88,22 @@ def test_import_brings_team_and_user_first_and_copies_every_setting(
     assert old.rc == 4, old
 
 
+def test_a_key_with_a_soft_budget_is_imported_with_its_soft_budget(
+        proxy, second_proxy, api, dest, world, tmp_path):
+    """/key/generate makes a budget row for a key's soft_budget: that row is the
+    source's own, and the copy gets a soft budget (and a row) of its own."""
+    alias = world["alias"].replace("-k1", "-k2")
+    api.generate(key_alias=alias, team_id=world["team"], soft_budget=2.5, max_budget=9)
+    res = _import(proxy, second_proxy, "--team-id", world["team"], "--secrets-out",
+                  str(tmp_path / "s.jsonl"), "-f", "json")
+    assert res.rc == 0, res
+    assert _rows(res)[("key", alias)]["status"] == "created"
+    [copied], [source] = (side.ok("GET", "/key/list", key_alias=alias,
+                                  return_full_object="true")["keys"] for side in (dest, api))
+    assert copied["litellm_budget_table"]["soft_budget"] == 2.5 and copied["max_budget"] == 9
+    assert copied["budget_id"] != source["budget_id"]
+
+
 def test_running_the_same_import_again_creates_nothing_twice(
         proxy, second_proxy, dest, world, tmp_path):
     secrets = tmp_path / "secrets.jsonl"
