@@ -300,6 +300,20 @@ def dump_yaml(data, **options):
     return _HIDDEN.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+def write_yaml_list(out, key, entries):
+    """Write ``key:`` and its list to ``out`` one entry at a time (an export
+    never holds the whole text); ``key: []`` when there is none. Returns the
+    count."""
+    count = 0
+    for entry in entries:
+        out.write("" if count else f"{key}:\n")
+        out.write(dump_yaml([entry], sort_keys=False, default_flow_style=False))
+        count += 1
+    if not count:
+        out.write(f"{key}: []\n")
+    return count
+
+
 # A number as JSON writes it (no "+", "_", leading zeros or bare ".5").
 _JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _JSON_WORDS = {"true": True, "false": False, "null": None}

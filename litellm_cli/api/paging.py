@@ -1,5 +1,7 @@
 """Paging over the proxy's offset-paged listings."""
 
+import itertools
+
 from litellm_cli.api import API
 
 
@@ -47,17 +49,33 @@ class PagedAPI(API):
         return walk_pages(fetch, lambda item: item if isinstance(item, str) else item[self.ID],
                           first_page)
 
-    def all_parallel(self, pool, size=None, **filters):
-        """Every item, the pages after the first fetched at once on ``pool`` (a
-        concurrent.futures executor), in page order. For listings whose
-        ``total_pages`` is exact; an item that objects created meanwhile push
-        onto the next page is kept once."""
+    def all_parallel(self, pool, size=None, ahead=4, **filters):
+        """Every item, the pages after the first fetched on ``pool`` (a
+        concurrent.futures executor), ``ahead`` pages at a time, in page
+        order: memory holds those pages, however long the listing. For
+        listings whose ``total_pages`` is exact; an item that objects created
+        meanwhile push onto the next page is kept once."""
+        import collections
+
         size = size or self.PAGE_SIZE_MAX
         first = self.list(page=1, size=size, **filters)
-        pages = [first] + list(pool.map(lambda page: self.list(page=page, size=size, **filters),
-                                        range(2, (self.last_page(first, 1, size) or 1) + 1)))
+        numbers = iter(range(2, (self.last_page(first, 1, size) or 1) + 1))
+
+        def fetch(page):
+            return self.list(page=page, size=size, **filters)
+
+        def bodies():
+            yield first
+            window = collections.deque(pool.submit(fetch, page)
+                                       for _, page in zip(range(ahead), numbers))
+            while window:
+                body = window.popleft().result()
+                for page in itertools.islice(numbers, 1):
+                    window.append(pool.submit(fetch, page))
+                yield body
+
         seen = set()
-        for body in pages:
+        for body in bodies():
             for item in body.get(self.ITEMS) or []:
                 ident = item if isinstance(item, str) else item[self.ID]
                 if ident not in seen:

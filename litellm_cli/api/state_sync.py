@@ -251,19 +251,27 @@ class StateSync:
         ``sections``, a kind the proxy's release does not serve (no route, or
         older than the adapter's ``since``) is left out (``unserved``:
         {section: why}); a kind asked for fails."""
+        return {section: list(spool) for section, spool in
+                self.export_spooled(sections, owner).items()}
+
+    def export_spooled(self, sections=None, owner=None):
+        """``export``, each kind's objects in a ``Spool`` (a temporary file)
+        as they are read: memory holds the pages being read, not the proxy."""
         adapters = self.adapters([s for s in KINDS if s not in NOT_EXPORTED
                                   and (sections is None or s in sections)])
 
         def read(adapter):
+            spool = Spool()
             try:
                 self.require(adapter)
-                currents = adapter.read()
+                for current in adapter.read():  # as the pages arrive
+                    if owner is None or not adapter.markable or adapter.owner(current) == owner:
+                        spool.append(without_secrets(adapter.export(current)))
             except (exceptions.MissingRoute, exceptions.TooOld) as unserved:
                 if sections is not None:
                     raise
                 return unserved
-            return [without_secrets(adapter.export(current)) for current in currents
-                    if owner is None or not adapter.markable or adapter.owner(current) == owner]
+            return spool
 
         found = self._parallel([(lambda a=a: read(a)) for a in adapters])
         self.skipped = {a.section: {why: n for why, n in a.skipped.items() if n}
@@ -273,6 +281,34 @@ class StateSync:
                          if isinstance(objects, (exceptions.MissingRoute, exceptions.TooOld))}
         return {adapter.section: objects for adapter, objects in zip(adapters, found)
                 if adapter.section not in self.unserved}
+
+
+class Spool:
+    """Objects kept in an unnamed temporary file (JSON lines, deleted when
+    closed or dropped), read back in the order they came, as often as asked."""
+
+    def __init__(self):
+        import tempfile
+
+        # JSON escapes every control character, so "\n" ends each object alone.
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+        self._count = 0
+
+    def append(self, obj):
+        import json
+
+        self._file.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        self._count += 1
+
+    def __len__(self):
+        return self._count
+
+    def __iter__(self):
+        import json
+
+        self._file.seek(0)
+        for line in self._file:
+            yield json.loads(line)
 
 
 def _steps(writes):

@@ -8,8 +8,8 @@ import re
 from litellm_cli import exceptions
 from litellm_cli.command import Command, DeleteByIds, Lister, ShowOne
 from litellm_cli.display import JSONColumn, pick_columns, wants_all_fields
-from litellm_cli.utils import (TYPED_VALUE_HELP, dump_yaml, number, parse_pairs, split_list,
-                               valid_name)
+from litellm_cli.utils import (TYPED_VALUE_HELP, number, parse_pairs, split_list, valid_name,
+                               write_yaml_list)
 
 
 def _params(model):
@@ -579,7 +579,7 @@ def _export(session):
 
     sync = StateSync(session)
     try:
-        found = sync.export(["credential_list", "model_list"])
+        found = sync.export_spooled(["credential_list", "model_list"])
     except (exceptions.Unauthorized, exceptions.Forbidden) as exc:
         raise exc.recast(type(exc), "models export needs a proxy admin key: another key "
                          "sees only the models it may use, so the file would lack the "
@@ -596,18 +596,8 @@ def _export(session):
 
 def _dump_export(models, credentials, out):
     """YAML, one entry at a time; returns the counts."""
-    def dump_list(key, entries):
-        count = 0
-        for entry in entries:
-            out.write("" if count else f"{key}:\n")
-            out.write(dump_yaml([entry], sort_keys=False, default_flow_style=False))
-            count += 1
-        if not count:
-            out.write(f"{key}: []\n")
-        return count
-
-    return (dump_list("model_list", models),
-            dump_list("credential_list", credentials) if credentials else 0)
+    return (write_yaml_list(out, "model_list", models),
+            write_yaml_list(out, "credential_list", credentials) if credentials else 0)
 
 
 def _write_private_file(path, write):

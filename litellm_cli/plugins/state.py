@@ -6,7 +6,7 @@ litellm_cli/api/kinds/)."""
 
 from litellm_cli import exceptions
 from litellm_cli.command import Command, Lister
-from litellm_cli.utils import dump_yaml
+from litellm_cli.utils import dump_yaml, write_yaml_list
 
 COLUMNS = ("level", "kind", "object", "field", "problem")
 # How much of an object's name a row shows (names come from the file, and may be huge).
@@ -378,7 +378,7 @@ class ExportState(Command):
         from litellm_cli.plugins.models import _write_private_file
 
         sync = StateSync(self.session)
-        found = sync.export(parsed_args.kind, parsed_args.owner)
+        found = sync.export_spooled(parsed_args.kind, parsed_args.owner)
 
         def write(out):
             _dump_state(found, parsed_args.owner, out)
@@ -397,7 +397,8 @@ class ExportState(Command):
 
 
 def _dump_state(found, owner, out):
+    """The state file, one object at a time (``found``: {section: objects})."""
     if owner is not None:
         out.write(dump_yaml({"owner": owner}))
     for section, objects in found.items():
-        out.write(dump_yaml({section: objects}, sort_keys=False, default_flow_style=False))
+        write_yaml_list(out, section, objects)

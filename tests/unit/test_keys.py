@@ -47,6 +47,21 @@ def test_walk_pages_stops_on_an_empty_page():
     assert list(walk_pages(lambda page: ([], 5), lambda x: x)) == []
 
 
+def test_parallel_pages_come_in_order_with_at_most_a_few_pages_read_ahead():
+    """An export of a large proxy holds a few pages, not the whole listing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = [[f"t{p}-{i}" for i in range(3)] for p in range(12)]
+    session = FakeSession({("GET", "/key/list"): _pages(pages)})
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        items = KeysAPI(session).all_parallel(pool, size=3, ahead=2)
+        got = [next(items) for _ in range(4)]  # page 1 and the first of page 2
+        fetched = {c[2]["params"]["page"] for c in session.calls}
+        assert fetched <= {1, 2, 3, 4}
+        got += list(items)
+    assert [k["token"] for k in got] == [t for page in pages for t in page]
+
+
 def test_delete_each_tries_all_reports_each_and_counts_failures():
     reports, done = [], []
 

@@ -56,7 +56,8 @@ class _Sync:
         """(model_list, credential_list, how many config-file deployments were left out)"""
         from litellm_cli.plugins.models import _export
 
-        return _export(self.session)
+        models, credentials, skipped = _export(self.session)
+        return list(models), credentials, skipped
 
 
 def _sync(deployed=(), credentials=()):

@@ -24,7 +24,7 @@ def test_read_walks_every_page_and_export_keeps_what_an_operator_set():
                                                           metadata={"a": 1})]
     session = FakeSession({("GET", "/user/list"): _pages(users)})
     adapter = Users(session, request_fields("1.108.7", "users"))
-    read = adapter.read()
+    read = list(adapter.read())
     assert len(read) == 151
     # Pages over a unique order: the proxy's default (created_at) has ties.
     assert {(c[2]["params"]["sort_by"], c[2]["params"]["sort_order"])

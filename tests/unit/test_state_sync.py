@@ -293,3 +293,14 @@ def test_a_kind_newer_than_the_proxy_is_refused_naming_both_releases(engine, mon
             refused()
         assert caught.value.exit_code == 6 and "needs LiteLLM >= 1.90" in str(caught.value)
     assert Memory.log == []
+
+
+def test_a_spool_gives_back_every_object_as_it_was_in_order_as_often_as_asked():
+    from litellm_cli.api.state_sync import Spool
+
+    objects = [{"name": "line\nbreak\r\u2028\u0085 sep", "n": 1.5e-05, "u": "é😀", "z": None},
+               {"list": [1, {"a": True}], "big": 10 ** 20}, {}]
+    spool = Spool()
+    for obj in objects:
+        spool.append(obj)
+    assert len(spool) == 3 and list(spool) == objects and list(spool) == objects

@@ -142,11 +142,12 @@ class Kind:
     @staticmethod
     def all_pages(api, workers=4, **filters):
         """Every item of a paged listing (``api``: a PagedAPI; ``filters`` go
-        with each page), the pages after the first read ``workers`` at a time."""
+        with each page), as the pages arrive (read ``workers`` at a time after
+        the first): an export holds one page of raw objects, not all."""
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(api.all_parallel(pool, **filters))
+            yield from api.all_parallel(pool, **filters)
 
     def ident(self, current):
         return current.get(self.identity)

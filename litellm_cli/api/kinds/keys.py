@@ -179,25 +179,30 @@ class Keys(Kind):
     # -- reading ---------------------------------------------------------------
 
     def read(self):
-        found = self.api.with_budget_ids(self.all_pages(self.api))
-        tokens = {key.get("token"): key for key in found}
+        """The keys of the kind, yielded as their pages arrive (an export holds
+        one page of raw keys); ``skipped`` and ``retiring`` are complete once
+        the iteration ends."""
         self.skipped = dict.fromkeys(self.skipped, 0)
         self.retiring = {}
-        keys = []
-        for key in found:
+        unaliased, retired = set(), []  # tokens of keys without an alias; rotated-away keys
+        for key in self.all_pages(self.api):
+            self.api.with_budget_ids([key])
             done = rotation_mark(key)
+            if not key.get("key_alias"):
+                unaliased.add(key.get("token"))
             if key.get("team_id") == UI_TEAM:
                 self.skipped["admin UI session key"] += 1
             elif done.get("replaced_by"):
                 self.skipped["retired by keys rotate"] += 1
-                replacement = tokens.get(done["replaced_by"])
-                if done.get("key_alias") and replacement and not replacement.get("key_alias"):
-                    self.retiring.setdefault(done["key_alias"], []).append(key)
+                if done.get("key_alias"):
+                    retired.append(key)
             elif not key.get("key_alias"):
                 self.skipped["no alias"] += 1
             else:
-                keys.append(key)
-        return keys
+                yield key
+        for key in retired:  # its replacement has not taken the alias over yet
+            if rotation_mark(key)["replaced_by"] in unaliased:
+                self.retiring.setdefault(rotation_mark(key)["key_alias"], []).append(key)
 
     def view(self, current):
         """``{field: value}`` of a proxy's key as a file writes it (None: nothing)."""

@@ -50,7 +50,7 @@ class Teams(Managed):
         /team/info, or from one /team/list when there are many."""
         from concurrent.futures import ThreadPoolExecutor
 
-        teams = self.all_pages(TeamPagesAPI(self.session))
+        teams = list(self.all_pages(TeamPagesAPI(self.session)))
         members = [team["team_id"] for team in teams
                    if any(m.get("user_id") != CREATOR for m in team.get("members_with_roles")
                           or ())]

@@ -23,8 +23,8 @@ class Users(Managed):
     def read(self):
         # The proxy's default order (created_at) has ties, so offset pages
         # could skip a user; user_id is unique (sort_by: every release).
-        return [self.normalize(user) for user in self.all_pages(self.api, sort_by="user_id",
-                                                                 sort_order="asc")]
+        return (self.normalize(user) for user in self.all_pages(self.api, sort_by="user_id",
+                                                                 sort_order="asc"))
 
     def read_one(self, name):
         try:
