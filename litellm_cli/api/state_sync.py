@@ -290,14 +290,20 @@ class Spool:
     def __init__(self):
         import tempfile
 
-        # JSON escapes every control character, so "\n" ends each object alone.
-        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+        try:
+            # JSON escapes every control character, so "\n" ends each object alone.
+            self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise _spool_error(exc) from None
         self._count = 0
 
     def append(self, obj):
         import json
 
-        self._file.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        try:
+            self._file.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise _spool_error(exc) from None
         self._count += 1
 
     def __len__(self):
@@ -309,6 +315,13 @@ class Spool:
         self._file.seek(0)
         for line in self._file:
             yield json.loads(line)
+
+
+def _spool_error(exc):
+    import tempfile
+
+    return exceptions.CLIError(f"cannot write the export's temporary file in "
+                               f"{tempfile.gettempdir()} (TMPDIR): {exc.strerror or exc}")
 
 
 def _steps(writes):

@@ -304,3 +304,13 @@ def test_a_spool_gives_back_every_object_as_it_was_in_order_as_often_as_asked():
     for obj in objects:
         spool.append(obj)
     assert len(spool) == 3 and list(spool) == objects and list(spool) == objects
+
+
+def test_a_spool_that_cannot_be_written_is_one_clear_error(monkeypatch, tmp_path):
+    import tempfile
+
+    from litellm_cli.api.state_sync import Spool
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    with pytest.raises(exceptions.CLIError, match=r"temporary file in .*gone \(TMPDIR\): "):
+        Spool()
