@@ -274,10 +274,27 @@ def _yaml_loader(as_proxy=False):
 
 
 # Characters a YAML emitter writes as they are but a reviewer does not see:
-# bidi controls (a name that reads backwards in a diff), zero-width and
-# invisible marks, line and paragraph separators.
-_HIDDEN = re.compile("[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# format characters (bidi controls, a name that reads backwards in a diff;
+# zero-width marks; the soft hyphen), line and paragraph separators, and
+# these invisible others: the grapheme joiner, the Hangul fillers, the
+# Khmer inherent vowels and the variation selectors.
+_HIDDEN_CATEGORIES = ("Cf", "Zl", "Zp")
+_INVISIBLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0\ufe00-\ufe0f"
+                        "\U000e0100-\U000e01ef]")
 _DUMPERS = []
+
+
+def _hidden(char):
+    return (not char.isascii() and (unicodedata.category(char) in _HIDDEN_CATEGORIES
+                                    or _INVISIBLE.match(char) is not None))
+
+
+def _shows_hidden(text):
+    """``text`` with each hidden character as a YAML escape (``\\u202e``)."""
+    if text.isascii():
+        return text
+    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                   if _hidden(c) else c for c in text)
 
 
 def dump_yaml(data, **options):
@@ -290,14 +307,15 @@ def dump_yaml(data, **options):
     if not _DUMPERS:
         class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
             def represent_str(self, value):
+                hides = not value.isascii() and any(map(_hidden, value))
                 return self.represent_scalar("tag:yaml.org,2002:str", value,
-                                             style='"' if _HIDDEN.search(value) else None)
+                                             style='"' if hides else None)
 
         Dumper.add_representer(str, Dumper.represent_str)
         _DUMPERS.append(Dumper)
     text = yaml.dump(data, Dumper=_DUMPERS[0], allow_unicode=True, **options)
     # Each such character is inside a double-quoted scalar, where \uXXXX is an escape.
-    return _HIDDEN.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _shows_hidden(text)
 
 
 def write_yaml_list(out, key, entries):

@@ -102,18 +102,20 @@ def key_name(key):
 
 
 def parse_time(text):
-    """A proxy timestamp (``2026-01-31T12:00:00.000Z``) as an aware datetime, or None."""
+    """A proxy timestamp (``2026-01-31T12:00:00.000Z``) as an aware UTC
+    datetime (UTC when it names no zone), or None (also when it is out of
+    range in UTC, such as 9999-12-31T23:00:00-14:00)."""
     import datetime
 
     if not text:
         return None
     try:
         value = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    return value
 
 
 class KeyImport:

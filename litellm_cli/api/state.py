@@ -513,11 +513,10 @@ def _check_expiry(key):
     from litellm_cli.api.keyimport import parse_time
 
     value = key["expires"]
-    if value is None:
-        return
-    if not isinstance(value, str) or parse_time(value) is None:
-        yield "expires", ("must be a moment such as 2027-01-31T00:00:00Z (UTC unless it says "
-                          "otherwise), or null for never")
+    when = parse_time(value) if isinstance(value, str) else None
+    if value is not None and (when is None or not 1970 <= when.year <= 9998):
+        yield "expires", ("must be a moment between 1970 and 9998 such as 2027-01-31T00:00:00Z "
+                          "(UTC unless it says otherwise), or null for never")
     elif key.get("duration") is not None:
         yield "expires", "give expires or duration, not both"
 

@@ -219,7 +219,8 @@ def test_an_expiry_in_the_past_is_never_sent_but_an_expired_key_stays_unchanged(
     items, _ = apply(proxy, [{"key_alias": "new", "expires": _in(-1)},
                              {"key_alias": "old", "expires": _in(-1)},
                              {"key_alias": "both", "expires": _in(1), "duration": "1d"}])
-    assert items["new"].status == "failed" and "is in the past" in items["new"].reason
+    # dead on arrival (an expired key's export, promoted): skipped, not an error
+    assert items["new"].status == "skipped" and "is in the past" in items["new"].reason
     assert items["old"].status == "unchanged"
     assert items["both"].status == "failed" and "not both" in items["both"].reason
     assert proxy.writes() == []
@@ -382,3 +383,25 @@ def test_never_expires_is_spelled_as_each_release_takes_it(release, duration):
     body = keys.body({"key_alias": "ci", "expires": None}, ["expires"], OWNER,
                      key("a", "ci", expires=_in(3)))
     assert "expires" not in body and body["duration"] == duration
+
+
+def test_a_copy_keeps_metadata_backed_fields_in_the_metadata():
+    # Given as fields of their own, /key/generate checks tags, guardrails...
+    # against the licence; inside metadata (where the key keeps them) it does not.
+    keys = adapter(FakeKeys())
+    stored = key("a", "ci", max_budget=5, metadata={"tags": ["t"], "env": "p",
+                                                   "litellm_cli_owner": OWNER})
+    body = keys.copy_body(stored, datetime.datetime.now(datetime.timezone.utc))
+    assert "tags" not in body and body["max_budget"] == 5
+    assert body["metadata"] == {"tags": ["t"], "env": "p", "litellm_cli_owner": OWNER}
+
+
+@pytest.mark.parametrize("release", ["1.80.17", PINNED])
+def test_a_new_key_that_never_expires_is_sent_no_duration(release):
+    # 1.80.17's /key/generate refuses "-1" ("Invalid duration format").
+    keys = adapter(FakeKeys())
+    keys.release = release
+    body = keys.body({"key_alias": "ci", "expires": None}, ["expires"], OWNER)
+    assert "duration" not in body and "expires" not in body
+    assert keys.refused({"key_alias": "ci", "expires": None, "duration": "30d"}) == (
+        "give expires or duration, not both")

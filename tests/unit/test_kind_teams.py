@@ -46,8 +46,10 @@ def _session(team, **answers):
         **answers}), state
 
 
-def _adapter(session):
-    return Teams(session, request_fields("1.108.7", "teams"))
+def _adapter(session, release="1.108.7"):
+    teams = Teams(session, request_fields(release, "teams"))
+    teams.release = release
+    return teams
 
 
 def test_read_lifts_metadata_fields_and_leaves_out_what_the_proxy_fills():
@@ -87,6 +89,27 @@ def test_memberships_are_read_for_teams_with_members_only_and_from_one_list_when
         assert (len(infos), len(lists)) == (0, 1)
     else:
         assert sorted(infos) == sorted(f"t{i}" for i in range(count)) and lists == []
+
+
+def test_model_aliases_left_out_of_the_paged_list_are_read_from_team_info():
+    # /v2/team/list before 1.108 has no litellm_model_table: a team with
+    # aliases (model_id set) is read again.
+    team = _team(members_with_roles=[], team_memberships=[], model_id=7,
+                 litellm_model_table={"model_aliases": {"gpt": "gpt-4o"}})
+    listed = {k: v for k, v in team.items() if k != "litellm_model_table"}
+    session = FakeSession({("GET", "/v2/team/list"): lambda **kw: _paged([listed]),
+                           ("GET", "/team/info"): lambda params, **kw: _info(team)})
+    [found] = _adapter(session).read()
+    assert found["model_aliases"] == {"gpt": "gpt-4o"}
+
+
+def test_before_1_90_teams_come_from_team_list_alone():
+    # There /v2/team/list shows a proxy_admin_viewer key only its own teams.
+    session, _ = _session(_team())
+    [found] = _adapter(session, "1.80.17").read()
+    assert found["members"][1]["max_budget_in_team"] == 2.0
+    assert [c[1] for c in session.calls if c[1].startswith("/team") or "list" in c[1]] == [
+        "/team/list", "/team/info"]  # /team/info: the team's default member budget
 
 
 def test_the_export_plans_unchanged_with_members_as_items_after_users():

@@ -258,9 +258,15 @@ def test_a_keys_expires_is_a_moment_or_null_and_not_given_with_duration(tmp_path
                                   "       {key_alias: c, expires: null}]\n")
     assert [r for r in rows if r["level"] == "error"] == []
     rows = _problems(tmp_path, "keys: [{key_alias: a, expires: soon},\n"
-                               "       {key_alias: b, expires: 2027-01-31, duration: 1d}]\n")
+                               "       {key_alias: b, expires: 2027-01-31, duration: 1d},\n"
+                               "       {key_alias: c, expires: null, duration: 1d},\n"
+                               "       {key_alias: d, expires: '9999-12-31T23:59:59-14:00'},\n"
+                               "       {key_alias: e, expires: '0001-01-01T00:00:00+01:00'}]\n")
     assert "must be a moment" in _one(rows, object="a")["problem"]
     assert "not both" in _one(rows, object="b")["problem"]
+    assert "not both" in _one(rows, object="c")["problem"]
+    for name in "de":  # out of range in UTC: refused, not a crash later
+        assert "between 1970 and 9998" in _one(rows, object=name)["problem"]
 
 
 def test_team_members_go_in_members_not_in_members_with_roles(tmp_path):

@@ -274,7 +274,9 @@ def test_an_id_with_a_control_character_at_its_end_is_named_for_the_control():
     assert unusable_id("t-1\x1b[31m\n").startswith("must not contain control characters")
 
 
-@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\ufeff", "\u2028", "\u061c"])
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\ufeff", "\u2028", "\u061c",
+                                    "\u00ad", "\u034f", "\u180e", "\ufe0f", "\u3164",
+                                    "\U000e0041", "\U000e0100"])
 def test_yaml_written_for_review_shows_hidden_characters_as_escapes(hidden):
     """A name holding a bidi override or an invisible mark reads as something
     else in a reviewed diff: the dumper escapes it, and the file still means

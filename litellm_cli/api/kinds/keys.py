@@ -23,7 +23,8 @@ Never exported: ``spend``, ``duration``, ``send_invite_email``;
 never compared. The expiry is this tool's ``expires`` (not a request field):
 a UTC moment, sent as the ``duration`` left (null: ``duration`` null, never
 expires, which /key/update takes); within EXPIRY_SLACK of the stored one it
-is the same; a moment already past is never sent. This tool's own marks
+is the same; a moment already past is never sent (a key to create with one
+is skipped: dead on arrival). This tool's own marks
 in metadata (owner, ``keys import``'s and ``keys rotate``'s) are not part of
 the file and are kept by an update.
 
@@ -74,7 +75,8 @@ CREATE_ONLY = frozenset({"duration", "spend", "send_invite_email"})
 # gets the request: a stored moment this close to the file's is the same.
 EXPIRY_SLACK = datetime.timedelta(seconds=60)
 # /key/update takes a null duration as "never expires" from 1.90 (1.80.17 kept
-# the old expiry), "-1" on every release.
+# the old expiry), "-1" on every release; /key/generate does not take "-1"
+# (a new key that never expires is sent no duration).
 NULL_DURATION_FROM = (1, 90)
 
 
@@ -95,6 +97,9 @@ def expiry_duration(expires, now):
     if expires is None:
         return None
     when = parse_time(expires)
+    if when is None:
+        raise exceptions.UsageError(f"expires {expires!r} is not a moment such as "
+                                    "2027-01-31T00:00:00Z")
     left = (when - now).total_seconds()
     if left <= 0:
         raise exceptions.UsageError(
@@ -262,6 +267,11 @@ class Keys(Kind):
         stored = current.get("metadata") or {}
         body["metadata"] = {**body.get("metadata", {}),
                             **{mark: stored[mark] for mark in MARKS if mark in stored}}
+        # The metadata-backed fields go back where the key keeps them: given as
+        # fields of their own, /key/generate checks some against the licence
+        # (tags, guardrails...), which it does not do inside metadata.
+        for field in self.lifted & set(body):
+            body["metadata"][field] = body.pop(field)
         return body
 
     # -- comparing -------------------------------------------------------------
@@ -287,7 +297,7 @@ class Keys(Kind):
     def refused(self, obj):
         if "key" in obj:
             return "a state file never holds a key's secret: remove its `key`"
-        if obj.get("expires") is not None and obj.get("duration") is not None:
+        if "expires" in obj and obj.get("duration") is not None:
             return "give expires or duration, not both"
         return None
 
@@ -302,7 +312,11 @@ class Keys(Kind):
 
     def plan_create(self, obj, owner):
         name = obj.get(self.identity)
-        reason = self.refused(obj) or self.past(obj)
+        reason = self.refused(obj)
+        if reason is None and self.past(obj):
+            # Dead on arrival (an export of an expired key, promoted): not made.
+            return Item(self.section, name, "skipped", wanted=obj,
+                        reason=f"not created: {self.past(obj)}")
         if reason is None and name in self.retiring:
             reason = (f"keys rotate is moving this alias to a new key "
                       f"(from {key_ref(self.retiring[name][0])}): run keys rotate again to "
@@ -361,8 +375,11 @@ class Keys(Kind):
         if "expires" in body:  # the proxy sets it from a duration (null: never expires)
             body["duration"] = expiry_duration(body.pop("expires"),
                                                datetime.datetime.now(datetime.timezone.utc))
-            if body["duration"] is None and versions.parse(self.release) < NULL_DURATION_FROM:
+            if body["duration"] is None and current is not None \
+                    and versions.parse(self.release) < NULL_DURATION_FROM:
                 body["duration"] = "-1"  # the older spelling, which later releases still take
+            if body["duration"] is None and current is None:
+                del body["duration"]  # a new key: no duration is no expiry
         return body
 
     def create(self, item, owner):

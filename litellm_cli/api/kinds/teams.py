@@ -12,7 +12,7 @@ removed. A member's ``max_budget_in_team`` is exported only when it is the
 member's own (not the team's ``team_member_budget`` every member shares).
 """
 
-from litellm_cli import exceptions
+from litellm_cli import exceptions, versions
 from litellm_cli.api.kinds.base import Item, change, same
 from litellm_cli.api.kinds.common import Managed
 from litellm_cli.api.teams import TeamPagesAPI, TeamsAPI
@@ -30,6 +30,7 @@ MEMBER_FIELDS = ("role", "max_budget_in_team")
 # memberships, but also every team's keys, a query a team) costs less than
 # a /team/info for each.
 INFO_READS_MAX = 25
+V2_LIST_FROM = (1, 90)
 
 
 class Teams(Managed):
@@ -45,21 +46,27 @@ class Teams(Managed):
     # -- reading ---------------------------------------------------------------
 
     def read(self):
-        """Every team from /v2/team/list (fast, paged); the memberships (a
-        member's own budget in the team) of the teams with members from
-        /team/info, or from one /team/list when there are many."""
+        """Every team from /v2/team/list (fast, paged); for the teams with
+        members (a member's own budget in the team) or model aliases (which
+        /v2/team/list leaves out before 1.108), /team/info, or one /team/list
+        when there are many. Before 1.90, /team/list alone: /v2/team/list
+        shows a proxy_admin_viewer key only its own teams there."""
         from concurrent.futures import ThreadPoolExecutor
 
+        if versions.parse(self.release) < V2_LIST_FROM:
+            return [self.normalize_team(team, team.get("team_memberships"))
+                    for team in self.api.list()]
         teams = list(self.all_pages(TeamPagesAPI(self.session)))
-        members = [team["team_id"] for team in teams
-                   if any(m.get("user_id") != CREATOR for m in team.get("members_with_roles")
-                          or ())]
-        if len(members) > INFO_READS_MAX:
+        needed = [team["team_id"] for team in teams
+                  if any(m.get("user_id") != CREATOR for m in team.get("members_with_roles")
+                         or ())
+                  or (team.get("model_id") is not None and not team.get("litellm_model_table"))]
+        if len(needed) > INFO_READS_MAX:
             listed = {team.get("team_id"): team for team in self.api.list()}
             return [self.normalize_team(team, (listed.get(team["team_id"]) or {})
                                         .get("team_memberships")) for team in teams]
         with ThreadPoolExecutor(max_workers=4) as pool:
-            infos = dict(zip(members, pool.map(self._info, members)))
+            infos = dict(zip(needed, pool.map(self._info, needed)))
         found = []
         for team in teams:
             info = infos.get(team["team_id"], {})
@@ -84,7 +91,8 @@ class Teams(Managed):
 
     def normalize_team(self, team, memberships, info=None):
         out = self.normalize(team)
-        table = (team.get("litellm_model_table") or {}).get("model_aliases")
+        table = (team.get("litellm_model_table") or (info or {}).get("litellm_model_table")
+                 or {}).get("model_aliases")
         if table and not out.get("model_aliases"):
             out["model_aliases"] = table
         default_budget = (team.get("metadata") or {}).get("team_member_budget_id")
