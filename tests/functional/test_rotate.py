@@ -142,3 +142,21 @@ def test_use_regenerate_on_the_unlicensed_sandbox_fails_clearly_and_changes_noth
     assert "1 of 1 keys failed to rotate" in res.err
     assert api.key_info(old_key["token"])["key_alias"] == unique
     assert _chat(proxy, old_key["key"]).status_code == 200
+
+
+def test_a_key_with_tags_in_its_metadata_rotates_on_an_unlicensed_proxy(cli, api, unique,
+                                                                        tmp_path):
+    # The proxy checks tags against the licence when they come as a field of
+    # their own, not inside metadata, where the key keeps them.
+    old = api.generate(key_alias=unique, metadata={"tags": ["team-a"], "env": "p"})
+    try:
+        res = cli("keys", "rotate", "--key-alias", unique, "--secrets-out",
+                  str(tmp_path / "s.jsonl"), "-f", "json")
+        assert res.rc == 0, res
+        [row] = res.json()
+        assert row["status"] == "rotated", row
+        new = api.ok("GET", "/key/info", key=row["replacement"])["info"]
+        assert new["metadata"]["tags"] == ["team-a"] and new["metadata"]["env"] == "p"
+    finally:
+        for alias in (unique, f"{unique}-rotated-{old['token'][:8]}"):
+            api.delete_keys(alias)
