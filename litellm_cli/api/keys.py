@@ -54,13 +54,22 @@ class KeysAPI(PagedAPI):
         return self.session.get_json("/key/list", params=params)
 
     def with_budget_ids(self, keys):
-        """``keys`` (full objects from the listing), each with its ``budget_id``:
-        where the listing has no such field (LiteLLM 1.80.17; 1.90.7 has it),
-        it is read from ``/key/info``, one request a key; else an import, a
-        rotation or an export would drop the key's budget."""
+        """``keys`` (full objects from the listing), each with its ``budget_id``
+        and, when it has one, its ``litellm_budget_table``: where the listing
+        has no such field (``budget_id``: LiteLLM 1.80.17; the budget table:
+        before 1.108, where it lists null), it is read from ``/key/info``, one
+        request a key; else
+        an import, a rotation or an export would drop the key's budget, or
+        take the budget the proxy made for its soft_budget for a shared one."""
         for key in keys:
-            if isinstance(key, dict) and "budget_id" not in key and key.get("token"):
-                key["budget_id"] = (self.info(key["token"]).get("info") or {}).get("budget_id")
+            if not isinstance(key, dict) or not key.get("token"):
+                continue
+            if "budget_id" not in key or (key["budget_id"]
+                                          and not key.get("litellm_budget_table")):
+                info = self.info(key["token"]).get("info") or {}
+                key["budget_id"] = info.get("budget_id")
+                if "litellm_budget_table" in info:
+                    key["litellm_budget_table"] = info["litellm_budget_table"]
         return keys
 
     def generate(self, body, check=True):

@@ -246,3 +246,17 @@ def test_a_listing_without_budget_ids_is_completed_from_key_info_and_one_with_th
                                              {"token": "t3", "budget_id": None}])
     assert [k["budget_id"] for k in keys] == ["b1", None, None]
     assert [c[2]["params"]["key"] for c in session.calls] == ["t1", "t2"]
+
+
+def test_a_budget_table_the_listing_lacks_is_read_for_keys_with_a_budget():
+    # Before 1.108 /key/list has no litellm_budget_table: a soft_budget's row
+    # would look like a budget of its own (and an import would fail on it).
+    table = {"budget_id": "b1", "soft_budget": 2.5}
+    session = FakeSession({("GET", "/key/info"): lambda params, **kw: {
+        "info": {"budget_id": "b1", "litellm_budget_table": table}}})
+    keys = KeysAPI(session).with_budget_ids([
+        {"token": "t1", "budget_id": "b1", "litellm_budget_table": None},  # as 1.90.7 lists
+        {"token": "t2", "budget_id": None},
+        {"token": "t3", "budget_id": "b1", "litellm_budget_table": table}])
+    assert keys[0]["litellm_budget_table"] == table and "litellm_budget_table" not in keys[1]
+    assert [c[2]["params"]["key"] for c in session.calls] == ["t1"]

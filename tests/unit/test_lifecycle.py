@@ -270,7 +270,7 @@ def test_a_secret_that_cannot_be_written_is_an_error_naming_the_file():
 def _key(token, **fields):
     return {"token": token, "key_name": f"sk-...{token[-4:]}", "created_at":
             "2026-01-01T00:00:00Z", "expires": None, "metadata": {}, "budget_id": None,
-            **fields}
+            "litellm_budget_table": None, **fields}  # as LiteLLM 1.108.7 lists a key
 
 
 def _importer(source_keys, dest_keys=(), dest_teams=(), source_teams=None, generate=None,
@@ -350,8 +350,10 @@ def test_import_refuses_a_source_whose_keys_are_on_the_destination_under_the_sam
 
 
 def test_import_plan_fails_a_key_whose_budget_is_not_on_the_destination():
-    keys_ = [_key("h1", key_alias="a1", budget_id="gone"), _key("h2", key_alias="a2",
-                                                                budget_id="here")]
+    keys_ = [_key("h1", key_alias="a1", budget_id="gone",
+                  litellm_budget_table={"budget_id": "gone", "max_budget": 1}),
+             _key("h2", key_alias="a2", budget_id="here",
+                  litellm_budget_table={"budget_id": "here", "max_budget": 1})]
     importer, dest = _importer(keys_, budgets={"here"})
     results = [(r["name"], r["status"], r["detail"]) for r in importer.run(dry_run=True)]
     assert results == [
