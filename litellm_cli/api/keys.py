@@ -58,9 +58,9 @@ class KeysAPI(PagedAPI):
         and, when it has one, its ``litellm_budget_table``: where the listing
         has no such field (``budget_id``: LiteLLM 1.80.17; the budget table:
         before 1.108, where it lists null), it is read from ``/key/info``, one
-        request a key; else
-        an import, a rotation or an export would drop the key's budget, or
-        take the budget the proxy made for its soft_budget for a shared one."""
+        request a key; else an import, a rotation or an export would drop the
+        key's budget, or take the budget the proxy made for its soft_budget
+        for a shared one."""
         for key in keys:
             if not isinstance(key, dict) or not key.get("token"):
                 continue

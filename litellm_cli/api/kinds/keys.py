@@ -88,7 +88,7 @@ def moment(text):
     when = parse_time(text)
     if when is None:
         return text
-    return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")  # parse_time gives UTC
 
 
 def expiry_duration(expires, now):
@@ -206,8 +206,9 @@ class Keys(Kind):
             else:
                 yield key
         for key in retired:  # its replacement has not taken the alias over yet
-            if rotation_mark(key)["replaced_by"] in unaliased:
-                self.retiring.setdefault(rotation_mark(key)["key_alias"], []).append(key)
+            done = rotation_mark(key)
+            if done["replaced_by"] in unaliased:
+                self.retiring.setdefault(done["key_alias"], []).append(key)
 
     def view(self, current):
         """``{field: value}`` of a proxy's key as a file writes it (None: nothing)."""
@@ -313,10 +314,9 @@ class Keys(Kind):
     def plan_create(self, obj, owner):
         name = obj.get(self.identity)
         reason = self.refused(obj)
-        if reason is None and self.past(obj):
-            # Dead on arrival (an export of an expired key, promoted): not made.
-            return Item(self.section, name, "skipped", wanted=obj,
-                        reason=f"not created: {self.past(obj)}")
+        past = reason is None and self.past(obj)
+        if past:  # dead on arrival (an export of an expired key, promoted): not made
+            return Item(self.section, name, "skipped", wanted=obj, reason=f"not created: {past}")
         if reason is None and name in self.retiring:
             reason = (f"keys rotate is moving this alias to a new key "
                       f"(from {key_ref(self.retiring[name][0])}): run keys rotate again to "
